@@ -1,0 +1,61 @@
+"""Keras models from a layer-stack spec (cnnlib.architecture); TensorFlow is imported only in here.
+
+``build_model(stack, input_shape)`` gives the functional-API model the lecture writes by hand:
+``X = Input(...)``, ``H = Conv2D(...)(X)``, …, ``Model(X, Y)``, uncompiled, its layers named
+exactly as ``cnnlib.architecture.summarize`` names them (Keras' own default names in a fresh
+session), so ``model.summary()`` and the pure-Python table always line up, however many
+models a long-running server has built before.
+"""
+
+from __future__ import annotations
+
+from cnnlib.architecture import normalize_layer, summarize
+
+
+def keras_layer(layer: dict, name: str | None = None):
+    """The Keras layer for one spec dict, arguments passed through as given (no checks of ours)."""
+    from keras import layers
+
+    args = {k: v for k, v in layer.items() if k != "type"}
+    kind = layer.get("type")
+    if kind in ("AveragePooling2D", "AvgPool2D"):
+        args.setdefault("pool_size", 2)  # Keras 3 has no default here; the lab's default is 2
+    return getattr(layers, kind)(**args, name=name)
+
+
+def build_model(stack: list[dict], input_shape, *, check: bool = True):
+    """An UNCOMPILED ``keras.Model`` (functional API) for the stack on input_shape.
+
+    check=True (the default) validates with the pure-Python rules first, so a student sees a
+    StackError in both languages instead of a Keras traceback. check=False hands the spec to
+    Keras as it is, with Keras' default layer names (tests use it to let Keras judge a stack).
+    """
+    import keras
+
+    if check:
+        names = [row.name for row in summarize(stack, input_shape)]
+        specs = [normalize_layer(layer, i) for i, layer in enumerate(stack)]
+        X = keras.Input(shape=tuple(input_shape), name=names[0])
+    else:
+        names = [None] * (len(stack) + 1)
+        specs = list(stack)
+        X = keras.Input(shape=tuple(input_shape))
+    H = X
+    for spec, name in zip(specs, names[1:]):
+        H = keras_layer(spec, name)(H)
+    return keras.Model(X, H, name="model")
+
+
+def summary_text(model, line_length: int = 80) -> str:
+    """``model.summary()`` as one string (Keras 3 hands print_fn the whole table at once).
+
+    line_length above 80 cuts off the Param # column (rich's console is 80 wide), so 80 at most.
+    """
+    parts: list[str] = []
+    model.summary(line_length=min(line_length, 80), print_fn=lambda text, **_: parts.append(text))
+    return "\n".join(parts)
+
+
+def keras_rows(model) -> list[tuple[str, str, tuple, int]]:
+    """(name, class, output shape, params) per layer, input first — what summary() prints."""
+    return [(layer.name, type(layer).__name__, tuple(layer.output.shape), layer.count_params()) for layer in model.layers]
