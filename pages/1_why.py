@@ -1,0 +1,74 @@
+"""§1 Why convolution: count loops by hand, then let a filter find WHERE a pattern is."""
+
+import numpy as np
+import streamlit as st
+
+from cnnlib.convolution import activate, conv2d
+from cnnlib.digits import closed_loops, examples_of, typical_loops
+from cnnlib.filters import FILTER_PRESETS, PATTERN_FILTERS
+from cnnlib.lecture import LOOP_TABLE_DIGITS
+from ui.charts import heatmap, image
+from ui.i18n import t
+from ui.pictures import enlarge
+from ui.state import keep
+
+st.title(t("why.title"))
+st.caption(t("why.intro"))
+st.subheader(t("why.table_title"))
+
+revealed = st.session_state.get("why_revealed", False)
+parts = ("total", "top", "bottom")
+score = 0
+for digit, col in zip(LOOP_TABLE_DIGITS, st.columns(len(LOOP_TABLE_DIGITS))):
+    images = examples_of(digit, None)
+    first = typical_loops(digit)[1]
+    index = st.session_state.get(f"why_example_{digit}", first)
+    img = images[index % len(images)]
+    with col.container(border=True):
+        st.markdown(f"### {digit}")
+        st.image(enlarge(img), caption=t("why.example", i=index % len(images) + 1, n=len(images)))
+        if st.button(t("why.another"), key=f"why_next_{digit}"):
+            st.session_state[f"why_example_{digit}"] = index + 1
+            st.rerun()
+        st.caption(t("why.your_guess"))
+        guesses = []
+        for part in parts:
+            keep(f"why_guess_{digit}_{part}", None)
+            guesses.append(st.number_input(t(f"why.{part}"), 0, 3, key=f"why_guess_{digit}_{part}", placeholder="?"))
+        if revealed:
+            loops = closed_loops(img)
+            counted = (loops.total, loops.top, loops.bottom)
+            score += sum(g == c for g, c in zip(guesses, counted))
+            st.markdown(f"**{t('why.counted')}**")
+            st.markdown(" · ".join(f"{t(f'why.{p}')} **{c}**" for p, c in zip(parts, counted)))
+
+b1, b2 = st.columns([1, 3], vertical_alignment="center")
+if b1.button(t("why.hide") if revealed else t("why.reveal"), key="why_reveal", type="primary"):
+    st.session_state.why_revealed = not revealed
+    st.rerun()
+if revealed:
+    b2.success(t("why.right", k=score, n=3 * len(LOOP_TABLE_DIGITS)))
+st.caption(t("why.table_caption"))
+
+st.divider()
+st.subheader(t("why.finder_title"))
+st.caption(t("why.finder_intro"))
+c1, c2, c3 = st.columns([2, 3, 2])
+keep("why_digit", 4)
+digit = c1.selectbox(t("why.digit"), range(10), key="why_digit")
+keep("why_pattern", PATTERN_FILTERS[0])
+pattern = c2.radio(t("why.pattern"), PATTERN_FILTERS, format_func=lambda n: t(f"arithmetic.filter.{n}"), key="why_pattern", horizontal=True)
+overlay = c3.toggle(t("why.overlay"), key="why_overlay")
+img = examples_of(digit, 1)[0] / 255.0
+fmap = activate(conv2d(img, FILTER_PRESETS[pattern], padding="same"), "relu")
+r, c = np.unravel_index(np.argmax(fmap), fmap.shape)
+f1, f2, f3 = st.columns([2, 1, 2])
+if overlay:
+    fig = image(img, title=t("why.fig_digit", d=digit), height=340)
+    fig.add_heatmap(z=np.where(fmap > 0, fmap, np.nan), colorscale="Hot", opacity=0.6, showscale=False, hoverinfo="skip")
+    f1.plotly_chart(fig, key="why_overlay_fig", config={"displayModeBar": False})
+else:
+    f1.plotly_chart(image(img, title=t("why.fig_digit", d=digit), height=340), key="why_digit_fig", config={"displayModeBar": False})
+f2.plotly_chart(heatmap(FILTER_PRESETS[pattern], height=200, title=t("why.fig_filter")), key="why_filter_fig", config={"displayModeBar": False})
+f3.plotly_chart(image(fmap, title=t("why.fig_map"), height=340), key="why_map_fig", config={"displayModeBar": False})
+st.info(t("why.strongest", r=r + 1, c=c + 1, v=f"{fmap[r, c]:.2f}"))

@@ -1,0 +1,24 @@
+"""The router: page config, the language switch, and the lecture's pages in order."""
+
+import streamlit as st
+
+from ui.i18n import init_language, language_switch, t
+
+st.set_page_config(page_title="CNN 기초 · CNN basics", page_icon=":material/grid_view:", layout="wide")
+init_language()
+
+# url_path never equals the file's stem: see STREAMLIT-NOTES ("pages/ + st.navigation trap").
+PAGES = {
+    "common.section.start": [
+        st.Page("pages/0_home.py", title=t("common.page.home"), icon=":material/map:", url_path="home", default=True),
+    ],
+    "common.section.convolution": [
+        st.Page("pages/1_why.py", title=t("common.page.why_convolution"), icon=":material/search:", url_path="why-convolution"),
+        st.Page("pages/4_arithmetic.py", title=t("common.page.arithmetic"), icon=":material/grid_on:", url_path="convolution-arithmetic"),
+        st.Page("pages/5_pooling.py", title=t("common.page.pooling"), icon=":material/filter_alt:", url_path="max-pooling"),
+    ],
+}
+
+navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
+language_switch()
+navigation.run()

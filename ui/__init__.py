@@ -1,0 +1,1 @@
+"""Streamlit-only helpers shared by pages (language, charts, grids). cnnlib never imports this."""

@@ -1,0 +1,56 @@
+"""Korean by default, English one click away: t("key") in the current language.
+
+The language lives in session_state (survives page changes) and is mirrored into the
+URL as ?lang=en, so a copied link or a deep link opens in the same language.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.strings import load_catalogue
+
+LANGS = ("ko", "en")
+DEFAULT_LANG = "ko"
+CATALOGUE = load_catalogue()
+
+
+def lang() -> str:
+    value = st.session_state.get("lang", DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def t(key: str, **fmt) -> str:
+    """The string for key in the current language, formatted with fmt."""
+    texts = CATALOGUE.get(key)
+    if texts is None:  # a missing key is a bug; show it visibly rather than crash the lesson
+        return f"⟨{key}⟩"
+    text = texts[lang()]
+    return text.format(**fmt) if fmt else text
+
+
+def init_language() -> None:
+    """Take ?lang= on a session's first run; afterwards the sidebar switch decides."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang", DEFAULT_LANG)
+        st.session_state.lang = wanted if wanted in LANGS else DEFAULT_LANG
+
+
+def language_switch() -> None:
+    st.sidebar.radio(
+        "언어 · Language",
+        options=list(LANGS),
+        format_func=lambda code: {"ko": "한국어", "en": "English"}[code],
+        key="lang",
+        horizontal=True,
+    )
+    sync_query_param("lang", None if lang() == DEFAULT_LANG else lang())
+
+
+def sync_query_param(name: str, value: str | None) -> None:
+    """Write one URL parameter only when it changed (each write costs a browser round trip)."""
+    if value is None:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value

@@ -1,0 +1,16 @@
+"""Strings shared by the router and several pages."""
+
+STRINGS = {
+    "common.app_title": {"ko": "CNN 기초 대시보드", "en": "CNN basics dashboard"},
+    "common.section.start": {"ko": "시작", "en": "Start"},
+    "common.section.convolution": {"ko": "합성곱", "en": "Convolution"},
+    "common.section.networks": {"ko": "신경망", "en": "Networks"},
+    "common.page.home": {"ko": "강의 지도", "en": "Lecture map"},
+    "common.page.why_convolution": {"ko": "1 · 왜 합성곱인가", "en": "1 · Why convolution"},
+    "common.page.arithmetic": {"ko": "4 · 합성곱 연산", "en": "4 · Convolution arithmetic"},
+    "common.page.pooling": {"ko": "5 · 맥스풀링", "en": "5 · Max-pooling"},
+    "common.bad_link": {
+        "ko": "링크의 설정 일부를 읽을 수 없어 기본값을 썼습니다: {what}",
+        "en": "Part of the link could not be read, so defaults were used: {what}",
+    },
+}

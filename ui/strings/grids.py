@@ -1,0 +1,30 @@
+"""Messages about numbers typed into grids."""
+
+STRINGS = {
+    "grids.paste_label": {
+        "ko": "숫자 붙여넣기 ({rows}줄 × {cols}칸, 공백이나 쉼표로 구분)",
+        "en": "Paste numbers ({rows} rows × {cols} cells, separated by spaces or commas)",
+    },
+    "grids.apply": {"ko": "적용", "en": "Apply"},
+    "grids.applied": {"ko": "적용했습니다.", "en": "Applied."},
+    "grids.refused": {
+        "ko": "이 입력은 쓸 수 없어 이전 격자를 그대로 두었습니다:",
+        "en": "This input cannot be used, so the previous grid is kept:",
+    },
+    "grids.clamped_note": {
+        "ko": "허용 범위를 벗어난 값을 범위 안으로 맞췄습니다:",
+        "en": "Values outside the allowed range were clamped into it:",
+    },
+    "grids.empty": {"ko": "칸 {cell}이(가) 비어 있습니다.", "en": "Cell {cell} is empty."},
+    "grids.text": {"ko": "칸 {cell}의 '{raw}'은(는) 숫자가 아닙니다.", "en": "Cell {cell}: '{raw}' is not a number."},
+    "grids.nan": {"ko": "칸 {cell}의 값이 NaN(숫자 아님)입니다.", "en": "Cell {cell} is NaN (not a number)."},
+    "grids.clamped": {
+        "ko": "칸 {cell}의 {raw}을(를) [{lo}, {hi}] 범위로 맞췄습니다.",
+        "en": "Cell {cell}: {raw} was clamped to [{lo}, {hi}].",
+    },
+    "grids.more": {"ko": "… 그 밖에 {n}칸", "en": "… and {n} more cells"},
+    "grids.bad_shape": {
+        "ko": "줄 수나 칸 수가 맞지 않습니다. 이전 격자를 그대로 두었습니다.",
+        "en": "The number of rows or cells does not match. The previous grid is kept.",
+    },
+}
