@@ -1,0 +1,191 @@
+"""Datasets for the Keras pages (§2, §6, §7): MNIST as the lecture loads it, with an offline fallback.
+
+``load_mnist()`` tries the real Keras loader first (``keras.datasets.mnist.load_data()``:
+60,000 training and 10,000 test digits, downloaded once into ``~/.keras/datasets``); when it
+cannot download (no internet), it loads the real MNIST sample shipped in ``cnnlib/data``
+(8,000 / 2,000 digits; attribution in ``cnnlib/data/README.md``) with ``numpy.load``. The
+``Dataset`` it returns says which one it is, so a page can say so.
+
+No TensorFlow at module level: a numpy page may import this file.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from cnnlib.errors import LessonError
+
+SAMPLE_PATH = Path(__file__).parent / "data" / "mnist-sample-10k.npz"
+DIGIT_NAMES = tuple(str(d) for d in range(10))
+# How long the Keras download may take before the shipped sample is used instead (seconds).
+DOWNLOAD_TIMEOUT = 60.0
+# "auto" (Keras first, then the sample), "keras" or "sample": CNNLIB_MNIST_SOURCE overrides the
+# default, e.g. `sample` in CI so every run uses the same 10,000 digits whether online or not.
+SOURCES = ("auto", "keras", "sample")
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Images (N, H, W) uint8 0–255 and integer labels, split into training and test.
+
+    name: the dataset's id in a training configuration ("mnist" = Keras' 60,000/10,000,
+    "mnist_sample" = the shipped 8,000/2,000). source: where it came from ("keras", "sample", …).
+    """
+
+    name: str
+    source: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple[str, ...] = DIGIT_NAMES
+    note: dict = field(default_factory=dict)  # {"ko": ..., "en": ...} why this source, if not the first choice
+
+    @property
+    def image_shape(self) -> tuple[int, ...]:
+        return tuple(self.x_train.shape[1:])
+
+
+class DatasetError(LessonError):
+    """A dataset that cannot be loaded or used."""
+
+
+_lock = threading.Lock()
+_loaded: dict[str, Dataset] = {}
+_keras_failed: list[str] = []  # remembered per process: ask the network once, not on every rerun
+
+
+def _download_keras_mnist(timeout: float):
+    """``keras.datasets.mnist.load_data()`` with a time limit (a hung download must not hang a page)."""
+    box: dict = {}
+
+    def work():
+        try:
+            import keras
+
+            box["data"] = keras.datasets.mnist.load_data()
+        except Exception as err:  # noqa: BLE001 - any failure means: use the sample
+            box["error"] = err
+
+    worker = threading.Thread(target=work, name="cnnlib-mnist-download", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError(f"MNIST download took more than {timeout:.0f} s")
+    if "error" in box:
+        raise box["error"]
+    return box["data"]
+
+
+def load_sample() -> Dataset:
+    """The shipped real-MNIST sample: 8,000 training and 2,000 test digits (uint8 28×28)."""
+    with _lock:
+        if "mnist_sample" in _loaded:
+            return _loaded["mnist_sample"]
+    try:
+        with np.load(SAMPLE_PATH) as data:
+            arrays = {k: np.ascontiguousarray(data[k]) for k in ("x_train", "y_train", "x_test", "y_test")}
+    except (OSError, KeyError, ValueError) as err:
+        raise DatasetError(
+            ko=f"내장 MNIST 샘플을 읽을 수 없습니다: {SAMPLE_PATH.name} ({err})",
+            en=f"Cannot read the shipped MNIST sample {SAMPLE_PATH.name} ({err})",
+        ) from err
+    dataset = Dataset(name="mnist_sample", source="sample", **arrays)
+    with _lock:
+        return _loaded.setdefault("mnist_sample", dataset)
+
+
+def load_keras() -> Dataset:
+    """The full MNIST through Keras (60,000 / 10,000); raises when it cannot be downloaded."""
+    with _lock:
+        if "mnist" in _loaded:
+            return _loaded["mnist"]
+    (x_train, y_train), (x_test, y_test) = _download_keras_mnist(DOWNLOAD_TIMEOUT)
+    dataset = Dataset(
+        name="mnist", source="keras",
+        x_train=np.asarray(x_train, np.uint8), y_train=np.asarray(y_train, np.uint8),
+        x_test=np.asarray(x_test, np.uint8), y_test=np.asarray(y_test, np.uint8),
+    )
+    with _lock:
+        return _loaded.setdefault("mnist", dataset)
+
+
+def load_mnist(source: str | None = None) -> Dataset:
+    """MNIST as the lecture loads it: Keras' download first, the shipped sample when offline.
+
+    source: "auto" (default; the environment variable CNNLIB_MNIST_SOURCE may set it),
+    "keras" (no fallback: raises DatasetError offline) or "sample". The result's ``source``
+    says which was used and ``note`` says why in both languages when it fell back.
+    """
+    source = source or os.environ.get("CNNLIB_MNIST_SOURCE", "auto") or "auto"
+    if source not in SOURCES:
+        raise DatasetError(
+            ko=f"MNIST 출처는 {', '.join(SOURCES)} 중 하나여야 합니다: {source!r}",
+            en=f"The MNIST source must be one of {', '.join(SOURCES)}: {source!r}",
+        )
+    if source == "sample":
+        return load_sample()
+    if source == "auto" and _keras_failed:
+        return _with_note(load_sample(), _keras_failed[0])
+    try:
+        return load_keras()
+    except Exception as err:  # offline, timeout, bad cache file: all mean "fall back"
+        reason = f"{type(err).__name__}: {err}"[:200]
+        if source == "keras":
+            raise DatasetError(
+                ko=f"Keras에서 MNIST를 내려받을 수 없습니다 ({reason})",
+                en=f"Cannot download MNIST through Keras ({reason})",
+            ) from err
+        with _lock:
+            if not _keras_failed:
+                _keras_failed.append(reason)
+        return _with_note(load_sample(), reason)
+
+
+def _with_note(dataset: Dataset, reason: str) -> Dataset:
+    note = {
+        "ko": f"인터넷에서 MNIST를 받을 수 없어 내장 샘플(실제 MNIST {len(dataset.x_train):,}/{len(dataset.x_test):,}장)을 씁니다. ({reason})",
+        "en": f"MNIST could not be downloaded, so the shipped sample of real MNIST digits "
+              f"({len(dataset.x_train):,} / {len(dataset.x_test):,}) is used. ({reason})",
+    }
+    return Dataset(
+        name=dataset.name, source=dataset.source, x_train=dataset.x_train, y_train=dataset.y_train,
+        x_test=dataset.x_test, y_test=dataset.y_test, class_names=dataset.class_names, note=note,
+    )
+
+
+# Datasets a training configuration can name. Other modules (e.g. the image-folder loader of §7)
+# may add theirs with ``register_dataset``; a name must identify its content (include a hash).
+_REGISTRY: dict[str, callable] = {"mnist": load_keras, "mnist_sample": load_sample}
+
+
+def register_dataset(name: str, loader) -> None:
+    """Make ``loader()`` (→ Dataset) available to training runs under ``name``."""
+    with _lock:
+        _REGISTRY[name] = loader
+
+
+def get_dataset(name: str) -> Dataset:
+    """The dataset a training configuration names; DatasetError when unknown or unavailable."""
+    with _lock:
+        loader = _REGISTRY.get(name)
+    if loader is None:
+        raise DatasetError(
+            ko=f"알 수 없는 데이터셋입니다: {name!r} (가능: {', '.join(sorted(_REGISTRY))})",
+            en=f"Unknown dataset {name!r} (known: {', '.join(sorted(_REGISTRY))})",
+        )
+    if name == "mnist":
+        return load_mnist("keras")
+    return loader()
+
+
+def reset_cache() -> None:
+    """Forget loaded datasets and a failed download (tests)."""
+    with _lock:
+        _loaded.clear()
+        _keras_failed.clear()
