@@ -189,3 +189,17 @@ def reset_cache() -> None:
     with _lock:
         _loaded.clear()
         _keras_failed.clear()
+
+
+# §7 "your own images": the archive loaders live in cnnlib/image_folders.py, whose DatasetError
+# subclasses the one above. That module imports this one, so its names load on first use here
+# (``cnnlib.datasets.load_image_zip``, ``from cnnlib.datasets import load_image_archive``).
+_IMAGE_FOLDER_NAMES = ("load_image_zip", "load_image_tar", "load_image_archive", "load_image", "ImageFolderSet")
+
+
+def __getattr__(name: str):
+    if name in _IMAGE_FOLDER_NAMES:
+        from cnnlib import image_folders
+
+        return getattr(image_folders, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
