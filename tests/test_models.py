@@ -1,0 +1,191 @@
+"""cnnlib.models against Keras itself: the pure-Python table equals model.summary(), layer by layer.
+
+Models are built but never compiled, and the Keras session is cleared (without its ~180 ms gc
+pass) before each one, so the automatic layer names start from conv2d / dense again, as in a
+fresh notebook. The whole file runs in seconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_architecture import INVALID, SLIDE_TOTALS
+
+from cnnlib.architecture import (
+    ACTIVATIONS,
+    StackError,
+    keras_code,
+    preset,
+    summarize,
+)
+
+keras = pytest.importorskip("keras")
+
+from cnnlib.models import build_model, keras_rows, summary_text
+
+
+def table(stack, shape):
+    return [(r.name, r.type, r.output_shape, r.params) for r in summarize(stack, shape)]
+
+
+def keras_table(stack, shape):
+    """Keras' own rows for the spec, built with Keras' default names in a fresh session."""
+    keras.backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
+    model = build_model(stack, shape, check=False)
+    return keras_rows(model), model.count_params()
+
+
+@pytest.mark.parametrize("name", SLIDE_TOTALS)
+def test_presets_equal_keras(name):
+    stack, shape = preset(name)
+    rows, total = keras_table(stack, shape)
+    assert total == SLIDE_TOTALS[name]
+    assert rows == table(stack, shape)
+
+
+@pytest.mark.parametrize("name", SLIDE_TOTALS)
+def test_built_model_is_uncompiled_and_named_like_the_table(name):
+    # Not clearing the session: explicit names keep a long-running server's table and Keras in step.
+    model = build_model(*preset(name))
+    assert not model.compiled
+    assert keras_rows(model) == table(*preset(name))
+
+
+def test_summary_text_is_the_whole_table():
+    text = summary_text(build_model(*preset("two_conv_pool")))
+    assert text.count("\n") > 10
+    for needle in ("conv2d_1 (Conv2D)", "max_pooling2d (MaxPooling2D)", "(None, 4, 4, 6)", "8,148",
+                   "Total params: 9,532"):
+        assert needle in text
+
+
+# ---- random valid stacks: built so that every layer fits the shape it receives ----------------
+
+ACTS = st.sampled_from([None, "swish", "relu", "softmax", "tanh", "leaky_relu"])
+
+
+@st.composite
+def valid_stacks(draw):
+    rank = draw(st.sampled_from([1, 2, 3, 3, 3, 3]))
+    shape = tuple(draw(st.integers(1, 20)) for _ in range(rank - 1)) + (draw(st.integers(1, 4)),)
+    if rank == 3:
+        shape = (draw(st.integers(1, 30)), draw(st.integers(1, 30)), shape[-1])
+    stack, current = [], shape
+    for _ in range(draw(st.integers(1, 6))):
+        options = ["Dense", "Dropout", "Flatten"]
+        if len(current) == 3:
+            options += ["Conv2D", "Conv2D", "MaxPool2D", "AveragePooling2D"]
+        kind = draw(st.sampled_from(options))
+        if kind == "Conv2D":
+            padding = draw(st.sampled_from(["valid", "same"]))
+            limit = (lambda n: 7) if padding == "same" else (lambda n: min(7, n))
+            kernel = (draw(st.integers(1, limit(current[0]))), draw(st.integers(1, limit(current[1]))))
+            layer = {"type": "Conv2D", "filters": draw(st.integers(1, 8)),
+                     "kernel_size": kernel[0] if draw(st.booleans()) and kernel[0] <= limit(current[1]) else kernel,
+                     "strides": draw(st.sampled_from([1, 1, 2, 3, (1, 2)])),
+                     "padding": padding, "activation": draw(ACTS)}
+        elif kind in ("MaxPool2D", "AveragePooling2D"):
+            padding = draw(st.sampled_from(["valid", "same"]))
+            top = 4 if padding == "same" else min(4, current[0], current[1])
+            layer = {"type": kind, "pool_size": draw(st.integers(1, top)), "padding": padding}
+            if draw(st.booleans()):
+                layer["strides"] = draw(st.integers(1, 3))
+        elif kind == "Dense":
+            layer = {"type": "Dense", "units": draw(st.integers(1, 16)), "activation": draw(ACTS)}
+        elif kind == "Dropout":
+            layer = {"type": "Dropout", "rate": draw(st.sampled_from([0.0, 0.25, 0.5, 1.0]))}
+        else:
+            layer = {"type": "Flatten"}
+        stack.append(layer)
+        current = summarize(stack, shape)[-1].output_shape[1:]
+    return stack, shape
+
+
+FAST = settings(max_examples=220, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@FAST
+@given(valid_stacks())
+def test_random_valid_stacks_equal_keras(case):
+    stack, shape = case
+    rows, total = keras_table(stack, shape)
+    assert rows == table(stack, shape)
+    assert total == sum(r.params for r in summarize(stack, shape))
+
+
+# ---- random stacks of any kind: both refuse, or both build the same thing -----------------------
+
+ANY_LAYER = st.one_of(
+    st.builds(lambda f, k, s, p: {"type": "Conv2D", "filters": f, "kernel_size": k, "strides": s, "padding": p},
+              st.integers(0, 4), st.integers(0, 9), st.integers(0, 3), st.sampled_from(["valid", "same"])),
+    st.builds(lambda t, k, p: {"type": t, "pool_size": k, "padding": p},
+              st.sampled_from(["MaxPool2D", "AveragePooling2D"]), st.integers(0, 5), st.sampled_from(["valid", "same"])),
+    st.builds(lambda u, a: {"type": "Dense", "units": u, "activation": a}, st.integers(-1, 6),
+              st.sampled_from([None, "swish", "swis", "softmax"])),
+    st.builds(lambda r: {"type": "Dropout", "rate": r}, st.sampled_from([0.0, 0.5, 1.0, 1.5, -0.1])),
+    st.just({"type": "Flatten"}),
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ANY_LAYER, max_size=4),
+       st.sampled_from([(6, 6, 1), (9, 7, 2), (3, 3, 1), (10,), (5, 4), (1, 1, 3)]))
+def test_refused_exactly_when_keras_refuses(stack, shape):
+    try:
+        ours = table(stack, shape)
+    except StackError:
+        ours = None
+    keras.backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
+    try:
+        model = build_model(stack, shape, check=False)
+    except Exception:  # noqa: BLE001 - Keras raises ValueError, TypeError, …: any refusal counts
+        theirs = None
+    else:
+        theirs = keras_rows(model)
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("case", INVALID)
+def test_keras_agrees_invalid_stacks_cannot_be_built(case):
+    stack, shape = INVALID[case]
+    keras.backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
+    with pytest.raises(Exception):  # noqa: B017 - any Keras refusal
+        build_model(stack, shape, check=False)
+    with pytest.raises(StackError):
+        build_model(stack, shape)
+
+
+def test_every_activation_we_allow_is_a_keras_activation():
+    for name in ACTIVATIONS:
+        keras.activations.get(name)
+
+
+def _run_code(code: str):
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        exec(compile(code, "<generated>", "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace["model"], out.getvalue()
+
+
+@pytest.mark.parametrize("name", SLIDE_TOTALS)
+def test_generated_code_runs_and_gives_the_same_count(name):
+    stack, shape = preset(name)
+    model, printed = _run_code(keras_code(stack, shape))
+    assert model.count_params() == SLIDE_TOTALS[name]
+    assert model.compiled
+    assert f"Total params: {SLIDE_TOTALS[name]:,}" in printed
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_stacks())
+def test_generated_code_of_random_stacks_counts_the_same(case):
+    stack, shape = case
+    keras.backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
+    model, _ = _run_code(keras_code(stack, shape, lang="en"))
+    assert model.count_params() == sum(r.params for r in summarize(stack, shape))
+    assert [tuple(layer.output.shape) for layer in model.layers] == [r.output_shape for r in summarize(stack, shape)]
