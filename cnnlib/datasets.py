@@ -191,15 +191,23 @@ def reset_cache() -> None:
         _keras_failed.clear()
 
 
-# §7 "your own images": the archive loaders live in cnnlib/image_folders.py, whose DatasetError
-# subclasses the one above. That module imports this one, so its names load on first use here
-# (``cnnlib.datasets.load_image_zip``, ``from cnnlib.datasets import load_image_archive``).
-_IMAGE_FOLDER_NAMES = ("load_image_zip", "load_image_tar", "load_image_archive", "load_image", "ImageFolderSet")
+# §7 "your own images": the archive loaders live in cnnlib/image_folders.py (whose DatasetError
+# subclasses the one above) and the offline letters in cnnlib/letters.py. Those modules import
+# this one, so their names load on first use here (``cnnlib.datasets.load_image_zip``,
+# ``from cnnlib.datasets import make_letters``).
+_SECTION_7_NAMES = {
+    "load_image_zip": "image_folders",
+    "load_image_tar": "image_folders",
+    "load_image_archive": "image_folders",
+    "load_image": "image_folders",
+    "ImageFolderSet": "image_folders",
+    "make_letters": "letters",
+}
 
 
 def __getattr__(name: str):
-    if name in _IMAGE_FOLDER_NAMES:
-        from cnnlib import image_folders
+    if name in _SECTION_7_NAMES:
+        import importlib
 
-        return getattr(image_folders, name)
+        return getattr(importlib.import_module(f"cnnlib.{_SECTION_7_NAMES[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
