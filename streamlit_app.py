@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.i18n import init_language, language_switch, t
+from ui.i18n import init_language, keep_language_in_url, language_switch, t
 
 st.set_page_config(page_title="CNN 기초 · CNN basics", page_icon=":material/grid_view:", layout="wide")
 init_language()
@@ -10,7 +10,7 @@ init_language()
 # url_path never equals the file's stem: see STREAMLIT-NOTES ("pages/ + st.navigation trap").
 PAGES = {
     "common.section.start": [
-        st.Page("pages/0_home.py", title=t("common.page.home"), icon=":material/map:", url_path="home", default=True),
+        st.Page("pages/0_home.py", title=t("common.page.home"), icon=":material/map:", default=True),
     ],
     "common.section.convolution": [
         st.Page("pages/1_why.py", title=t("common.page.why_convolution"), icon=":material/search:", url_path="why-convolution"),
@@ -21,4 +21,7 @@ PAGES = {
 
 navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
 language_switch()
-navigation.run()
+try:
+    navigation.run()
+finally:  # st.navigation resets the URL's parameters on a page change: put ?lang= back
+    keep_language_in_url()

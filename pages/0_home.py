@@ -15,7 +15,7 @@ CARDS = [  # (page file, title key, card text key) in lecture order; only pages 
 
 columns = st.columns(3)
 for i, (path, title, text) in enumerate(CARDS):
-    with columns[i % 3].container(border=True, height="stretch"):
+    with columns[i % 3].container(border=True):
         st.subheader(t(title))
         st.write(t(text))
         st.page_link(path, label=t("home.open"), icon=":material/arrow_forward:")

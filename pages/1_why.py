@@ -8,7 +8,7 @@ from cnnlib.digits import closed_loops, examples_of, typical_loops
 from cnnlib.filters import FILTER_PRESETS, PATTERN_FILTERS
 from cnnlib.lecture import LOOP_TABLE_DIGITS
 from ui.charts import heatmap, image
-from ui.i18n import t
+from ui.i18n import labels, t
 from ui.pictures import enlarge
 from ui.state import keep
 
@@ -57,7 +57,7 @@ c1, c2, c3 = st.columns([2, 3, 2])
 keep("why_digit", 4)
 digit = c1.selectbox(t("why.digit"), range(10), key="why_digit")
 keep("why_pattern", PATTERN_FILTERS[0])
-pattern = c2.radio(t("why.pattern"), PATTERN_FILTERS, format_func=lambda n: t(f"arithmetic.filter.{n}"), key="why_pattern", horizontal=True)
+pattern = c2.radio(t("why.pattern"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), key="why_pattern", horizontal=True)
 overlay = c3.toggle(t("why.overlay"), key="why_overlay")
 img = examples_of(digit, 1)[0] / 255.0
 fmap = activate(conv2d(img, FILTER_PRESETS[pattern], padding="same"), "relu")

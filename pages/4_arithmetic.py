@@ -4,12 +4,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from cnnlib.convolution import ACTIVATIONS, activate, conv2d, explain_cell, formula, output_size, output_size_formula
+from cnnlib.convolution import ACTIVATIONS, PADDINGS, activate, conv2d, explain_cell, formula, output_size, output_size_formula
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
 from ui import arithmetic as page
 from ui.charts import heatmap
 from ui.grids import paste_box, set_weights, toggle_grid, weight_grid
-from ui.i18n import t
+from ui.i18n import labels, t
 from ui.state import keep
 
 page.init_from_link()
@@ -22,7 +22,7 @@ left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader(t("arithmetic.input"))
     c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
-    preset = c1.selectbox(t("arithmetic.input_preset"), page.INPUT_PRESETS, format_func=lambda p: t(f"arithmetic.preset.{p}"), key="arith_input_choice")
+    preset = c1.selectbox(t("arithmetic.input_preset"), page.INPUT_PRESETS, format_func=labels("arithmetic.preset", page.INPUT_PRESETS), key="arith_input_choice")
     arg = c2.number_input(t("arithmetic.digit_pick"), 0, 9, 4, key="arith_digit") if preset == "digit" else int(np.random.default_rng().integers(1000)) if preset == "random" else 0
     c3.button(t("arithmetic.load"), on_click=page.load_input, args=(preset, arg), key="arith_load")
     toggle_grid("arith_x")
@@ -31,7 +31,7 @@ with left:
 
 with right:
     st.subheader(t("arithmetic.filter"))
-    name = st.selectbox(t("arithmetic.filter_preset"), list(FILTER_PRESETS), format_func=lambda n: t(f"arithmetic.filter.{n}"), key="arith_filter_choice")
+    name = st.selectbox(t("arithmetic.filter_preset"), list(FILTER_PRESETS), format_func=labels("arithmetic.filter", FILTER_PRESETS), key="arith_filter_choice")
     st.button(t("arithmetic.load"), on_click=page.load_filter, args=(name,), key="arith_filter_load")
     w = weight_grid("arith_w", (3, 3), *WEIGHT_RANGE)
     with st.expander(t("arithmetic.type_numbers")):
@@ -39,9 +39,9 @@ with right:
         paste_box("arith_w_paste", "arith_w_grid", (3, 3), *WEIGHT_RANGE, on_ok=lambda g: set_weights("arith_w", g))
     with st.expander(t("arithmetic.options"), expanded=True):
         o1, o2, o3 = st.columns(3)
-        padding = o1.radio(t("arithmetic.padding"), ("valid", "same"), format_func=lambda p: t(f"arithmetic.padding.{p}"), key="arith_pad")
+        padding = o1.radio(t("arithmetic.padding"), PADDINGS, format_func=labels("arithmetic.padding", PADDINGS), key="arith_pad")
         stride = o2.radio(t("arithmetic.stride"), (1, 2, 3), key="arith_stride", horizontal=True)
-        act = o3.radio(t("arithmetic.activation"), ACTIVATIONS, format_func=lambda a: t(f"arithmetic.activation.{a}"), key="arith_act")
+        act = o3.radio(t("arithmetic.activation"), ACTIVATIONS, format_func=labels("arithmetic.activation", ACTIVATIONS), key="arith_act")
         if act == "swish":
             st.caption(t("arithmetic.activation_note"))
 

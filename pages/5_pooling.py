@@ -10,7 +10,7 @@ from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.pooling import max_pool2d, pool_winners
 from ui.charts import heatmap, image
 from ui.grids import paste_box
-from ui.i18n import t
+from ui.i18n import labels, t
 from ui.state import keep
 
 st.title(t("pooling.title"))
@@ -20,7 +20,7 @@ sources = ["slide", "carried"]
 keep("pool_source", "carried" if "carried_map" in st.session_state else "slide")
 if "carried_map" in st.session_state and st.session_state.pop("carried_fresh", False):
     st.session_state.pool_source = "carried"
-source = st.radio(t("pooling.source"), sources, format_func=lambda s: t(f"pooling.source.{s}"), key="pool_source", horizontal=True)
+source = st.radio(t("pooling.source"), sources, format_func=labels("pooling.source", sources), key="pool_source", horizontal=True)
 if "pool_slide_map" not in st.session_state:
     st.session_state.pool_slide_map = POOLING_EXAMPLE_6X6.copy()
 if source == "carried" and "carried_map" not in st.session_state:
@@ -31,7 +31,7 @@ fmap = np.asarray(st.session_state[fmap_key], dtype=float)
 
 c1, c2 = st.columns(2)
 size = c1.radio(t("pooling.size"), (2, 3), key="pool_size", horizontal=True, index=0)
-stride = c2.radio(t("pooling.stride"), (None, 1, 2, 3), key="pool_stride", horizontal=True, format_func=lambda s: t("pooling.stride_default") if s is None else str(s))
+stride = c2.radio(t("pooling.stride"), (None, 1, 2, 3), key="pool_stride", horizontal=True, format_func={None: t("pooling.stride_default"), 1: "1", 2: "2", 3: "3"}.__getitem__)
 with st.expander(t("pooling.edit")):
     paste_box("pool_paste", fmap_key, fmap.shape, *INPUT_RANGE)
     fmap = np.asarray(st.session_state[fmap_key], dtype=float)
@@ -62,7 +62,7 @@ st.subheader(t("pooling.digit_title"))
 st.caption(t("pooling.digit_intro"))
 d1, d2 = st.columns(2)
 digit = d1.selectbox(t("pooling.digit"), range(10), index=4, key="pool_digit")
-name = d2.selectbox(t("pooling.filter"), PATTERN_FILTERS, format_func=lambda n: t(f"arithmetic.filter.{n}"), key="pool_filter")
+name = d2.selectbox(t("pooling.filter"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), key="pool_filter")
 img = examples_of(digit, 1)[0] / 255.0
 feature = activate(conv2d(img, FILTER_PRESETS[name], padding="same"), "relu")
 small = max_pool2d(feature, 2)

@@ -83,16 +83,22 @@ def show_problems(checked: CheckedGrid, lo: float, hi: float) -> None:
 
 
 def paste_box(key: str, state_key: str, shape: tuple[int, int], lo: float, hi: float, on_ok=None) -> None:
-    """A text area + apply button; a bad paste changes nothing and says why."""
+    """A text area + apply button; a bad paste changes nothing and says why.
+
+    Applying runs in the button's callback, before any widget is drawn, so it may set the
+    values of other widgets (the filter's number inputs).
+    """
     current = st.session_state[state_key] if state_key in st.session_state else np.zeros(shape)
     default = "\n".join(" ".join(f"{v:g}" for v in row) for row in np.asarray(current))
-    text = st.text_area(t("grids.paste_label", rows=shape[0], cols=shape[1]), value=default, key=key, height=68 + 22 * shape[0])
-    if st.button(t("grids.apply"), key=f"{key}_apply"):
-        checked = parse_pasted(text, shape, lo, hi)
+
+    def apply() -> None:
+        checked = parse_pasted(st.session_state.get(key, ""), shape, lo, hi)
         st.session_state[f"{key}_result"] = checked
         if checked.ok:
             (on_ok or (lambda g: st.session_state.__setitem__(state_key, g)))(checked.values)
-            st.session_state[f"{key}_applied"] = True
+
+    st.text_area(t("grids.paste_label", rows=shape[0], cols=shape[1]), value=default, key=key, height=68 + 22 * shape[0])
+    st.button(t("grids.apply"), key=f"{key}_apply", on_click=apply)
     result = st.session_state.pop(f"{key}_result", None)
     if result is not None:
         show_problems(result, lo, hi)

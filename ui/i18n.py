@@ -44,6 +44,9 @@ def language_switch() -> None:
         key="lang",
         horizontal=True,
     )
+
+
+def keep_language_in_url() -> None:
     sync_query_param("lang", None if lang() == DEFAULT_LANG else lang())
 
 
@@ -54,3 +57,13 @@ def sync_query_param(name: str, value: str | None) -> None:
             del st.query_params[name]
     elif st.query_params.get(name) != value:
         st.query_params[name] = value
+
+
+def labels(prefix: str, options) -> callable:
+    """format_func for a widget's options: '<prefix>.<option>' translated NOW.
+
+    A lambda calling t() later would be evaluated by AppTest outside the script run, in the
+    wrong language; a dict built during the run is always right.
+    """
+    table = {option: t(f"{prefix}.{option}") for option in options}
+    return table.__getitem__

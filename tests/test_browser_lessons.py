@@ -1,0 +1,98 @@
+"""Real browser (Debian Chromium via Playwright): the numpy lessons as a student sees them."""
+
+import subprocess
+
+import pytest
+
+from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
+
+PAGES = {  # url path → title in (ko, en)
+    "": ("CNN 기초 — 강의 지도", "CNN basics — the lecture map"),
+    "why-convolution": ("왜 합성곱인가", "Why convolution"),
+    "convolution-arithmetic": ("합성곱 연산", "Convolution arithmetic"),
+    "max-pooling": ("맥스풀링", "Max-pooling"),
+}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    with chromium() as page:
+        yield page
+
+
+def h1(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def test_a_hangul_font_is_installed():
+    fonts = subprocess.run(["fc-list", ":lang=ko", "family"], capture_output=True, text=True).stdout
+    assert fonts.strip(), "no Hangul font: Korean would render as boxes (install fonts-nanum)"
+
+
+@pytest.mark.parametrize(("path", "lang_index"), [("convolution-arithmetic", 1), ("max-pooling", 0)])
+def test_deep_link_on_a_fresh_server(path, lang_index):
+    lang = ("ko", "en")[lang_index]
+    with streamlit_server() as url, chromium() as page:
+        open_page(page, f"{url}/{path}?lang={lang}")
+        assert h1(page) == PAGES[path][lang_index]
+        assert not app_errors(page)
+        # the router ran: the language switch and the page list are there
+        assert page.get_by_text("언어 · Language").count() == 1
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert PAGES["why-convolution"][lang_index] in nav
+
+
+def test_every_page_in_both_languages(server, browser_page):
+    page = browser_page
+    for path, titles in PAGES.items():
+        for i, lang in enumerate(("ko", "en")):
+            open_page(page, f"{server}/{path}?lang={lang}")
+            assert h1(page) == titles[i], (path, lang)
+            assert not app_errors(page), (path, lang)
+            assert page.locator("text=⟨").count() == 0
+
+
+def test_language_switch_survives_page_changes(server, browser_page):
+    page = browser_page
+    open_page(page, f"{server}/")
+    assert h1(page) == PAGES[""][0]
+    page.get_by_text("English", exact=True).click()
+    wait_idle(page)
+    assert h1(page) == PAGES[""][1] and "lang=en" in page.url
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Max-pooling").click()
+    wait_idle(page)
+    assert h1(page) == "Max-pooling" and "lang=en" in page.url
+
+
+def test_edit_a_filter_cell_and_the_map_changes(server, browser_page):
+    page = browser_page
+    open_page(page, f"{server}/convolution-arithmetic?lang=en")
+    formula = page.locator("code").filter(has_text="y1 = 0·(-1)")
+    assert formula.first.inner_text().endswith("= 1")
+    chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+    before = chart.screenshot()
+    box = page.get_by_label("w5", exact=True)
+    box.fill("5")
+    box.press("Enter")
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert page.locator("code").filter(has_text="y1 = 0·(-1)").first.inner_text().endswith("= 4")  # 1 + (5 − 2)·x10
+    assert chart.screenshot() != before
+    assert "w=-1%2C-1%2C-1%2C2%2C5%2C2" in page.url or "w=-1,-1,-1,2,5,2" in page.url
+
+
+def test_click_an_input_cell(server, browser_page):
+    page = browser_page
+    open_page(page, f"{server}/convolution-arithmetic?lang=ko")
+    first_cell = page.locator(".st-key-arith_x_cell_0_0 button").first
+    assert first_cell.inner_text() == "0"
+    first_cell.click()
+    wait_idle(page)
+    assert page.locator(".st-key-arith_x_cell_0_0 button").first.inner_text() == "1"
+    assert "x=bits%3A" in page.url or "x=bits:" in page.url

@@ -1,0 +1,51 @@
+"""cnnlib.digits: the shipped MNIST sample, the §1 loop table, the 8×8 reduction."""
+
+import numpy as np
+
+from cnnlib.digits import Loops, closed_loops, examples_of, load_sample, reduce_to_grid, typical_loops
+from cnnlib.lecture import LOOP_TABLE_DIGITS
+
+# The slide's table: digit → closed loops in total / top half / bottom half.
+SLIDE_TABLE = {9: (1, 1, 0), 8: (2, 1, 1), 6: (1, 0, 1), 0: (1, 0, 0)}
+
+
+def test_sample_is_the_shared_mnist_sample():
+    x_train, y_train, x_test, y_test = load_sample()
+    assert x_train.shape == (8000, 28, 28) and x_test.shape == (2000, 28, 28)
+    assert x_train.dtype == np.uint8 and x_train.max() == 255
+    counts = np.bincount(np.concatenate([y_train, y_test]), minlength=10)
+    assert counts.tolist() == [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]  # data/README.md
+    assert not x_train.flags.writeable
+
+
+def test_typical_loops_of_real_digits_reproduce_the_slide_table():
+    assert LOOP_TABLE_DIGITS == (9, 8, 6, 0)
+    for digit, expected in SLIDE_TABLE.items():
+        loops, index = typical_loops(digit)
+        assert (loops.total, loops.top, loops.bottom) == expected
+        assert closed_loops(examples_of(digit, None)[index]) == loops
+
+
+def test_loops_on_drawn_shapes():
+    ring = np.zeros((20, 20))
+    ring[4:16, 4:16] = 1
+    ring[6:14, 6:14] = 0
+    assert closed_loops(ring) == Loops(1, 0, 0)  # one loop across the middle, like a 0
+    eight = np.zeros((24, 12))
+    eight[2:22, 2:10] = 1
+    eight[4:10, 4:8] = 0
+    eight[14:20, 4:8] = 0
+    assert closed_loops(eight) == Loops(2, 1, 1)
+    assert closed_loops(np.zeros((10, 10))) == Loops(0, 0, 0)
+    bar = np.zeros((10, 10))
+    bar[5, 2:8] = 1
+    assert closed_loops(bar).total == 0
+
+
+def test_reduce_to_grid_is_binary_with_an_empty_margin():
+    grid = reduce_to_grid(examples_of(4, 1)[0])
+    assert grid.shape == (8, 8)
+    assert set(np.unique(grid)) <= {0.0, 1.0}
+    assert grid.sum() >= 6
+    assert grid[0].sum() == grid[-1].sum() == grid[:, 0].sum() == grid[:, -1].sum() == 0
+    assert reduce_to_grid(np.zeros((28, 28))).sum() == 0

@@ -1,0 +1,34 @@
+"""The string catalogue: every key in Korean and English, every key used in code exists."""
+
+import re
+from pathlib import Path
+
+from ui.strings import load_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_key_has_both_languages_and_same_placeholders():
+    catalogue = load_catalogue()
+    assert len(catalogue) > 50
+    for key, texts in catalogue.items():
+        assert set(texts) == {"ko", "en"}, key
+        assert texts["ko"].strip() and texts["en"].strip(), key
+        assert set(re.findall(r"{(\w+)}", texts["ko"])) == set(re.findall(r"{(\w+)}", texts["en"])), key
+        assert key.split(".")[0] in {p.stem for p in (ROOT / "ui" / "strings").glob("*.py")}, key
+
+
+def test_korean_strings_are_korean():
+    catalogue = load_catalogue()
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    not_korean = [k for k, v in catalogue.items() if not hangul.search(v["ko"]) and v["ko"] != v["en"]]
+    assert not not_korean, not_korean
+
+
+def test_every_literal_key_in_code_exists():
+    catalogue = load_catalogue()
+    used = set()
+    for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "streamlit_app.py"]:
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_0-9]+\.[a-z_0-9.]+)["']""", path.read_text(encoding="utf-8")))
+    missing = sorted(used - set(catalogue))
+    assert not missing, missing

@@ -1,0 +1,52 @@
+"""House rules that keep the numpy pages fast: cnnlib never imports the UI, TensorFlow loads lazily."""
+
+import ast
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMPY_PAGES = ["pages/0_home.py", "pages/1_why.py", "pages/4_arithmetic.py", "pages/5_pooling.py"]
+
+
+def imported_modules(path: Path, top_level_only: bool) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    names = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_cnnlib_never_imports_streamlit_or_plotly():
+    for path in (ROOT / "cnnlib").glob("*.py"):
+        assert not imported_modules(path, top_level_only=False) & {"streamlit", "plotly", "ui"}, path.name
+
+
+def test_cnnlib_imports_tensorflow_only_inside_functions():
+    for path in (ROOT / "cnnlib").glob("*.py"):
+        assert not imported_modules(path, top_level_only=True) & {"tensorflow", "keras"}, path.name
+
+
+def test_numpy_pages_never_load_tensorflow():
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from tests.apphelp import open_page
+        for page in {NUMPY_PAGES!r}:
+            for lang in ("ko", "en"):
+                at = open_page(page, lang)
+                assert not at.exception, (page, lang)
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
+        print("HEAVY", heavy)
+        sys.exit(1 if heavy else 0)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "HEAVY []" in result.stdout

@@ -1,0 +1,38 @@
+"""AppTest: the router and the lecture map."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.apphelp import APP, assert_clean
+
+
+@pytest.mark.parametrize(("lang", "title"), [("ko", "CNN 기초 — 강의 지도"), ("en", "CNN basics — the lecture map")])
+def test_home_in_both_languages(lang, title):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["lang"] = lang
+    at.run()
+    assert_clean(at)
+    assert at.title[0].value == title
+
+
+def test_korean_by_default_and_switch_keeps_language():
+    # AppTest reruns the default page without the router, so switch on another page
+    # (the browser test covers the switch on the home page).
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert at.session_state.lang == "ko"
+    at.switch_page("pages/5_pooling.py").run()
+    assert at.title[0].value == "맥스풀링"
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Max-pooling"
+    assert at.query_params["lang"] == "en"
+    at.switch_page("pages/1_why.py").run()
+    assert at.title[0].value == "Why convolution"
+    assert at.query_params["lang"] == "en"
+
+
+def test_unknown_language_falls_back_to_korean():
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["lang"] = "xx"
+    at.run()
+    assert_clean(at)
+    assert at.session_state.lang == "ko"
