@@ -481,6 +481,16 @@ class RunCache:
     def size(self) -> int:
         return sum(e[2] for e in self.entries())
 
+    def remove(self, key: str) -> bool:
+        """Delete one finished run (moved out of runs/ in one step, then deleted)."""
+        doomed = self.tmp_dir / f"removed-{key}-{uuid.uuid4().hex[:8]}"
+        try:
+            os.rename(self.path(key), doomed)
+        except OSError:
+            return False
+        shutil.rmtree(doomed, ignore_errors=True)
+        return True
+
     def evict(self, keep: set[str] = frozenset()) -> list[str]:
         """Remove least recently used runs until the folder is under max_bytes; returns their keys."""
         removed = []
@@ -492,12 +502,8 @@ class RunCache:
                     break
                 if key in keep:
                     continue
-                doomed = self.tmp_dir / f"evicted-{key}-{uuid.uuid4().hex[:8]}"
-                try:
-                    os.rename(self.path(key), doomed)  # gone from runs/ in one step, then deleted
-                except OSError:
+                if not self.remove(key):
                     continue
-                shutil.rmtree(doomed, ignore_errors=True)
                 total -= size
                 removed.append(key)
         return removed
@@ -874,17 +880,18 @@ class TrainingService:
                 run = self._queue.popleft()
                 self._current = run
                 self.trainings_started += 1
+            outcome: dict = {"state": "cancelled"}
             try:
-                result = train(run.config, self.cache, run)
-                run._finish("done", result=result)
+                outcome = {"state": "done", "result": train(run.config, self.cache, run)}
             except _Cancelled:
-                run._finish("cancelled")
+                pass
             except BaseException as err:  # noqa: BLE001 - one run's failure must not stop the queue
-                run._finish("failed", error=_as_lesson_error(err))
+                outcome = {"state": "failed", "error": _as_lesson_error(err)}
             finally:
                 gc.collect()
-                with self._cond:
+                with self._cond:  # leave the queue before anyone waiting on the run wakes up
                     self._current = None
+                    run._finish(**outcome)
                     self._cond.notify_all()
 
     def _remember(self, run: Run) -> None:

@@ -1,0 +1,126 @@
+"""Command line: train a run outside Streamlit into the same cache (a teacher's pre-warm before class).
+
+    python -m cnnlib train                      # the LeNet-5 page's default configuration
+    python -m cnnlib train --preset lenet5 --epochs 3 --batch-size 32
+    python -m cnnlib train --preset two_conv --slides   # the slides' settings (RMSprop, batch 32, raw 0–255, 10 epochs)
+
+Prints one JSON object on stdout (test_accuracy, seconds, samples_per_second, cached, …);
+progress goes to stderr. Exit status 1 when the run fails (the JSON then has "error").
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import time
+
+from cnnlib import architecture, training
+from cnnlib.errors import LessonError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cnnlib", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    train = commands.add_parser("train", help="train one configuration (or replay it from the cache)")
+    train.add_argument("--preset", default="lenet5", choices=sorted(architecture.PRESETS),
+                       help="the layer stack (default: lenet5)")
+    train.add_argument("--stack", help="a stack in the layer-stack lab's link format (overrides --preset)")
+    train.add_argument("--dataset", default="auto", choices=("auto", "mnist", "mnist_sample"),
+                       help="auto: Keras' MNIST when it can be downloaded, else the shipped sample (default)")
+    train.add_argument("--train-size", type=int, default=8000, help="training images used (default 8000)")
+    train.add_argument("--slides", action="store_true",
+                       help="start from the slides' settings instead of the measured fast ones")
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--optimizer", choices=training.OPTIMIZERS)
+    train.add_argument("--learning-rate", type=float)
+    train.add_argument("--schedule", choices=training.SCHEDULES)
+    train.add_argument("--scaling", choices=training.SCALINGS, help="scaled = 0–1, raw = 0–255 as on the slides")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--cache-dir", help="default: $CNNLIB_CACHE_DIR or ~/.cache/cnnlib")
+    train.add_argument("--force", action="store_true", help="train again even if the result is cached")
+    train.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def config_from_args(args) -> training.RunConfig:
+    """The RunConfig the options describe (the page's default LeNet-5 when none are given)."""
+    from cnnlib.datasets import load_mnist
+
+    dataset = args.dataset
+    if dataset == "auto":
+        dataset = load_mnist().name
+    if args.stack:
+        stack, input_shape = architecture.decode_stack(args.stack)
+    else:
+        stack, input_shape = architecture.preset(args.preset)
+    settings = dict(training.SLIDE_SETTINGS if args.slides else training.FAST_SETTINGS)
+    for name in ("epochs", "batch_size", "optimizer", "learning_rate", "schedule", "scaling"):
+        value = getattr(args, name)
+        if value is not None:
+            settings[name] = value
+    return training.RunConfig(stack=tuple(stack), input_shape=input_shape, dataset=dataset,
+                              train_size=args.train_size, seed=args.seed, **settings)
+
+
+def _progress(snapshot: training.Snapshot, last_epoch: list[int]) -> None:
+    if snapshot.state == "running" and snapshot.epoch != last_epoch[0] and snapshot.history["loss"]:
+        last_epoch[0] = snapshot.epoch
+        h = snapshot.history
+        print(f"epoch {snapshot.epoch}/{snapshot.epochs}  loss {h['loss'][-1]:.4f}  "
+              f"accuracy {h['accuracy'][-1]:.4f}  test accuracy {h['val_accuracy'][-1]:.4f}  "
+              f"{snapshot.samples_per_second or 0:,.0f} images/s", file=sys.stderr, flush=True)
+
+
+def run_train(args) -> tuple[dict, int]:
+    start = time.perf_counter()
+    try:
+        config = config_from_args(args).check()
+        service = training.TrainingService(args.cache_dir) if args.cache_dir else training.get_service()
+        if args.force:
+            service.cache.remove(config.key)
+        run = service.submit(config)
+        last_epoch = [0]
+        while not run.finished.wait(0.5):
+            if not args.quiet:
+                _progress(run.snapshot(), last_epoch)
+        snap = service.snapshot(run.key)
+    except LessonError as err:
+        return {"error": err.text("en"), "error_ko": err.text("ko")}, 1
+    out = {"key": run.key, "state": snap.state, "cache_dir": str(service.cache.root), "config": config.canonical()}
+    if snap.state != "done":
+        message = snap.error or LessonError(ko="학습이 취소되었습니다", en="The run was cancelled")
+        out.update(error=message.text("en"), error_ko=message.text("ko"))
+        return out, 1
+    result = snap.result
+    out.update(
+        test_accuracy=round(result.test_accuracy, 6),
+        test_loss=round(result.test_loss, 6),
+        seconds=round(result.seconds, 3),
+        fit_seconds=round(result.fit_seconds, 3),
+        samples_per_second=round(result.samples_per_second, 1),
+        seconds_per_epoch=round(result.seconds_per_epoch, 3),
+        cached=result.cached,
+        wall_seconds=round(time.perf_counter() - start, 3),
+        epochs=len(result.history["loss"]),
+        train_images=result.train_images,
+        test_images=result.test_images,
+        params=result.params,
+        dataset_source=result.dataset_source,
+        history={k: [round(v, 6) for v in values] for k, values in result.history.items()},
+    )
+    return out, 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    with contextlib.redirect_stdout(sys.stderr):  # Keras' "Downloading data from …" must not spoil the JSON
+        out, status = run_train(args)
+    print(json.dumps(out, ensure_ascii=False))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
