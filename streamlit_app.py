@@ -17,6 +17,9 @@ PAGES = {
         st.Page("pages/4_arithmetic.py", title=t("common.page.arithmetic"), icon=":material/grid_on:", url_path="convolution-arithmetic"),
         st.Page("pages/5_pooling.py", title=t("common.page.pooling"), icon=":material/filter_alt:", url_path="max-pooling"),
     ],
+    "common.section.networks": [
+        st.Page("pages/2_stack_lab.py", title=t("common.page.stack_lab"), icon=":material/stacks:", url_path="layer-stack-lab"),
+    ],
 }
 
 navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})

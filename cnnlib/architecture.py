@@ -464,11 +464,14 @@ def _parse_size(text: str):
 
 
 def encode_stack(stack: list[dict], input_shape) -> str:
-    """The (valid) stack and its input as one short URL-safe string; ``decode_stack`` reverses it."""
-    summarize(stack, input_shape)
-    tokens = ["i" + "x".join(map(str, input_shape))]
-    for raw in stack:
-        layer = normalize_layer(raw)
+    """The stack and its input as one short URL-safe string; ``decode_stack`` reverses it.
+
+    Every layer must have sensible arguments (StackError otherwise), but the stack need not fit
+    its input: a link can show a stack that goes wrong, and the page explains why.
+    """
+    tokens = ["i" + "x".join(map(str, check_input_shape(input_shape)))]
+    for index, raw in enumerate(stack):
+        layer = normalize_layer(raw, index)
         kind = layer["type"]
         fields: list[str] = []
         if kind == "Conv2D":
@@ -494,7 +497,10 @@ def encode_stack(stack: list[dict], input_shape) -> str:
 
 
 def decode_stack(text: str) -> tuple[list[dict], tuple[int, ...]]:
-    """(stack, input_shape) from ``encode_stack``'s text; StackError if it is not one we can build."""
+    """(stack, input_shape) from ``encode_stack``'s text; StackError if it cannot be read.
+
+    The layers' arguments are checked; whether the stack fits its input is ``summarize``'s job.
+    """
     try:
         tokens = text.split("_")
         if not tokens[0].startswith("i"):
@@ -528,10 +534,12 @@ def decode_stack(text: str) -> tuple[list[dict], tuple[int, ...]]:
                 else:
                     raise ValueError(field)
             stack.append(layer)
-    except (ValueError, KeyError, IndexError, AttributeError) as err:
+        input_shape = check_input_shape(input_shape)
+        for index, layer in enumerate(stack):
+            normalize_layer(layer, index)
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as err:
         raise StackError(
             ko=f"층 설명을 읽을 수 없습니다: {text!r}",
             en=f"Cannot read the layer description {text!r}",
         ) from err
-    summarize(stack, input_shape)
     return stack, input_shape

@@ -240,7 +240,7 @@ def test_link_text_round_trip_every_option():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "garbage", "i28x28x1_q5", "i28x28x1_c3", "ix_f", "i28x28x1_c3-k9-swish_c3-k30", "i28x28_d84-nope",
+    ["", "garbage", "i28x28x1_q5", "i28x28x1_c3", "ix_f", "i28x28x1_c0-k3", "i0x28_f", "i28x28_d84-nope",
      "i28x28x1_f-same", "i28x28_d-swish", "28x28_f"],
 )
 def test_bad_link_text_raises_stack_error(text):
@@ -255,3 +255,18 @@ def test_no_tensorflow_is_imported():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_link_may_hold_a_stack_that_does_not_fit():
+    stack = [{"type": "Conv2D", "filters": 3, "kernel_size": 9}, {"type": "Conv2D", "filters": 3, "kernel_size": 30}]
+    text = encode_stack(stack, (28, 28, 1))
+    assert text == "i28x28x1_c3-k9_c3-k30"
+    back, shape = decode_stack(text)
+    with pytest.raises(StackError) as info:
+        summarize(back, shape)
+    assert info.value.index == 1
+
+
+def test_encode_refuses_layers_with_bad_arguments():
+    with pytest.raises(StackError):
+        encode_stack([{"type": "Dense", "units": 0}], (8,))

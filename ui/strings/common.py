@@ -9,6 +9,7 @@ STRINGS = {
     "common.page.why_convolution": {"ko": "1 · 왜 합성곱인가", "en": "1 · Why convolution"},
     "common.page.arithmetic": {"ko": "4 · 합성곱 연산", "en": "4 · Convolution arithmetic"},
     "common.page.pooling": {"ko": "5 · 맥스풀링", "en": "5 · Max-pooling"},
+    "common.page.stack_lab": {"ko": "2·5 · 층 쌓기와 파라미터 수", "en": "2·5 · Layer stacks and parameters"},
     "common.bad_link": {
         "ko": "링크의 설정 일부를 읽을 수 없어 기본값을 썼습니다: {what}",
         "en": "Part of the link could not be read, so defaults were used: {what}",

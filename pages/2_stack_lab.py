@@ -1,0 +1,113 @@
+"""§2 and §5 The layer-stack lab: build a stack, see model.summary() computed without TensorFlow."""
+
+import pandas as pd
+import streamlit as st
+
+from cnnlib.architecture import PRESETS, StackError, keras_code, summarize
+from ui import stack_lab as lab
+from ui.i18n import lang, t
+
+lab.init_from_link()
+st.title(t("lab.title"))
+st.caption(t("lab.intro"))
+lab.bad_link_notice()
+
+st.subheader(t("lab.presets"))
+for col, name in zip(st.columns(len(PRESETS)), PRESETS):
+    col.button(t(f"lab.preset.{name}"), key=f"lab_preset_{name}", on_click=lab.load_preset, args=(name,),
+               width="stretch")
+shape = lab.input_shape_widget()
+
+st.subheader(t("lab.layers"))
+stack = [
+    lab.layer_row(i, uid, layer, len(st.session_state.lab_stack))
+    for i, (uid, layer) in enumerate(zip(st.session_state.lab_uids, st.session_state.lab_stack))
+]
+st.session_state.lab_stack = stack
+if not stack:
+    st.info(t("lab.empty"))
+a1, a2, _ = st.columns([2, 1, 3], vertical_alignment="bottom")
+kind = a1.selectbox(t("lab.add_type"), lab.LAYER_KINDS, key="lab_add_type")
+a2.button(t("lab.add"), key="lab_add", on_click=lab.add_layer, args=(kind,), type="primary")
+
+link = lab.sync_link(stack, shape)
+
+st.subheader(t("lab.table"))
+try:
+    rows, error = summarize(stack, shape), None
+except StackError as err:
+    rows, error = (summarize(stack[: err.index], shape) if err.index is not None else []), err
+if rows:
+    total = sum(r.params for r in rows)
+    table = pd.DataFrame({
+        t("lab.col.layer"): [f"{r.name} ({r.type})" for r in rows],
+        t("lab.col.shape"): [r.shape_text() for r in rows],
+        t("lab.col.params"): [f"{r.params:,}" for r in rows],
+        t("lab.col.formula"): [r.formula for r in rows],
+        t("lab.col.size"): [r.shape_formula for r in rows],
+    })
+    st.dataframe(table, hide_index=True, width="stretch", key="lab_table")
+if error is not None:
+    st.error(lab.error_text(error))
+else:
+    m1, m2 = st.columns([1, 3])
+    m1.metric(t("lab.total"), f"{total:,}")
+    biggest = max(rows, key=lambda r: r.params)
+    if total:
+        m1.caption(t("lab.biggest", name=biggest.name, share=f"{biggest.params / total:.1%}"))
+    m2.plotly_chart(lab.param_bars(rows, t("lab.chart_title")), key="lab_bars", config={"displayModeBar": False})
+    for r in rows:
+        if r.note == "dense_last_axis":
+            n, units = rows[rows.index(r) - 1].output_shape[-1], r.output_shape[-1]
+            st.info(t("lab.dense_last_axis", name=r.name, shape=rows[rows.index(r) - 1].shape_text(), n=n, units=units))
+
+    if st.toggle(t("lab.keras"), key="lab_keras"):
+        with st.spinner(t("lab.building") if lab.tensorflow_loaded() else t("lab.loading_tf")):
+            text, keras_rows, keras_total, ms = lab.keras_summary(stack, shape)
+        agree = keras_rows == [(r.name, r.type, r.output_shape, r.params) for r in rows] and keras_total == total
+        (st.success if agree else st.error)(
+            t("lab.keras_agrees" if agree else "lab.keras_differs", keras=f"{keras_total:,}", ours=f"{total:,}"))
+        st.code(text, language=None)
+        st.caption(t("lab.keras_timing", ms=f"{ms:.0f}"))
+
+    st.subheader(t("lab.code"))
+    st.code(keras_code(stack, shape, lang()), language="python")
+
+st.subheader(t("lab.compare"))
+b1, b2, b3 = st.columns(3)
+full = len(st.session_state.lab_compare) >= lab.MAX_COMPARE
+b1.button(t("lab.compare_add"), key="lab_cmp_add", on_click=lab.compare_add, args=(link,), disabled=full,
+          help=t("lab.compare_full") if full else None)
+b2.button(t("lab.compare_story"), key="lab_cmp_story", on_click=lab.compare_story, type="primary")
+b3.button(t("lab.compare_clear"), key="lab_cmp_clear", on_click=lab.compare_clear)
+entries = []
+for n, text in enumerate(st.session_state.lab_compare, start=1):
+    stack_n, shape_n = lab.decode_stack(text)
+    try:
+        entries.append((n, text, summarize(stack_n, shape_n), None))
+    except StackError as err:
+        entries.append((n, text, [], err))
+if not entries:
+    st.info(t("lab.compare_empty"))
+ymax = max([r.params for _, _, rows_n, _ in entries for r in rows_n] or [1])
+for col, (n, text, rows_n, err) in zip(st.columns(max(len(entries), 1)), entries):
+    label = lab.stack_label(text, n)
+    col.markdown(f"**{label}**")
+    if err is not None:
+        col.error(t("lab.invalid_in_compare", msg=lab.error_text(err)))
+    else:
+        col.metric(t("lab.total"), f"{sum(r.params for r in rows_n):,}", label_visibility="visible")
+        col.plotly_chart(lab.param_bars(rows_n, ymax=ymax, height=260), key=f"lab_cmp_bars_{n}",
+                         config={"displayModeBar": False})
+    c1, c2 = col.columns(2)
+    c1.button(t("lab.compare_load"), key=f"lab_cmp_load_{n}", on_click=lab.compare_load, args=(text,))
+    c2.button(t("lab.compare_remove"), key=f"lab_cmp_remove_{n}", on_click=lab.compare_remove, args=(n - 1,))
+totals = [(lab.stack_label(text, n), sum(r.params for r in rows_n)) for n, text, rows_n, err in entries if err is None]
+if len(totals) >= 2:
+    (a, na), (b, nb) = max(totals, key=lambda x: x[1]), min(totals, key=lambda x: x[1])
+    if nb:
+        st.info(t("lab.compare_ratio", a=a, b=b, ratio=f"{na / nb:,.1f}", na=f"{na:,}", nb=f"{nb:,}"))
+
+with st.expander(t("lab.link")):
+    st.caption(t("lab.link_help"))
+    st.code(f"?stack={link}", language=None)

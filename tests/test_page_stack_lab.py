@@ -1,0 +1,141 @@
+"""AppTest: the layer-stack lab (§2, §5) in Korean and English."""
+
+import pytest
+
+from cnnlib.architecture import encode_stack, preset
+from tests.apphelp import assert_clean, open_page
+
+PAGE = "pages/2_stack_lab.py"
+TITLE = {"ko": "층 쌓기 실험실: model.summary()", "en": "Layer-stack lab: model.summary()"}
+
+
+def total(at) -> str:
+    return at.metric[0].value
+
+
+def layer_keys(at, field: str) -> list[str]:
+    return [w.key for w in [*at.number_input, *at.selectbox] if w.key and w.key.endswith("_" + field)]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_opens_on_the_lecture_model_with_its_total(lang):
+    at = open_page(PAGE, lang)
+    assert_clean(at)
+    assert at.title[0].value == TITLE[lang]
+    assert total(at) == "203,068"
+    table = at.dataframe[0].value
+    assert "84 × (2400 + 1) = 201,684" in list(table.iloc[:, 3])
+    assert list(table.iloc[:, 2]) == ["0", "78", "456", "0", "201,684", "850"]
+    assert "X = tf.keras.layers.Input(shape=[28, 28, 1])" in at.code[0].value
+    assert at.query_params["stack"] == encode_stack(*preset("two_conv"))
+
+
+@pytest.mark.parametrize(("lang", "name", "expected"), [
+    ("ko", "two_conv_pool", "9,532"), ("en", "lenet5", "61,706"), ("en", "dense_only", "66,790"),
+])
+def test_presets_show_the_slides_totals(lang, name, expected):
+    at = open_page(PAGE, lang)
+    at.button(key=f"lab_preset_{name}").click().run()
+    assert_clean(at)
+    assert total(at) == expected
+    if name == "dense_only":
+        assert at.radio(key="lab_input_choice").value == "28x28"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_invalid_stack_shows_the_message_and_no_exception(lang):
+    at = open_page(PAGE, lang)
+    at.number_input(key=layer_keys(at, "kernel")[0]).set_value(30).run()
+    assert_clean(at)
+    assert at.error, "the refusal must be on screen"
+    message = at.error[0].value
+    assert ("30×30" in message) and ("28×28" in message)
+    assert ("Layer 1" in message) if lang == "en" else ("1번째 층" in message)
+    assert not at.metric or total(at) != "203,068"
+    at.number_input(key=layer_keys(at, "kernel")[0]).set_value(5).run()
+    assert not at.error and total(at) == "203,068"
+
+
+def test_conv_after_flatten_is_explained():
+    at = open_page(PAGE, "en")
+    at.selectbox(key="lab_add_type").set_value("Flatten").run()
+    at.button(key="lab_add").click().run()  # Flatten goes before the softmax layer
+    at.selectbox(key="lab_add_type").set_value("Dense").run()
+    at.button(key="lab_add").click().run()
+    assert_clean(at)
+    assert [layer["type"] for layer in at.session_state.lab_stack][-3:] == ["Flatten", "Dense", "Dense"]
+    assert not at.error
+    assert at.button(key=f"lab_up_{at.session_state.lab_uids[0]}").disabled  # nothing above the first layer
+    at.button(key=f"lab_down_{at.session_state.lab_uids[1]}").click().run()  # Conv2D(6) below Flatten
+    assert_clean(at)
+    assert at.error and "Flatten" in at.error[0].value
+
+
+def test_add_move_remove_change_the_total():
+    at = open_page(PAGE, "en")
+    at.button(key="lab_preset_two_conv_pool").click().run()
+    assert total(at) == "9,532"
+    at.selectbox(key="lab_add_type").set_value("Conv2D").run()
+    at.button(key="lab_add").click().run()  # a Conv2D(8, 3) before the Flatten: 8·(3·3·6+1) = 440
+    assert_clean(at)
+    kinds = [layer["type"] for layer in at.session_state.lab_stack]
+    assert kinds[4] == "Conv2D" and kinds[5] == "Flatten"
+    # (4,4,6) → (2,2,8): Flatten 32, Dense 84·33 = 2,772; total 78+456+440+2,772+850
+    assert total(at) == f"{78 + 456 + 440 + 84 * 33 + 850:,}"
+    removed = at.session_state.lab_uids[4]
+    at.button(key=f"lab_remove_{removed}").click().run()
+    assert total(at) == "9,532"
+    at.button(key=f"lab_remove_{at.session_state.lab_uids[1]}").click().run()  # drop the first pooling
+    assert total(at) == f"{78 + 456 + 84 * (10 * 10 * 6 + 1) + 850:,}"  # 24→20→pool 10: 600 into the Dense
+
+
+def test_dense_on_a_feature_map_is_explained_not_refused():
+    stack = [{"type": "Conv2D", "filters": 3, "kernel_size": 5}, {"type": "Dense", "units": 4}]
+    at = open_page(PAGE, "en", query={"stack": encode_stack(stack, (28, 28, 1))})
+    assert_clean(at)
+    assert not at.error
+    assert total(at) == f"{78 + 16:,}"
+    assert any("last axis" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_link_opens_the_same_stack(lang):
+    text = encode_stack(*preset("lenet5"))
+    at = open_page(PAGE, lang, query={"stack": text, "cmp": [encode_stack(*preset("dense_only"))]})
+    assert_clean(at)
+    assert total(at) == "61,706"
+    assert [m.value for m in at.metric] == ["61,706", "66,790"]
+    assert at.query_params["stack"] == text
+
+
+def test_bad_link_falls_back_with_a_notice():
+    at = open_page(PAGE, "en", query={"stack": "i28x28x1_c0-k5", "cmp": ["nonsense"]})
+    assert_clean(at)
+    assert at.warning and "stack" in at.warning[0].value and "cmp" in at.warning[0].value
+    assert total(at) == "203,068"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_pooling_story_is_one_click(lang):
+    at = open_page(PAGE, lang)
+    at.button(key="lab_cmp_story").click().run()
+    assert_clean(at)
+    assert [m.value for m in at.metric][1:] == ["203,068", "9,532"]
+    assert any("21.3" in i.value for i in at.info)
+    at.button(key="lab_cmp_add").click().run()
+    assert len(at.metric) == 4 and at.button(key="lab_cmp_add").disabled  # three at most
+    at.button(key="lab_cmp_load_2").click().run()
+    assert total(at) == "9,532"
+    assert len(at.query_params.get_all("cmp") if hasattr(at.query_params, "get_all") else at.query_params["cmp"]) == 3
+    at.button(key="lab_cmp_clear").click().run()
+    assert len(at.metric) == 1
+
+
+def test_keras_summary_on_demand_agrees_with_the_table():
+    at = open_page(PAGE, "en", timeout=60)
+    at.button(key="lab_preset_two_conv_pool").click().run()
+    at.toggle(key="lab_keras").set_value(True).run()
+    assert_clean(at)
+    assert at.success and "9,532" in at.success[0].value and "agree" in at.success[0].value
+    summary = at.code[0].value
+    assert "max_pooling2d_1 (MaxPooling2D)" in summary and "Total params: 9,532" in summary

@@ -1,0 +1,269 @@
+"""Streamlit side of the layer-stack lab: the stack in session_state and the URL, the layer editor,
+the bar charts. The maths (shapes, counts, code, link text) is in cnnlib.architecture.
+
+State: ``lab_stack`` (list of layer dicts, the source of truth), ``lab_uids`` (one id per layer,
+so a layer's widgets keep their values when it moves) and ``lab_compare`` (up to three stacks as link text); the input shape is the radio ``lab_input_choice``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from cnnlib.architecture import (
+    PRESETS,
+    StackError,
+    decode_stack,
+    encode_stack,
+    normalize_layer,
+    preset,
+)
+from ui.i18n import lang, sync_query_param, t
+from ui.state import keep, put
+
+INPUT_CHOICES = {"28x28x1": (28, 28, 1), "32x32x3": (32, 32, 3), "28x28": (28, 28)}
+LAYER_KINDS = ("Conv2D", "MaxPool2D", "AveragePooling2D", "Flatten", "Dense", "Dropout")
+NEW_LAYER = {
+    "Conv2D": {"type": "Conv2D", "filters": 8, "kernel_size": 3, "activation": "swish"},
+    "MaxPool2D": {"type": "MaxPool2D"},
+    "AveragePooling2D": {"type": "AveragePooling2D", "pool_size": 2},
+    "Flatten": {"type": "Flatten"},
+    "Dense": {"type": "Dense", "units": 32, "activation": "swish"},
+    "Dropout": {"type": "Dropout", "rate": 0.25},
+}
+ACTIVATION_CHOICES = (None, "swish", "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu", "leaky_relu")
+MAX_COMPARE = 3
+_KERAS_LOCK = threading.Lock()  # one Keras build at a time: Keras' name counters are global
+
+
+# ---- state and link -------------------------------------------------------------------------
+
+
+def set_stack(stack: list[dict], input_shape: tuple) -> None:
+    """Replace the whole stack (preset, link, comparison): fresh widget ids, input widgets set."""
+    start = st.session_state.get("lab_next_uid", 0)
+    st.session_state.lab_stack = [dict(layer) for layer in stack]
+    st.session_state.lab_uids = list(range(start, start + len(stack)))
+    st.session_state.lab_next_uid = start + len(stack)
+    shape = tuple(input_shape)
+    choice = next((name for name, s in INPUT_CHOICES.items() if s == shape), "custom")
+    put("lab_input_choice", choice)
+    if choice == "custom":
+        put("lab_h", shape[0])
+        put("lab_w", shape[1])
+        put("lab_c", shape[2] if len(shape) == 3 else 0)
+
+
+def load_preset(name: str) -> None:
+    set_stack(*preset(name))
+
+
+def init_from_link() -> None:
+    """First visit of a session: the stack and comparison from the URL, else the §2 model."""
+    if "lab_stack" in st.session_state:
+        return
+    stack, shape = preset("two_conv")
+    bad = []
+    if "stack" in st.query_params:
+        try:
+            stack, shape = decode_stack(st.query_params["stack"])
+            if len(shape) not in (2, 3):
+                raise StackError(ko="", en="")
+        except StackError:
+            stack, shape = preset("two_conv")
+            bad.append("stack")
+    compare = []
+    for text in st.query_params.get_all("cmp"):
+        try:
+            decode_stack(text)
+            compare.append(text)
+        except StackError:
+            bad.append("cmp")
+    set_stack(stack, shape)
+    st.session_state.lab_compare = compare[:MAX_COMPARE]
+    if bad:
+        st.session_state.lab_bad_link = ", ".join(dict.fromkeys(bad))
+
+
+def bad_link_notice() -> None:
+    bad = st.session_state.pop("lab_bad_link", None)
+    if bad:
+        st.warning(t("common.bad_link", what=bad))
+
+
+def sync_link(stack: list[dict], shape: tuple) -> str:
+    text = encode_stack(stack, shape)
+    sync_query_param("stack", text)
+    compare = list(st.session_state.lab_compare)
+    if st.query_params.get_all("cmp") != compare:
+        st.query_params["cmp"] = compare
+    return text
+
+
+def input_shape_widget() -> tuple:
+    keep("lab_input_choice", "28x28x1")
+    options = [*INPUT_CHOICES, "custom"]
+    choice = st.radio(t("lab.input"), options, key="lab_input_choice", horizontal=True,
+                      format_func={o: t(f"lab.input.{o}") for o in options}.__getitem__)
+    if choice != "custom":
+        return INPUT_CHOICES[choice]
+    c1, c2, c3 = st.columns(3)
+    h = c1.number_input(t("lab.height"), 1, 512, keep("lab_h", 28), key="lab_h")
+    w = c2.number_input(t("lab.width"), 1, 512, keep("lab_w", 28), key="lab_w")
+    c = c3.number_input(t("lab.channels"), 0, 64, keep("lab_c", 1), key="lab_c")
+    return (int(h), int(w), int(c)) if c else (int(h), int(w))
+
+
+# ---- the layer editor -----------------------------------------------------------------------
+
+
+def _move(i: int, step: int) -> None:
+    stack, uids = st.session_state.lab_stack, st.session_state.lab_uids
+    j = i + step
+    if 0 <= j < len(stack):
+        stack[i], stack[j] = stack[j], stack[i]
+        uids[i], uids[j] = uids[j], uids[i]
+
+
+def _remove(i: int) -> None:
+    del st.session_state.lab_stack[i]
+    del st.session_state.lab_uids[i]
+
+
+def add_layer(kind: str) -> None:
+    """Convolution and pooling go before the first Flatten; Dense/Dropout/Flatten before a final softmax."""
+    stack = st.session_state.lab_stack
+    kinds = [layer.get("type") for layer in stack]
+    at = len(stack)
+    if kind in ("Conv2D", "MaxPool2D", "AveragePooling2D") and "Flatten" in kinds:
+        at = kinds.index("Flatten")
+    elif stack and stack[-1].get("type") == "Dense" and stack[-1].get("activation") == "softmax":
+        at = len(stack) - 1
+    stack.insert(at, dict(NEW_LAYER[kind]))
+    st.session_state.lab_uids.insert(at, st.session_state.lab_next_uid)
+    st.session_state.lab_next_uid += 1
+
+
+def _int_input(col, label: str, key: str, value, low: int, high: int):
+    """A square size/count as a number box; a non-square pair from a link is kept and shown."""
+    if isinstance(value, (list, tuple)) and value[0] != value[1]:
+        col.caption(f"{label}: {value[0]}×{value[1]}")
+        return tuple(value)
+    value = value[0] if isinstance(value, (list, tuple)) else value
+    return int(col.number_input(label, low, high, int(value), key=key))
+
+
+def layer_row(i: int, uid: int, layer: dict, count: int) -> dict:
+    """One layer's widgets; returns the layer as edited."""
+    spec = normalize_layer(layer, i)
+    kind = spec["type"]
+    k = f"lab_{uid}_"
+    box = st.container(border=True)
+    cols = box.columns([1.4, 1, 1, 1, 1, 1.2, 0.35, 0.35, 0.35], vertical_alignment="bottom")
+    cols[0].markdown(f"**{i + 1} · {kind}**")
+    out: dict = {"type": kind}
+    acts = {a: (a or t("lab.no_activation")) for a in dict.fromkeys([*ACTIVATION_CHOICES, spec.get("activation")])}
+    if kind == "Conv2D":
+        out["filters"] = int(cols[1].number_input(t("lab.filters"), 1, 512, spec["filters"], key=k + "filters"))
+        out["kernel_size"] = _int_input(cols[2], t("lab.kernel_size"), k + "kernel", spec["kernel_size"], 1, 31)
+        out["strides"] = _int_input(cols[3], t("lab.strides"), k + "strides", spec["strides"], 1, 8)
+    elif kind in ("MaxPool2D", "AveragePooling2D"):
+        out["pool_size"] = _int_input(cols[1], t("lab.pool_size"), k + "pool", spec["pool_size"], 1, 16)
+        pool, stride = spec["pool_size"], spec["strides"]
+        if stride == pool or stride[0] == stride[1]:
+            current = None if stride == pool else stride[0]
+            options = {None: t("lab.same_as_pool"), **{s: str(s) for s in sorted({*range(1, 9), current} - {None})}}
+            chosen = cols[2].selectbox(t("lab.pool_strides"), list(options), index=list(options).index(current),
+                                       format_func=options.__getitem__, key=k + "strides")
+        else:
+            chosen = _int_input(cols[2], t("lab.pool_strides"), k + "strides", stride, 1, 8)
+        if chosen is not None:
+            out["strides"] = chosen
+    elif kind == "Dense":
+        out["units"] = int(cols[1].number_input(t("lab.units"), 1, 4096, spec["units"], key=k + "units"))
+    elif kind == "Dropout":
+        out["rate"] = float(cols[1].number_input(t("lab.rate"), 0.0, 1.0, float(spec["rate"]), 0.05, key=k + "rate"))
+    else:
+        cols[1].caption(t("lab.flatten_note"))
+    if "padding" in spec:
+        out["padding"] = cols[4].selectbox(t("lab.padding"), ["valid", "same"], index=["valid", "same"].index(spec["padding"]),
+                                           key=k + "padding")
+    if "activation" in spec:
+        out["activation"] = cols[5].selectbox(t("lab.activation"), list(acts), index=list(acts).index(spec["activation"]),
+                                              format_func=acts.__getitem__, key=k + "activation")
+    cols[6].button("↑", key=f"lab_up_{uid}", help=t("lab.up"), on_click=_move, args=(i, -1), disabled=i == 0)
+    cols[7].button("↓", key=f"lab_down_{uid}", help=t("lab.down"), on_click=_move, args=(i, 1), disabled=i == count - 1)
+    cols[8].button("✕", key=f"lab_remove_{uid}", help=t("lab.remove"), on_click=_remove, args=(i,))
+    return out
+
+
+# ---- keras, on demand -----------------------------------------------------------------------
+
+
+def keras_summary(stack: list[dict], shape: tuple) -> tuple[str, list, int, float]:
+    """(summary text, Keras rows, count_params, build+summary ms); loads TensorFlow the first time."""
+    from cnnlib.models import build_model, keras_rows, summary_text
+
+    with _KERAS_LOCK:
+        start = time.perf_counter()
+        model = build_model(stack, shape)
+        text = summary_text(model)
+        ms = (time.perf_counter() - start) * 1000
+        return text, keras_rows(model), model.count_params(), ms
+
+
+def tensorflow_loaded() -> bool:
+    return "keras" in sys.modules and "tensorflow" in sys.modules
+
+
+# ---- comparison -----------------------------------------------------------------------------
+
+
+def stack_label(text: str, n: int) -> str:
+    for name, entry in PRESETS.items():
+        if encode_stack(entry["stack"], entry["input_shape"]) == text:
+            return t(f"lab.preset.{name}")
+    return t("lab.custom_stack", n=n)
+
+
+def compare_add(text: str) -> None:
+    if len(st.session_state.lab_compare) < MAX_COMPARE:
+        st.session_state.lab_compare.append(text)
+
+
+def compare_story() -> None:
+    st.session_state.lab_compare = [encode_stack(*preset(n)) for n in ("two_conv", "two_conv_pool")]
+
+
+def compare_clear() -> None:
+    st.session_state.lab_compare = []
+
+
+def compare_remove(i: int) -> None:
+    del st.session_state.lab_compare[i]
+
+
+def compare_load(text: str) -> None:
+    set_stack(*decode_stack(text))
+
+
+def param_bars(rows, title: str | None = None, ymax: float | None = None, height: int = 300) -> go.Figure:
+    """Parameters per layer as bars, each labelled with its count (the input row left out)."""
+    rows = [r for r in rows if r.type != "InputLayer"]
+    fig = go.Figure(go.Bar(
+        x=[f"{r.name}<br>({r.type})" for r in rows], y=[r.params for r in rows],
+        text=[f"{r.params:,}" for r in rows], textposition="outside", marker_color="#4c78a8",
+        hovertemplate="%{x}: %{y:,}<extra></extra>",
+    ))
+    fig.update_layout(height=height, margin={"l": 4, "r": 4, "t": 32 if title else 8, "b": 4}, title=title,
+                      yaxis={"range": [0, (ymax or max([r.params for r in rows] or [1]) or 1) * 1.18],
+                             "tickformat": ","})
+    return fig
+
+
+def error_text(err: StackError) -> str:
+    return err.text(lang())
