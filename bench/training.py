@@ -1,0 +1,162 @@
+"""Training service benchmark: in-app throughput vs plain model.fit, default accuracy/seconds, replay, memory.
+
+    python bench/training.py            # ~1 minute on 2 cores
+
+Measured in one process, in a fresh temporary cache, on the shipped 8,000 / 2,000 MNIST sample:
+1. peak RSS while the service trains the default LeNet-5 configuration (target ≤ 1.2 GB),
+   and that run's test accuracy and seconds (target ≥ 97 % in ≤ 20 s);
+2. in-app throughput (the service, with its per-batch progress callback) against a plain
+   ``model.fit`` of the same model and batch size — on numpy arrays as the slides do, and on
+   the same tf.data pipeline without the callback — interleaved, best of N (target ratio ≥ 1.0);
+3. cached replay after a "restart" (a new service on the same folder; target ≤ 1 s);
+4. the slides' settings (RMSprop, batch 32, raw 0–255, 10 epochs) for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("CNNLIB_MNIST_SOURCE", "sample")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from cnnlib import training  # noqa: E402
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class PeakRss:
+    """Samples this process' RSS every 20 ms while active."""
+
+    def __init__(self):
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_mb())
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def plain_fit(config: training.RunConfig, pipeline: bool) -> float:
+    """Seconds of model.fit for a fresh model of the config, as a student would write it."""
+    import keras
+
+    from cnnlib.datasets import load_sample
+    from cnnlib.models import build_model
+
+    data = load_sample()
+    scale = 1 / 255 if config.scaling == "scaled" else 1.0
+    x = data.x_train[: config.train_size].reshape(-1, *config.input_shape)
+    y = data.y_train[: config.train_size]
+    x_test = data.x_test.reshape(-1, *config.input_shape)
+    keras.utils.set_random_seed(config.seed)
+    model = build_model(list(config.stack), config.input_shape)
+    steps = -(-len(x) // config.batch_size) * config.epochs
+    model.compile(optimizer=training._optimizer(config, steps), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    if pipeline:  # the service's own input pipeline, without the progress callback
+        train = training._pipeline(x, y, config.batch_size, scale, shuffle_seed=config.seed)
+        test = training._pipeline(x_test, data.y_test, 500, scale, shuffle_seed=None)
+        start = time.perf_counter()
+        model.fit(train, epochs=config.epochs, validation_data=test, shuffle=False, verbose=0)
+    else:  # numpy arrays, as on the slides
+        xs, xts = (x * scale).astype("float32"), (x_test * scale).astype("float32")
+        start = time.perf_counter()
+        model.fit(xs, y, batch_size=config.batch_size, epochs=config.epochs,
+                  validation_data=(xts, data.y_test), verbose=0)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats for the throughput ratio")
+    parser.add_argument("--no-slides", action="store_true", help="skip the slides' settings run")
+    args = parser.parse_args()
+    print(f"cpus available: {training.available_cpus()}, load average before: {os.getloadavg()[0]:.2f}")
+    cache_dir = Path(tempfile.mkdtemp(prefix="cnnlib-bench-"))
+    base_rss = rss_mb()
+    config = training.default_config("mnist_sample")
+    service = training.TrainingService(cache_dir)
+
+    # 1. the default configuration through the service, with its memory
+    with PeakRss() as peak:
+        snap = service.train_now(config)
+    result = snap.result
+    print(f"\n[default LeNet-5: {config.epochs} epochs, batch {config.batch_size}, {config.optimizer} "
+          f"{config.learning_rate} {config.schedule}, inputs {config.scaling}, {result.train_images:,} train / "
+          f"{result.test_images:,} test images]")
+    print(f"test accuracy      {result.test_accuracy:.4f}   (target ≥ 0.97)")
+    print(f"run seconds        {result.seconds:.2f} s (incl. TensorFlow start-up, data, test, save)")
+    print(f"fit seconds        {result.fit_seconds:.2f} s   (target ≤ 20 s)")
+    print(f"per epoch          {', '.join(f'{s:.2f}' for s in result.epoch_seconds)} s")
+    print(f"val accuracy       {', '.join(f'{a:.4f}' for a in result.history['val_accuracy'])}")
+    print(f"RSS before TF      {base_rss:,.0f} MB; peak during the run {peak.peak:,.0f} MB   (target ≤ 1,200 MB)")
+
+    # 2. throughput: service vs plain model.fit, interleaved
+    samples = result.train_images * config.epochs
+    app, plain_numpy, plain_pipeline = [], [], []
+    for i in range(args.repeats):
+        plain_numpy.append(samples / plain_fit(config, pipeline=False))
+        seeded = config.with_settings(seed=1000 + i)  # a new key: trains again, same work
+        app.append(service.train_now(seeded).result.samples_per_second)
+        plain_pipeline.append(samples / plain_fit(config, pipeline=True))
+    best = max(app)
+    print(f"\n[throughput, images/s, best of {args.repeats} interleaved; each = {samples:,} images incl. compile]")
+    print(f"in-app (service)            {', '.join(f'{v:,.0f}' for v in app)}")
+    print(f"plain fit, numpy arrays     {', '.join(f'{v:,.0f}' for v in plain_numpy)}")
+    print(f"plain fit, same tf.data     {', '.join(f'{v:,.0f}' for v in plain_pipeline)}")
+    print(f"ratio in-app / plain numpy  {best / max(plain_numpy):.2f}   (target ≥ 1.0)")
+    print(f"ratio in-app / plain tf.data {best / max(plain_pipeline):.2f}   (the cost of progress reporting alone)")
+
+    # 3. replay after a restart
+    restarted = training.TrainingService(cache_dir)
+    start = time.perf_counter()
+    run = restarted.submit(config)
+    replay = time.perf_counter() - start
+    start = time.perf_counter()
+    model = restarted.load_model(run.key)
+    load = time.perf_counter() - start
+    print("\n[cached replay after restart]")
+    print(f"result replay      {replay * 1000:.1f} ms (state {run.state}, accuracy {run.result.test_accuracy:.4f};"
+          f" target ≤ 1 s)")
+    print(f"model load         {load * 1000:.0f} ms ({model.count_params():,} parameters, for try-it)")
+
+    # 4. the slides' settings
+    if not args.no_slides:
+        slides = config.with_settings(**training.SLIDE_SETTINGS)
+        r = service.train_now(slides).result
+        print("\n[slides' settings: RMSprop 0.001, batch 32, raw 0–255, 10 epochs]")
+        print(f"test accuracy {r.test_accuracy:.4f}, fit {r.fit_seconds:.2f} s, "
+              f"val accuracy by epoch {', '.join(f'{a:.3f}' for a in r.history['val_accuracy'])}")
+
+    peak_all = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of the whole benchmark process: {peak_all:,.0f} MB; load average after: {os.getloadavg()[0]:.2f}")
+    service.shutdown()
+    restarted.shutdown()
+
+
+if __name__ == "__main__":
+    main()
