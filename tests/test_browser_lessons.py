@@ -42,6 +42,8 @@ def test_deep_link_on_a_fresh_server(path, lang_index):
         open_page(page, f"{url}/{path}?lang={lang}")
         assert h1(page) == PAGES[path][lang_index]
         assert not app_errors(page)
+        # no "Page not found" dialog from Streamlit's legacy pages/ discovery
+        assert page.locator('[role="dialog"]').count() == 0, page.locator('[role="dialog"]').inner_text()
         # the router ran: the language switch and the page list are there
         assert page.get_by_text("언어 · Language").count() == 1
         nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
