@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import hashlib
 import io
 import lzma
 import os
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from cnnlib.datasets import Dataset, register_dataset
 from cnnlib.datasets import DatasetError as _AnyDatasetError
 
 if TYPE_CHECKING:
@@ -805,3 +807,61 @@ def _arrange(found, skipped: list[SkippedFile], notices: list[Notice], size: int
         notices=tuple(notices),
         root="/".join(root),
     )
+
+
+# --- From a folder set to a training run ------------------------------------------------------
+
+TEST_FRACTION = 0.2
+
+
+def to_dataset(folder_set: ImageFolderSet, source: str, test_fraction: float = TEST_FRACTION, seed: int = 0) -> Dataset:
+    """Split into training and test images, class by class (each class keeps its share), and name the
+    result after its content, so the training service can cache runs on it: ``images-<hash>``.
+
+    A class of one image goes to training only; every other class has at least one test image.
+    """
+    rng = np.random.default_rng(seed)
+    indices = folder_set.label_indices
+    train, test = [], []
+    for k in range(len(folder_set.class_names)):
+        members = rng.permutation(np.flatnonzero(indices == k))
+        n_test = 0 if len(members) < 2 else min(len(members) - 1, max(1, round(test_fraction * len(members))))
+        test.append(members[:n_test])
+        train.append(members[n_test:])
+    train_idx, test_idx = rng.permutation(np.concatenate(train)), np.sort(np.concatenate(test))
+    digest = hashlib.sha256()
+    for part in (folder_set.images.tobytes(), indices.tobytes(), "\n".join(folder_set.class_names).encode()):
+        digest.update(part)
+    digest.update(f"{test_fraction}/{seed}".encode())
+    return Dataset(
+        name=f"images-{digest.hexdigest()[:16]}",
+        source=source,
+        x_train=folder_set.images[train_idx, :, :, 0],
+        y_train=indices[train_idx].astype(np.uint8),
+        x_test=folder_set.images[test_idx, :, :, 0],
+        y_test=indices[test_idx].astype(np.uint8),
+        class_names=tuple(folder_set.class_names),
+    )
+
+
+def register_for_training(folder_set: ImageFolderSet, source: str, seed: int = 0) -> Dataset:
+    """``to_dataset`` + ``cnnlib.datasets.register_dataset``: a RunConfig can now name it."""
+    dataset = to_dataset(folder_set, source, seed=seed)
+    register_dataset(dataset.name, lambda: dataset)
+    return dataset
+
+
+def _paper(images: np.ndarray) -> float:
+    """The median border pixel of (H, W) or (N, H, W) pictures: the colour of the paper."""
+    a = np.asarray(images)
+    a = a.reshape(-1, a.shape[-2], a.shape[-1])
+    return float(np.median(np.concatenate([a[:, 0], a[:, -1], a[:, :, 0], a[:, :, -1]], axis=1)))
+
+
+def match_background(picture: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Invert one (28, 28, 1) picture when its paper is the opposite of the data set's (N, 28, 28, 1)
+    (black ink on white for a model trained white on black). Returns (picture, inverted?)."""
+    picture = np.asarray(picture)
+    if (_paper(picture[..., 0]) > 127) != (_paper(np.asarray(reference)[..., 0]) > 127):
+        return (255 - picture).astype(np.uint8), True
+    return picture, False

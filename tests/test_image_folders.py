@@ -597,3 +597,41 @@ def test_no_tensorflow_no_streamlit_and_the_datasets_reexport():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+
+
+# --- from a folder set to a training run ---------------------------------------------------
+
+
+def test_to_dataset_splits_each_class_and_names_the_content():
+    from cnnlib.datasets import get_dataset
+    from cnnlib.image_folders import register_for_training, to_dataset
+
+    entries = [(f"{c}/{i}.png", png(i + 10 * k)) for k, c in enumerate("ABC") for i in range(10)]
+    entries.append(("D/only.png", png(7)))
+    folder_set = load_image_zip(make_zip(entries))
+    data = to_dataset(folder_set, "upload")
+    assert data.name.startswith("images-") and data.source == "upload"
+    assert data.class_names == ("A", "B", "C", "D")
+    assert data.x_train.shape[1:] == (28, 28) and data.x_train.dtype == np.uint8
+    assert np.bincount(data.y_test, minlength=4).tolist() == [2, 2, 2, 0]  # 20 % of each, none of a lone image
+    assert np.bincount(data.y_train, minlength=4).tolist() == [8, 8, 8, 1]
+    # nothing lost, nothing twice
+    every = np.concatenate([data.x_train, data.x_test]).reshape(31, -1)
+    assert len({row.tobytes() for row in every}) == len({img.tobytes() for img in folder_set.images})
+    # the same content and seed → the same name and split; another seed → another name
+    again = to_dataset(load_image_zip(make_zip(entries)), "upload")
+    assert again.name == data.name and np.array_equal(again.x_test, data.x_test)
+    assert to_dataset(folder_set, "upload", seed=1).name != data.name
+    registered = register_for_training(folder_set, "upload")
+    assert get_dataset(registered.name) is registered
+
+
+def test_match_background_inverts_a_picture_drawn_the_other_way_round():
+    from cnnlib.image_folders import match_background
+
+    white_on_black = np.stack([letter()[..., None]] * 3)
+    black_on_white = 255 - letter()[..., None]
+    fixed, inverted = match_background(black_on_white, white_on_black)
+    assert inverted and np.array_equal(fixed[..., 0], letter())
+    same, inverted = match_background(letter()[..., None], white_on_black)
+    assert not inverted and np.array_equal(same[..., 0], letter())
