@@ -14,6 +14,7 @@ PAGES = {
     ],
     "common.section.convolution": [
         st.Page("pages/1_why.py", title=t("common.page.why_convolution"), icon=":material/search:", url_path="why-convolution"),
+        st.Page("pages/3_filters.py", title=t("common.page.filters"), icon=":material/layers:", url_path="filter-sets"),
         st.Page("pages/4_arithmetic.py", title=t("common.page.arithmetic"), icon=":material/grid_on:", url_path="convolution-arithmetic"),
         st.Page("pages/5_pooling.py", title=t("common.page.pooling"), icon=":material/filter_alt:", url_path="max-pooling"),
     ],

@@ -7,6 +7,7 @@ STRINGS = {
     "common.section.networks": {"ko": "신경망", "en": "Networks"},
     "common.page.home": {"ko": "강의 지도", "en": "Lecture map"},
     "common.page.why_convolution": {"ko": "1 · 왜 합성곱인가", "en": "1 · Why convolution"},
+    "common.page.filters": {"ko": "3 · 필터", "en": "3 · Filters"},
     "common.page.arithmetic": {"ko": "4 · 합성곱 연산", "en": "4 · Convolution arithmetic"},
     "common.page.pooling": {"ko": "5 · 맥스풀링", "en": "5 · Max-pooling"},
     "common.page.stack_lab": {"ko": "2·5 · 층 쌓기와 파라미터 수", "en": "2·5 · Layer stacks and parameters"},

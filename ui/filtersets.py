@@ -1,0 +1,144 @@
+"""Streamlit side of the §3 filters page: the filter set in session_state and the URL, pictures.
+
+State: ``filt_w_0`` … ``filt_w_2`` (one 2-D filter per channel, the source of truth, edited
+through ui.grids.paste_box), ``filt_preset`` (the name they came from, or "custom").
+URL: ``fset`` (preset), ``k`` (3 or 5), ``w`` (the weights when edited), ``b``, ``digit``, ``seed``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, KERNEL_SIZES, WEIGHT_RANGE, filter_set_preset
+from ui.i18n import sync_query_param, t
+from ui.state import keep, put
+
+CHANNELS = len(CHANNEL_NAMES)
+
+
+def load_set(name: str, size: int) -> None:
+    """Set all three channel filters from a preset (a callback: runs before any widget is drawn)."""
+    w = filter_set_preset(name, size, CHANNELS)
+    for c in range(CHANNELS):
+        st.session_state[f"filt_w_{c}"] = w[:, :, c]
+        st.session_state.pop(f"filt_paste_{c}", None)  # the text boxes show the new numbers
+    st.session_state.filt_preset = name
+
+
+def on_size_change() -> None:
+    name = st.session_state.get("filt_preset", "horizontal")
+    load_set(name if name in FILTER_SET_PRESETS else "horizontal", st.session_state.filt_size)
+
+
+def mark_custom(c: int):
+    def apply(grid: np.ndarray) -> None:
+        st.session_state[f"filt_w_{c}"] = grid
+        st.session_state.filt_preset = "custom"
+
+    return apply
+
+
+def weights() -> np.ndarray:
+    return np.stack([np.asarray(st.session_state[f"filt_w_{c}"], dtype=float) for c in range(CHANNELS)], axis=-1)
+
+
+def _weights_from_text(text: str, size: int) -> np.ndarray | None:
+    try:
+        values = np.array([float(v) for v in text.split(",")])
+    except ValueError:
+        return None
+    lo, hi = WEIGHT_RANGE
+    if values.size != size * size * CHANNELS or not np.all(np.isfinite(values)) or values.min() < lo or values.max() > hi:
+        return None
+    return values.reshape(size, size, CHANNELS)
+
+
+def init_from_link() -> None:
+    """A session's first visit: settings from the URL; a malformed part → default + notice."""
+    if "filt_w_0" in st.session_state:
+        return
+    q, bad = st.query_params, []
+    size = q.get("k", "3")
+    if size not in {str(k) for k in KERNEL_SIZES}:
+        bad.append("k")
+        size = "3"
+    size = int(size)
+    name = q.get("fset", "horizontal")
+    if name not in FILTER_SET_PRESETS and name != "custom":
+        bad.append("fset")
+        name = "horizontal"
+    load_set(name if name != "custom" else "horizontal", size)
+    if "w" in q:
+        w = _weights_from_text(q["w"], size)
+        if w is None:
+            bad.append("w")
+        else:
+            for c in range(CHANNELS):
+                st.session_state[f"filt_w_{c}"] = w[:, :, c]
+            st.session_state.filt_preset = "custom"
+    put("filt_size", size)
+    for key, default, lo, hi in (("b", 0.0, -100.0, 100.0), ("digit", 4, 0, 9), ("seed", 0, 0, 9999)):
+        value = default
+        if key in q:
+            try:
+                value = type(default)(q[key])
+                if not lo <= value <= hi:
+                    raise ValueError
+            except ValueError:
+                bad.append(key)
+                value = default
+        put({"b": "filt_bias", "digit": "filt_digit", "seed": "filt_seed"}[key], value)
+    if bad:
+        st.session_state.filt_bad_link = ", ".join(bad)
+
+
+def keep_widgets() -> None:
+    keep("filt_size", 3)
+    keep("filt_bias", 0.0)
+    keep("filt_digit", 4)
+    keep("filt_seed", 0)
+    keep("filt_source", "sample")
+
+
+def clamp_cell(oh: int, ow: int) -> None:
+    """Keep the chosen output cell inside the map (before its number inputs are drawn)."""
+    for key, n in (("filt_row", oh), ("filt_col", ow)):
+        keep(key, n // 2)
+        st.session_state[key] = min(max(int(st.session_state[key]), 0), n - 1)
+
+
+def bad_link_notice() -> None:
+    bad = st.session_state.pop("filt_bad_link", None)
+    if bad:
+        st.warning(t("common.bad_link", what=bad))
+
+
+def sync_link(w: np.ndarray) -> None:
+    name = st.session_state.get("filt_preset", "horizontal")
+    sync_query_param("fset", name if name in FILTER_SET_PRESETS else "custom")
+    sync_query_param("k", str(st.session_state.filt_size))
+    sync_query_param("w", ",".join(f"{v + 0.0:g}" for v in w.ravel()) if name not in FILTER_SET_PRESETS else None)
+    bias = float(st.session_state.filt_bias)
+    sync_query_param("b", None if bias == 0 else f"{bias:g}")
+    sync_query_param("digit", str(st.session_state.filt_digit))
+    sync_query_param("seed", None if st.session_state.filt_seed == 0 else str(st.session_state.filt_seed))
+
+
+def enlarge_rgb(img: np.ndarray, scale: int = 6) -> Image.Image:
+    pic = Image.fromarray(np.asarray(img, dtype=np.uint8), mode="RGB")
+    return pic.resize((pic.width * scale, pic.height * scale), Image.Resampling.NEAREST)
+
+
+def map_picture(values: np.ndarray, scale: int = 5) -> Image.Image:
+    """A feature map as greys, min → black, max → white (each map scaled on its own)."""
+    v = np.asarray(values, dtype=float)
+    span = float(v.max() - v.min()) or 1.0
+    grey = np.round((v - v.min()) / span * 255).astype(np.uint8)
+    pic = Image.fromarray(grey, mode="L")
+    return pic.resize((pic.width * scale, pic.height * scale), Image.Resampling.NEAREST)
+
+
+def fmt(v: float) -> str:
+    return f"{v:,.2f}".rstrip("0").rstrip(".") if not float(v).is_integer() else f"{int(v):,}"

@@ -1,0 +1,82 @@
+"""Strings of the §3 filters page (pages/3_filters.py, ui/filtersets.py)."""
+
+STRINGS = {
+    "filtersets.title": {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"},
+    "filtersets.intro": {
+        "ko": "1. 필터셋은 3차원 형태로 된 가중치의 모음 (높이, 너비, 들어오는 채널 수)\n"
+        "2. 필터셋 하나는 앞선 레이어의 결과인 특징맵 **전체**(모든 채널)를 본다\n"
+        "3. 필터셋 개수만큼 특징맵을 만든다",
+        "en": "1. A filter set is a 3-D block of weights (height, width, channels coming in)\n"
+        "2. One filter set looks at the **whole** feature map before it (every channel)\n"
+        "3. A layer makes as many feature maps as it has filter sets",
+    },
+    "filtersets.colour_title": {"ko": "컬러 그림 (32, 32, 3)과 필터셋 하나", "en": "A colour picture (32, 32, 3) and one filter set"},
+    "filtersets.source": {"ko": "그림", "en": "Picture"},
+    "filtersets.source.sample": {"ko": "예제 그림", "en": "Sample picture"},
+    "filtersets.source.upload": {"ko": "내 그림 올리기", "en": "Upload my own"},
+    "filtersets.upload": {
+        "ko": "그림 파일 (PNG, JPEG 등; 32×32로 줄입니다)",
+        "en": "A picture file (PNG, JPEG, …; resized to 32×32)",
+    },
+    "filtersets.upload_missing": {"ko": "그림을 올리기 전까지는 예제 그림을 씁니다.", "en": "Until you upload a picture, the sample is used."},
+    "filtersets.picture": {"ko": "그림 {shape}", "en": "Picture {shape}"},
+    "filtersets.channel": {"ko": "{name} 채널", "en": "{name} channel"},
+    "filtersets.kernel_size": {"ko": "필터 크기", "en": "Filter size"},
+    "filtersets.preset": {"ko": "필터셋 예시", "en": "Filter-set preset"},
+    "filtersets.preset.horizontal": {"ko": "가로선 (세 채널 모두)", "en": "Horizontal line (all three channels)"},
+    "filtersets.preset.vertical": {"ko": "세로선 (세 채널 모두)", "en": "Vertical line (all three channels)"},
+    "filtersets.preset.red_only": {"ko": "빨강만 보기", "en": "Red only"},
+    "filtersets.preset.red_minus_blue": {"ko": "빨강 − 파랑", "en": "Red minus blue"},
+    "filtersets.preset.brightness": {"ko": "밝기 (평균)", "en": "Brightness (average)"},
+    "filtersets.preset.random": {"ko": "무작위", "en": "Random"},
+    "filtersets.load": {"ko": "불러오기", "en": "Load"},
+    "filtersets.bias": {"ko": "편향 b", "en": "Bias b"},
+    "filtersets.block": {
+        "ko": "필터셋의 모양 (높이, 너비, 채널) = {shape}: 채널마다 {k}×{k} 필터가 하나씩, 가중치 {n}개 + 편향 1개",
+        "en": "The filter set's shape (height, width, channels) = {shape}: one {k}×{k} filter per channel, "
+        "{n} weights + 1 bias",
+    },
+    "filtersets.edit": {"ko": "{name} 채널의 필터 숫자 고치기", "en": "Edit the {name} channel's filter"},
+    "filtersets.filter_of": {"ko": "{name} 채널 필터", "en": "{name} channel's filter"},
+    "filtersets.partial": {"ko": "{name} ⊛ 필터 {name}", "en": "{name} ⊛ filter {name}"},
+    "filtersets.sum_title": {"ko": "합 + b = 특징맵 하나 {shape}", "en": "Sum + b = one feature map {shape}"},
+    "filtersets.partials_caption": {
+        "ko": "채널마다 따로 합성곱한 부분 결과 세 장을 칸마다 더하고 편향을 더하면 특징맵 **한 장**이 됩니다.",
+        "en": "The three partial results, one per channel, are added cell by cell, plus the bias: **one** feature map.",
+    },
+    "filtersets.cell_title": {"ko": "출력 한 칸의 계산", "en": "The arithmetic of one output cell"},
+    "filtersets.row": {"ko": "행", "en": "Row"},
+    "filtersets.col": {"ko": "열", "en": "Column"},
+    "filtersets.channel_sum": {
+        "ko": "{name} 채널: {k}×{k} 칸의 x·w를 모두 더하면 {value}",
+        "en": "{name} channel: the {k}×{k} products x·w add up to {value}",
+    },
+    "filtersets.products": {"ko": "{name} 채널의 곱 {n}개", "en": "The {n} products of the {name} channel"},
+    "filtersets.cell_total": {"ko": "y({r}, {c}) = {terms} = {total}", "en": "y({r}, {c}) = {terms} = {total}"},
+    "filtersets.cell_check": {
+        "ko": "특징맵의 ({r}, {c}) 칸과 같습니다: {value}",
+        "en": "The same as the feature map's cell ({r}, {c}): {value}",
+    },
+    "filtersets.lecture_title": {"ko": "강의의 층: Conv2D(3, 5) → Conv2D(6, 5), 진짜 숫자 위에서", "en": "The lecture's layers on a real digit: Conv2D(3, 5) → Conv2D(6, 5)"},
+    "filtersets.digit": {"ko": "숫자", "en": "Digit"},
+    "filtersets.seed": {"ko": "가중치 시드", "en": "Weight seed"},
+    "filtersets.random_note": {
+        "ko": "가중치는 학습 전의 무작위 값입니다 (Keras 기본 초기화, 시드 {seed}). 학습된 모델이 생기면 그 가중치를 씁니다.",
+        "en": "The weights are random, as before training (Keras' default initialiser, seed {seed}), "
+        "until a trained model exists.",
+    },
+    "filtersets.col.layer": {"ko": "층", "en": "Layer"},
+    "filtersets.col.keras": {"ko": "Keras가 저장하는 모양 (kh, kw, 채널, 필터셋)", "en": "Keras' weight shape (kh, kw, channels, filter sets)"},
+    "filtersets.col.slide": {"ko": "슬라이드 표기", "en": "The slide's notation"},
+    "filtersets.col.question": {"ko": "? = 들어오는 채널 수", "en": "? = channels coming in"},
+    "filtersets.col.params": {"ko": "파라미터", "en": "Parameters"},
+    "filtersets.first_maps": {
+        "ko": "1층: 필터셋 3개 → 특징맵 3장 {shape}",
+        "en": "Layer 1: 3 filter sets → 3 feature maps {shape}",
+    },
+    "filtersets.second_maps": {
+        "ko": "2층: 필터셋 6개, 각각 앞의 3장을 모두 봄 → 특징맵 6장 {shape}",
+        "en": "Layer 2: 6 filter sets, each sees all 3 maps before it → 6 feature maps {shape}",
+    },
+    "filtersets.map": {"ko": "특징맵 {n}", "en": "Map {n}"},
+}
