@@ -21,7 +21,7 @@ page.bad_link_notice()
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader(t("arithmetic.input"))
-    c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
+    c1, c2, c3 = st.columns([4, 2, 2], vertical_alignment="bottom")
     preset = c1.selectbox(t("arithmetic.input_preset"), page.INPUT_PRESETS, format_func=labels("arithmetic.preset", page.INPUT_PRESETS), key="arith_input_choice")
     arg = c2.number_input(t("arithmetic.digit_pick"), 0, 9, 4, key="arith_digit") if preset == "digit" else int(np.random.default_rng().integers(1000)) if preset == "random" else 0
     c3.button(t("arithmetic.load"), on_click=page.load_input, args=(preset, arg), key="arith_load")
@@ -63,18 +63,18 @@ def step_through() -> None:
     s1, s2 = st.columns([4, 1], vertical_alignment="bottom")
     k = s1.slider(t("arithmetic.cell"), 1, n, key="arith_cell", format="y%d") if n > 1 else 1
     playing = st.session_state.get("arith_playing", False)
-    if s2.button(t("arithmetic.pause") if playing else t("arithmetic.play"), key="arith_play"):
+    if s2.button(t("arithmetic.pause") if playing else t("arithmetic.play"), key="arith_play", icon=":material/pause:" if playing else ":material/play_arrow:"):
         st.session_state.arith_playing = not playing
         st.rerun()
     step = explain_cell(x, w, (k - 1) // ow, (k - 1) % ow, stride, padding)
     m1, m2 = st.columns(2)
-    m1.plotly_chart(heatmap(x, highlight=(step.top, step.left, 3, 3), height=340, title="x"), key="arith_x_fig", config={"displayModeBar": False})
+    m1.plotly_chart(page.input_figure(x, step, stride, padding), key="arith_x_fig", config={"displayModeBar": False})
     m2.plotly_chart(heatmap(y, marks=[(step.row, step.col)], height=340, title=t("arithmetic.map")), key="arith_y_fig", config={"displayModeBar": False})
     st.markdown(f"`{formula(step)}`")
     st.markdown(f"`{formula(step, numbers=True)}`")
     if act != "none":
         st.markdown(t("arithmetic.activated", name=act, total=f"{step.total:g}", value=f"{y[step.row, step.col]:.3f}"))
-    st.caption(t("arithmetic.window_note", k=k))
+    st.caption(t("arithmetic.window_note", k=k) + (" " + t("arithmetic.padding_ring") if padding == "same" else ""))
 
 
 st.subheader(t("arithmetic.step"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from cnnlib.convolution import ACTIVATIONS, PADDINGS
+from cnnlib.convolution import ACTIVATIONS, PADDINGS, CellStep, padding_amounts
 from cnnlib.digits import examples_of, reduce_to_grid
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
 from cnnlib.grids import bits_to_hex, grid_from_text, grid_to_text, hex_to_bits
 from cnnlib.lecture import FOUR_8X8
+from ui.charts import heatmap
 from ui.i18n import sync_query_param, t
 from ui.state import keep, put
 
@@ -122,3 +123,16 @@ def bad_link_notice() -> None:
     bad = st.session_state.pop("arith_bad_link", None)
     if bad:
         st.warning(t("common.bad_link", what=bad))
+
+
+def input_figure(x: np.ndarray, step: CellStep, stride: int, padding: str):
+    """x with the window of `step`; with 'same' padding the zero ring is drawn too (dashed edge)."""
+    (top, bottom), (left, right) = (padding_amounts(n, 3, stride, padding) for n in x.shape)
+    padded = np.pad(x, ((top, bottom), (left, right)))
+    fig = heatmap(padded, highlight=(step.top + top, step.left + left, 3, 3), height=340, title="x")
+    if top or bottom or left or right:
+        fig.add_shape(
+            type="rect", x0=left - 0.5, x1=left + x.shape[1] - 0.5, y0=top - 0.5, y1=top + x.shape[0] - 0.5,
+            line={"color": "#555", "width": 2, "dash": "dash"},
+        )
+    return fig
