@@ -1,0 +1,147 @@
+"""Speed of the layer-stack lab (issue 3 targets: table update ≤ 50 ms without TensorFlow;
+Keras summary ≤ 300 ms once TensorFlow is loaded).
+
+    python bench/stack_lab.py
+
+1. Table update after an edit, server side, TensorFlow NOT imported (checked): summarize, the
+   link text, the table frame, the bar figure + JSON, the generated code. Baseline: the same
+   frame and a bare bar figure + JSON from rows computed beforehand (what any table costs).
+2. The lab page's rerun after an edit, measured with AppTest (an upper bound: AppTest adds its
+   own overhead). Baseline: a one-widget script rerun in the same process.
+3. The Keras summary (build_model + summary_text) once TensorFlow is loaded. Baseline: the same
+   model written by hand with keras layers, then model.summary() into a string.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+import plotly.graph_objects as go  # noqa: E402
+import plotly.io as pio  # noqa: E402
+
+from cnnlib.architecture import encode_stack, keras_code, preset, summarize  # noqa: E402
+from ui.stack_lab import param_bars  # noqa: E402
+
+
+def timed(fn, repeat: int) -> float:
+    """Median wall time of fn() in milliseconds."""
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def edited(i: int) -> tuple[list[dict], tuple]:
+    """LeNet-5 with its first Conv2D's filter count changed: a fresh edit each call."""
+    stack, shape = preset("lenet5")
+    stack[0] = {**stack[0], "filters": 2 + i % 30}
+    return stack, shape
+
+
+def frame(rows) -> pd.DataFrame:
+    return pd.DataFrame({
+        "layer": [f"{r.name} ({r.type})" for r in rows], "shape": [r.shape_text() for r in rows],
+        "params": [f"{r.params:,}" for r in rows], "formula": [r.formula for r in rows],
+        "size": [r.shape_formula for r in rows],
+    })
+
+
+def table_update(i: int) -> None:
+    stack, shape = edited(i)
+    rows = summarize(stack, shape)
+    encode_stack(stack, shape)
+    frame(rows).to_json()
+    pio.to_json(param_bars(rows, "params"), validate=False)
+    keras_code(stack, shape)
+
+
+def bare_table(rows) -> None:
+    frame(rows).to_json()
+    pio.to_json(go.Figure(go.Bar(x=[r.name for r in rows], y=[r.params for r in rows])), validate=False)
+
+
+def page_rerun_ms(repeat: int) -> tuple[float, float]:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apphelp import open_page
+
+    at = open_page("pages/2_stack_lab.py", "en", timeout=60)
+    key = [w.key for w in at.number_input if w.key.endswith("_filters")][0]
+    counts = iter(range(repeat + 2))
+
+    def edit():
+        at.number_input(key=key).set_value(2 + next(counts) % 30).run()
+
+    page = timed(edit, repeat)
+    assert not at.exception and not at.error
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "plain.py"
+        script.write_text("import streamlit as st\nx = st.number_input('w', key='w')\nst.write(x)\n")
+        plain = AppTest.from_file(str(script)).run()
+        numbers = iter(range(repeat + 2))
+        base = timed(lambda: plain.number_input(key="w").set_value(float(next(numbers))).run(), repeat)
+    return page, base
+
+
+def keras_ms(repeat: int) -> tuple[float, float, float]:
+    t0 = time.perf_counter()
+    import keras
+
+    from cnnlib.models import build_model, summary_text
+
+    load = (time.perf_counter() - t0) * 1000
+    k = iter(range(10**6))
+
+    def ours():
+        stack, shape = edited(next(k))
+        summary_text(build_model(stack, shape))
+
+    def by_hand():
+        n = 2 + next(k) % 30
+        X = keras.Input(shape=(28, 28, 1))
+        H = keras.layers.Conv2D(n, kernel_size=5, padding="same", activation="swish")(X)
+        H = keras.layers.MaxPool2D()(H)
+        H = keras.layers.Conv2D(16, kernel_size=5, activation="swish")(H)
+        H = keras.layers.MaxPool2D()(H)
+        H = keras.layers.Flatten()(H)
+        H = keras.layers.Dense(120, activation="swish")(H)
+        H = keras.layers.Dense(84, activation="swish")(H)
+        Y = keras.layers.Dense(10, activation="softmax")(H)
+        parts = []
+        keras.Model(X, Y).summary(print_fn=lambda text, **_: parts.append(text))
+
+    return load, timed(ours, repeat), timed(by_hand, repeat)
+
+
+if __name__ == "__main__":
+    counter = iter(range(10**6))
+    ours = timed(lambda: table_update(next(counter)), 300)
+    rows = summarize(*preset("lenet5"))
+    base = timed(lambda: bare_table(rows), 300)
+    assert "tensorflow" not in sys.modules and "keras" not in sys.modules, "the table must not load TensorFlow"
+    print("TensorFlow imported during the table timings: no")
+    print(f"table update (LeNet-5 edit: summarize + link + frame + bars JSON + code): {ours:.2f} ms   "
+          f"(target ≤ 50 ms: {ours / 50:.2f}× the budget)")
+    print(f"  baseline, the same frame + a bare bar figure JSON from ready rows:       {base:.2f} ms   "
+          f"ratio {ours / base:.2f}×")
+    page, plain = page_rerun_ms(30)
+    assert "tensorflow" not in sys.modules, "the lab page must not load TensorFlow until asked"
+    print(f"lab page rerun after an edit (AppTest, upper bound): {page:.1f} ms   (target ≤ 50 ms: {page / 50:.2f}×)")
+    print(f"  baseline, one-widget script rerun (AppTest):       {plain:.1f} ms   ratio {page / plain:.2f}×")
+    load, keras_ours, keras_hand = keras_ms(30)
+    print(f"first TensorFlow/Keras import (once per server): {load:.0f} ms")
+    print(f"Keras summary once loaded (build_model + summary_text, LeNet-5): {keras_ours:.1f} ms   "
+          f"(target ≤ 300 ms: {keras_ours / 300:.2f}× the budget)")
+    print(f"  baseline, the same model by hand + model.summary():           {keras_hand:.1f} ms   "
+          f"ratio {keras_ours / keras_hand:.2f}×")
