@@ -98,3 +98,29 @@ def test_click_an_input_cell(server, browser_page):
     wait_idle(page)
     assert page.locator(".st-key-arith_x_cell_0_0 button").first.inner_text() == "1"
     assert "x=bits%3A" in page.url or "x=bits:" in page.url
+
+
+def test_play_walks_the_output_cells(server, browser_page):
+    page = browser_page
+    open_page(page, f"{server}/convolution-arithmetic?lang=en")
+    slider = page.locator(".st-key-arith_cell")
+    assert "y1" in slider.inner_text()
+    page.locator(".st-key-arith_play button").click()
+    page.wait_for_timeout(3000)
+    assert page.locator("code").filter(has_text="y1 = x1·w1").count() == 0  # moved on from y1
+    page.locator(".st-key-arith_play button").click()  # pause
+    wait_idle(page)
+    cell = slider.inner_text()
+    page.wait_for_timeout(2000)
+    assert slider.inner_text() == cell
+
+
+def test_carry_the_feature_map_to_pooling(server, browser_page):
+    page = browser_page
+    open_page(page, f"{server}/convolution-arithmetic?lang=en")
+    page.locator(".st-key-arith_to_pool button").click()
+    page.wait_for_url("**/max-pooling**")
+    wait_idle(page)
+    assert h1(page) == "Max-pooling"
+    assert page.get_by_text("⌊(6 − 2) / 2⌋ + 1 = 3").count() == 1
+    assert page.get_by_role("radio", name="The map you made on the arithmetic page").is_checked()

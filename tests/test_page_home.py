@@ -22,7 +22,7 @@ def test_korean_by_default_and_switch_keeps_language():
     assert at.session_state.lang == "ko"
     at.switch_page("pages/5_pooling.py").run()
     assert at.title[0].value == "맥스풀링"
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="lang_choice").set_value("en").run()
     assert at.title[0].value == "Max-pooling"
     assert at.query_params["lang"] == "en"
     at.switch_page("pages/1_why.py").run()

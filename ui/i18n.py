@@ -37,11 +37,19 @@ def init_language() -> None:
 
 
 def language_switch() -> None:
+    """The sidebar switch. Its widget key is separate from `lang`, a plain key that Streamlit
+    never clears, so the language also survives st.switch_page and links with ?lang=."""
+
+    def chosen() -> None:
+        st.session_state.lang = st.session_state.lang_choice
+
+    st.session_state.lang_choice = lang()
     st.sidebar.radio(
         "언어 · Language",
         options=list(LANGS),
-        format_func=lambda code: {"ko": "한국어", "en": "English"}[code],
-        key="lang",
+        format_func={"ko": "한국어", "en": "English"}.__getitem__,
+        key="lang_choice",
+        on_change=chosen,
         horizontal=True,
     )
 
