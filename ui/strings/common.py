@@ -11,6 +11,8 @@ STRINGS = {
     "common.page.arithmetic": {"ko": "4 · 합성곱 연산", "en": "4 · Convolution arithmetic"},
     "common.page.pooling": {"ko": "5 · 맥스풀링", "en": "5 · Max-pooling"},
     "common.page.stack_lab": {"ko": "2·5 · 층 쌓기와 파라미터 수", "en": "2·5 · Layer stacks and parameters"},
+    "common.page.conv2d_keras": {"ko": "2 · Keras의 Conv2D", "en": "2 · Conv2D in Keras"},
+    "common.page.lenet5": {"ko": "6 · LeNet-5", "en": "6 · LeNet-5"},
     "common.bad_link": {
         "ko": "링크의 설정 일부를 읽을 수 없어 기본값을 썼습니다: {what}",
         "en": "Part of the link could not be read, so defaults were used: {what}",

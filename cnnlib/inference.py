@@ -1,0 +1,145 @@
+"""Looking inside a trained model (§6): a drawn digit as MNIST input, class probabilities,
+the feature maps after each convolution and pooling layer, and the learned first-layer filters.
+
+Keras is only touched through the model object a caller passes in (loaded by cnnlib.training).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+import numpy as np
+
+from cnnlib.convolution import conv2d
+from cnnlib.filters import FILTER_PRESETS
+
+MAP_LAYERS = ("Conv2D", "MaxPooling2D", "AveragePooling2D")
+
+
+def to_mnist(picture: np.ndarray, threshold: float = 0.1) -> np.ndarray | None:
+    """A drawing (H, W[, 3|4], light ink on dark) → the 28×28 uint8 digit MNIST would store.
+
+    As MNIST was made: crop to the ink, scale the longer side to 20 pixels (aspect kept),
+    then place it in a 28×28 frame so that its centre of mass is at the centre.
+    None when there is (almost) no ink.
+    """
+    from PIL import Image
+
+    a = np.asarray(picture, dtype=float)
+    if a.ndim == 3:
+        gray = a[..., :3].mean(axis=2) if a.shape[2] >= 3 else a[..., 0]
+        if a.shape[2] == 4:
+            gray = gray * (a[..., 3] / 255.0)  # transparent = no ink
+    else:
+        gray = a
+    if gray.max() <= 1.0 and a.dtype != np.uint8 and gray.max() > 0:
+        gray = gray * 255.0
+    ink = gray > threshold * 255
+    if ink.sum() < 3:
+        return None
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    crop = gray[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1]
+    h, w = crop.shape
+    scale = 20.0 / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small = np.asarray(Image.fromarray(crop.astype(np.uint8)).resize(size, Image.LANCZOS), dtype=float)
+    frame = np.zeros((28, 28))
+    top, left = (28 - small.shape[0]) // 2, (28 - small.shape[1]) // 2
+    frame[top: top + small.shape[0], left: left + small.shape[1]] = small
+    total = frame.sum()
+    if total > 0:  # shift the centre of mass to (13.5, 13.5), staying inside the frame
+        r, c = np.indices(frame.shape)
+        dy = int(round(13.5 - (r * frame).sum() / total))
+        dx = int(round(13.5 - (c * frame).sum() / total))
+        dy = int(np.clip(dy, -top, 28 - top - small.shape[0]))
+        dx = int(np.clip(dx, -left, 28 - left - small.shape[1]))
+        frame = np.roll(frame, (dy, dx), axis=(0, 1))
+    return np.clip(frame, 0, 255).astype(np.uint8)
+
+
+def model_input(image: np.ndarray, input_shape, scaling: str) -> np.ndarray:
+    """One 28×28 uint8 image as a batch of one, shaped and scaled as the run was trained."""
+    x = np.asarray(image, dtype=np.float32).reshape((1, *tuple(input_shape)))
+    return x / 255.0 if scaling == "scaled" else x
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def outputs_probabilities(model) -> bool:
+    """True when the model's last layer already gives probabilities (softmax)."""
+    last = model.layers[-1]
+    activation = getattr(last, "activation", None)
+    return getattr(activation, "__name__", "") == "softmax"
+
+
+def probabilities(model, image: np.ndarray, input_shape, scaling: str) -> np.ndarray:
+    """Class probabilities (sum 1) for one 28×28 image."""
+    out = np.asarray(model(model_input(image, input_shape, scaling), training=False))[0]
+    return out if outputs_probabilities(model) else _softmax(out)
+
+
+_probes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_probe_lock = threading.Lock()
+
+
+def _probe(model):
+    """A model with one output per convolution/pooling layer (built once per trained model)."""
+    with _probe_lock:
+        probe = _probes.get(model)
+        if probe is None:
+            import keras
+
+            chosen = [layer for layer in model.layers if type(layer).__name__ in MAP_LAYERS]
+            probe = (keras.Model(model.input, [layer.output for layer in chosen]) if chosen else None, chosen)
+            _probes[model] = probe
+        return probe
+
+
+def feature_maps(model, image: np.ndarray, input_shape, scaling: str) -> list[tuple[str, str, np.ndarray]]:
+    """(layer name, layer class, maps (H, W, channels)) after each Conv2D and pooling layer."""
+    probe, chosen = _probe(model)
+    if probe is None:
+        return []
+    outs = probe(model_input(image, input_shape, scaling), training=False)
+    outs = outs if isinstance(outs, (list, tuple)) else [outs]
+    return [(layer.name, type(layer).__name__, np.asarray(out)[0]) for layer, out in zip(chosen, outs)]
+
+
+def first_filters(model) -> np.ndarray | None:
+    """The first Conv2D layer's filters for the first input channel: (filters, kh, kw)."""
+    for layer in model.layers:
+        if type(layer).__name__ == "Conv2D":
+            kernel = np.asarray(layer.get_weights()[0])  # (kh, kw, in_channels, filters)
+            return kernel[:, :, 0, :].transpose(2, 0, 1)
+    return None
+
+
+# Classic hand-made filters to set beside the learned ones (cnnlib.filters, §1 and §4).
+CLASSIC = ("sobel_x", "sobel_y", "lecture_horizontal", "vertical", "diagonal_down", "diagonal_up", "blur", "sharpen")
+
+
+def closest_classic(filters: np.ndarray, images: np.ndarray) -> list[tuple[str, float]]:
+    """For each learned filter, the classic filter whose feature maps on `images` correlate most.
+
+    The correlation (Pearson r, sign kept) is over all pixels of all images' maps ('same'
+    padding), so a filter that finds the same strokes as Sobel-x scores near ±1 whatever its size.
+    """
+    imgs = [np.asarray(img, dtype=float) / 255.0 for img in images]
+    classic_maps = {name: np.concatenate([conv2d(i, FILTER_PRESETS[name], padding="same").ravel() for i in imgs])
+                    for name in CLASSIC}
+    out = []
+    for f in filters:
+        learned = np.concatenate([conv2d(i, f, padding="same").ravel() for i in imgs])
+        best = ("", 0.0)
+        for name, ref in classic_maps.items():
+            if learned.std() == 0 or ref.std() == 0:
+                continue
+            r = float(np.corrcoef(learned, ref)[0, 1])
+            if abs(r) > abs(best[1]):
+                best = (name, r)
+        out.append(best)
+    return out
