@@ -22,6 +22,7 @@ PAGES = {
         st.Page("pages/2_stack_lab.py", title=t("common.page.stack_lab"), icon=":material/stacks:", url_path="layer-stack-lab"),
         st.Page("pages/2_conv2d_keras.py", title=t("common.page.conv2d_keras"), icon=":material/model_training:", url_path="conv2d-in-keras"),
         st.Page("pages/6_lenet5.py", title=t("common.page.lenet5"), icon=":material/neurology:", url_path="lenet-5"),
+        st.Page("pages/7_own_images.py", title=t("common.page.own_images"), icon=":material/folder_zip:", url_path="own-images"),
     ],
 }
 

@@ -150,11 +150,16 @@ def _reason(err) -> str:
     return str(text)[:120]
 
 
-def download_notmnist(progress: Callable[[int, int | None], None] | None = None, url: str = NOTMNIST_URL) -> Path:
+def notmnist_url() -> str:
+    """The lecture's address, unless $CNNLIB_NOTMNIST_URL names a mirror (tests use a local server)."""
+    return os.environ.get("CNNLIB_NOTMNIST_URL") or NOTMNIST_URL
+
+
+def download_notmnist(progress: Callable[[int, int | None], None] | None = None, url: str | None = None) -> Path:
     """notMNIST_small.tar.gz, from the cache or downloaded with progress(bytes so far, total)."""
-    return download(url, NOTMNIST_FILE, progress)
+    return download(url or notmnist_url(), NOTMNIST_FILE, progress)
 
 
-def load_notmnist(progress: Callable[[int, int | None], None] | None = None, url: str = NOTMNIST_URL) -> ImageFolderSet:
+def load_notmnist(progress: Callable[[int, int | None], None] | None = None, url: str | None = None) -> ImageFolderSet:
     """notMNIST_small as the lecture reads it: (18724, 28, 28, 1), labels A–J, unreadable files skipped."""
     return load_image_tar(download_notmnist(progress, url))

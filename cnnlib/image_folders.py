@@ -865,3 +865,38 @@ def match_background(picture: np.ndarray, reference: np.ndarray) -> tuple[np.nda
     if (_paper(picture[..., 0]) > 127) != (_paper(np.asarray(reference)[..., 0]) > 127):
         return (255 - picture).astype(np.uint8), True
     return picture, False
+
+
+def with_classes(stack: list[dict], classes: int) -> list[dict]:
+    """A copy of a layer stack whose last layer is Dense(classes, softmax): LeNet-5's Dense(10) for
+    ten digits becomes Dense(4) for four folders."""
+    stack = [dict(layer) for layer in stack]
+    if stack and stack[-1].get("type") == "Dense":
+        stack[-1].update(units=classes, activation="softmax")
+    else:
+        stack.append({"type": "Dense", "units": classes, "activation": "softmax"})
+    return stack
+
+
+def per_class_accuracy(confusion: np.ndarray) -> np.ndarray:
+    """Right answers / test images, per class (a row of the confusion matrix); NaN for a class with none."""
+    confusion = np.asarray(confusion, dtype=float)
+    totals = confusion.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, np.diag(confusion) / totals, np.nan)
+
+
+def probabilities(scores: np.ndarray) -> np.ndarray:
+    """A model's outputs as probabilities: kept when already softmax, else softmax of the logits."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if (scores >= 0).all() and np.allclose(scores.sum(axis=-1), 1.0, atol=1e-3):
+        return scores
+    shifted = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def classify(model, pictures: np.ndarray, scaling: str = "scaled") -> np.ndarray:
+    """Class probabilities for (N, 28, 28, 1) uint8 pictures from a trained Keras model, with the
+    run's input scaling ("scaled": ÷255 as in training, "raw": the slides' 0–255)."""
+    x = np.asarray(pictures, dtype=np.float32) * (np.float32(1 / 255) if scaling == "scaled" else np.float32(1))
+    return probabilities(model.predict(x, verbose=0))

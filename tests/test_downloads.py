@@ -194,3 +194,12 @@ def test_a_cache_folder_that_cannot_be_made(monkeypatch, tmp_path, server):
     with pytest.raises(DatasetError) as info:
         download_notmnist(url=f"{server}/notMNIST_small.tar.gz")
     assert info.value.code == "cache" and info.value.en.startswith("Cannot write to the cache folder")
+
+
+def test_a_mirror_can_be_named_in_the_environment(server, monkeypatch, cache):
+    from cnnlib.downloads import notmnist_url
+
+    assert notmnist_url() == NOTMNIST_URL
+    monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"{server}/notMNIST_small.tar.gz")
+    assert download_notmnist().read_bytes() == ARCHIVE
+    assert Handler.hits == ["/notMNIST_small.tar.gz"]

@@ -13,6 +13,7 @@ STRINGS = {
     "common.page.stack_lab": {"ko": "2·5 · 층 쌓기와 파라미터 수", "en": "2·5 · Layer stacks and parameters"},
     "common.page.conv2d_keras": {"ko": "2 · Keras의 Conv2D", "en": "2 · Conv2D in Keras"},
     "common.page.lenet5": {"ko": "6 · LeNet-5", "en": "6 · LeNet-5"},
+    "common.page.own_images": {"ko": "7 · 내 이미지 사용", "en": "7 · Your own images"},
     "common.bad_link": {
         "ko": "링크의 설정 일부를 읽을 수 없어 기본값을 썼습니다: {what}",
         "en": "Part of the link could not be read, so defaults were used: {what}",

@@ -1,0 +1,206 @@
+"""AppTest: the §7 page (your own images) in Korean and English, offline.
+
+Uploads are generated zips; notMNIST comes from a local http.server (or an unreachable port,
+for "offline"); training goes through the real service into a temporary cache.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from cnnlib.letters import make_letters
+from tests.apphelp import assert_clean, open_page
+
+PAGE = "pages/7_own_images.py"
+TRAIN_TIMEOUT = 180
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def png(picture: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(picture).save(out, "PNG")
+    return out.getvalue()
+
+
+def letters_zip(per_class: int = 6, extra: dict | None = None) -> bytes:
+    letters = make_letters(per_class, seed=11)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for picture, name in zip(letters.images[..., 0], letters.files):
+            if name[0] in "ABC":
+                z.writestr(f"my_letters/{name[0]}/{name.rsplit('/', 1)[1]}.png", png(picture))
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_embedded_letters_report_in_both_languages(lang):
+    at = open_page(PAGE, lang, query={"n": "20"})
+    assert_clean(at)
+    assert at.title[0].value == {"ko": "7 · 내 이미지로 학습하기", "en": "7 · Train on your own images"}[lang]
+    shown = metrics(at)
+    images, classes, shape = {"ko": ("이미지", "클래스", "독립 (텐서 모양)"),
+                              "en": ("Images", "Classes", "독립 (tensor shape)")}[lang]
+    assert shown[images] == "200" and shown[classes] == "10" and shown[shape] == "(200, 28, 28, 1)"
+    onehot = {"ko": "열 10개: A, B, C, D, E, F, G, H, I, J. 처음 5행:",
+              "en": "10 columns: A, B, C, D, E, F, G, H, I, J. First 5 rows:"}[lang]
+    assert onehot in [c.value for c in at.caption]
+    assert at.button(key="own_train").label == {"ko": "학습 시작", "en": "Start training"}[lang]
+
+
+def test_a_link_sets_the_page_and_a_bad_link_falls_back_with_a_notice():
+    at = open_page(PAGE, "en", query={"n": "30", "seed": "4", "epochs": "2"})
+    assert at.slider(key="own_per_class").value == 30 and at.slider(key="own_epochs").value == 2
+    assert metrics(at)["Images"] == "300"
+    bad = open_page(PAGE, "en", query={"src": "ftp", "n": "lots", "epochs": "99"})
+    assert_clean(bad)
+    assert any("src, n, epochs" in w.value for w in bad.warning)
+    assert metrics(bad)["Images"] == "3,000" and bad.radio(key="own_source").value == "letters"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_upload_a_zip_with_junk_shows_the_report(lang):
+    at = open_page(PAGE, lang)
+    at.radio(key="own_source").set_value("upload").run()
+    assert_clean(at)
+    assert at.info[0].value.startswith({"ko": "zip 파일을 올려 주세요", "en": "Upload a zip"}[lang])
+    junk = {"my_letters/A/.DS_Store": b"x", "__MACOSX/my_letters/A/._x.png": b"x", "my_letters/notes.txt": b"hi",
+            "my_letters/D/only.png": png(np.zeros((40, 20), np.uint8))}
+    at.file_uploader(key="own_upload").set_value(("mine.zip", letters_zip(6, junk), "application/zip")).run()
+    assert_clean(at)
+    shown = metrics(at)
+    if lang == "en":
+        assert shown["Images"] == "19" and shown["Classes"] == "4" and shown["Skipped files"] == "3"
+        assert "The class folders sit inside 'my_letters/'." in [c.value for c in at.caption]
+        assert any(w.value == "Class 'D' has only 1 image(s): too few to both train and test on." for w in at.warning)
+        assert at.expander[0].label == "3 skipped files and why"
+    else:
+        assert shown["이미지"] == "19" and shown["클래스"] == "4" and shown["건너뛴 파일"] == "3"
+        assert any(w.value.startswith("클래스 'D'에는 이미지가 1장뿐입니다") for w in at.warning)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_an_archive_that_cannot_be_used_says_why(lang):
+    at = open_page(PAGE, lang)
+    at.radio(key="own_source").set_value("upload").run()
+    at.file_uploader(key="own_upload").set_value(("fake.zip", b"not a zip at all", "application/zip")).run()
+    assert_clean(at)
+    expected = {"ko": "zip이나 tar.gz 압축 파일이 아닙니다", "en": "This is neither a zip nor a tar.gz archive"}[lang]
+    assert at.error[0].value.startswith(expected)
+    assert not at.metric  # no report, no training for an unusable archive
+    one_class = letters_zip(3)
+    with zipfile.ZipFile(io.BytesIO(one_class)) as z:
+        only_a = {n: z.read(n) for n in z.namelist() if "/A/" in n}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in only_a.items():
+            z.writestr(name, data)
+    at.file_uploader(key="own_upload").set_value(("a.zip", out.getvalue(), "application/zip")).run()
+    assert at.error[0].value.startswith({"ko": "클래스가 하나뿐입니다 ('A')", "en": "Only one class ('A')"}[lang])
+
+
+def _unused_port() -> int:
+    for port in range(8561, 8571):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip("no free port in 8561–8570")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_notmnist_offline_offers_the_embedded_letters(lang, monkeypatch):
+    monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"http://127.0.0.1:{_unused_port()}/notMNIST_small.tar.gz")
+    at = open_page(PAGE, lang)
+    at.radio(key="own_source").set_value("notmnist").run()
+    assert_clean(at)
+    at.button(key="own_download").click().run()
+    assert_clean(at)
+    assert at.error[0].value.startswith({"ko": "내려받을 수 없습니다: 인터넷에 연결되어 있지 않거나",
+                                         "en": "Cannot download: no internet connection"}[lang])
+    at.button(key="own_fallback").click().run()
+    assert_clean(at)
+    assert at.radio(key="own_source").value == "letters" and at.metric
+
+
+def test_notmnist_from_a_local_mirror_is_downloaded_cached_and_read(monkeypatch):
+    import http.server
+    import threading
+
+    from tests.test_downloads import Handler  # the same in-memory notMNIST-like server
+
+    Handler.hits.clear()
+    port = _unused_port()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"http://127.0.0.1:{port}/notMNIST_small.tar.gz")
+        at = open_page(PAGE, "en")
+        at.radio(key="own_source").set_value("notmnist").run()
+        at.button(key="own_download").click().run()
+        assert_clean(at)
+        assert metrics(at)["Images"] == "40" and metrics(at)["Skipped files"] == "1"
+        assert "The class folders sit inside 'notMNIST_small/'." in [c.value for c in at.caption]
+        again = open_page(PAGE, "en")
+        again.radio(key="own_source").set_value("notmnist").run()
+        assert metrics(again)["Images"] == "40"  # from the cache: no button, no second download
+        assert Handler.hits.count("/notMNIST_small.tar.gz") == 1
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_train_a_tiny_run_see_results_share_it_and_predict_one_picture():
+    from cnnlib.training import get_service
+
+    at = open_page(PAGE, "en", timeout=TRAIN_TIMEOUT, query={"n": "10", "epochs": "1"})
+    at.button(key="own_train").click().run()
+    assert_clean(at)
+    service = get_service()
+    key = next(s.key for s in service.queue()) if service.queue() else None
+    if key is not None:
+        assert service.wait(key, TRAIN_TIMEOUT).state == "done"
+    at.run()
+    assert_clean(at)
+    assert [s.value for s in at.subheader][-2:] == ["Results", "Predict one image of your own"]
+    accuracy = metrics(at)["Test accuracy"]
+    assert accuracy.endswith("%")
+    assert len(at.get("plotly_chart")) == 3  # class counts, accuracy per class, confusion matrix
+    assert any(c.value.endswith("61,706 parameters") for c in at.caption)  # LeNet-5, ten letters: as the slide
+
+    # another session asking for the same data and settings gets the same run, without training again
+    started = service.trainings_started
+    other = open_page(PAGE, "ko", timeout=TRAIN_TIMEOUT, query={"n": "10", "epochs": "1"})
+    assert_clean(other)
+    assert metrics(other)["평가 정확도"] == accuracy and service.trainings_started == started
+
+    picture = np.full((60, 40), 255, np.uint8)
+    picture[10:50, 15:25] = 0  # black ink on white paper, unlike the letters
+    at.file_uploader(key="own_predict_upload").set_value(("mine.png", png(picture), "image/png")).run()
+    assert_clean(at)
+    assert at.success[0].value.startswith("Prediction: ")
+    assert "Its background is the opposite of the training data's, so its colours were inverted." in [
+        c.value for c in at.caption
+    ]
+    at.file_uploader(key="own_predict_upload").set_value(("notes.txt", b"text", "text/plain")).run()
+    assert at.error[0].value == "This is not an image file (no format Pillow can read)."
+    at.file_uploader(key="own_predict_upload").set_value(("broken.png", b"\x89PNG broken", "image/png")).run()
+    assert at.error[0].value == "The image cannot be read (corrupt or truncated)."

@@ -1,0 +1,226 @@
+"""Streamlit side of §7 (pages/7_own_images.py): the three sources, the report, the training run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from cnnlib.datasets import DatasetError
+from cnnlib.downloads import NOTMNIST_FILE, cache_dir, download_notmnist, notmnist_url
+from cnnlib.image_folders import MAX_UPLOAD_MB, ImageFolderSet, load_image_archive, load_image_tar
+from cnnlib.letters import available_fonts, make_letters
+from cnnlib.training import get_service, seconds_text
+from ui.i18n import lang, sync_query_param, t
+from ui.pictures import enlarge
+from ui.state import keep, put
+
+SOURCES = ("letters", "upload", "notmnist")
+MODELS = ("lenet5", "lab")
+LINK = {  # URL parameter: (session key, default, allowed)
+    "src": ("own_source", "letters", SOURCES),
+    "n": ("own_per_class", 300, range(10, 2001)),
+    "seed": ("own_seed", 0, range(0, 10_000)),
+    "epochs": ("own_epochs", 5, range(1, 21)),
+    "model": ("own_model", "lenet5", MODELS),
+}
+
+
+# ---- the link ---------------------------------------------------------------------------------
+
+
+def init_from_link() -> None:
+    """First visit of a session: the few values that define the page from the URL, else defaults."""
+    if st.session_state.get("own_link_read"):
+        return
+    st.session_state.own_link_read = True
+    bad = []
+    for param, (key, default, allowed) in LINK.items():
+        value = st.query_params.get(param)
+        if value is None:
+            continue
+        if isinstance(default, int):
+            value = int(value) if value.lstrip("-").isdigit() else None
+        if value in allowed:
+            put(key, value)
+        else:
+            bad.append(param)
+    if bad:
+        st.session_state.own_bad_link = ", ".join(bad)
+
+
+def bad_link_notice() -> None:
+    bad = st.session_state.pop("own_bad_link", None)
+    if bad:
+        st.warning(t("common.bad_link", what=bad))
+
+
+def sync_link() -> None:
+    for param, (key, default, _) in LINK.items():
+        value = st.session_state.get(key, default)
+        sync_query_param(param, None if value == default else str(value))
+
+
+def source_widget() -> str:
+    keep("own_source", "letters")
+    return st.radio(t("own.source"), SOURCES, key="own_source", horizontal=True,
+                    format_func={s: t(f"own.source.{s}") for s in SOURCES}.__getitem__)
+
+
+# ---- the three sources --------------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _letters(per_class: int, seed: int) -> ImageFolderSet:
+    return make_letters(per_class=per_class, seed=seed)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _notmnist(path: str, mtime: float) -> ImageFolderSet:
+    return load_image_tar(path)
+
+
+def letters_source() -> tuple[ImageFolderSet, str]:
+    c1, c2 = st.columns(2)
+    keep("own_per_class", 300)
+    keep("own_seed", 0)
+    per_class = c1.slider(t("own.letters_per_class"), 10, 2000, step=10, key="own_per_class")
+    seed = c2.number_input(t("own.letters_seed"), 0, 9_999, key="own_seed")
+    st.caption(t("own.letters_help", fonts=len(available_fonts())))
+    return _letters(int(per_class), int(seed)), "letters"
+
+
+def upload_source() -> tuple[ImageFolderSet | None, str]:
+    upload = st.file_uploader(t("own.upload"), type=["zip", "gz", "tgz", "tar"], key="own_upload",
+                              help=t("own.upload_help", mb=MAX_UPLOAD_MB))
+    if upload is None:
+        st.info(t("own.upload_wait"))
+        return None, "upload"
+    if st.session_state.get("own_upload_id") != upload.file_id:  # read each upload once per session
+        with st.spinner(t("own.reading")):
+            try:
+                st.session_state.own_upload_set = load_image_archive(upload)
+                st.session_state.own_upload_error = None
+            except DatasetError as err:
+                st.session_state.own_upload_set, st.session_state.own_upload_error = None, err
+        st.session_state.own_upload_id = upload.file_id
+    error = st.session_state.own_upload_error
+    if error is not None:
+        st.error(error.text(lang()))
+        skipped_table(getattr(error, "skipped", ()))
+    return st.session_state.own_upload_set, "upload"
+
+
+def notmnist_source() -> tuple[ImageFolderSet | None, str]:
+    st.caption(t("own.download_from", url=notmnist_url()))
+    cached = cache_dir() / NOTMNIST_FILE
+    if not cached.is_file():
+        if not st.button(t("own.download"), key="own_download", type="primary"):
+            st.info(t("own.download_wait"))
+            return None, "notmnist"
+        bar = st.progress(0.0, text=t("own.downloading_unknown", done="0.0"))
+
+        def progress(done: int, total: int | None) -> None:
+            if total:
+                bar.progress(min(done / total, 1.0), text=t("own.downloading", done=f"{done / 2**20:.1f}",
+                                                               total=f"{total / 2**20:.1f}"))
+            else:
+                bar.progress(0.0, text=t("own.downloading_unknown", done=f"{done / 2**20:.1f}"))
+
+        try:
+            download_notmnist(progress)
+        except DatasetError as err:
+            bar.empty()
+            st.error(err.text(lang()))
+            st.button(t("own.use_letters"), key="own_fallback", on_click=put, args=("own_source", "letters"))
+            return None, "notmnist"
+    try:
+        with st.spinner(t("own.reading")):
+            return _notmnist(str(cached), cached.stat().st_mtime), "notmnist"
+    except DatasetError as err:
+        st.error(err.text(lang()))
+        return None, "notmnist"
+
+
+# ---- the report ---------------------------------------------------------------------------------
+
+
+def skipped_table(skipped) -> None:
+    if not skipped:
+        return
+    with st.expander(t("own.skipped", n=f"{len(skipped):,}")):
+        st.dataframe(pd.DataFrame({t("own.col.file"): [s.name for s in skipped],
+                                   t("own.col.reason"): [s.text(lang()) for s in skipped]}),
+                     hide_index=True, width="stretch", key="own_skipped_table")
+
+
+def class_strip(images: np.ndarray, count: int = 12) -> np.ndarray:
+    """Up to `count` pictures side by side with a grey one-pixel gap."""
+    tiles = [np.pad(img[..., 0], ((0, 0), (0, 1)), constant_values=128) for img in images[:count]]
+    return np.concatenate(tiles, axis=1)
+
+
+def class_grid(folder_set: ImageFolderSet, shown: int = 10) -> None:
+    indices = folder_set.label_indices
+    names = folder_set.class_names
+
+    def draw(k: int) -> None:
+        members = np.flatnonzero(indices == k)
+        st.image(enlarge(class_strip(folder_set.images[members]), 3),
+                 caption=f"{names[k]} · {len(members):,}")
+
+    for k in range(min(shown, len(names))):
+        draw(k)
+    if len(names) > shown:
+        with st.expander(t("own.grid_more", n=len(names) - shown)):
+            for k in range(shown, len(names)):
+                draw(k)
+
+
+def count_bars(names, values, *, percent: bool = False, height: int = 260) -> go.Figure:
+    fig = go.Figure(go.Bar(x=[str(n) for n in names], y=values, marker_color="#4c78a8",
+                           texttemplate="%{y:.0%}" if percent else "%{y:,}", textposition="outside",
+                           hovertemplate="%{x}: %{y" + (":.1%" if percent else ":,") + "}<extra></extra>"))
+    fig.update_layout(height=height, margin={"l": 4, "r": 4, "t": 8, "b": 4},
+                      yaxis={"range": [0, 1.12] if percent else None, "tickformat": ".0%" if percent else ","},
+                      xaxis={"type": "category"})
+    return fig
+
+
+def confusion_figure(confusion: np.ndarray, names) -> go.Figure:
+    names = [str(n) for n in names]
+    z = np.asarray(confusion)
+    fig = go.Figure(go.Heatmap(z=z, x=names, y=names, colorscale="Blues", showscale=False, xgap=1, ygap=1,
+                               text=z, texttemplate="%{text}" if len(names) <= 20 else None,
+                               hovertemplate=f"{t('own.true')} %{{y}} → {t('own.predicted')} %{{x}}: "
+                                             "%{z}<extra></extra>"))
+    side = min(640, 160 + 32 * len(names))
+    fig.update_layout(height=side, margin={"l": 4, "r": 4, "t": 8, "b": 4},
+                      xaxis={"title": t("own.predicted"), "type": "category", "side": "top"},
+                      yaxis={"title": t("own.true"), "type": "category", "autorange": "reversed"})
+    return fig
+
+
+# ---- the run ------------------------------------------------------------------------------------
+
+
+def cancel(key: str) -> None:
+    get_service().cancel(key)
+
+
+@st.fragment(run_every=1.0)
+def progress(key: str) -> None:
+    """Redrawn every second while the run is queued or training; one full rerun when it ends."""
+    snap = get_service().snapshot(key)
+    if snap is None or snap.finished:
+        st.rerun(scope="app")
+    if snap.state == "queued":
+        st.info(t("own.queued", n=max(0, (snap.position or 1) - 1)))
+    elif snap.phase != "training":
+        st.progress(0.0, text=t("own.preparing", phase=snap.phase))
+    else:
+        rate = f"{snap.samples_per_second:,.0f}" if snap.samples_per_second else "–"
+        st.progress(snap.fraction, text=t("own.progress", epoch=min(snap.epoch + 1, snap.epochs),
+                                          epochs=snap.epochs, rate=rate, left=seconds_text(snap.seconds_left)))
+    st.button(t("own.cancel"), key="own_cancel", on_click=cancel, args=(key,))
