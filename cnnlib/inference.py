@@ -15,13 +15,14 @@ from cnnlib.convolution import conv2d
 from cnnlib.filters import FILTER_PRESETS
 
 MAP_LAYERS = ("Conv2D", "MaxPooling2D", "AveragePooling2D")
+CENTRE = 14.0  # where MNIST digits have their centre of mass (row and column, 0-based; measured on the sample)
 
 
 def to_mnist(picture: np.ndarray, threshold: float = 0.1) -> np.ndarray | None:
     """A drawing (H, W[, 3|4], light ink on dark) → the 28×28 uint8 digit MNIST would store.
 
     As MNIST was made: crop to the ink, scale the longer side to 20 pixels (aspect kept),
-    then place it in a 28×28 frame so that its centre of mass is at the centre.
+    then place it in a 28×28 frame so that its centre of mass is at (14, 14) as in MNIST.
     None when there is (almost) no ink.
     """
     from PIL import Image
@@ -48,10 +49,10 @@ def to_mnist(picture: np.ndarray, threshold: float = 0.1) -> np.ndarray | None:
     top, left = (28 - small.shape[0]) // 2, (28 - small.shape[1]) // 2
     frame[top: top + small.shape[0], left: left + small.shape[1]] = small
     total = frame.sum()
-    if total > 0:  # shift the centre of mass to (13.5, 13.5), staying inside the frame
+    if total > 0:  # shift the centre of mass to where MNIST has it, staying inside the frame
         r, c = np.indices(frame.shape)
-        dy = int(round(13.5 - (r * frame).sum() / total))
-        dx = int(round(13.5 - (c * frame).sum() / total))
+        dy = int(round(CENTRE - (r * frame).sum() / total))
+        dx = int(round(CENTRE - (c * frame).sum() / total))
         dy = int(np.clip(dy, -top, 28 - top - small.shape[0]))
         dx = int(np.clip(dx, -left, 28 - left - small.shape[1]))
         frame = np.roll(frame, (dy, dx), axis=(0, 1))

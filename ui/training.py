@@ -309,7 +309,7 @@ def filters_section(model) -> None:
     closest = inference.closest_classic(filters, digits)
     n = len(filters)
     titles = [t("training.filter_n", n=i + 1) for i in range(n)]
-    titles += [f"{t('training.classic.' + name)}<br>r = {r:+.2f}" if name else "–" for name, r in closest]
+    titles += [f"{t(f'training.classic.{name}')}<br>r = {r:+.2f}" if name else "–" for name, r in closest]
     fig = make_subplots(rows=2, cols=n, subplot_titles=titles, vertical_spacing=0.18)
     for i, f in enumerate(filters):
         bound = float(np.abs(f).max()) or 1.0
@@ -493,9 +493,9 @@ def scaling_section(prefix: str, config: training.RunConfig) -> None:
     cols = st.columns(2)
     for col, cfg in zip(cols, pair):
         with col:
-            st.markdown(f"**{t('training.scale.' + cfg.scaling)}**")
+            st.markdown(f"**{t(f'training.scale.{cfg.scaling}')}**")
             run_id = f"{prefix}_{cfg.scaling}"
-            snap = run_panel(run_id, cfg, button_label=t("training.train_other", scale=t("training.scale." + cfg.scaling)))
+            snap = run_panel(run_id, cfg, button_label=t("training.train_other", scale=t(f"training.scale.{cfg.scaling}")))
             if snap is not None:
                 r = snap.result
                 st.metric(t("training.test_accuracy"), f"{r.test_accuracy:.2%}")

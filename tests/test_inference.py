@@ -1,0 +1,88 @@
+"""cnnlib.inference: drawn digits become MNIST-like input; probabilities, feature maps and filters vs Keras."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cnnlib import architecture, inference
+from cnnlib.digits import load_sample
+from cnnlib.filters import FILTER_PRESETS
+
+
+@pytest.fixture(scope="module")
+def lenet():
+    import keras
+
+    from cnnlib.models import build_model
+
+    keras.utils.set_random_seed(3)
+    return build_model(*architecture.preset("lenet5"))
+
+
+def test_a_drawing_becomes_a_centred_20_pixel_digit_in_28x28():
+    canvas = np.zeros((280, 280, 4), np.uint8)
+    canvas[40:200, 150:170, :3] = 255  # a tall white bar, off centre: a "1"
+    canvas[..., 3] = 255
+    x = inference.to_mnist(canvas)
+    assert x.shape == (28, 28) and x.dtype == np.uint8
+    rows, cols = np.nonzero(x > 30)
+    assert rows.max() - rows.min() + 1 in (20, 21)  # the longer side scaled to 20 pixels
+    r, c = np.indices(x.shape)
+    assert abs((r * x).sum() / x.sum() - 14) <= 0.5 and abs((c * x).sum() / x.sum() - 14) <= 0.5
+
+
+@pytest.mark.parametrize("i", range(5))
+def test_an_mnist_digit_drawn_large_comes_back_close_to_itself(i):
+    digit = load_sample()[2][i]
+    big = np.kron(digit, np.ones((10, 10), np.uint8))
+    back = inference.to_mnist(np.dstack([big, big, big, np.full_like(big, 255)]))
+    assert np.corrcoef(back.ravel().astype(float), digit.ravel().astype(float))[0, 1] > 0.9
+
+
+def test_empty_or_transparent_canvas_gives_nothing():
+    assert inference.to_mnist(np.zeros((280, 280, 4), np.uint8)) is None
+    white_but_transparent = np.full((50, 50, 4), 255, np.uint8)
+    white_but_transparent[..., 3] = 0
+    assert inference.to_mnist(white_but_transparent) is None
+
+
+def test_probabilities_match_keras_predict(lenet):
+    digit = load_sample()[2][0]
+    p = inference.probabilities(lenet, digit, (28, 28, 1), "scaled")
+    expected = lenet.predict(digit.reshape(1, 28, 28, 1).astype("float32") / 255, verbose=0)[0]
+    assert p.sum() == pytest.approx(1.0, abs=1e-5)
+    np.testing.assert_allclose(p, expected, rtol=1e-4, atol=1e-6)
+
+
+def test_feature_maps_have_the_shapes_of_the_summary_and_keras_values(lenet):
+    import keras
+
+    digit = load_sample()[2][0]
+    maps = inference.feature_maps(lenet, digit, (28, 28, 1), "raw")
+    rows = [r for r in architecture.summarize(*architecture.preset("lenet5")) if r.type in ("Conv2D", "MaxPooling2D")]
+    assert [(name, m.shape) for name, _, m in maps] == [(r.name, r.output_shape[1:]) for r in rows]
+    first = keras.Model(lenet.input, lenet.layers[1].output)(digit.reshape(1, 28, 28, 1).astype("float32"))
+    np.testing.assert_allclose(maps[0][2], np.asarray(first)[0], rtol=1e-4, atol=1e-4)
+
+
+def test_first_filters_are_the_first_conv_kernels(lenet):
+    filters = inference.first_filters(lenet)
+    kernel = lenet.layers[1].get_weights()[0]
+    assert filters.shape == (6, 5, 5)
+    np.testing.assert_array_equal(filters[2], kernel[:, :, 0, 2])
+    dense = build_dense_only()
+    assert inference.first_filters(dense) is None
+
+
+def build_dense_only():
+    from cnnlib.models import build_model
+
+    return build_model(*architecture.preset("dense_only"))
+
+
+def test_a_classic_filter_is_recognised_as_itself():
+    digits = load_sample()[2][:5]
+    found = inference.closest_classic(np.stack([FILTER_PRESETS["sobel_x"], -FILTER_PRESETS["sobel_y"]]), digits)
+    assert found[0][0] == "sobel_x" and found[0][1] == pytest.approx(1.0)
+    assert found[1][0] == "sobel_y" and found[1][1] == pytest.approx(-1.0)

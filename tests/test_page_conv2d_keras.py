@@ -1,0 +1,64 @@
+"""AppTest: the §2 Conv2D-in-Keras page in Korean and English — the slide's model, a tiny run, raw vs scaled."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.apphelp import assert_clean, open_page
+
+PAGE = "pages/2_conv2d_keras.py"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "conv2d-page-cache"))
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")
+
+
+def accuracies(at) -> list[str]:
+    return [m.value for m in at.metric if m.label in ("Test accuracy", "테스트 정확도")]
+
+
+def wait_until(at, predicate, timeout=120):
+    end = time.time() + timeout
+    while time.time() < end:
+        if predicate(at):
+            return at
+        time.sleep(0.5)
+        at.run()
+    raise AssertionError("timed out")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_opens_on_the_slide_model_with_203068_parameters(lang):
+    at = open_page(PAGE, lang, timeout=60)
+    assert_clean(at)
+    code = at.code[0].value
+    assert "Conv2D(3, kernel_size=5, activation='swish')" in code and "scategorical" not in code
+    assert list(at.dataframe[0].value.iloc[:, 2]) == ["0", "78", "456", "0", "201,684", "850"]
+    assert "203,068" in at.info[0].value and "84 × (2400 + 1) = 201,684" in at.info[0].value
+    assert [b.key for b in at.button if b.key == "conv2d_train"] == ["conv2d_train"]
+
+
+def test_tiny_run_then_raw_vs_scaled_in_english_and_korean():
+    at = open_page(PAGE, "en", timeout=60)
+    at.number_input(key="conv2d_epochs").set_value(1)
+    at.selectbox(key="conv2d_n").set_value(300)
+    at.run().button(key="conv2d_train").click().run()
+    assert_clean(at)
+    wait_until(at, lambda a: accuracies(a))
+    assert_clean(at)
+    assert next(m.value for m in at.metric if m.label == "Parameters") == "203,068"
+    at.radio(key="conv2d_try_source").set_value("test").run()
+    assert_clean(at)
+    assert any(m.label == "Prediction" for m in at.metric)
+    # the raw 0–255 twin of this run, trained from the comparison's button
+    at.button(key="conv2d_raw_train").click().run()
+    wait_until(at, lambda a: len(accuracies(a)) >= 3)
+    assert_clean(at)
+    at.session_state["lang"] = "ko"
+    at.run()
+    assert_clean(at)
+    assert len(accuracies(at)) == 3 and at.title[0].value == "2 · Keras의 Conv2D 층"

@@ -1,0 +1,105 @@
+"""AppTest: the §6 LeNet-5 page in Korean and English — class start, a tiny run, its results, the link."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from cnnlib import training
+from tests.apphelp import assert_clean, open_page
+
+PAGE = "pages/6_lenet5.py"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """One cache folder for this file (so runs trained by one test are replayed by the next)."""
+    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "lenet-page-cache"))
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")
+
+
+def tiny_form(at, epochs=1, n=300):
+    at.number_input(key="lenet_epochs").set_value(epochs)
+    at.selectbox(key="lenet_n").set_value(n)
+    return at.run()
+
+
+def wait_for_result(at, timeout=120):
+    """Rerun the page (as the progress fragment would) until the test accuracy is on screen."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if any(m.key is None and m.label in ("Test accuracy", "테스트 정확도") for m in at.metric):
+            return at
+        time.sleep(0.5)
+        at.run()
+    raise AssertionError("no result on screen")
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_opens_with_the_architecture_and_the_slides_parameter_count(lang):
+    at = open_page(PAGE, lang, timeout=60)
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 2])[-3:] == ["48,120", "10,164", "850"]  # 120·(400+1), 84·(120+1), 10·(84+1)
+    assert ("61,706" in at.caption[-1].value) or any("61,706" in c.value for c in at.caption)
+    assert at.radio(key="lenet_model").value == "lenet5"
+    assert at.number_input(key="lenet_epochs").value == training.FAST_SETTINGS["epochs"]
+    assert at.selectbox(key="lenet_batch").value == training.FAST_SETTINGS["batch_size"]
+
+
+def test_tiny_run_completes_and_every_result_is_shown_in_english():
+    at = tiny_form(open_page(PAGE, "en", timeout=60))
+    at.button(key="lenet_train").click().run()
+    assert_clean(at)
+    wait_for_result(at)
+    assert_clean(at)
+    accuracy = metric(at, "Test accuracy")
+    assert accuracy.endswith("%") and 0 < float(accuracy[:-1]) <= 100
+    assert metric(at, "Parameters") == "61,706"
+    assert any("Trained on this server" in c.value for c in at.caption)
+    assert at.query_params["epochs"] == "1" and at.query_params["n"] == "300"
+    # the confusion matrix cell choice lists those test images
+    at.selectbox(key="lenet_cm_true").set_value(4).run()
+    at.selectbox(key="lenet_cm_pred").set_value(4).run()
+    assert any("of **4** correctly predicted as **4**" in m.value for m in at.markdown)
+    # try it with a test image: the prediction and the feature maps of every conv/pool layer
+    at.radio(key="lenet_try_source").set_value("test").run()
+    assert_clean(at)
+    assert metric(at, "Prediction") in list("0123456789")
+    assert "Compare the models" in [s.value for s in at.subheader]
+
+
+def test_korean_replays_the_cached_run_after_a_restart_and_compares_models(monkeypatch):
+    monkeypatch.setattr(training, "_services", {})  # a server restart: a new service, the same folder
+    at = tiny_form(open_page(PAGE, "ko", timeout=60))
+    wait_for_result(at, timeout=10)  # cached by the English test: no training, shown at once
+    assert_clean(at)
+    assert any("저장된 결과를 바로 불러왔습니다" in c.value for c in at.caption)
+    frame = at.dataframe[-1].value
+    assert list(frame.iloc[:, 1]) == [203_068, 9_532, 61_706]  # §2, §5, LeNet-5
+
+
+def test_class_start_trains_the_default_configuration(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path))
+    at = open_page(PAGE, "en", timeout=60)
+    at.button(key="lenet_class_start").click().run()
+    assert_clean(at)
+    run = training.get_service().lookup(training.default_config("mnist_sample"))
+    assert run is not None and run.state in ("queued", "running", "done")
+    wait_for_result(at, timeout=180)
+    assert_clean(at)
+    assert "lenet_class_start" not in [b.key for b in at.button]
+    assert float(metric(at, "Test accuracy")[:-1]) >= 97.0  # the measured defaults, on the shipped sample
+
+
+@pytest.mark.parametrize(("query", "bad"), [({"epochs": "abc"}, True), ({"lr": "0.123"}, True), ({"epochs": "3"}, False)])
+def test_settings_come_from_the_link_and_bad_links_fall_back(query, bad):
+    at = open_page(PAGE, "en", timeout=60, query=query)
+    assert_clean(at)
+    assert bool([w for w in at.warning if "could not be read" in w.value]) == bad
+    assert at.number_input(key="lenet_epochs").value == (3 if query.get("epochs") == "3" else 5)
