@@ -195,9 +195,11 @@ def layer_row(i: int, uid: int, layer: dict, count: int) -> dict:
     if "activation" in spec:
         out["activation"] = cols[5].selectbox(t("lab.activation"), list(acts), index=list(acts).index(spec["activation"]),
                                               format_func=acts.__getitem__, key=k + "activation")
-    cols[6].button("↑", key=f"lab_up_{uid}", help=t("lab.up"), on_click=_move, args=(i, -1), disabled=i == 0)
-    cols[7].button("↓", key=f"lab_down_{uid}", help=t("lab.down"), on_click=_move, args=(i, 1), disabled=i == count - 1)
-    cols[8].button("✕", key=f"lab_remove_{uid}", help=t("lab.remove"), on_click=_remove, args=(i,))
+    cols[6].button("", icon=":material/arrow_upward:", key=f"lab_up_{uid}", help=t("lab.up"), on_click=_move, args=(i, -1),
+                   disabled=i == 0)
+    cols[7].button("", icon=":material/arrow_downward:", key=f"lab_down_{uid}", help=t("lab.down"), on_click=_move,
+                   args=(i, 1), disabled=i == count - 1)
+    cols[8].button("", icon=":material/close:", key=f"lab_remove_{uid}", help=t("lab.remove"), on_click=_remove, args=(i,))
     return out
 
 
