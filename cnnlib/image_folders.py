@@ -31,10 +31,11 @@ import re
 import stat
 import struct
 import tarfile
+import threading
 import unicodedata
 import zipfile
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -256,6 +257,10 @@ _ERROR_TEXT = {
     "too_many_classes": (
         "클래스가 {n}개입니다: 최대 {limit}개까지 쓸 수 있습니다.",
         "{n} classes: at most {limit} can be used.",
+    ),
+    "forgotten": (
+        "이 데이터는 더 이상 메모리에 없습니다: 페이지를 다시 열어 데이터를 다시 읽어 주세요.",
+        "This data set is no longer in memory: open the page again to read it again.",
     ),
     "image_not_image": (
         "이미지 파일이 아닙니다 (Pillow가 읽을 수 있는 형식이 아님).",
@@ -844,11 +849,30 @@ def to_dataset(folder_set: ImageFolderSet, source: str, test_fraction: float = T
     )
 
 
+MAX_REGISTERED = 8  # own data sets kept in memory for the training service (each ≤ ~80 MB)
+_registered: OrderedDict[str, None] = OrderedDict()
+_registered_lock = threading.Lock()
+
+
 def register_for_training(folder_set: ImageFolderSet, source: str, seed: int = 0) -> Dataset:
-    """``to_dataset`` + ``cnnlib.datasets.register_dataset``: a RunConfig can now name it."""
+    """``to_dataset`` + ``cnnlib.datasets.register_dataset``: a RunConfig can now name it.
+
+    Only the MAX_REGISTERED most recent are kept: an older name then says it must be reloaded
+    (a page registers its data again on every rerun, so only a forgotten queued run notices).
+    """
     dataset = to_dataset(folder_set, source, seed=seed)
-    register_dataset(dataset.name, lambda: dataset)
+    with _registered_lock:
+        register_dataset(dataset.name, lambda: dataset)
+        _registered[dataset.name] = None
+        _registered.move_to_end(dataset.name)
+        while len(_registered) > MAX_REGISTERED:
+            old, _ = _registered.popitem(last=False)
+            register_dataset(old, _forgotten)
     return dataset
+
+
+def _forgotten() -> Dataset:
+    raise _error("forgotten")
 
 
 def _paper(images: np.ndarray) -> float:

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from cnnlib.architecture import preset
+from cnnlib.architecture import count_params, preset
 from cnnlib.datasets import DatasetError
 from cnnlib.errors import LessonError
 from cnnlib.image_folders import (
@@ -77,8 +77,13 @@ if model == "lab" and not st.session_state.get("lab_stack"):
 stack = st.session_state.lab_stack if model == "lab" else preset("lenet5")[0]
 config = RunConfig(stack=tuple(with_classes(stack, k)), input_shape=(28, 28, 1), dataset=dataset.name,
                    train_size=min(len(dataset.x_train), 60_000), epochs=int(epochs))
+try:
+    params = count_params(list(config.stack), config.input_shape)  # no TensorFlow needed
+except LessonError as err:  # a lab stack that cannot take 28×28×1 pictures
+    st.error(err.text(lang()))
+    st.stop()
 st.caption(t("own.split", pct=round(TEST_FRACTION * 100), train=f"{len(dataset.x_train):,}",
-             test=f"{len(dataset.x_test):,}", k=k))
+             test=f"{len(dataset.x_test):,}", k=k, params=f"{params:,}"))
 
 service = get_service()
 run = service.lookup(config)

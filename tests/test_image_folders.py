@@ -635,3 +635,30 @@ def test_match_background_inverts_a_picture_drawn_the_other_way_round():
     assert inverted and np.array_equal(fixed[..., 0], letter())
     same, inverted = match_background(letter()[..., None], white_on_black)
     assert not inverted and np.array_equal(same[..., 0], letter())
+
+
+def test_with_classes_per_class_accuracy_and_probabilities():
+    from cnnlib.architecture import count_params, preset
+    from cnnlib.image_folders import per_class_accuracy, probabilities, with_classes
+
+    stack, shape = preset("lenet5")
+    four = with_classes(stack, 4)
+    assert four[-1] == {"type": "Dense", "units": 4, "activation": "softmax"} and stack[-1]["units"] == 10
+    assert count_params(stack, shape) - count_params(four, shape) == 6 * (84 + 1)  # 61,706 − 6 outputs' weights
+    assert with_classes([{"type": "Flatten"}], 3)[-1]["units"] == 3
+    np.testing.assert_allclose(per_class_accuracy([[3, 1], [0, 0]]), [0.75, np.nan])
+    np.testing.assert_allclose(probabilities([[0.2, 0.8]]), [[0.2, 0.8]])
+    np.testing.assert_allclose(probabilities([[0.0, np.log(3.0)]]), [[0.25, 0.75]])
+
+
+def test_only_the_most_recent_own_data_sets_stay_registered(monkeypatch):
+    from cnnlib.datasets import get_dataset
+    from cnnlib.image_folders import register_for_training
+
+    monkeypatch.setattr(imf, "MAX_REGISTERED", 2)
+    monkeypatch.setattr(imf, "_registered", imf.OrderedDict())
+    names = [register_for_training(load_image_zip(make_zip(two_classes(n=n))), "upload").name for n in (2, 3, 4)]
+    assert get_dataset(names[2]).name == names[2] and get_dataset(names[1]).name == names[1]
+    with pytest.raises(DatasetError) as info:
+        get_dataset(names[0])
+    assert info.value.code == "forgotten" and info.value.en.startswith("This data set is no longer in memory")

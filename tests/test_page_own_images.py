@@ -115,6 +115,23 @@ def test_an_archive_that_cannot_be_used_says_why(lang):
     assert at.error[0].value.startswith({"ko": "클래스가 하나뿐입니다 ('A')", "en": "Only one class ('A')"}[lang])
 
 
+def test_the_stack_from_the_layer_lab_gets_one_output_per_class():
+    from cnnlib.architecture import preset
+
+    lenet = open_page(PAGE, "en", query={"n": "10"})
+    assert any(c.value.endswith("the model has 61,706 parameters.") for c in lenet.caption)  # the slide's LeNet-5
+    missing = open_page(PAGE, "en", query={"n": "10", "model": "lab"})
+    assert any(i.value.startswith("Build a stack in the layer lab") for i in missing.info)
+    lab = open_page(PAGE, "en", query={"n": "10", "model": "lab"}, state={"lab_stack": preset("two_conv_pool")[0]})
+    assert_clean(lab)
+    assert any(c.value.endswith("Dense(10, softmax); the model has 9,532 parameters.") for c in lab.caption)  # §5
+    broken = open_page(PAGE, "ko", query={"n": "10", "model": "lab"},
+                       state={"lab_stack": [{"type": "Conv2D", "filters": 4, "kernel_size": 40}]})
+    assert_clean(broken)
+    assert "커널 40×40" in broken.error[0].value  # a 40×40 kernel does not fit 28×28: said, not crashed
+    assert "own_train" not in [button.key for button in broken.button]  # and nothing to train
+
+
 def _unused_port() -> int:
     for port in range(8561, 8571):
         with socket.socket() as probe:

@@ -70,9 +70,10 @@ STRINGS = {
     },
     "own.epochs": {"ko": "에포크", "en": "Epochs"},
     "own.split": {
-        "ko": "클래스마다 {pct}%를 평가용으로 떼어 둡니다: 학습 {train}장, 평가 {test}장. 마지막 층은 Dense({k}, softmax)입니다.",
+        "ko": "클래스마다 {pct}%를 평가용으로 떼어 둡니다: 학습 {train}장, 평가 {test}장. "
+        "마지막 층은 Dense({k}, softmax)이고, 모델의 파라미터는 {params}개입니다.",
         "en": "Each class keeps {pct}% aside for testing: {train} training and {test} test images. "
-        "The last layer is Dense({k}, softmax).",
+        "The last layer is Dense({k}, softmax); the model has {params} parameters.",
     },
     "own.train_button": {"ko": "학습 시작", "en": "Start training"},
     "own.queued": {"ko": "대기 중: 앞에 학습 {n}개가 있습니다.", "en": "Queued: {n} run(s) ahead."},
