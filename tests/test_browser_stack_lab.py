@@ -45,8 +45,13 @@ def browser_page(server):
         yield page
 
 
-def totals(page) -> list[str]:
-    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
+def wait_count(page, selector: str, n: int, timeout: float = 30_000) -> None:
+    """Elements arrive after the script run ends (images, charts): wait until n of them are there."""
+    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length >= n", arg=[selector, n], timeout=timeout)
+
+
+def totals(page, n: int = 1) -> list[str]:
+    wait_count(page, '[data-testid="stMetricValue"]', n)
     return [e.inner_text().strip() for e in page.query_selector_all('[data-testid="stMetricValue"]')]
 
 
@@ -85,7 +90,7 @@ def test_compare_two_presets(server, browser_page):
     page = browser_page
     open_page(page, f"{server}/layer-stack-lab?lang=en")
     click(page, "lab_cmp_story")
-    assert totals(page)[1:] == ["203,068", "9,532"]
+    assert totals(page, 3)[1:] == ["203,068", "9,532"]
     assert page.get_by_text("21.3 times as many parameters").count() == 1
     assert page.locator('[class*="st-key-lab_cmp_bars_"]').count() == 2
     assert not app_errors(page)
@@ -98,13 +103,13 @@ def test_shared_link_opens_the_same_stack(server, browser_page):
     click(page, "lab_cmp_story")
     page.locator('[class*="st-key-lab_remove_"]').nth(1).locator("button").first.click()  # drop the first pooling
     wait_idle(page)
-    mine = totals(page)
+    mine = totals(page, 3)
     assert mine[0] != "61,706" and mine[1:] == ["203,068", "9,532"]
     assert "stack=" in page.url and "cmp=" in page.url
     other = page.context.browser.new_page()  # a fresh context: like a classmate opening the link
     try:
         open_page(other, page.url)
-        assert totals(other) == mine
+        assert totals(other, 3) == mine
         assert other.locator("h1").first.inner_text().strip() == "층 쌓기 실험실: model.summary()"
         assert not app_errors(other)
     finally:
@@ -118,4 +123,4 @@ def test_filters_page_in_both_languages(server, browser_page):
         assert page.locator("h1").first.inner_text().strip() == title
         assert not app_errors(page)
         assert page.get_by_text("(5, 5, 3)").count() == 1  # the filter set is a 3-D block
-        assert page.locator('[data-testid="stImage"]').count() >= 1 + 1 + 3 + 6  # picture, digit, 3 + 6 maps
+        wait_count(page, '[data-testid="stImage"]', 1 + 1 + 3 + 6)  # picture, digit, 3 + 6 maps
