@@ -104,6 +104,13 @@ def test_an_archive_that_cannot_be_used_says_why(lang):
     expected = {"ko": "zip이나 tar.gz 압축 파일이 아닙니다", "en": "This is neither a zip nor a tar.gz archive"}[lang]
     assert at.error[0].value.startswith(expected)
     assert not at.metric  # no report, no training for an unusable archive
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in range(4):
+            z.writestr(f"A/{i}.png", bytes(6 * 1024 * 1024))  # 24 MB of zeros in ~25 KB
+    at.file_uploader(key="own_upload").set_value(("bomb.zip", bomb.getvalue(), "application/zip")).run()
+    assert_clean(at)
+    assert {"ko": "압축 폭탄", "en": "zip bomb"}[lang] in at.error[0].value
     one_class = letters_zip(3)
     with zipfile.ZipFile(io.BytesIO(one_class)) as z:
         only_a = {n: z.read(n) for n in z.namelist() if "/A/" in n}
