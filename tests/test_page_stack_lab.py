@@ -139,3 +139,25 @@ def test_keras_summary_on_demand_agrees_with_the_table():
     assert at.success and "9,532" in at.success[0].value and "agree" in at.success[0].value
     summary = at.code[0].value
     assert "max_pooling2d_1 (MaxPooling2D)" in summary and "Total params: 9,532" in summary
+
+
+def test_custom_input_shape_changes_every_count_and_the_link():
+    at = open_page(PAGE, "en")
+    at.radio(key="lab_input_choice").set_value("custom").run()
+    at.number_input(key="lab_h").set_value(64).run()
+    at.number_input(key="lab_w").set_value(64).run()
+    at.number_input(key="lab_c").set_value(3).run()
+    assert_clean(at)
+    # 3·(5·5·3+1) + 6·(5·5·3+1) + 84·(56·56·6+1) + 850
+    assert total(at) == f"{228 + 456 + 84 * (56 * 56 * 6 + 1) + 850:,}"
+    assert at.query_params["stack"].startswith("i64x64x3_")
+    at.number_input(key="lab_c").set_value(0).run()  # no channel axis: Conv2D cannot run on (64, 64)
+    assert_clean(at)
+    assert at.error and "3-D" in at.error[0].value
+
+
+def test_colour_input_choice():
+    at = open_page(PAGE, "ko")
+    at.radio(key="lab_input_choice").set_value("32x32x3").run()
+    assert_clean(at)
+    assert total(at) == f"{228 + 456 + 84 * (24 * 24 * 6 + 1) + 850:,}"
