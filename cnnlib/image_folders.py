@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 SIZE = 28  # the lecture's images are 28×28
 
 # --- Limits (each one is a message a student can read, never a crash) ---------------------
-MAX_UPLOAD_MB = 100  # also .streamlit/config.toml [server] maxUploadSize = 100
+MAX_UPLOAD_MB = 50  # = .streamlit/config.toml [server] maxUploadSize (a test keeps them equal)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # all members together, as really decompressed
 MAX_RATIO = 100  # unpacked bytes / archive bytes, checked once RATIO_FLOOR_BYTES came out

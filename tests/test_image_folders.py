@@ -662,3 +662,11 @@ def test_only_the_most_recent_own_data_sets_stay_registered(monkeypatch):
     with pytest.raises(DatasetError) as info:
         get_dataset(names[0])
     assert info.value.code == "forgotten" and info.value.en.startswith("This data set is no longer in memory")
+
+
+def test_the_code_limit_is_the_one_in_streamlit_config():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == imf.MAX_UPLOAD_MB
