@@ -36,7 +36,7 @@ if folder_set is None:
 
 # ---- the report the lecture prints before training --------------------------------------------
 st.subheader(t("own.report"))
-m1, m2, m3, m4 = st.columns(4)
+m1, m2, m3, m4 = st.columns([1, 1, 2, 1])  # the shape, e.g. (18724, 28, 28, 1), needs room
 m1.metric(t("own.images"), f"{len(folder_set.images):,}")
 m2.metric(t("own.classes"), f"{len(folder_set.class_names):,}")
 m3.metric(t("own.shape"), str(folder_set.images.shape))
