@@ -19,11 +19,7 @@ for col, name in zip(st.columns(len(PRESETS)), PRESETS):
 shape = lab.input_shape_widget()
 
 st.subheader(t("lab.layers"))
-stack = [
-    lab.layer_row(i, uid, layer, len(st.session_state.lab_stack))
-    for i, (uid, layer) in enumerate(zip(st.session_state.lab_uids, st.session_state.lab_stack))
-]
-st.session_state.lab_stack = stack
+stack = lab.editor(shape)
 if not stack:
     st.info(t("lab.empty"))
 a1, a2, _ = st.columns([2, 1, 3], vertical_alignment="bottom")

@@ -13,7 +13,7 @@ import io
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_architecture import INVALID, SLIDE_TOTALS
+from tests.test_architecture import INVALID, SLIDE_TOTALS
 
 from cnnlib.architecture import (
     ACTIVATIONS,

@@ -21,6 +21,7 @@ from cnnlib.architecture import (
     encode_stack,
     normalize_layer,
     preset,
+    summarize,
 )
 from ui.i18n import lang, sync_query_param, t
 from ui.state import keep, put
@@ -157,8 +158,28 @@ def _int_input(col, label: str, key: str, value, low: int, high: int):
     return int(col.number_input(label, low, high, int(value), key=key))
 
 
-def layer_row(i: int, uid: int, layer: dict, count: int) -> dict:
-    """One layer's widgets; returns the layer as edited."""
+def editor(shape: tuple) -> list[dict]:
+    """Every layer's row; under each, its output shape and count, or the refusal where the stack breaks."""
+    stack: list[dict] = []
+    count, broken = len(st.session_state.lab_stack), False
+    for i, (uid, layer) in enumerate(zip(st.session_state.lab_uids, st.session_state.lab_stack)):
+        edited, box = layer_row(i, uid, layer, count)
+        stack.append(edited)
+        if broken:
+            continue
+        try:
+            row = summarize(stack, shape)[-1]
+        except StackError as err:
+            broken = True
+            box.error(error_text(err))
+        else:
+            box.caption(t("lab.row_out", shape=row.shape_text(), params=f"{row.params:,}"))
+    st.session_state.lab_stack = stack
+    return stack
+
+
+def layer_row(i: int, uid: int, layer: dict, count: int) -> tuple[dict, st.delta_generator.DeltaGenerator]:
+    """One layer's widgets; returns the layer as edited and its box."""
     spec = normalize_layer(layer, i)
     kind = spec["type"]
     k = f"lab_{uid}_"
@@ -200,7 +221,7 @@ def layer_row(i: int, uid: int, layer: dict, count: int) -> dict:
     cols[7].button("", icon=":material/arrow_downward:", key=f"lab_down_{uid}", help=t("lab.down"), on_click=_move,
                    args=(i, 1), disabled=i == count - 1)
     cols[8].button("", icon=":material/close:", key=f"lab_remove_{uid}", help=t("lab.remove"), on_click=_remove, args=(i,))
-    return out
+    return out, box
 
 
 # ---- keras, on demand -----------------------------------------------------------------------

@@ -40,6 +40,7 @@ STRINGS = {
     "lab.same_as_pool": {"ko": "= 풀링 크기", "en": "= pool size"},
     "lab.units": {"ko": "뉴런 수", "en": "Units"},
     "lab.rate": {"ko": "끄는 비율 (rate)", "en": "Rate"},
+    "lab.row_out": {"ko": "→ 출력 {shape}, 파라미터 {params}개", "en": "→ output {shape}, {params} params"},
     "lab.flatten_note": {"ko": "특징맵을 한 줄로 폅니다 (파라미터 없음)", "en": "Flattens the feature maps into one row (no parameters)"},
     "lab.table": {"ko": "모양과 파라미터 (TensorFlow 없이 계산)", "en": "Shapes and parameters (computed without TensorFlow)"},
     "lab.col.layer": {"ko": "Layer (type)", "en": "Layer (type)"},
