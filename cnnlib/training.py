@@ -26,6 +26,7 @@ import math
 import os
 import shutil
 import statistics
+import sys
 import threading
 import time
 import uuid
@@ -546,6 +547,33 @@ def available_cpus() -> int:
     return count
 
 
+def _guard_clear_session() -> None:
+    """Make Streamlit's after-every-run ``keras.backend.clear_session()`` a no-op.
+
+    Streamlit's script runner calls it after EVERY script run, fragment reruns included
+    (``_clean_problem_modules``). That resets Keras' global state and clears TensorFlow's
+    kernel caches under the training thread (a run then stalls for seconds), and its
+    ``gc.collect()`` costs ~0.2 s per rerun: with forty students watching progress that is the
+    whole CPU. Our models get explicit layer names (cnnlib.models), so nothing needs the reset.
+    Calls from anywhere else (tests, a student's code) still clear the session.
+    """
+    import keras
+
+    original = keras.backend.clear_session
+    if getattr(original, "_cnnlib_guard", False):
+        return
+
+    def clear_session(*args, **kwargs):
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        if caller.startswith("streamlit."):
+            return None
+        return original(*args, **kwargs)
+
+    clear_session._cnnlib_guard = True
+    clear_session.__doc__ = original.__doc__
+    keras.backend.clear_session = clear_session
+
+
 def configure_tensorflow() -> bool:
     """Quiet logs and thread pools sized to the CPUs we may use; True if TF took the settings.
 
@@ -558,6 +586,8 @@ def configure_tensorflow() -> bool:
         if _tf_configured:
             return True
         import tensorflow as tf
+
+        _guard_clear_session()
 
         threads = int(os.environ.get("CNNLIB_TF_THREADS", "0")) or available_cpus()
         try:

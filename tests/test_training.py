@@ -348,3 +348,20 @@ def test_cli_without_options_is_the_pages_default_and_errors_are_json(tmp_path):
     assert slides.batch_size == 32 and slides.optimizer == "rmsprop" and slides.scaling == "raw"
     out, status = cli("--epochs", "0", cache=tmp_path)
     assert status == 1 and "epochs" in out["error"] and "epochs" in out["error_ko"]
+
+
+def test_streamlits_clear_session_after_every_rerun_no_longer_touches_keras():
+    """Streamlit calls keras.backend.clear_session() after every script run (fragments too):
+    under a training thread that stalled runs for seconds. Only Streamlit's call is skipped."""
+    import keras
+
+    training.configure_tensorflow()
+    keras.layers.Dense(1, name=None)
+    before = keras.layers.Dense(1).name
+    namespace = {"__name__": "streamlit.runtime.scriptrunner.script_runner", "keras": keras}
+    exec("def clean():\n    keras.backend.clear_session()\n", namespace)  # as Streamlit's _clean_problem_modules
+    namespace["clean"]()
+    after_streamlit = keras.layers.Dense(1).name
+    assert after_streamlit != "dense" and after_streamlit != before, "Streamlit's call must not reset Keras"
+    keras.backend.clear_session(free_memory=False)  # anyone else's call still does
+    assert keras.layers.Dense(1).name == "dense"

@@ -28,6 +28,7 @@ SIZES = (300, 1000, 2000, 4000, 8000, 15000, 30000, 60000)
 MODELS = ("lenet5", "two_conv", "two_conv_pool", "lab")
 COMPARED = ("two_conv", "two_conv_pool", "lenet5")
 PLOT = {"displayModeBar": False}
+REFRESH = 1.0  # seconds between progress redraws: each is a script run on the server, per watching student
 # widget suffix → (RunConfig field, link parameter)
 FIELDS = {"epochs": ("epochs", "epochs"), "batch": ("batch_size", "batch"), "opt": ("optimizer", "opt"),
           "lr": ("learning_rate", "lr"), "sched": ("schedule", "sched"), "scale": ("scaling", "scale"),
@@ -184,15 +185,15 @@ def status_line(snap: training.Snapshot) -> str:
 def live_run(prefix: str, key: str) -> training.Snapshot | None:
     """Progress bar, queue position, cancel and the growing curves; refreshes itself while active.
 
-    Runs as a fragment every 0.5 s while the run is queued or training; when it finishes the
-    whole page reruns once to show the results.
+    Runs as a fragment every REFRESH seconds while the run is queued or training (only this
+    part of the page reruns); when it finishes the whole page reruns once to show the results.
     """
     first = service().snapshot(key)
     if first is None:
         return None
     active = not first.finished
 
-    @st.fragment(run_every=0.5 if active else None)
+    @st.fragment(run_every=REFRESH if active else None)
     def panel():
         snap = service().snapshot(key)
         if snap is None:
@@ -452,7 +453,7 @@ def compare_section(prefix: str, settings: dict) -> None:
                 st.error(err.text(lang()))
     active = any((r := svc.lookup(c)) is not None and r.state in training.ACTIVE for c in configs.values())
 
-    @st.fragment(run_every=1.0 if active else None)
+    @st.fragment(run_every=2 * REFRESH if active else None)
     def table():
         records = []
         for name, config in configs.items():
