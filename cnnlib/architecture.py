@@ -238,8 +238,8 @@ def _spatial(kind: str, layer: dict, shape: tuple, index: int) -> tuple[tuple, s
         what_ko = "커널" if kind == "Conv2D" else "풀링 창"
         what_en = "kernel" if kind == "Conv2D" else "pooling window"
         raise StackError(
-            ko=f"{_where_ko(index)}{what_ko} {size[0]}×{size[1]}가 특징맵 {shape[0]}×{shape[1]}보다 커서 "
-            f"출력 크기가 0 이하가 됩니다 (padding='valid'). 더 작은 {what_ko}나 padding='same'을 쓰세요.",
+            ko=f"{_where_ko(index)}{what_ko} 크기({size[0]}×{size[1]})가 특징맵({shape[0]}×{shape[1]})보다 커서 "
+            f"출력 크기가 0 이하가 됩니다 (padding='valid'). 더 작은 {what_ko}이나 padding='same'을 쓰세요.",
             en=f"{_where_en(index)}the {what_en} {size[0]}×{size[1]} is larger than the {shape[0]}×{shape[1]} "
             f"feature map, so the output size would be 0 or less (padding='valid'). "
             f"Use a smaller {what_en} or padding='same'.",
