@@ -1,0 +1,93 @@
+"""Real browser (Debian Chromium via Playwright): a run on the LeNet-5 page as students see it.
+
+The chart grows while it trains; leaving the page and coming back finds the run still going
+(or done); drawing on the canvas gives a prediction.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
+
+CURVE_POINTS = """() => {
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  const curves = plots.filter(p => (p.data || []).length === 4 && (p.data[0].mode || '').includes('lines'));
+  return curves.length ? curves[0].data[0].x.length : -1;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    env = {"CNNLIB_CACHE_DIR": str(tmp_path_factory.mktemp("browser-cache")), "CNNLIB_MNIST_SOURCE": "sample"}
+    with streamlit_server(env=env) as url:
+        yield url
+
+
+def dismiss_dialog(page) -> None:
+    """A fresh server may show Streamlit's 'Page not found' dialog on a deep link (router not run yet)."""
+    close = page.locator('[role="dialog"] button[aria-label="Close"]')
+    if close.count():
+        close.first.click()
+        page.wait_for_timeout(300)
+
+
+def metric_value(page, label: str) -> str | None:
+    for text in page.locator('[data-testid="stMetric"]').all_inner_texts():
+        name, _, value = text.partition("\n")
+        if name.strip() == label:
+            return value.strip()
+    return None
+
+
+def wait_for_metric(page, label: str, timeout: float = 120) -> str:
+    end = time.time() + timeout
+    while time.time() < end:
+        value = metric_value(page, label)
+        if value:
+            return value
+        page.wait_for_timeout(500)
+    raise AssertionError(f"no {label!r} on screen")
+
+
+def test_chart_grows_run_survives_a_page_switch_and_a_drawing_is_predicted(server):
+    with chromium() as page:
+        open_page(page, f"{server}/lenet-5?lang=en&epochs=6&n=4000&batch=32")
+        dismiss_dialog(page)
+        page.get_by_role("button", name="Train", exact=True).click()
+        # the curves grow by one point per epoch while the run trains
+        seen = set()
+        end = time.time() + 150
+        while time.time() < end and len({n for n in seen if n > 0}) < 2:
+            seen.add(page.evaluate(CURVE_POINTS))
+            page.wait_for_timeout(300)
+        grown = sorted(n for n in seen if n > 0)
+        assert len(grown) >= 2, f"the chart did not grow: {sorted(seen)}"
+        # switch page while it trains, then come back: still going, or done
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("5 · Max-pooling").click()
+        wait_idle(page)
+        assert page.locator("h1").first.inner_text().strip() == "Max-pooling"
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("6 · LeNet-5").click()
+        wait_idle(page)
+        still = page.locator('[data-testid="stProgress"]').count() > 0 or metric_value(page, "Test accuracy")
+        assert still, "the run vanished after a page switch"
+        accuracy = wait_for_metric(page, "Test accuracy", timeout=150)
+        assert float(accuracy.rstrip("%")) > 80
+        assert not app_errors(page)
+        # draw a "1" on the canvas: the page shows the 28×28 input and a prediction
+        wait_idle(page)
+        canvas = next(c for c in page.locator("canvas").all()
+                      if (box := c.bounding_box()) and round(box["width"]) == 280 and round(box["height"]) == 280)
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        x = box["x"] + 140
+        page.mouse.move(x, box["y"] + 40)
+        page.mouse.down()
+        for step in range(1, 21):
+            page.mouse.move(x + step * 0.5, box["y"] + 40 + step * 10)
+        page.mouse.up()
+        prediction = wait_for_metric(page, "Prediction", timeout=60).split("\n")[0]
+        assert prediction == "1", "a single vertical stroke is a 1"
+        assert not app_errors(page)
