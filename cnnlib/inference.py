@@ -123,24 +123,26 @@ def first_filters(model) -> np.ndarray | None:
 CLASSIC = ("sobel_x", "sobel_y", "lecture_horizontal", "vertical", "diagonal_down", "diagonal_up", "blur", "sharpen")
 
 
-def closest_classic(filters: np.ndarray, images: np.ndarray) -> list[tuple[str, float]]:
-    """For each learned filter, the classic filter whose feature maps on `images` correlate most.
+def classic_similarity(filters: np.ndarray, images: np.ndarray) -> np.ndarray:
+    """How alike each learned filter is to each classic filter: (filters, len(CLASSIC)) Pearson r.
 
-    The correlation (Pearson r, sign kept) is over all pixels of all images' maps ('same'
-    padding), so a filter that finds the same strokes as Sobel-x scores near ±1 whatever its size.
+    Compared by what they do, not by their numbers (a 5×5 and a 3×3 filter): the correlation of
+    their feature maps over all pixels of `images` ('same' padding). r near ±1 = the same
+    detector (−1: with its sign flipped); a filter with only positive weights looks like blur.
     """
     imgs = [np.asarray(img, dtype=float) / 255.0 for img in images]
-    classic_maps = {name: np.concatenate([conv2d(i, FILTER_PRESETS[name], padding="same").ravel() for i in imgs])
-                    for name in CLASSIC}
-    out = []
-    for f in filters:
+    classic = [np.concatenate([conv2d(i, FILTER_PRESETS[name], padding="same").ravel() for i in imgs])
+               for name in CLASSIC]
+    out = np.zeros((len(filters), len(CLASSIC)))
+    for a, f in enumerate(filters):
         learned = np.concatenate([conv2d(i, f, padding="same").ravel() for i in imgs])
-        best = ("", 0.0)
-        for name, ref in classic_maps.items():
-            if learned.std() == 0 or ref.std() == 0:
-                continue
-            r = float(np.corrcoef(learned, ref)[0, 1])
-            if abs(r) > abs(best[1]):
-                best = (name, r)
-        out.append(best)
+        for b, ref in enumerate(classic):
+            if learned.std() > 0 and ref.std() > 0:
+                out[a, b] = np.corrcoef(learned, ref)[0, 1]
     return out
+
+
+def closest_classic(filters: np.ndarray, images: np.ndarray) -> list[tuple[str, float]]:
+    """For each learned filter, the classic filter whose feature maps correlate most (name, r)."""
+    r = classic_similarity(filters, images)
+    return [(CLASSIC[int(np.abs(row).argmax())], float(row[int(np.abs(row).argmax())])) for row in r]

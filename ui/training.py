@@ -206,7 +206,7 @@ def live_run(prefix: str, key: str) -> training.Snapshot | None:
             if c1.button(t("training.cancel"), key=f"{prefix}_cancel"):
                 service().cancel(key)
             c2.caption(t("training.shared", n=snap.requests))
-        if snap.history["loss"] or not snap.finished:
+        if not snap.finished:  # once done, the results below draw the final curves
             st.plotly_chart(curves_figure(snap.history, snap.epochs), key=f"{prefix}_curves", config=PLOT)
 
     panel()
@@ -301,32 +301,42 @@ def confusion_section(prefix: str, result: training.RunResult) -> None:
 
 
 def filters_section(model) -> None:
-    """The learned first-layer filters, each above the classic filter it behaves most like."""
+    """The learned first-layer filters, the classic hand-made ones, and how alike their feature maps are."""
     filters = inference.first_filters(model)
     if filters is None:
         st.info(t("training.no_conv"))
         return
     digits = get_dataset(dataset_name()).x_test[:20]
-    closest = inference.closest_classic(filters, digits)
-    n = len(filters)
-    titles = [t("training.filter_n", n=i + 1) for i in range(n)]
-    titles += [f"{t(f'training.classic.{name}')}<br>r = {r:+.2f}" if name else "–" for name, r in closest]
-    fig = make_subplots(rows=2, cols=n, subplot_titles=titles, vertical_spacing=0.18)
+    r = inference.classic_similarity(filters, digits)
+    n, names = len(filters), inference.CLASSIC
+    fig = make_subplots(rows=1, cols=n, subplot_titles=[t("training.filter_n", n=i + 1) for i in range(n)])
     for i, f in enumerate(filters):
         bound = float(np.abs(f).max()) or 1.0
-        fig.add_trace(go.Heatmap(z=f, zmin=-bound, zmax=bound, colorscale="RdBu_r", showscale=False), row=1, col=i + 1)
-        name = closest[i][0]
-        if name:
-            k = inference.FILTER_PRESETS[name]
-            kb = float(np.abs(k).max()) or 1.0
-            fig.add_trace(go.Heatmap(z=k, zmin=-kb, zmax=kb, colorscale="RdBu_r", showscale=False,
-                                     texttemplate="%{z:.2g}", text=k), row=2, col=i + 1)
-    fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x")
-    fig.update_xaxes(showticklabels=False)
-    fig.update_annotations(font_size=11)
-    fig.update_layout(height=340, margin={"l": 4, "r": 4, "t": 40, "b": 4})
-    st.plotly_chart(fig, key="filters_fig", config=PLOT)
-    st.caption(t("training.filters_help", k=filters.shape[1]))
+        fig.add_trace(go.Heatmap(z=f, zmin=-bound, zmax=bound, colorscale="RdBu_r", showscale=False,
+                                 hovertemplate="%{z:.2f}<extra></extra>"), row=1, col=i + 1)
+    classic = make_subplots(rows=1, cols=len(names), subplot_titles=[t(f"training.classic.{c}") for c in names])
+    for j, name in enumerate(names):
+        k = inference.FILTER_PRESETS[name]
+        kb = float(np.abs(k).max()) or 1.0
+        classic.add_trace(go.Heatmap(z=k, zmin=-kb, zmax=kb, colorscale="RdBu_r", showscale=False, text=k,
+                                     texttemplate="%{z:.2g}", hoverinfo="skip"), row=1, col=j + 1)
+    for figure, height in ((fig, 190), (classic, 170)):
+        figure.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x")
+        figure.update_xaxes(showticklabels=False)
+        figure.update_annotations(font_size=11)
+        figure.update_layout(height=height, margin={"l": 4, "r": 4, "t": 30, "b": 4})
+    st.plotly_chart(fig, key="filters_learned", config=PLOT)
+    st.plotly_chart(classic, key="filters_classic", config=PLOT)
+    table = heatmap(r, annotate=True, diverging=True, height=60 + 34 * n)
+    table.update_traces(text=np.vectorize(lambda v: f"{v:+.2f}")(r), texttemplate="%{text}",
+                        hovertemplate="%{y} · %{x}: r = %{z:.2f}<extra></extra>",
+                        x=[t(f"training.classic.{c}") for c in names], y=[t("training.filter_n", n=i + 1) for i in range(n)])
+    table.update_xaxes(showticklabels=True, side="top")
+    table.update_yaxes(showticklabels=True)
+    st.plotly_chart(table, key="filters_r", config=PLOT)
+    best = [(i + 1, names[int(np.abs(row).argmax())], row[int(np.abs(row).argmax())]) for i, row in enumerate(r)]
+    st.caption(t("training.filters_help", k=filters.shape[1]) + " " + " · ".join(
+        t("training.filter_best", n=i, name=t(f"training.classic.{c}"), r=f"{v:+.2f}") for i, c, v in best))
 
 
 # ---- try it ---------------------------------------------------------------------------------------
@@ -470,16 +480,18 @@ def compare_section(prefix: str, settings: dict) -> None:
         frame = pd.DataFrame(records)
         st.dataframe(frame, hide_index=True, width="stretch",
                      column_config={t("training.col.params"): st.column_config.NumberColumn(format="localized")})
-        done = frame.dropna(subset=[t("training.col.accuracy")])
-        if len(done):
-            fig = make_subplots(rows=1, cols=3, subplot_titles=(t("training.col.accuracy"), t("training.col.params"),
-                                                                t("training.col.epoch_s")))
-            names = done[t("training.col.model")]
-            for col, key in enumerate(("training.col.accuracy", "training.col.params", "training.col.epoch_s"), 1):
-                fig.add_trace(go.Bar(x=names, y=done[t(key)], text=done[t(key)], showlegend=False), row=1, col=col)
-            fig.update_yaxes(type="log", row=1, col=2)
-            fig.update_layout(height=300, margin={"l": 4, "r": 4, "t": 36, "b": 4})
-            st.plotly_chart(fig, key=f"{prefix}_cmp_fig", config=PLOT)
+        fig = make_subplots(rows=1, cols=3, subplot_titles=(t("training.col.accuracy"), t("training.col.params"),
+                                                            t("training.col.epoch_s")))
+        colors = dict(zip(frame[t("training.col.model")], ("#d62728", "#ff7f0e", "#1f77b4")))
+        for col, key in enumerate(("training.col.accuracy", "training.col.params", "training.col.epoch_s"), 1):
+            shown = frame.dropna(subset=[t(key)])
+            fig.add_trace(go.Bar(x=shown[t("training.col.model")], y=shown[t(key)], showlegend=False,
+                                 marker_color=[colors[m] for m in shown[t("training.col.model")]],
+                                 text=[f"{v:,}" if key == "training.col.params" else f"{v:g}" for v in shown[t(key)]],
+                                 textposition="outside", cliponaxis=False), row=1, col=col)
+        fig.update_yaxes(type="log", row=1, col=2)
+        fig.update_layout(height=320, margin={"l": 4, "r": 4, "t": 40, "b": 4})
+        st.plotly_chart(fig, key=f"{prefix}_cmp_fig", config=PLOT)
         if active and all(r[t("training.col.state")] not in (t("training.state.queued"), t("training.state.running"))
                           for r in records):
             st.rerun()

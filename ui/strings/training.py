@@ -95,11 +95,13 @@ STRINGS = {
     "training.classic.blur": {"ko": "흐리게", "en": "blur"},
     "training.classic.sharpen": {"ko": "선명하게", "en": "sharpen"},
     "training.filters_help": {
-        "ko": "위: 첫 Conv2D 층이 스스로 배운 {k}×{k} 필터. 아래: 테스트 숫자 20장에서 특징맵이 가장 비슷한(상관계수 r) 손으로 만든 고전 필터. "
-              "r이 음수면 부호가 반대인 필터와 같습니다.",
-        "en": "Top: the {k}×{k} filters the first Conv2D layer learned by itself. Bottom: the hand-made classic filter whose "
-              "feature maps on 20 test digits are most alike (correlation r). A negative r means the same filter with its sign flipped.",
+        "ko": "위: 첫 Conv2D 층이 스스로 배운 {k}×{k} 필터. 가운데: 손으로 만든 고전 필터. 아래: 테스트 숫자 20장에서 두 필터의 특징맵이 "
+              "얼마나 닮았는지(상관계수 r; −1이면 부호만 반대인 같은 필터, 양수 가중치뿐인 필터는 흐리게와 닮음).",
+        "en": "Top: the {k}×{k} filters the first Conv2D layer learned by itself. Middle: hand-made classic filters. Bottom: how alike "
+              "their feature maps are on 20 test digits (correlation r; −1 = the same filter with its sign flipped; a filter with only "
+              "positive weights looks like blur).",
     },
+    "training.filter_best": {"ko": "필터 {n} ≈ {name} (r = {r})", "en": "filter {n} ≈ {name} (r = {r})"},
     "training.try_source": {"ko": "입력", "en": "Input"},
     "training.try_source.draw": {"ko": "직접 그리기", "en": "Draw a digit"},
     "training.try_source.test": {"ko": "테스트 이미지", "en": "A test image"},
