@@ -103,3 +103,21 @@ def test_settings_come_from_the_link_and_bad_links_fall_back(query, bad):
     assert_clean(at)
     assert bool([w for w in at.warning if "could not be read" in w.value]) == bad
     assert at.number_input(key="lenet_epochs").value == (3 if query.get("epochs") == "3" else 5)
+
+
+def test_a_stack_sent_from_the_layer_stack_lab_trains_here():
+    from cnnlib.architecture import count_params, encode_stack
+
+    stack = [{"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"}, {"type": "MaxPool2D"},
+             {"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}]
+    link = encode_stack(stack, (28, 28, 1))
+    at = open_page(PAGE, "en", timeout=60, query={"stack": link, "epochs": "1", "n": "300"})
+    assert_clean(at)
+    assert at.radio(key="lenet_model").value == "lab"
+    at.button(key="lenet_train").click().run()
+    wait_for_result(at)
+    assert_clean(at)
+    assert metric(at, "Parameters") == f"{count_params(stack, (28, 28, 1)):,}"
+    bad = open_page(PAGE, "en", timeout=60, query={"stack": "i28x28x1_zz"})
+    assert_clean(bad)
+    assert any("stack" in w.value for w in bad.warning) and bad.radio(key="lenet_model").value == "lenet5"
