@@ -131,6 +131,18 @@ def main() -> None:
     print(f"ratio in-app / plain numpy  {best / max(plain_numpy):.2f}   (target ≥ 1.0)")
     print(f"ratio in-app / plain tf.data {best / max(plain_pipeline):.2f}   (the cost of progress reporting alone)")
 
+    # the progress callback alone, per batch (what the service adds to every batch of model.fit)
+    probe = training.Run(config)
+    probe._plan(8000, 125)
+    calls = 20_000
+    start = time.perf_counter()
+    for i in range(calls):
+        probe._batch_end(i % 125 + 1, 0.5)
+    per_call = (time.perf_counter() - start) / calls
+    batch_seconds = config.batch_size / best
+    print(f"progress callback           {per_call * 1e6:.1f} µs per batch = {per_call / batch_seconds:.3%} of a "
+          f"{batch_seconds * 1000:.1f} ms batch")
+
     # 3. replay after a restart
     restarted = training.TrainingService(cache_dir)
     start = time.perf_counter()
