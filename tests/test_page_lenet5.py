@@ -121,3 +121,24 @@ def test_a_stack_sent_from_the_layer_stack_lab_trains_here():
     bad = open_page(PAGE, "en", timeout=60, query={"stack": "i28x28x1_zz"})
     assert_clean(bad)
     assert any("stack" in w.value for w in bad.warning) and bad.radio(key="lenet_model").value == "lenet5"
+
+
+def test_anyone_can_cancel_a_run_from_the_page_and_nothing_is_kept():
+    at = open_page(PAGE, "en", timeout=60, query={"epochs": "50", "batch": "16", "seed": "99"})
+    at.button(key="lenet_train").click().run()
+    end = time.time() + 60
+    while not any(b.key == "lenet_cancel" for b in at.button) and time.time() < end:
+        time.sleep(0.3)
+        at.run()
+    at.button(key="lenet_cancel").click().run()
+    end = time.time() + 60
+    while not at.warning and time.time() < end:
+        time.sleep(0.3)
+        at.run()
+    assert_clean(at)
+    assert any("cancelled" in w.value for w in at.warning)
+    assert [b.key for b in at.button if b.key == "lenet_train"] == ["lenet_train"], "it can be trained again"
+    svc = training.get_service()
+    cancelled = [key for key, run in svc._runs.items() if run.state == "cancelled"]
+    assert cancelled and not any(svc.cache.has(key) for key in cancelled)
+    assert list(svc.cache.tmp_dir.iterdir()) == []
