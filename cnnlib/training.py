@@ -261,6 +261,7 @@ class Run:
         self.error: LessonError | None = None
         self.result: RunResult | None = None
         self.requests = 1
+        self.last_touched = time.time()
 
     @classmethod
     def replayed(cls, result: RunResult) -> Run:
@@ -446,6 +447,13 @@ class RunCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return result
+
+    def touch(self, key: str) -> None:
+        """Mark a finished run as just used (it is being shown), so eviction takes others first."""
+        try:
+            os.utime(self.path(key) / "result.json")
+        except OSError:
+            pass
 
     def new_tmp(self, key: str) -> Path:
         path = self.tmp_dir / f"{key}-{uuid.uuid4().hex[:8]}"
@@ -830,8 +838,13 @@ class TrainingService:
         key = config_or_key if isinstance(config_or_key, str) else config_or_key.key
         with self._cond:
             run = self._runs.get(key)
-            if run is not None and (run.state != "done" or self.cache.has(key)):
+            if run is not None and run.state != "done":
                 return run
+        if run is not None and self.cache.has(key):
+            if time.time() - run.last_touched > 60:  # LRU: shown = used (at most one write a minute)
+                run.last_touched = time.time()
+                self.cache.touch(key)
+            return run
         cached = self.cache.load(key)
         if cached is None:
             return run

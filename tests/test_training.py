@@ -273,7 +273,7 @@ def test_cancel_frees_the_queue_and_leaves_nothing_behind(service):
     long_run = service.submit(slow())
     waiting = service.submit(tiny(seed=21))
     queued_then_cancelled = service.submit(tiny(seed=22))
-    wait_until(lambda: long_run.snapshot().step > 0 and long_run.state == "running")
+    wait_until(lambda: long_run.snapshot().step > 2 and long_run.state == "running")  # 2 batches give a rate
     snap = long_run.snapshot()
     assert 0 < snap.fraction < 1 and snap.seconds_left is not None and snap.samples_per_second > 0
     assert service.cancel(queued_then_cancelled.key)
