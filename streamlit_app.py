@@ -7,22 +7,24 @@ from ui.i18n import init_language, keep_language_in_url, language_switch, t
 st.set_page_config(page_title="CNN 기초 · CNN basics", page_icon=":material/grid_view:", layout="wide")
 init_language()
 
-# url_path never equals the file's stem: see STREAMLIT-NOTES ("pages/ + st.navigation trap").
+# The lessons live in lessons/, NOT pages/: with a folder named pages/, Streamlit 1.67 starts every
+# fresh server in its legacy multipage mode, and the first deep link (e.g. /max-pooling) pops up
+# "Page not found" over the right page. tests/test_page_home.py keeps pages/ from coming back.
 PAGES = {
     "common.section.start": [
-        st.Page("pages/0_home.py", title=t("common.page.home"), icon=":material/map:", default=True),
+        st.Page("lessons/0_home.py", title=t("common.page.home"), icon=":material/map:", default=True),
     ],
     "common.section.convolution": [
-        st.Page("pages/1_why.py", title=t("common.page.why_convolution"), icon=":material/search:", url_path="why-convolution"),
-        st.Page("pages/3_filters.py", title=t("common.page.filters"), icon=":material/layers:", url_path="filter-sets"),
-        st.Page("pages/4_arithmetic.py", title=t("common.page.arithmetic"), icon=":material/grid_on:", url_path="convolution-arithmetic"),
-        st.Page("pages/5_pooling.py", title=t("common.page.pooling"), icon=":material/filter_alt:", url_path="max-pooling"),
+        st.Page("lessons/1_why.py", title=t("common.page.why_convolution"), icon=":material/search:", url_path="why-convolution"),
+        st.Page("lessons/3_filters.py", title=t("common.page.filters"), icon=":material/layers:", url_path="filter-sets"),
+        st.Page("lessons/4_arithmetic.py", title=t("common.page.arithmetic"), icon=":material/grid_on:", url_path="convolution-arithmetic"),
+        st.Page("lessons/5_pooling.py", title=t("common.page.pooling"), icon=":material/filter_alt:", url_path="max-pooling"),
     ],
     "common.section.networks": [
-        st.Page("pages/2_stack_lab.py", title=t("common.page.stack_lab"), icon=":material/stacks:", url_path="layer-stack-lab"),
-        st.Page("pages/2_conv2d_keras.py", title=t("common.page.conv2d_keras"), icon=":material/model_training:", url_path="conv2d-in-keras"),
-        st.Page("pages/6_lenet5.py", title=t("common.page.lenet5"), icon=":material/neurology:", url_path="lenet-5"),
-        st.Page("pages/7_own_images.py", title=t("common.page.own_images"), icon=":material/folder_zip:", url_path="own-images"),
+        st.Page("lessons/2_stack_lab.py", title=t("common.page.stack_lab"), icon=":material/stacks:", url_path="layer-stack-lab"),
+        st.Page("lessons/2_conv2d_keras.py", title=t("common.page.conv2d_keras"), icon=":material/model_training:", url_path="conv2d-in-keras"),
+        st.Page("lessons/6_lenet5.py", title=t("common.page.lenet5"), icon=":material/neurology:", url_path="lenet-5"),
+        st.Page("lessons/7_own_images.py", title=t("common.page.own_images"), icon=":material/folder_zip:", url_path="own-images"),
     ],
 }
 

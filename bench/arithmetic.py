@@ -56,7 +56,7 @@ def page_rerun_ms(repeat: int) -> tuple[float, float]:
 
     from tests.apphelp import open_page
 
-    at = open_page("pages/4_arithmetic.py", timeout=60)
+    at = open_page("lessons/4_arithmetic.py", timeout=60)
     values = [2.0 + i % 5 for i in range(repeat + 1)]
 
     def edit(i=iter(values)):

@@ -76,7 +76,7 @@ def page_rerun_ms(repeat: int) -> tuple[float, float]:
 
     from tests.apphelp import open_page
 
-    at = open_page("pages/2_stack_lab.py", "en", timeout=60)
+    at = open_page("lessons/2_stack_lab.py", "en", timeout=60)
     key = [w.key for w in at.number_input if w.key.endswith("_filters")][0]
     counts = iter(range(repeat + 2))
 

@@ -13,7 +13,7 @@ LABELLED = ("button", "radio", "selectbox", "number_input", "slider", "text_area
 
 
 def open_page(page: str, lang: str = "ko", timeout: float = 30, query: dict | None = None, state: dict | None = None) -> AppTest:
-    """Run the router, then switch to `page` (a path like 'pages/4_arithmetic.py')."""
+    """Run the router, then switch to `page` (a path like 'lessons/4_arithmetic.py')."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.session_state["lang"] = lang
     for key, value in (query or {}).items():

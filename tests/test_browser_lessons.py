@@ -3,6 +3,7 @@
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
 
@@ -104,10 +105,10 @@ def test_play_walks_the_output_cells(server, browser_page):
     page = browser_page
     open_page(page, f"{server}/convolution-arithmetic?lang=en")
     slider = page.locator(".st-key-arith_cell")
-    assert "y1" in slider.inner_text()
+    expect(slider).to_contain_text("y1", timeout=10_000)
+    expect(page.locator("code").filter(has_text="y1 = x1·w1")).to_have_count(1)
     page.locator(".st-key-arith_play button").click()
-    page.wait_for_timeout(3000)
-    assert page.locator("code").filter(has_text="y1 = x1·w1").count() == 0  # moved on from y1
+    expect(page.locator("code").filter(has_text="y1 = x1·w1")).to_have_count(0, timeout=10_000)  # moved on
     page.locator(".st-key-arith_play button").click()  # pause
     wait_idle(page)
     cell = slider.inner_text()

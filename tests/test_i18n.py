@@ -28,7 +28,7 @@ def test_korean_strings_are_korean():
 def test_every_literal_key_in_code_exists():
     catalogue = load_catalogue()
     used = set()
-    for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "streamlit_app.py"]:
+    for path in [*ROOT.glob("lessons/*.py"), *ROOT.glob("ui/*.py"), ROOT / "streamlit_app.py"]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_0-9]+\.[a-z_0-9.]+)["']""", path.read_text(encoding="utf-8")))
     used = {key for key in used if not key.endswith(".")}  # t("prefix." + name): a built key
     missing = sorted(used - set(catalogue))

@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NUMPY_PAGES = ["pages/0_home.py", "pages/1_why.py", "pages/4_arithmetic.py", "pages/5_pooling.py"]
+NUMPY_PAGES = ["lessons/0_home.py", "lessons/1_why.py", "lessons/4_arithmetic.py", "lessons/5_pooling.py"]
 
 
 def imported_modules(path: Path, top_level_only: bool) -> set[str]:

@@ -5,7 +5,7 @@ import pytest
 
 from tests.apphelp import assert_clean, open_page
 
-PAGE = "pages/4_arithmetic.py"
+PAGE = "lessons/4_arithmetic.py"
 
 
 def feature_map(at) -> np.ndarray:

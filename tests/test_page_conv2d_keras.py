@@ -8,7 +8,7 @@ import pytest
 
 from tests.apphelp import assert_clean, open_page
 
-PAGE = "pages/2_conv2d_keras.py"
+PAGE = "lessons/2_conv2d_keras.py"
 
 
 @pytest.fixture(autouse=True)

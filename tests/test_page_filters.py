@@ -8,7 +8,7 @@ import pytest
 from cnnlib.filter_sets import apply_filter_set, filter_set_preset, sample_colour_image
 from tests.apphelp import assert_clean, open_page
 
-PAGE = "pages/3_filters.py"
+PAGE = "lessons/3_filters.py"
 TITLE = {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"}
 
 

@@ -1,5 +1,7 @@
 """AppTest: the router and the lecture map."""
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -20,12 +22,12 @@ def test_korean_by_default_and_switch_keeps_language():
     # (the browser test covers the switch on the home page).
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert at.session_state.lang == "ko"
-    at.switch_page("pages/5_pooling.py").run()
+    at.switch_page("lessons/5_pooling.py").run()
     assert at.title[0].value == "맥스풀링"
     at.radio(key="lang_choice").set_value("en").run()
     assert at.title[0].value == "Max-pooling"
     assert at.query_params["lang"] == "en"
-    at.switch_page("pages/1_why.py").run()
+    at.switch_page("lessons/1_why.py").run()
     assert at.title[0].value == "Why convolution"
     assert at.query_params["lang"] == "en"
 
@@ -36,3 +38,9 @@ def test_unknown_language_falls_back_to_korean():
     at.run()
     assert_clean(at)
     assert at.session_state.lang == "ko"
+
+
+def test_no_legacy_pages_folder():
+    """A folder named pages/ next to streamlit_app.py puts a fresh server in Streamlit's legacy
+    multipage mode: the first deep link shows "Page not found" (see tests/test_browser_lessons.py)."""
+    assert not (Path(APP).parent / "pages").exists()

@@ -9,7 +9,7 @@ import pytest
 from cnnlib import training
 from tests.apphelp import assert_clean, open_page
 
-PAGE = "pages/6_lenet5.py"
+PAGE = "lessons/6_lenet5.py"
 
 
 @pytest.fixture(autouse=True)

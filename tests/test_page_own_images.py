@@ -17,7 +17,7 @@ from PIL import Image
 from cnnlib.letters import make_letters
 from tests.apphelp import assert_clean, open_page
 
-PAGE = "pages/7_own_images.py"
+PAGE = "lessons/7_own_images.py"
 TRAIN_TIMEOUT = 180
 
 

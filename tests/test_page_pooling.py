@@ -5,7 +5,7 @@ import pytest
 
 from tests.apphelp import assert_clean, open_page
 
-PAGE = "pages/5_pooling.py"
+PAGE = "lessons/5_pooling.py"
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -20,7 +20,7 @@ def test_renders_the_slide_result(lang):
 
 
 def test_carried_map_from_arithmetic_is_pooled():
-    at = open_page("pages/4_arithmetic.py")
+    at = open_page("lessons/4_arithmetic.py")
     at.button(key="arith_to_pool").click().run()
     at.switch_page(PAGE).run()
     assert_clean(at)

@@ -5,7 +5,7 @@ import pytest
 from cnnlib.architecture import encode_stack, preset
 from tests.apphelp import assert_clean, open_page
 
-PAGE = "pages/2_stack_lab.py"
+PAGE = "lessons/2_stack_lab.py"
 TITLE = {"ko": "층 쌓기 실험실: model.summary()", "en": "Layer-stack lab: model.summary()"}
 
 
@@ -161,3 +161,13 @@ def test_colour_input_choice():
     at.radio(key="lab_input_choice").set_value("32x32x3").run()
     assert_clean(at)
     assert total(at) == f"{228 + 456 + 84 * (24 * 24 * 6 + 1) + 850:,}"
+
+
+def test_the_stack_can_be_sent_to_training():
+    at = open_page(PAGE, "en", timeout=60)
+    (link,) = at.get("page_link")
+    assert link.proto.page == "lenet-5"
+    assert link.proto.query_string == "stack=" + at.query_params["stack"]
+    lenet = open_page("lessons/6_lenet5.py", "en", timeout=120, query={"stack": at.query_params["stack"]})
+    assert not lenet.exception
+    assert any("203,068" in str(getattr(e, "value", "")) for e in [*lenet.metric, *lenet.markdown, *lenet.caption])

@@ -4,7 +4,7 @@ import pytest
 
 from tests.apphelp import assert_clean, open_page
 
-PAGE = "pages/1_why.py"
+PAGE = "lessons/1_why.py"
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

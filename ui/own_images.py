@@ -1,4 +1,4 @@
-"""Streamlit side of §7 (pages/7_own_images.py): the three sources, the report, the training run."""
+"""Streamlit side of §7 (lessons/7_own_images.py): the three sources, the report, the training run."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Strings of the §3 filters page (pages/3_filters.py, ui/filtersets.py)."""
+"""Strings of the §3 filters page (lessons/3_filters.py, ui/filtersets.py)."""
 
 STRINGS = {
     "filtersets.title": {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"},

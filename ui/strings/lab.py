@@ -1,4 +1,4 @@
-"""Strings of the layer-stack lab (§2, §5): pages/2_stack_lab.py and ui/stack_lab.py."""
+"""Strings of the layer-stack lab (§2, §5): lessons/2_stack_lab.py and ui/stack_lab.py."""
 
 STRINGS = {
     "lab.title": {"ko": "층 쌓기 실험실: model.summary()", "en": "Layer-stack lab: model.summary()"},
@@ -103,4 +103,5 @@ STRINGS = {
         "ko": "주소창의 링크에 지금 모델이 들어 있습니다. 복사해서 보내면 같은 모델이 열립니다: ",
         "en": "The address bar holds this model: copy the link and it opens the same model. Its text: ",
     },
+    "lab.train_this": {"ko": "이 모델 학습하기 (LeNet-5 쪽)", "en": "Train this model (LeNet-5 page)"},
 }

@@ -1,4 +1,4 @@
-"""Strings of §7, "your own images" (pages/7_own_images.py)."""
+"""Strings of §7, "your own images" (lessons/7_own_images.py)."""
 
 STRINGS = {
     "own.title": {"ko": "7 · 내 이미지로 학습하기", "en": "7 · Train on your own images"},

@@ -84,5 +84,5 @@ with st.expander(t("arithmetic.map_numbers")):
 if st.button(t("arithmetic.to_pooling"), key="arith_to_pool"):
     st.session_state.carried_map = y
     st.session_state.carried_fresh = True
-    st.switch_page("pages/5_pooling.py")
+    st.switch_page("lessons/5_pooling.py")
 st.caption(t("arithmetic.share_help"))
