@@ -9,7 +9,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.browser import app_errors, chromium, open_page, streamlit_server  # noqa: E402
 
-DEFAULT_PATHS = ["home", "why-convolution", "convolution-arithmetic", "max-pooling"]
+DEFAULT_PATHS = [
+    "", "why-convolution", "conv2d-in-keras", "filter-sets", "convolution-arithmetic", "max-pooling",
+    "layer-stack-lab", "lenet-5", "own-images",
+]
 
 if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/shots")

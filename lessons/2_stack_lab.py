@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cnnlib.architecture import PRESETS, StackError, keras_code, summarize
+from cnnlib.architecture import PRESETS, StackError, count_params, keras_code, preset, summarize
 from ui import stack_lab as lab
 from ui.i18n import lang, t
 
@@ -75,7 +75,7 @@ b1, b2, b3 = st.columns(3)
 full = len(st.session_state.lab_compare) >= lab.MAX_COMPARE
 b1.button(t("lab.compare_add"), key="lab_cmp_add", on_click=lab.compare_add, args=(link,), disabled=full,
           help=t("lab.compare_full") if full else None)
-b2.button(t("lab.compare_story"), key="lab_cmp_story", on_click=lab.compare_story, type="primary")
+b2.button(t("lab.compare_story", before=f"{count_params(*preset('two_conv')):,}", after=f"{count_params(*preset('two_conv_pool')):,}"), key="lab_cmp_story", on_click=lab.compare_story, type="primary")
 b3.button(t("lab.compare_clear"), key="lab_cmp_clear", on_click=lab.compare_clear)
 entries = []
 for n, text in enumerate(st.session_state.lab_compare, start=1):

@@ -473,12 +473,15 @@ def compare_section(prefix: str, settings: dict) -> None:
             records.append({
                 t("training.col.model"): t(f"training.model.{name}"),
                 t("training.col.params"): architecture.count_params(list(config.stack), config.input_shape),
-                t("training.col.accuracy"): None if result is None else round(result.test_accuracy * 100, 2),
-                t("training.col.epoch_s"): None if result is None else round(result.seconds_per_epoch, 2),
+                t("training.col.accuracy"): np.nan if result is None else round(result.test_accuracy * 100, 2),
+                t("training.col.epoch_s"): np.nan if result is None else round(result.seconds_per_epoch, 2),
                 t("training.col.state"): t(f"training.state.{snap.state}") if snap else t("training.state.none"),
             })
         frame = pd.DataFrame(records)
-        st.dataframe(frame, hide_index=True, width="stretch",
+        shown = frame.copy()  # an untrained model shows "—", not "None"
+        for key in ("training.col.accuracy", "training.col.epoch_s"):
+            shown[t(key)] = [("—" if np.isnan(v) else f"{v:.2f}") for v in frame[t(key)]]
+        st.dataframe(shown, hide_index=True, width="stretch",
                      column_config={t("training.col.params"): st.column_config.NumberColumn(format="localized")})
         fig = make_subplots(rows=1, cols=3, subplot_titles=(t("training.col.accuracy"), t("training.col.params"),
                                                             t("training.col.epoch_s")))
@@ -489,7 +492,7 @@ def compare_section(prefix: str, settings: dict) -> None:
                                  marker_color=[colors[m] for m in shown[t("training.col.model")]],
                                  text=[f"{v:,}" if key == "training.col.params" else f"{v:g}" for v in shown[t(key)]],
                                  textposition="outside", cliponaxis=False), row=1, col=col)
-        fig.update_yaxes(type="log", row=1, col=2)
+        fig.update_yaxes(type="log", dtick=1, row=1, col=2)  # one label per power of ten
         fig.update_layout(height=320, margin={"l": 4, "r": 4, "t": 40, "b": 4})
         st.plotly_chart(fig, key=f"{prefix}_cmp_fig", config=PLOT)
         if active and all(r[t("training.col.state")] not in (t("training.state.queued"), t("training.state.running"))

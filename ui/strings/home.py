@@ -28,7 +28,7 @@ STRINGS = {
         "en": "A filter set is a 3-D block of weights: watch one filter set look at all of R, G and B and sum them into one feature map.",
     },
     "home.card.stack_lab": {
-        "ko": "층을 쌓고 빼고 옮기며 출력 모양과 파라미터 수를 바로 계산합니다. 풀링이 203,068개를 9,532개로 줄이는 것을 비교합니다.",
+        "ko": "층을 쌓고 빼고 옮기며 출력 모양과 파라미터 수를 바로 계산합니다. 풀링이 파라미터 수를 얼마나 줄이는지 비교합니다.",
         "en": "Stack, remove and move layers and read output shapes and parameter counts live; compare how pooling cuts the count.",
     },
     "home.card.lenet5": {

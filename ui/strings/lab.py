@@ -82,8 +82,8 @@ STRINGS = {
     "lab.compare_add": {"ko": "지금 모델을 비교에 넣기", "en": "Add this model to the comparison"},
     "lab.compare_full": {"ko": "비교는 3개까지입니다. 하나를 빼고 넣으세요.", "en": "Three at most: remove one first."},
     "lab.compare_story": {
-        "ko": "풀링의 효과 보기: 203,068 → 9,532",
-        "en": "See what pooling did: 203,068 → 9,532",
+        "ko": "풀링의 효과 보기: {before} → {after}",
+        "en": "See what pooling did: {before} → {after}",
     },
     "lab.compare_clear": {"ko": "비교 비우기", "en": "Clear the comparison"},
     "lab.compare_remove": {"ko": "빼기", "en": "Remove"},

@@ -11,8 +11,8 @@ STRINGS = {
     },
     "training.use_fast": {"ko": "빠른 기본값 (측정해서 고름)", "en": "Fast defaults (measured)"},
     "training.use_fast_help": {
-        "ko": "Adam, 학습률 0.003을 코사인으로 줄임, 배치 64, 5 에포크, 입력 0–1: 2코어에서 몇 초 만에 97% 이상",
-        "en": "Adam, learning rate 0.003 decayed along a cosine, batch 64, 5 epochs, inputs 0–1: over 97% in seconds on 2 cores",
+        "ko": "Adam, 학습률 0.003을 코사인으로 줄임, 배치 64, 5 에포크, 입력 0–1: 2코어에서 재어 보고 고른 빠른 설정 (bench/training.py)",
+        "en": "Adam, learning rate 0.003 decayed along a cosine, batch 64, 5 epochs, inputs 0–1: chosen by measuring on 2 cores (bench/training.py)",
     },
     "training.use_slides": {"ko": "슬라이드 설정", "en": "The slides' settings"},
     "training.use_slides_help": {
