@@ -1,34 +1,16 @@
 """Real browser: upload a zip of class folders on the §7 page, read the report, train a tiny run,
-see the confusion matrix. The server runs on a port in this page's range (8561–8570) with its
-own cache folder, so the run really trains here."""
+see the confusion matrix. The server has its own cache folder, so the run really trains here."""
 
 from __future__ import annotations
 
 import io
-import socket
 import zipfile
 
 import numpy as np
-import pytest
 from PIL import Image
 
 from cnnlib.letters import make_letters
-from tests import browser
 from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
-
-PORTS = range(8561, 8571)
-
-
-def _port_in_range() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 8561–8570")
-
 
 def letters_zip(path) -> None:
     letters = make_letters(8, seed=21)
@@ -48,15 +30,11 @@ def letters_zip(path) -> None:
         z.writestr("scans/B/tall_photo.jpg", out.getvalue())
 
 
-def test_upload_report_train_and_confusion_matrix(tmp_path, monkeypatch):
+def test_upload_report_train_and_confusion_matrix(tmp_path):
     archive = tmp_path / "scans.zip"
     letters_zip(archive)
-    monkeypatch.setattr(browser, "free_port", _port_in_range)
     env = {"CNNLIB_CACHE_DIR": str(tmp_path / "cache")}
     with streamlit_server(env=env) as url, chromium() as page:
-        # the router runs once first: the very first deep link on a fresh server is the lead's
-        # test (test_browser_lessons.py: "Page not found" trap), not this page's
-        open_page(page, url)
         open_page(page, f"{url}/own-images?lang=en&src=upload&epochs=1")
         assert page.locator('[role="dialog"]').count() == 0
         assert page.locator("h1").first.inner_text().strip() == "7 · Train on your own images"

@@ -4,44 +4,20 @@ Build a stack by clicking and watch the total change, compare two presets, and o
 shared link in a new page to get the same stack back.
 """
 
-import socket
-
 import pytest
 
-from tests import browser
-from tests.browser import app_errors, chromium, open_page, wait_idle
-
-PORTS = range(8521, 8531)  # this suite's own ports, so it never meets another suite's server
+from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
 
 
 @pytest.fixture(scope="module")
 def server():
-    original = browser.free_port
-
-    def port_in_range() -> int:
-        for port in PORTS:
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-                return port
-        return original()
-
-    browser.free_port = port_in_range  # streamlit_server() asks browser.free_port for its port
-    try:
-        with browser.streamlit_server() as url:
-            yield url
-    finally:
-        browser.free_port = original
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser_page(server):
     with chromium() as page:
-        # Let the router run once on the fresh server: until then a deep link meets Streamlit's
-        # "Page not found" dialog (seen on every page, see STREAMLIT-NOTES) and the page is inert.
-        open_page(page, f"{server}/")
         yield page
 
 

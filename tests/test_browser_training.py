@@ -6,15 +6,11 @@ The chart grows while it trains; leaving the page and coming back finds the run 
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
 
-from tests import browser
-from tests.browser import app_errors, chromium, open_page, wait_idle
-
-PORTS = range(8541, 8551)  # this suite's own ports, so it never meets another suite's server
+from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
 
 CURVE_POINTS = """() => {
   const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
@@ -23,35 +19,11 @@ CURVE_POINTS = """() => {
 }"""
 
 
-def _port_in_range() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     env = {"CNNLIB_CACHE_DIR": str(tmp_path_factory.mktemp("browser-cache")), "CNNLIB_MNIST_SOURCE": "sample"}
-    original = browser.free_port
-    browser.free_port = _port_in_range  # streamlit_server() asks browser.free_port for its port
-    try:
-        with browser.streamlit_server(env=env) as url:
-            yield url
-    finally:
-        browser.free_port = original
-
-
-def dismiss_dialog(page) -> None:
-    """A fresh server may show Streamlit's 'Page not found' dialog on a deep link (router not run yet)."""
-    close = page.locator('[role="dialog"] button[aria-label="Close"]')
-    if close.count():
-        close.first.click()
-        page.wait_for_timeout(300)
+    with streamlit_server(env=env) as url:
+        yield url
 
 
 def metric_value(page, label: str) -> str | None:
@@ -74,9 +46,7 @@ def wait_for_metric(page, label: str, timeout: float = 120) -> str:
 
 def test_chart_grows_run_survives_a_page_switch_and_a_drawing_is_predicted(server):
     with chromium() as page:
-        open_page(page, f"{server}/")  # let the router run once: a fresh server's deep link meets "Page not found"
         open_page(page, f"{server}/lenet-5?lang=en&epochs=6&n=4000&batch=32")
-        dismiss_dialog(page)
         page.get_by_role("button", name="Train", exact=True).click()
         # the curves grow by one point per epoch while the run trains
         seen = set()

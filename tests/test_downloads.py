@@ -7,7 +7,6 @@ generated notMNIST-like tar.gz from memory; an unreachable address stands in for
 from __future__ import annotations
 
 import io
-import socket
 import tarfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,8 +18,8 @@ from PIL import Image
 from cnnlib import downloads
 from cnnlib.datasets import DatasetError
 from cnnlib.downloads import NOTMNIST_FILE, NOTMNIST_URL, cache_dir, download, download_notmnist, load_notmnist
+from tests.browser import free_port
 
-PORTS = range(8561, 8571)
 
 
 def notmnist_tar_gz() -> bytes:
@@ -78,27 +77,9 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 8561–8570")
-
-
 @pytest.fixture(scope="module")
 def server():
-    for port in PORTS:
-        try:
-            httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-            break
-        except OSError:
-            continue
-    else:
-        pytest.skip("no free port in 8561–8570")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # a free port on loopback
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -147,7 +128,7 @@ def test_no_content_length_still_reports_progress(server, cache):
 
 
 def test_offline_an_unreachable_address_says_so_in_both_languages(cache):
-    url = f"http://127.0.0.1:{_free_port()}/notMNIST_small.tar.gz"  # nothing listens there
+    url = f"http://127.0.0.1:{free_port()}/notMNIST_small.tar.gz"  # nothing listens there
     with pytest.raises(DatasetError) as info:
         download_notmnist(url=url)
     err = info.value

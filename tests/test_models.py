@@ -23,7 +23,7 @@ from cnnlib.architecture import (
     summarize,
 )
 
-keras = pytest.importorskip("keras")
+import keras  # noqa: E402  (a requirement: a missing Keras must fail, not skip)
 
 from cnnlib.models import build_model, keras_rows, summary_text
 

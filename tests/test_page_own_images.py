@@ -7,7 +7,6 @@ for "offline"); training goes through the real service into a temporary cache.
 from __future__ import annotations
 
 import io
-import socket
 import zipfile
 
 import numpy as np
@@ -16,6 +15,7 @@ from PIL import Image
 
 from cnnlib.letters import make_letters
 from tests.apphelp import assert_clean, open_page
+from tests.browser import free_port
 
 PAGE = "lessons/7_own_images.py"
 TRAIN_TIMEOUT = 180
@@ -139,20 +139,9 @@ def test_the_stack_from_the_layer_lab_gets_one_output_per_class():
     assert "own_train" not in [button.key for button in broken.button]  # and nothing to train
 
 
-def _unused_port() -> int:
-    for port in range(8561, 8571):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 8561–8570")
-
-
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_notmnist_offline_offers_the_embedded_letters(lang, monkeypatch):
-    monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"http://127.0.0.1:{_unused_port()}/notMNIST_small.tar.gz")
+    monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"http://127.0.0.1:{free_port()}/notMNIST_small.tar.gz")
     at = open_page(PAGE, lang)
     at.radio(key="own_source").set_value("notmnist").run()
     assert_clean(at)
@@ -172,7 +161,7 @@ def test_notmnist_from_a_local_mirror_is_downloaded_cached_and_read(monkeypatch)
     from tests.test_downloads import Handler  # the same in-memory notMNIST-like server
 
     Handler.hits.clear()
-    port = _unused_port()
+    port = free_port()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
