@@ -28,18 +28,7 @@ tr.dataset_notice()
 tr.init_settings(P)
 settings = tr.settings_form(P)
 config = tr.config_for("two_conv", settings)
-snap = tr.run_panel(P, config)
-if snap is None:
-    st.stop()
-
-result = snap.result
-tr.result_metrics(result)
-st.plotly_chart(tr.curves_figure(result.history, len(result.history["loss"])), key=f"{P}_final_curves",
-                config=tr.PLOT)
-model = tr.service().load_model(result.key)
-if model is None:
-    st.warning(t("lenet.model_gone"))
-    st.stop()
+_, model = tr.trained_model(P, config)
 
 st.subheader(t("conv2d.maps"))
 st.caption(t("conv2d.maps_intro"))

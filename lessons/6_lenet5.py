@@ -58,18 +58,7 @@ except architecture.StackError as err:
 st.subheader(t("lenet.train"))
 settings = tr.settings_form(P)
 config = tr.config_for((stack, shape), settings)
-snap = tr.run_panel(P, config)
-if snap is None:
-    st.stop()
-
-result = snap.result
-tr.result_metrics(result)
-st.plotly_chart(tr.curves_figure(result.history, len(result.history["loss"])), key=f"{P}_final_curves",
-                config=tr.PLOT)
-model = svc.load_model(result.key)
-if model is None:
-    st.warning(t("lenet.model_gone"))
-    st.stop()
+result, model = tr.trained_model(P, config)
 with st.expander(t("lenet.keras_summary")):
     st.code(summary_text(model), language=None)
 

@@ -235,6 +235,24 @@ def run_panel(prefix: str, config: training.RunConfig, button_label: str | None 
     return snap if snap.state == "done" else None
 
 
+def trained_model(prefix: str, config: training.RunConfig):
+    """The run's panel; once it is done, its metrics, final curves and the trained model.
+
+    Until then (or when the model file is gone) the page stops here: what follows needs the model.
+    """
+    snap = run_panel(prefix, config)
+    if snap is None:
+        st.stop()
+    result = snap.result
+    result_metrics(result)
+    st.plotly_chart(curves_figure(result.history, len(result.history["loss"])), key=f"{prefix}_final_curves", config=PLOT)
+    model = service().load_model(result.key)
+    if model is None:
+        st.warning(t("lenet.model_gone"))
+        st.stop()
+    return result, model
+
+
 def result_metrics(result: training.RunResult) -> None:
     c = st.columns(4)
     c[0].metric(t("training.test_accuracy"), f"{result.test_accuracy:.2%}")
