@@ -10,14 +10,13 @@
 
 from __future__ import annotations
 
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import plain_rerun_ms, timed  # noqa: E402
 
 import numpy as np  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
@@ -27,16 +26,6 @@ from cnnlib.convolution import activate, conv2d, explain_cell, formula  # noqa: 
 from cnnlib.lecture import FOUR_8X8, HORIZONTAL_LINE_FILTER  # noqa: E402
 from ui.charts import heatmap  # noqa: E402
 
-
-def timed(fn, repeat: int) -> float:
-    """Median wall time of fn() in milliseconds."""
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def filter_edit(w: np.ndarray) -> None:
@@ -52,8 +41,6 @@ def bare_figure(w: np.ndarray) -> None:
 
 
 def page_rerun_ms(repeat: int) -> tuple[float, float]:
-    from streamlit.testing.v1 import AppTest
-
     from tests.apphelp import open_page
 
     at = open_page("lessons/4_arithmetic.py", timeout=60)
@@ -64,13 +51,7 @@ def page_rerun_ms(repeat: int) -> tuple[float, float]:
 
     page = timed(edit, repeat)
     assert not at.exception
-    with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "plain.py"
-        script.write_text("import streamlit as st\nx = st.number_input('w', key='w')\nst.write(x)\n")
-        plain = AppTest.from_file(str(script)).run()
-        numbers = iter(range(repeat + 2))
-        base = timed(lambda: plain.number_input(key="w").set_value(float(next(numbers))).run(), repeat)
-    return page, base
+    return page, plain_rerun_ms(repeat)
 
 
 if __name__ == "__main__":

@@ -14,14 +14,14 @@ Keras summary ≤ 300 ms once TensorFlow is loaded).
 
 from __future__ import annotations
 
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import plain_rerun_ms, timed  # noqa: E402
 
 import pandas as pd  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
@@ -30,16 +30,6 @@ import plotly.io as pio  # noqa: E402
 from cnnlib.architecture import encode_stack, keras_code, preset, summarize  # noqa: E402
 from ui.stack_lab import param_bars  # noqa: E402
 
-
-def timed(fn, repeat: int) -> float:
-    """Median wall time of fn() in milliseconds."""
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def edited(i: int) -> tuple[list[dict], tuple]:
@@ -72,8 +62,6 @@ def bare_table(rows) -> None:
 
 
 def page_rerun_ms(repeat: int) -> tuple[float, float]:
-    from streamlit.testing.v1 import AppTest
-
     from tests.apphelp import open_page
 
     at = open_page("lessons/2_stack_lab.py", "en", timeout=60)
@@ -85,13 +73,7 @@ def page_rerun_ms(repeat: int) -> tuple[float, float]:
 
     page = timed(edit, repeat)
     assert not at.exception and not at.error
-    with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "plain.py"
-        script.write_text("import streamlit as st\nx = st.number_input('w', key='w')\nst.write(x)\n")
-        plain = AppTest.from_file(str(script)).run()
-        numbers = iter(range(repeat + 2))
-        base = timed(lambda: plain.number_input(key="w").set_value(float(next(numbers))).run(), repeat)
-    return page, base
+    return page, plain_rerun_ms(repeat)
 
 
 def keras_ms(repeat: int) -> tuple[float, float, float]:
