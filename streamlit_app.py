@@ -1,5 +1,7 @@
 """The router: page config, the language switch, and the lecture's pages in order."""
 
+import sys
+
 import streamlit as st
 
 from ui.i18n import init_language, keep_language_in_url, language_switch, t
@@ -34,3 +36,7 @@ try:
     navigation.run()
 finally:  # st.navigation resets the URL's parameters on a page change: put ?lang= back
     keep_language_in_url()
+    if "keras" in sys.modules:  # a page loaded Keras: stop Streamlit clearing its session after every run
+        from cnnlib.training import guard_clear_session
+
+        guard_clear_session()

@@ -555,7 +555,7 @@ def available_cpus() -> int:
     return count
 
 
-def _guard_clear_session() -> None:
+def guard_clear_session() -> None:
     """Make Streamlit's after-every-run ``keras.backend.clear_session()`` a no-op.
 
     Streamlit's script runner calls it after EVERY script run, fragment reruns included
@@ -595,7 +595,7 @@ def configure_tensorflow() -> bool:
             return True
         import tensorflow as tf
 
-        _guard_clear_session()
+        guard_clear_session()
 
         threads = int(os.environ.get("CNNLIB_TF_THREADS", "0")) or available_cpus()
         try:

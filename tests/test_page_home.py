@@ -44,3 +44,20 @@ def test_no_legacy_pages_folder():
     """A folder named pages/ next to streamlit_app.py puts a fresh server in Streamlit's legacy
     multipage mode: the first deep link shows "Page not found" (see tests/test_browser_lessons.py)."""
     assert not (Path(APP).parent / "pages").exists()
+
+
+def test_streamlit_does_not_garbage_collect_after_every_run():
+    """With TensorFlow loaded, Streamlit's gc.collect(2) after each (fragment) run cost ~0.2 s of
+    CPU per watching student per second and starved training (bench/classroom.py)."""
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+
+
+def test_router_guards_keras_clear_session_once_keras_is_loaded():
+    import keras
+
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert_clean(at)
+    assert getattr(keras.backend.clear_session, "_cnnlib_guard", False)
