@@ -23,8 +23,8 @@ PAGES = {
         st.Page("lessons/5_pooling.py", title=t("common.page.pooling"), icon=":material/filter_alt:", url_path="max-pooling"),
     ],
     "common.section.networks": [
-        st.Page("lessons/2_stack_lab.py", title=t("common.page.stack_lab"), icon=":material/stacks:", url_path="layer-stack-lab"),
         st.Page("lessons/2_conv2d_keras.py", title=t("common.page.conv2d_keras"), icon=":material/model_training:", url_path="conv2d-in-keras"),
+        st.Page("lessons/2_stack_lab.py", title=t("common.page.stack_lab"), icon=":material/stacks:", url_path="layer-stack-lab"),
         st.Page("lessons/6_lenet5.py", title=t("common.page.lenet5"), icon=":material/neurology:", url_path="lenet-5"),
         st.Page("lessons/7_own_images.py", title=t("common.page.own_images"), icon=":material/folder_zip:", url_path="own-images"),
     ],
