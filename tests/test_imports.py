@@ -7,7 +7,10 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NUMPY_PAGES = ["lessons/0_home.py", "lessons/1_why.py", "lessons/4_arithmetic.py", "lessons/5_pooling.py"]
+NUMPY_PAGES = [
+    "lessons/0_home.py", "lessons/1_why.py", "lessons/3_filters.py", "lessons/4_arithmetic.py", "lessons/5_pooling.py",
+    "lessons/2_stack_lab.py",  # until a student asks for the real Keras summary
+]
 
 
 def imported_modules(path: Path, top_level_only: bool) -> set[str]:
