@@ -82,3 +82,20 @@ def test_chart_grows_run_survives_a_page_switch_and_a_drawing_is_predicted(serve
         prediction = wait_for_metric(page, "Prediction", timeout=60).split("\n")[0]
         assert prediction == "1", "a single vertical stroke is a 1"
         assert not app_errors(page)
+
+
+def test_cancel_from_a_second_tab_stops_the_run_for_everyone(server):
+    """Two students watch the same run; one cancels: both see it cancelled, nothing is cached."""
+    with chromium() as first:
+        second = first.context.browser.new_page()  # another student: its own Streamlit session
+        url = f"{server}/lenet-5?lang=en&epochs=20&n=8000&batch=32&seed=11"
+        open_page(first, url)
+        first.get_by_role("button", name="Train", exact=True).click()
+        first.locator('[data-testid="stProgress"]').first.wait_for(timeout=60_000)
+        open_page(second, url)  # attaches to the same run: progress, not a Train button
+        second.get_by_role("button", name="Cancel the run").click()
+        for page in (second, first):
+            page.get_by_text("This run was cancelled. Nothing was saved.").wait_for(timeout=60_000)
+            assert page.get_by_role("button", name="Train", exact=True).count() == 1  # may train again
+            assert not app_errors(page)
+        assert metric_value(first, "Test accuracy") is None
