@@ -1,19 +1,42 @@
-"""One error type for inputs the lecture's maths cannot use, with its message in Korean and English."""
+"""Messages as codes with parameters: cnnlib says WHAT happened, ui/strings/<domain>.py says it in words.
+
+>>> class ShapeError(LessonError):
+...     domain = "shape_errors"
+...     codes = {"too_small": ("size",)}
+>>> err = ShapeError("too_small", size=2)
+>>> err.key, err.params
+('shape_errors.too_small', {'size': 2})
+
+Every subclass declares the codes it can raise and the parameters each one's message uses, so a
+test can check that every code has words in every language of the catalogue (tests/test_errors.py).
+"""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class LessonError(ValueError):
-    """An input that cannot be used; carries the message a page shows, in both languages.
+    """An input or run the lecture's maths cannot use; ``key`` + ``params`` name the message to show."""
 
-    >>> LessonError(ko="커널이 특징맵보다 큽니다", en="kernel larger than the map").text("en")
-    'kernel larger than the map'
-    """
+    domain: ClassVar[str] = ""  # the catalogue module with the words: ui/strings/<domain>.py
+    codes: ClassVar[dict[str, tuple[str, ...]]] = {}  # code -> the parameters its message takes
 
-    def __init__(self, ko: str, en: str):
-        super().__init__(en)
-        self.ko = ko
-        self.en = en
+    def __init__(self, code: str | None = None, /, *, ko: str | None = None, en: str | None = None, **params):
+        # TRANSITION (issue 8): ko=/en= sentences are being replaced by codes; remove when none are left.
+        if code is None:
+            super().__init__(en)
+            self.code, self.params, self.ko, self.en = "", {}, ko, en
+            return
+        expected = self.codes.get(code)
+        if expected is None or set(expected) != set(params):
+            raise TypeError(f"{type(self).__name__}: undeclared code or parameters: {code!r} {sorted(params)}")
+        super().__init__(f"{code} {params}")
+        self.code, self.params, self.ko, self.en = code, params, None, None
 
-    def text(self, lang: str) -> str:
+    @property
+    def key(self) -> str:
+        return f"{self.domain}.{self.code}"
+
+    def text(self, lang: str) -> str:  # TRANSITION: pages use ui.i18n.message(err)
         return self.ko if lang == "ko" else self.en

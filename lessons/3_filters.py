@@ -21,7 +21,7 @@ from cnnlib.filter_sets import (
 from ui import filtersets as page
 from ui.charts import heatmap
 from ui.grids import paste_box
-from ui.i18n import labels, lang, t
+from ui.i18n import labels, message, t
 
 page.init_from_link()
 page.keep_widgets()
@@ -43,7 +43,7 @@ if source == "upload":
         try:
             img = load_colour_image(upload.getvalue())
         except LessonError as err:
-            st.error(err.text(lang()))
+            st.error(message(err))
 x = img.astype(float)
 
 c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")

@@ -5,7 +5,7 @@ import streamlit as st
 from cnnlib import architecture, training
 from cnnlib.models import summary_text
 from ui import training as tr
-from ui.i18n import labels, sync_query_param, t
+from ui.i18n import labels, message, sync_query_param, t
 from ui.state import keep, put
 
 P = "lenet"
@@ -52,7 +52,7 @@ try:
     total = tr.summary_table(stack, shape)
     st.caption(t("lenet.total", total=f"{total:,}"))
 except architecture.StackError as err:
-    st.error(err.text(tr.lang()))
+    st.error(message(err))
     st.stop()
 
 st.subheader(t("lenet.train"))

@@ -18,7 +18,7 @@ from cnnlib.image_folders import (
 )
 from cnnlib.training import RunConfig, get_service, seconds_text
 from ui import own_images as own
-from ui.i18n import lang, t
+from ui.i18n import message, t
 from ui.pictures import enlarge
 from ui.state import keep
 
@@ -44,7 +44,7 @@ m4.metric(t("own.skipped_count"), f"{len(folder_set.skipped):,}")
 if folder_set.root:
     st.caption(t("own.root", root=folder_set.root))
 for notice in folder_set.notices:
-    st.warning(notice.text(lang()))
+    st.warning(message(notice))
 own.skipped_table(folder_set.skipped)
 
 counts = folder_set.class_counts()
@@ -80,7 +80,7 @@ config = RunConfig(stack=tuple(with_classes(stack, k)), input_shape=(28, 28, 1),
 try:
     params = count_params(list(config.stack), config.input_shape)  # no TensorFlow needed
 except LessonError as err:  # a lab stack that cannot take 28×28×1 pictures
-    st.error(err.text(lang()))
+    st.error(message(err))
     st.stop()
 st.caption(t("own.split", pct=round(TEST_FRACTION * 100), train=f"{len(dataset.x_train):,}",
              test=f"{len(dataset.x_test):,}", k=k, params=f"{params:,}"))
@@ -88,7 +88,7 @@ st.caption(t("own.split", pct=round(TEST_FRACTION * 100), train=f"{len(dataset.x
 service = get_service()
 run = service.lookup(config)
 if run is not None and run.state == "failed":
-    st.error(t("own.failed", msg=run.error.text(lang()) if run.error else "?"))
+    st.error(t("own.failed", msg=message(run.error) if run.error else "?"))
 elif run is not None and run.state == "cancelled":
     st.info(t("own.cancelled"))
 if (run is None or run.state in ("failed", "cancelled")) and st.button(t("own.train_button"), key="own_train",
@@ -96,7 +96,7 @@ if (run is None or run.state in ("failed", "cancelled")) and st.button(t("own.tr
     try:
         run = service.submit(config)
     except LessonError as err:
-        st.error(err.text(lang()))
+        st.error(message(err))
         st.stop()
 if run is not None and run.state in ("queued", "running"):
     own.progress(run.key)
@@ -145,7 +145,7 @@ if upload is not None:
     try:
         picture, inverted = match_background(load_image(upload), folder_set.images)
     except DatasetError as err:
-        st.error(err.text(lang()))
+        st.error(message(err))
         st.stop()
     with st.spinner(t("own.tf_loading")):
         chances = classify(service.load_model(result.key), picture[None], run.config.scaling)[0]

@@ -8,13 +8,18 @@ from ui.strings import load_catalogue
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def placeholders(text: str) -> set[str]:
+    """{name}, {name:,} and {name!r} all name the parameter `name`."""
+    return set(re.findall(r"{(\w+)(?:[!:][^}]*)?}", text))
+
+
 def test_every_key_has_both_languages_and_same_placeholders():
     catalogue = load_catalogue()
     assert len(catalogue) > 50
     for key, texts in catalogue.items():
         assert set(texts) == {"ko", "en"}, key
         assert texts["ko"].strip() and texts["en"].strip(), key
-        assert set(re.findall(r"{(\w+)}", texts["ko"])) == set(re.findall(r"{(\w+)}", texts["en"])), key
+        assert placeholders(texts["ko"]) == placeholders(texts["en"]), key
         assert key.split(".")[0] in {p.stem for p in (ROOT / "ui" / "strings").glob("*.py")}, key
 
 

@@ -29,6 +29,16 @@ def t(key: str, **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def message(coded) -> str:
+    """The words for something cnnlib reports as a code: an error, a notice, a skipped file.
+
+    ``coded.key`` names the catalogue entry (``<domain>.<code>``), ``coded.params`` fills it in.
+    """
+    if getattr(coded, "ko", None) is not None:  # TRANSITION (issue 8): old two-language messages
+        return coded.text(lang())
+    return t(coded.key, **coded.params)
+
+
 def init_language() -> None:
     """Take ?lang= on a session's first run; afterwards the sidebar switch decides."""
     if "lang" not in st.session_state:

@@ -12,7 +12,7 @@ from cnnlib.downloads import NOTMNIST_FILE, cache_dir, download_notmnist, notmni
 from cnnlib.image_folders import MAX_UPLOAD_MB, ImageFolderSet, load_image_archive, load_image_tar
 from cnnlib.letters import available_fonts, make_letters
 from cnnlib.training import get_service, seconds_text
-from ui.i18n import lang, sync_query_param, t
+from ui.i18n import message, sync_query_param, t
 from ui.pictures import enlarge
 from ui.state import keep, put
 
@@ -107,7 +107,7 @@ def upload_source() -> tuple[ImageFolderSet | None, str]:
         st.session_state.own_upload_id = upload.file_id
     error = st.session_state.own_upload_error
     if error is not None:
-        st.error(error.text(lang()))
+        st.error(message(error))
         skipped_table(getattr(error, "skipped", ()))
     return st.session_state.own_upload_set, "upload"
 
@@ -132,14 +132,14 @@ def notmnist_source() -> tuple[ImageFolderSet | None, str]:
             download_notmnist(progress)
         except DatasetError as err:
             bar.empty()
-            st.error(err.text(lang()))
+            st.error(message(err))
             st.button(t("own.use_letters"), key="own_fallback", on_click=put, args=("own_source", "letters"))
             return None, "notmnist"
     try:
         with st.spinner(t("own.reading")):
             return _notmnist(str(cached), cached.stat().st_mtime), "notmnist"
     except DatasetError as err:
-        st.error(err.text(lang()))
+        st.error(message(err))
         return None, "notmnist"
 
 
@@ -151,7 +151,7 @@ def skipped_table(skipped) -> None:
         return
     with st.expander(t("own.skipped", n=f"{len(skipped):,}")):
         st.dataframe(pd.DataFrame({t("own.col.file"): [s.name for s in skipped],
-                                   t("own.col.reason"): [s.text(lang()) for s in skipped]}),
+                                   t("own.col.reason"): [message(s) for s in skipped]}),
                      hide_index=True, width="stretch", key="own_skipped_table")
 
 

@@ -23,7 +23,7 @@ from cnnlib.architecture import (
     preset,
     summarize,
 )
-from ui.i18n import lang, sync_query_param, t
+from ui.i18n import message, sync_query_param, t
 from ui.state import keep, put
 
 INPUT_CHOICES = {"28x28x1": (28, 28, 1), "32x32x3": (32, 32, 3), "28x28": (28, 28)}
@@ -289,4 +289,4 @@ def param_bars(rows, title: str | None = None, ymax: float | None = None, height
 
 
 def error_text(err: StackError) -> str:
-    return err.text(lang())
+    return message(err)

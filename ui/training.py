@@ -19,7 +19,7 @@ from cnnlib import architecture, inference, training
 from cnnlib.datasets import get_dataset, load_mnist
 from cnnlib.errors import LessonError
 from ui.charts import heatmap, image
-from ui.i18n import labels, lang, sync_query_param, t
+from ui.i18n import labels, message, sync_query_param, t
 from ui.state import keep, put
 
 BATCHES = (16, 32, 64, 128, 256, 512)
@@ -219,7 +219,7 @@ def run_panel(prefix: str, config: training.RunConfig, button_label: str | None 
     run = svc.lookup(config)
     snap = svc.snapshot(run.key) if run is not None else None
     if snap is not None and snap.state == "failed":
-        st.error(snap.error.text(lang()) if snap.error else t("training.failed"))
+        st.error(message(snap.error) if snap.error else t("training.failed"))
     elif snap is not None and snap.state == "cancelled":
         st.warning(t("training.cancelled"))
     if snap is None or snap.state in ("failed", "cancelled"):
@@ -227,7 +227,7 @@ def run_panel(prefix: str, config: training.RunConfig, button_label: str | None 
             try:
                 svc.submit(config)
             except LessonError as err:
-                st.error(err.text(lang()))
+                st.error(message(err))
                 return None
             st.rerun()
         return None
@@ -478,7 +478,7 @@ def compare_section(prefix: str, settings: dict) -> None:
             try:
                 svc.submit(config)
             except LessonError as err:
-                st.error(err.text(lang()))
+                st.error(message(err))
     active = any((r := svc.lookup(c)) is not None and r.state in training.ACTIVE for c in configs.values())
 
     @st.fragment(run_every=2 * REFRESH if active else None)
