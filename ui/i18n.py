@@ -32,11 +32,14 @@ def t(key: str, **fmt) -> str:
 def message(coded) -> str:
     """The words for something cnnlib reports as a code: an error, a notice, a skipped file.
 
-    ``coded.key`` names the catalogue entry (``<domain>.<code>``), ``coded.params`` fills it in.
+    ``coded.key`` names the catalogue entry (``<domain>.<code>``), ``coded.params`` fills it in;
+    ``coded.where``, when present and not None, is another coded report shown in front of it.
     """
     if getattr(coded, "ko", None) is not None:  # TRANSITION (issue 8): old two-language messages
         return coded.text(lang())
-    return t(coded.key, **coded.params)
+    text = t(coded.key, **coded.params)
+    where = getattr(coded, "where", None)  # a coded prefix, e.g. which layer of a stack refused
+    return message(where) + text if where is not None else text
 
 
 def init_language() -> None:
