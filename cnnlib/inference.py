@@ -83,6 +83,18 @@ def probabilities(model, image: np.ndarray, input_shape, scaling: str) -> np.nda
     return out if outputs_probabilities(model) else _softmax(out)
 
 
+def most_confused(confusion) -> tuple[int, int, int] | None:
+    """The most common mistake in a confusion matrix (rows: true class, columns: predicted):
+    (true, predicted, count) of its largest off-diagonal cell, the first in reading order on a tie;
+    None when there is no mistake at all (a class with no test images is a row of zeros)."""
+    off = np.array(confusion, dtype=np.int64, copy=True)
+    np.fill_diagonal(off, 0)
+    if not off.any():
+        return None
+    true, predicted = np.unravel_index(int(off.argmax()), off.shape)
+    return int(true), int(predicted), int(off[true, predicted])
+
+
 _probes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _probe_lock = threading.Lock()
 

@@ -86,3 +86,17 @@ def test_a_classic_filter_is_recognised_as_itself():
     found = inference.closest_classic(np.stack([FILTER_PRESETS["sobel_x"], -FILTER_PRESETS["sobel_y"]]), digits)
     assert found[0][0] == "sobel_x" and found[0][1] == pytest.approx(1.0)
     assert found[1][0] == "sobel_y" and found[1][1] == pytest.approx(-1.0)
+
+
+def test_most_confused_is_the_largest_off_diagonal_cell():
+    confusion = np.array([[5, 1, 0], [4, 3, 2], [0, 4, 9]])
+    assert inference.most_confused(confusion) == (1, 0, 4)  # a tie with (2, 1): the first in reading order
+    assert inference.most_confused([[9, 0], [3, 1]]) == (1, 0, 3)
+
+
+def test_most_confused_with_no_mistakes_or_a_class_without_test_images():
+    assert inference.most_confused(np.diag([5, 3, 7])) is None  # no mistake: nothing to point at
+    assert inference.most_confused(np.zeros((3, 3), int)) is None
+    # class 1 has no test images (a row of zeros); the only mistake is class 2 taken for class 1
+    assert inference.most_confused([[4, 0, 0], [0, 0, 0], [0, 2, 6]]) == (2, 1, 2)
+    assert inference.most_confused([[4]]) is None
