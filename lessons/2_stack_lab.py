@@ -3,14 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from cnnlib.architecture import PRESETS, StackError, count_params, keras_code, preset, summarize
+from cnnlib.architecture import PRESETS, StackError, count_params, preset, summarize
+from cnnlib.keras_code import keras_code
+from ui import links
 from ui import stack_lab as lab
-from ui.i18n import lang, t
+from ui.i18n import message, t
 
 lab.init_from_link()
 st.title(t("lab.title"))
 st.caption(t("lab.intro"))
-lab.bad_link_notice()
+links.notice("lab")
 
 st.subheader(t("lab.presets"))
 for col, name in zip(st.columns(len(PRESETS)), PRESETS):
@@ -68,7 +70,7 @@ else:
         st.caption(t("lab.keras_timing", ms=f"{ms:.0f}"))
 
     st.subheader(t("lab.code"))
-    st.code(keras_code(stack, shape, lang()), language="python")
+    st.code(keras_code(stack, shape, message), language="python")
 
 st.subheader(t("lab.compare"))
 b1, b2, b3 = st.columns(3)

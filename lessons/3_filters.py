@@ -19,6 +19,7 @@ from cnnlib.filter_sets import (
     slide_notation,
 )
 from ui import filtersets as page
+from ui import links
 from ui.charts import heatmap
 from ui.grids import paste_box
 from ui.i18n import labels, message, t
@@ -27,7 +28,7 @@ page.init_from_link()
 page.keep_widgets()
 st.title(t("filtersets.title"))
 st.markdown(t("filtersets.intro"))
-page.bad_link_notice()
+links.notice("filt")
 NO_BAR = {"displayModeBar": False}
 
 # ---- a colour picture and one filter set ------------------------------------------------------

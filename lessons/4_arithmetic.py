@@ -7,6 +7,7 @@ import streamlit as st
 from cnnlib.convolution import ACTIVATIONS, PADDINGS, activate, conv2d, explain_cell, formula, output_size, output_size_formula
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
 from ui import arithmetic as page
+from ui import links
 from ui.charts import heatmap
 from ui.grids import paste_box, set_weights, toggle_grid, weight_grid
 from ui.i18n import labels, t
@@ -16,7 +17,7 @@ page.init_from_link()
 page.keep_widgets()
 st.title(t("arithmetic.title"))
 st.caption(t("arithmetic.intro"))
-page.bad_link_notice()
+links.notice("arith")
 
 left, right = st.columns([1, 1], gap="large")
 with left:

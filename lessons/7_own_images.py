@@ -17,6 +17,7 @@ from cnnlib.image_folders import (
     with_classes,
 )
 from cnnlib.training import RunConfig, get_service, seconds_text
+from ui import links
 from ui import own_images as own
 from ui.i18n import message, t
 from ui.pictures import enlarge
@@ -25,7 +26,7 @@ from ui.state import keep
 own.init_from_link()
 st.title(t("own.title"))
 st.caption(t("own.intro"))
-own.bad_link_notice()
+links.notice("own")
 
 source = own.source_widget()
 loaders = {"letters": own.letters_source, "upload": own.upload_source, "notmnist": own.notmnist_source}

@@ -11,7 +11,7 @@ from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
 from cnnlib.grids import bits_to_hex, grid_from_text, grid_to_text, hex_to_bits
 from cnnlib.lecture import FOUR_8X8
 from ui.charts import heatmap
-from ui.i18n import sync_query_param, t
+from ui import links
 from ui.state import keep, put
 
 SIZE = 8
@@ -39,7 +39,8 @@ def input_spec(x: np.ndarray, preset: str, arg: int) -> str:
     return f"bits:{bits}" if bits else f"grid:{grid_to_text(x)}"
 
 
-def parse_input_spec(spec: str) -> tuple[np.ndarray, str, int] | None:
+def parse_input_spec(spec: str) -> tuple[np.ndarray, str, int]:
+    """The inverse of input_spec; ValueError when the text names no input."""
     name, _, arg = spec.partition(":")
     if name in ("four", "blank") and not arg:
         return input_preset(name), name, 0
@@ -47,44 +48,44 @@ def parse_input_spec(spec: str) -> tuple[np.ndarray, str, int] | None:
         return input_preset(name, int(arg)), name, int(arg)
     if name == "bits":
         bits = hex_to_bits(arg, (SIZE, SIZE))
-        return None if bits is None else (bits, "custom", 0)
+        if bits is not None:
+            return bits, "custom", 0
     if name == "grid":
         checked = grid_from_text(arg, (SIZE, SIZE), *INPUT_RANGE)
-        return (checked.values, "custom", 0) if checked.ok else None
-    return None
+        if checked.ok:
+            return checked.values, "custom", 0
+    raise ValueError(spec)
+
+
+def parse_weights(text: str) -> np.ndarray | links.Adjusted:
+    """A 3×3 filter from the link; out-of-range numbers are clamped (used, but named in the notice)."""
+    checked = grid_from_text(text, (3, 3), *WEIGHT_RANGE)
+    if not checked.ok:
+        raise ValueError(text)
+    return links.Adjusted(checked.values) if checked.problems else checked.values
+
+
+LINK = links.Link(
+    links.Param("x", (FOUR_8X8, "four", 0), parse_input_spec, lambda v: input_spec(*v)),
+    links.Param("w", FILTER_PRESETS["lecture_horizontal"], parse_weights, grid_to_text),
+    links.choice("pad", PADDINGS, "valid"),
+    links.choice("stride", (1, 2, 3), 1, parse=int),
+    links.choice("act", ACTIVATIONS, "none"),
+)
 
 
 def init_from_link() -> None:
     """A session's first visit: take the setting from the URL; a malformed part → default + notice."""
-    if "arith_x" in st.session_state:
+    values = links.read_once(LINK, "arith")
+    if values is None:
         return
-    q, bad = st.query_params, []
-    x, preset, arg = FOUR_8X8.copy(), "four", 0
-    if "x" in q:
-        parsed = parse_input_spec(q["x"])
-        if parsed is None:
-            bad.append("x")
-        else:
-            x, preset, arg = parsed
-    w = FILTER_PRESETS["lecture_horizontal"]
-    if "w" in q:
-        checked = grid_from_text(q["w"], (3, 3), *WEIGHT_RANGE)
-        if checked.ok:
-            w = checked.values
-        if checked.problems:
-            bad.append("w")
-    for key, allowed, default in (("pad", PADDINGS, "valid"), ("stride", ("1", "2", "3"), "1"), ("act", ACTIVATIONS, "none")):
-        value = q.get(key, default)
-        if value not in allowed:
-            bad.append(key)
-            value = default
-        put(f"arith_{key}", int(value) if key == "stride" else value)
-    st.session_state.arith_x = x
+    x, preset, arg = values["x"]
+    st.session_state.arith_x = np.array(x, dtype=float)
     st.session_state.arith_preset = (preset, arg)
-    for key, v in zip(W_KEYS, np.asarray(w).ravel()):
+    for key, v in zip(W_KEYS, np.asarray(values["w"]).ravel()):
         put(key, float(v))
-    if bad:
-        st.session_state.arith_bad_link = ", ".join(bad)
+    for key in ("pad", "stride", "act"):
+        put(f"arith_{key}", values[key])
 
 
 def keep_widgets() -> None:
@@ -112,17 +113,8 @@ def set_custom_input(grid: np.ndarray) -> None:
 
 def sync_link(w: np.ndarray) -> None:
     preset, arg = st.session_state.arith_preset
-    sync_query_param("x", input_spec(st.session_state.arith_x, preset, arg))
-    sync_query_param("w", grid_to_text(w))
-    sync_query_param("pad", st.session_state.arith_pad)
-    sync_query_param("stride", str(st.session_state.arith_stride))
-    sync_query_param("act", st.session_state.arith_act)
-
-
-def bad_link_notice() -> None:
-    bad = st.session_state.pop("arith_bad_link", None)
-    if bad:
-        st.warning(t("common.bad_link", what=bad))
+    links.sync(LINK, {"x": (st.session_state.arith_x, preset, arg), "w": w, "pad": st.session_state.arith_pad,
+                      "stride": st.session_state.arith_stride, "act": st.session_state.arith_act})
 
 
 def input_figure(x: np.ndarray, step: CellStep, stride: int, padding: str):

@@ -12,7 +12,7 @@ import streamlit as st
 from PIL import Image
 
 from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, KERNEL_SIZES, WEIGHT_RANGE, filter_set_preset
-from ui.i18n import sync_query_param, t
+from ui import links
 from ui.state import keep, put
 
 CHANNELS = len(CHANNEL_NAMES)
@@ -44,54 +44,40 @@ def weights() -> np.ndarray:
     return np.stack([np.asarray(st.session_state[f"filt_w_{c}"], dtype=float) for c in range(CHANNELS)], axis=-1)
 
 
-def _weights_from_text(text: str, size: int) -> np.ndarray | None:
-    try:
-        values = np.array([float(v) for v in text.split(",")])
-    except ValueError:
-        return None
+def parse_weights(text: str, k: int) -> np.ndarray:
+    """The three k×k filters from the link's comma-separated numbers; ValueError when they cannot be used."""
+    values = np.array([float(v) for v in text.split(",")])
     lo, hi = WEIGHT_RANGE
-    if values.size != size * size * CHANNELS or not np.all(np.isfinite(values)) or values.min() < lo or values.max() > hi:
-        return None
-    return values.reshape(size, size, CHANNELS)
+    if values.size != k * k * CHANNELS or not np.all(np.isfinite(values)) or values.min() < lo or values.max() > hi:
+        raise ValueError(text)
+    return values.reshape(k, k, CHANNELS)
+
+
+LINK = links.Link(
+    links.choice("k", KERNEL_SIZES, 3, parse=int),
+    links.choice("fset", (*FILTER_SET_PRESETS, "custom"), "horizontal"),
+    links.Param("w", None, parse_weights, lambda w: ",".join(f"{v + 0.0:g}" for v in w.ravel()), uses=("k",)),
+    links.number("b", -100.0, 100.0, 0.0, omit_default=True),
+    links.integer("digit", 0, 9, 4),
+    links.integer("seed", 0, 9999, 0, omit_default=True),
+)
 
 
 def init_from_link() -> None:
     """A session's first visit: settings from the URL; a malformed part → default + notice."""
-    if "filt_w_0" in st.session_state:
+    values = links.read_once(LINK, "filt")
+    if values is None:
         return
-    q, bad = st.query_params, []
-    size = q.get("k", "3")
-    if size not in {str(k) for k in KERNEL_SIZES}:
-        bad.append("k")
-        size = "3"
-    size = int(size)
-    name = q.get("fset", "horizontal")
-    if name not in FILTER_SET_PRESETS and name != "custom":
-        bad.append("fset")
-        name = "horizontal"
+    name, size = values["fset"], values["k"]
     load_set(name if name != "custom" else "horizontal", size)
-    if "w" in q:
-        w = _weights_from_text(q["w"], size)
-        if w is None:
-            bad.append("w")
-        else:
-            for c in range(CHANNELS):
-                st.session_state[f"filt_w_{c}"] = w[:, :, c]
-            st.session_state.filt_preset = "custom"
+    if values["w"] is not None:
+        for c in range(CHANNELS):
+            st.session_state[f"filt_w_{c}"] = values["w"][:, :, c]
+        st.session_state.filt_preset = "custom"
     put("filt_size", size)
-    for key, default, lo, hi in (("b", 0.0, -100.0, 100.0), ("digit", 4, 0, 9), ("seed", 0, 0, 9999)):
-        value = default
-        if key in q:
-            try:
-                value = type(default)(q[key])
-                if not lo <= value <= hi:
-                    raise ValueError
-            except ValueError:
-                bad.append(key)
-                value = default
-        put({"b": "filt_bias", "digit": "filt_digit", "seed": "filt_seed"}[key], value)
-    if bad:
-        st.session_state.filt_bad_link = ", ".join(bad)
+    put("filt_bias", values["b"])
+    put("filt_digit", values["digit"])
+    put("filt_seed", values["seed"])
 
 
 def keep_widgets() -> None:
@@ -109,21 +95,12 @@ def clamp_cell(oh: int, ow: int) -> None:
         st.session_state[key] = min(max(int(st.session_state[key]), 0), n - 1)
 
 
-def bad_link_notice() -> None:
-    bad = st.session_state.pop("filt_bad_link", None)
-    if bad:
-        st.warning(t("common.bad_link", what=bad))
-
-
 def sync_link(w: np.ndarray) -> None:
     name = st.session_state.get("filt_preset", "horizontal")
-    sync_query_param("fset", name if name in FILTER_SET_PRESETS else "custom")
-    sync_query_param("k", str(st.session_state.filt_size))
-    sync_query_param("w", ",".join(f"{v + 0.0:g}" for v in w.ravel()) if name not in FILTER_SET_PRESETS else None)
-    bias = float(st.session_state.filt_bias)
-    sync_query_param("b", None if bias == 0 else f"{bias:g}")
-    sync_query_param("digit", str(st.session_state.filt_digit))
-    sync_query_param("seed", None if st.session_state.filt_seed == 0 else str(st.session_state.filt_seed))
+    custom = name not in FILTER_SET_PRESETS
+    links.sync(LINK, {"fset": "custom" if custom else name, "k": st.session_state.filt_size,
+                      "w": w if custom else None, "b": float(st.session_state.filt_bias),
+                      "digit": st.session_state.filt_digit, "seed": st.session_state.filt_seed})
 
 
 def enlarge_rgb(img: np.ndarray, scale: int = 6) -> Image.Image:

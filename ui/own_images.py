@@ -12,19 +12,21 @@ from cnnlib.downloads import NOTMNIST_FILE, cache_dir, download_notmnist, notmni
 from cnnlib.image_folders import MAX_UPLOAD_MB, ImageFolderSet, load_image_archive, load_image_tar
 from cnnlib.letters import available_fonts, make_letters
 from cnnlib.training import get_service, seconds_text
-from ui.i18n import message, sync_query_param, t
+from ui import links
+from ui.i18n import message, t
 from ui.pictures import enlarge
 from ui.state import keep, put
 
 SOURCES = ("letters", "upload", "notmnist")
 MODELS = ("lenet5", "lab")
-LINK = {  # URL parameter: (session key, default, allowed)
-    "src": ("own_source", "letters", SOURCES),
-    "n": ("own_per_class", 300, range(10, 2001)),
-    "seed": ("own_seed", 0, range(0, 10_000)),
-    "epochs": ("own_epochs", 5, range(1, 21)),
-    "model": ("own_model", "lenet5", MODELS),
-}
+LINK = links.Link(
+    links.choice("src", SOURCES, "letters", omit_default=True),
+    links.integer("n", 10, 2000, 300, omit_default=True),
+    links.integer("seed", 0, 9_999, 0, omit_default=True),
+    links.integer("epochs", 1, 20, 5, omit_default=True),
+    links.choice("model", MODELS, "lenet5", omit_default=True),
+)
+KEYS = {"src": "own_source", "n": "own_per_class", "seed": "own_seed", "epochs": "own_epochs", "model": "own_model"}
 
 
 # ---- the link ---------------------------------------------------------------------------------
@@ -32,34 +34,13 @@ LINK = {  # URL parameter: (session key, default, allowed)
 
 def init_from_link() -> None:
     """First visit of a session: the few values that define the page from the URL, else defaults."""
-    if st.session_state.get("own_link_read"):
-        return
-    st.session_state.own_link_read = True
-    bad = []
-    for param, (key, default, allowed) in LINK.items():
-        value = st.query_params.get(param)
-        if value is None:
-            continue
-        if isinstance(default, int):
-            value = int(value) if value.lstrip("-").isdigit() else None
-        if value in allowed:
-            put(key, value)
-        else:
-            bad.append(param)
-    if bad:
-        st.session_state.own_bad_link = ", ".join(bad)
-
-
-def bad_link_notice() -> None:
-    bad = st.session_state.pop("own_bad_link", None)
-    if bad:
-        st.warning(t("common.bad_link", what=bad))
+    values = links.read_once(LINK, "own")
+    for param, value in (values or {}).items():
+        put(KEYS[param], value)
 
 
 def sync_link() -> None:
-    for param, (key, default, _) in LINK.items():
-        value = st.session_state.get(key, default)
-        sync_query_param(param, None if value == default else str(value))
+    links.sync(LINK, {param: st.session_state[key] for param, key in KEYS.items() if key in st.session_state})
 
 
 def source_widget() -> str:

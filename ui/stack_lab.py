@@ -23,7 +23,8 @@ from cnnlib.architecture import (
     preset,
     summarize,
 )
-from ui.i18n import message, sync_query_param, t
+from ui import links
+from ui.i18n import message, t
 from ui.state import keep, put
 
 INPUT_CHOICES = {"28x28x1": (28, 28, 1), "32x32x3": (32, 32, 3), "28x28": (28, 28)}
@@ -63,46 +64,38 @@ def load_preset(name: str) -> None:
     set_stack(*preset(name))
 
 
+def parse_stack(text: str) -> tuple[list[dict], tuple]:
+    """(stack, input shape) from a link's ``stack=`` text; ValueError (StackError) when it cannot be read."""
+    stack, shape = decode_stack(text)
+    if len(shape) not in (2, 3):
+        raise ValueError(text)
+    return stack, shape
+
+
+def parse_compared(text: str) -> str:
+    decode_stack(text)
+    return text
+
+
+def stack_param(default) -> links.Param:
+    """The ``stack=`` parameter this page writes and the LeNet-5 page reads."""
+    return links.Param("stack", default, parse_stack, lambda value: encode_stack(*value))
+
+
+LINK = links.Link(stack_param(preset("two_conv")), links.Param("cmp", (), parse_compared, many=True))
+
+
 def init_from_link() -> None:
     """First visit of a session: the stack and comparison from the URL, else the §2 model."""
-    if "lab_stack" in st.session_state:
+    values = links.read_once(LINK, "lab")
+    if values is None:
         return
-    stack, shape = preset("two_conv")
-    bad = []
-    if "stack" in st.query_params:
-        try:
-            stack, shape = decode_stack(st.query_params["stack"])
-            if len(shape) not in (2, 3):
-                raise StackError(ko="", en="")
-        except StackError:
-            stack, shape = preset("two_conv")
-            bad.append("stack")
-    compare = []
-    for text in st.query_params.get_all("cmp"):
-        try:
-            decode_stack(text)
-            compare.append(text)
-        except StackError:
-            bad.append("cmp")
-    set_stack(stack, shape)
-    st.session_state.lab_compare = compare[:MAX_COMPARE]
-    if bad:
-        st.session_state.lab_bad_link = ", ".join(dict.fromkeys(bad))
-
-
-def bad_link_notice() -> None:
-    bad = st.session_state.pop("lab_bad_link", None)
-    if bad:
-        st.warning(t("common.bad_link", what=bad))
+    set_stack(*values["stack"])
+    st.session_state.lab_compare = values["cmp"][:MAX_COMPARE]
 
 
 def sync_link(stack: list[dict], shape: tuple) -> str:
-    text = encode_stack(stack, shape)
-    sync_query_param("stack", text)
-    compare = list(st.session_state.lab_compare)
-    if st.query_params.get_all("cmp") != compare:
-        st.query_params["cmp"] = compare
-    return text
+    return links.sync(LINK, {"stack": (stack, shape), "cmp": list(st.session_state.lab_compare)})["stack"]
 
 
 def input_shape_widget() -> tuple:
