@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 DIVERGING = "RdBu_r"  # blue < 0 < red, white at 0
+PLOT = {"displayModeBar": False}  # st.plotly_chart(config=PLOT): no toolbar over the small teaching figures
 
 
 def _fmt(value: float) -> str:

@@ -1,4 +1,7 @@
-"""Streamlit side of §7 (lessons/7_own_images.py): the three sources, the report, the training run."""
+"""Streamlit side of §7 (lessons/7_own_images.py): the link, the three sources, the report, the run's settings.
+
+The run itself is shown by the shared run panel (ui/run_panel.py), as on §2 and §6.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from cnnlib.datasets import DatasetError
-from cnnlib.downloads import NOTMNIST_FILE, cache_dir, download_notmnist, notmnist_url
-from cnnlib.image_folders import MAX_UPLOAD_MB, ImageFolderSet, load_image_archive, load_image_tar
+from cnnlib.architecture import count_params, preset, with_classes
+from cnnlib.archives import MAX_UPLOAD_MB
+from cnnlib.datasets import Dataset, DatasetError
+from cnnlib.downloads import NOTMNIST_FILE, download_notmnist, notmnist_url
+from cnnlib.errors import LessonError
+from cnnlib.image_folders import TEST_FRACTION, ImageFolderSet, load_image_archive, load_image_tar
 from cnnlib.letters import available_fonts, make_letters
-from cnnlib.training import get_service, seconds_text
+from cnnlib.runs import RunConfig
+from cnnlib.settings import cache_dir
 from ui import links
 from ui.i18n import message, t
 from ui.pictures import enlarge
@@ -186,22 +193,30 @@ def confusion_figure(confusion: np.ndarray, names) -> go.Figure:
 # ---- the run ------------------------------------------------------------------------------------
 
 
-def cancel(key: str) -> None:
-    get_service().cancel(key)
+def run_config(dataset: Dataset) -> RunConfig | None:
+    """The model and epochs widgets → the run: LeNet-5 or the lab's stack, one output per class.
 
-
-@st.fragment(run_every=1.0)
-def progress(key: str) -> None:
-    """Redrawn every second while the run is queued or training; one full rerun when it ends."""
-    snap = get_service().snapshot(key)
-    if snap is None or snap.finished:
-        st.rerun(scope="app")
-    if snap.state == "queued":
-        st.info(t("own.queued", n=max(0, (snap.position or 1) - 1)))
-    elif snap.phase != "training":
-        st.progress(0.0, text=t("own.preparing", phase=snap.phase))
-    else:
-        rate = f"{snap.samples_per_second:,.0f}" if snap.samples_per_second else "–"
-        st.progress(snap.fraction, text=t("own.progress", epoch=min(snap.epoch + 1, snap.epochs),
-                                          epochs=snap.epochs, rate=rate, left=seconds_text(snap.seconds_left)))
-    st.button(t("own.cancel"), key="own_cancel", on_click=cancel, args=(key,))
+    None (with the reason on screen) when the lab's stack cannot take 28×28×1 pictures.
+    """
+    c1, c2 = st.columns(2)
+    keep("own_model", "lenet5")
+    keep("own_epochs", 5)
+    model = c1.radio(t("own.model"), MODELS, key="own_model", horizontal=True,
+                     format_func={m: t(f"own.model.{m}") for m in MODELS}.__getitem__)
+    epochs = c2.slider(t("own.epochs"), 1, 20, key="own_epochs")
+    sync_link()
+    if model == "lab" and not st.session_state.get("lab_stack"):
+        st.info(t("own.model_lab_missing"))
+        model = "lenet5"
+    stack = st.session_state.lab_stack if model == "lab" else preset("lenet5")[0]
+    k = len(dataset.class_names)
+    config = RunConfig(stack=tuple(with_classes(stack, k)), input_shape=(28, 28, 1), dataset=dataset.name,
+                       train_size=min(len(dataset.x_train), 60_000), epochs=int(epochs))
+    try:
+        params = count_params(list(config.stack), config.input_shape)  # no TensorFlow needed
+    except LessonError as err:  # a lab stack that cannot take 28×28×1 pictures
+        st.error(message(err))
+        return None
+    st.caption(t("own.split", pct=round(TEST_FRACTION * 100), train=f"{len(dataset.x_train):,}",
+                 test=f"{len(dataset.x_test):,}", k=k, params=f"{params:,}"))
+    return config

@@ -18,10 +18,6 @@ STRINGS = {
     "lenet.architecture": {"ko": "구조", "en": "Architecture"},
     "lenet.total": {"ko": "전체 파라미터: {total}개", "en": "Total parameters: {total}"},
     "lenet.train": {"ko": "학습", "en": "Training"},
-    "lenet.model_gone": {
-        "ko": "저장된 모델 파일이 캐시에서 지워졌습니다. 다시 학습해 주세요.",
-        "en": "The saved model was removed from the cache. Please train again.",
-    },
     "lenet.keras_summary": {"ko": "학습된 모델의 model.summary()", "en": "model.summary() of the trained model"},
     "lenet.confusion": {"ko": "혼동 행렬", "en": "Confusion matrix"},
     "lenet.confusion_intro": {

@@ -76,15 +76,6 @@ STRINGS = {
         "The last layer is Dense({k}, softmax); the model has {params} parameters.",
     },
     "own.train_button": {"ko": "학습 시작", "en": "Start training"},
-    "own.queued": {"ko": "대기 중: 앞에 학습 {n}개가 있습니다.", "en": "Queued: {n} run(s) ahead."},
-    "own.preparing": {"ko": "준비 중… ({phase})", "en": "Preparing… ({phase})"},
-    "own.progress": {
-        "ko": "에포크 {epoch}/{epochs} · 초당 {rate}장 · 남은 시간 {left}",
-        "en": "Epoch {epoch}/{epochs} · {rate} images/s · {left} left",
-    },
-    "own.cancel": {"ko": "학습 멈추기", "en": "Stop training"},
-    "own.failed": {"ko": "학습이 실패했습니다: {msg}", "en": "Training failed: {msg}"},
-    "own.cancelled": {"ko": "학습을 멈췄습니다. 다시 시작할 수 있습니다.", "en": "Training was stopped. You can start it again."},
     "own.results": {"ko": "결과", "en": "Results"},
     "own.accuracy": {"ko": "평가 정확도", "en": "Test accuracy"},
     "own.cached": {

@@ -1,4 +1,4 @@
-"""Strings shared by the training pages (§2 Conv2D in Keras, §6 LeNet-5): form, progress, results."""
+"""Strings shared by the training pages (§2 Conv2D in Keras, §6 LeNet-5, §7 own images): form, progress, results."""
 
 STRINGS = {
     "training.data_keras": {
@@ -56,6 +56,10 @@ STRINGS = {
         "en": "This run was cancelled. Nothing was saved.",
     },
     "training.train": {"ko": "학습 시작", "en": "Train"},
+    "training.model_gone": {
+        "ko": "저장된 모델 파일이 캐시에서 지워졌습니다. 다시 학습해 주세요.",
+        "en": "The saved model was removed from the cache. Please train again.",
+    },
     "training.test_accuracy": {"ko": "테스트 정확도", "en": "Test accuracy"},
     "training.seconds": {"ko": "학습 시간 (fit)", "en": "Training time (fit)"},
     "training.seconds_help": {

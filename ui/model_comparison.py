@@ -1,0 +1,89 @@
+"""Models side by side (§2, §6): §2's model, §5's pooled one and LeNet-5 trained with the same settings,
+and one run beside its twin with the other input scaling (raw 0–255 vs scaled 0–1)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from cnnlib import architecture
+from cnnlib.errors import LessonError
+from cnnlib.runs import ACTIVE, RunConfig
+from ui.charts import PLOT
+from ui.i18n import message, t
+from ui.run_panel import REFRESH, curves_figure, run_panel, service
+from ui.run_settings import config_for
+
+COMPARED = ("two_conv", "two_conv_pool", "lenet5")
+
+
+def compare_section(prefix: str, settings: dict) -> None:
+    """§2's model, §5's pooled one and LeNet-5 trained with the same settings: accuracy, size, speed."""
+    svc = service()
+    configs = {name: config_for(name, settings) for name in COMPARED}
+    missing = [c for c in configs.values() if (r := svc.lookup(c)) is None or r.state in ("failed", "cancelled")]
+    if missing and st.button(t("training.compare_train", n=len(missing)), key=f"{prefix}_cmp_train"):
+        for config in missing:
+            try:
+                svc.submit(config)
+            except LessonError as err:
+                st.error(message(err))
+    active = any((r := svc.lookup(c)) is not None and r.state in ACTIVE for c in configs.values())
+
+    @st.fragment(run_every=2 * REFRESH if active else None)
+    def table():
+        records = []
+        for name, config in configs.items():
+            run = svc.lookup(config)
+            snap = svc.snapshot(run.key) if run else None
+            result = snap.result if snap and snap.state == "done" else None
+            records.append({
+                t("training.col.model"): t(f"training.model.{name}"),
+                t("training.col.params"): architecture.count_params(list(config.stack), config.input_shape),
+                t("training.col.accuracy"): np.nan if result is None else round(result.test_accuracy * 100, 2),
+                t("training.col.epoch_s"): np.nan if result is None else round(result.seconds_per_epoch, 2),
+                t("training.col.state"): t(f"training.state.{snap.state}") if snap else t("training.state.none"),
+            })
+        frame = pd.DataFrame(records)
+        shown = frame.copy()  # an untrained model shows "—", not "None"
+        for key in ("training.col.accuracy", "training.col.epoch_s"):
+            shown[t(key)] = [("—" if np.isnan(v) else f"{v:.2f}") for v in frame[t(key)]]
+        st.dataframe(shown, hide_index=True, width="stretch",
+                     column_config={t("training.col.params"): st.column_config.NumberColumn(format="localized")})
+        fig = make_subplots(rows=1, cols=3, subplot_titles=(t("training.col.accuracy"), t("training.col.params"),
+                                                            t("training.col.epoch_s")))
+        colors = dict(zip(frame[t("training.col.model")], ("#d62728", "#ff7f0e", "#1f77b4")))
+        for col, key in enumerate(("training.col.accuracy", "training.col.params", "training.col.epoch_s"), 1):
+            shown = frame.dropna(subset=[t(key)])
+            fig.add_trace(go.Bar(x=shown[t("training.col.model")], y=shown[t(key)], showlegend=False,
+                                 marker_color=[colors[m] for m in shown[t("training.col.model")]],
+                                 text=[f"{v:,}" if key == "training.col.params" else f"{v:g}" for v in shown[t(key)]],
+                                 textposition="outside", cliponaxis=False), row=1, col=col)
+        fig.update_yaxes(type="log", dtick=1, row=1, col=2)  # one label per power of ten
+        fig.update_layout(height=320, margin={"l": 4, "r": 4, "t": 40, "b": 4})
+        st.plotly_chart(fig, key=f"{prefix}_cmp_fig", config=PLOT)
+        if active and all(r[t("training.col.state")] not in (t("training.state.queued"), t("training.state.running"))
+                          for r in records):
+            st.rerun()
+
+    table()
+
+
+def scaling_section(prefix: str, config: RunConfig) -> None:
+    """The same run with the other input scaling beside it: raw 0–255 (slides) vs scaled 0–1."""
+    other_scaling = "raw" if config.scaling == "scaled" else "scaled"
+    pair = [config, config.with_settings(scaling=other_scaling)]
+    cols = st.columns(2)
+    for col, cfg in zip(cols, pair):
+        with col:
+            st.markdown(f"**{t(f'training.scale.{cfg.scaling}')}**")
+            run_id = f"{prefix}_{cfg.scaling}"
+            snap = run_panel(run_id, cfg, button_label=t("training.train_other", scale=t(f"training.scale.{cfg.scaling}")))
+            if snap is not None:
+                r = snap.result
+                st.metric(t("training.test_accuracy"), f"{r.test_accuracy:.2%}")
+                st.plotly_chart(curves_figure(r.history, len(r.history["loss"]), height=240),
+                                key=f"{run_id}_pair_curves", config=PLOT)

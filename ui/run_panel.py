@@ -1,0 +1,139 @@
+"""One run panel for every page that trains (§2, §6, §7): the Train button, or the shared run's progress
+(queue place, epoch, rate, time left, cancel, the growing curves), or why it stopped.
+
+The runs live in cnnlib.runs (a worker thread per server process): nothing here trains, so a
+widget touch, a page switch or a closed tab never stops a run. Pages read snapshots and redraw
+the progress in a fragment.
+"""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from cnnlib.errors import LessonError
+from cnnlib.runs import RunConfig, RunResult, Snapshot, TrainingService, get_service
+from ui.charts import PLOT
+from ui.i18n import message, t
+
+REFRESH = 1.0  # seconds between progress redraws: each is a script run on the server, per watching student
+
+
+def service() -> TrainingService:
+    """The process-wide service (one worker thread, shared by every session) for $CNNLIB_CACHE_DIR."""
+    return get_service()
+
+
+def seconds_text(seconds: float | None) -> str:
+    """12.3 s → "12 s", 95 s → "1:35" (progress labels); "–" when unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    seconds = max(0, round(seconds))
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def status_line(snap: Snapshot) -> str:
+    if snap.state == "queued":
+        return t("training.queued", position=snap.position or "?")
+    if snap.phase in ("loading", "building"):
+        return t("training.preparing")
+    return t("training.progress", epoch=min(snap.epoch + 1, snap.epochs), epochs=snap.epochs,
+             step=snap.step, steps=snap.steps, rate=f"{snap.samples_per_second or 0:,.0f}",
+             left=seconds_text(snap.seconds_left))
+
+
+def curves_figure(history: dict, epochs: int, height: int = 300) -> go.Figure:
+    """Loss and accuracy per epoch, training vs test: grows by one point per epoch."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("training.loss"), t("training.accuracy")))
+    x = list(range(1, len(history["loss"]) + 1))
+    for col, (train_key, test_key) in enumerate((("loss", "val_loss"), ("accuracy", "val_accuracy")), start=1):
+        for name, key, dash in ((t("training.train_set"), train_key, None), (t("training.test_set"), test_key, "dot")):
+            fig.add_trace(go.Scatter(x=x, y=history[key], name=name, mode="lines+markers", showlegend=col == 1,
+                                     line={"dash": dash, "color": "#1f77b4" if dash is None else "#ff7f0e"}),
+                          row=1, col=col)
+    fig.update_xaxes(range=[0.5, max(epochs, 1) + 0.5], dtick=1 if epochs <= 20 else 5, title_text=t("training.epoch"))
+    fig.update_layout(height=height, margin={"l": 8, "r": 8, "t": 36, "b": 8}, legend={"orientation": "h", "y": -0.3})
+    return fig
+
+
+def live_run(prefix: str, key: str) -> Snapshot | None:
+    """Progress bar, queue position, cancel and the growing curves; refreshes itself while active.
+
+    Runs as a fragment every REFRESH seconds while the run is queued or training (only this
+    part of the page reruns); when it finishes the whole page reruns once to show the results.
+    """
+    first = service().snapshot(key)
+    if first is None:
+        return None
+    active = not first.finished
+
+    @st.fragment(run_every=REFRESH if active else None)
+    def panel():
+        snap = service().snapshot(key)
+        if snap is None:
+            return
+        if active and snap.finished:
+            st.rerun()  # the results below need the whole page
+        if not snap.finished:  # once done, the results below draw the final curves
+            st.progress(snap.fraction, text=status_line(snap))
+            c1, c2 = st.columns([1, 3])
+            if c1.button(t("training.cancel"), key=f"{prefix}_cancel"):
+                service().cancel(key)
+            c2.caption(t("training.shared", n=snap.requests))
+            st.plotly_chart(curves_figure(snap.history, snap.epochs), key=f"{prefix}_curves", config=PLOT)
+
+    panel()
+    return first
+
+
+def run_panel(prefix: str, config: RunConfig, button_label: str | None = None) -> Snapshot | None:
+    """Train button, or the run's progress, or its failure. Returns the snapshot once the run is done."""
+    svc = service()
+    run = svc.lookup(config)
+    snap = svc.snapshot(run.key) if run is not None else None
+    if snap is not None and snap.state == "failed":
+        st.error(message(snap.error) if snap.error else t("training.failed"))
+    elif snap is not None and snap.state == "cancelled":
+        st.warning(t("training.cancelled"))
+    if snap is None or snap.state in ("failed", "cancelled"):
+        if st.button(button_label or t("training.train"), key=f"{prefix}_train", type="primary"):
+            try:
+                svc.submit(config)
+            except LessonError as err:
+                st.error(message(err))
+                return None
+            st.rerun()
+        return None
+    live_run(prefix, snap.key)
+    return snap if snap.state == "done" else None
+
+
+def trained_model(prefix: str, config: RunConfig):
+    """The run's panel; once it is done, its metrics, final curves and the trained model.
+
+    Until then (or when the model file is gone) the page stops here: what follows needs the model.
+    """
+    snap = run_panel(prefix, config)
+    if snap is None:
+        st.stop()
+    result = snap.result
+    result_metrics(result)
+    st.plotly_chart(curves_figure(result.history, len(result.history["loss"])), key=f"{prefix}_final_curves", config=PLOT)
+    model = service().load_model(result.key)
+    if model is None:
+        st.warning(t("training.model_gone"))
+        st.stop()
+    return result, model
+
+
+def result_metrics(result: RunResult) -> None:
+    c = st.columns(4)
+    c[0].metric(t("training.test_accuracy"), f"{result.test_accuracy:.2%}")
+    c[1].metric(t("training.seconds"), f"{result.fit_seconds:.1f} s",
+                help=t("training.seconds_help", total=f"{result.seconds:.1f}"))
+    c[2].metric(t("training.rate"), f"{result.samples_per_second:,.0f}")
+    c[3].metric(t("training.params"), f"{result.params:,}")
+    st.caption(t("training.from_cache") if result.cached else t("training.trained_here"))
