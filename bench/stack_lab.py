@@ -27,9 +27,18 @@ import pandas as pd  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 import plotly.io as pio  # noqa: E402
 
-from cnnlib.architecture import encode_stack, keras_code, preset, summarize  # noqa: E402
+from cnnlib.architecture import preset, summarize  # noqa: E402
+from cnnlib.keras_code import keras_code  # noqa: E402
+from cnnlib.stack_text import encode_stack  # noqa: E402
 from ui.stack_lab import param_bars  # noqa: E402
+from ui.strings import load_catalogue  # noqa: E402
 
+CATALOGUE = load_catalogue()
+
+
+def words(coded) -> str:
+    """The code's comments in Korean, as ui.i18n.message gives them on the page."""
+    return CATALOGUE[coded.key]["ko"].format(**coded.params)
 
 
 def edited(i: int) -> tuple[list[dict], tuple]:
@@ -53,7 +62,7 @@ def table_update(i: int) -> None:
     encode_stack(stack, shape)
     frame(rows).to_json()
     pio.to_json(param_bars(rows, "params"), validate=False)
-    keras_code(stack, shape)
+    keras_code(stack, shape, words)
 
 
 def bare_table(rows) -> None:

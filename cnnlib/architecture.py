@@ -6,13 +6,14 @@ A stack is a list of dicts whose keys are the Keras arguments, e.g.
 formula for each count (``84 × (2400 + 1) = 201,684``); ``count_params`` the total.
 The same spec builds the real Keras model in ``cnnlib.models.build_model``; the tests check
 that both always agree, and that every stack refused here is one Keras cannot build either.
+The Keras code shown to students is ``cnnlib.keras_code``; a stack as link text ``cnnlib.stack_text``.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import ClassVar
 
 from cnnlib.errors import LessonError
 
@@ -26,11 +27,7 @@ LAYER_TYPES = {
     "Dense": {"units": None, "activation": None},
     "Dropout": {"rate": None},
 }
-ALIASES = {
-    "MaxPooling2D": "MaxPool2D",
-    "AvgPool2D": "AveragePooling2D",
-    "AveragePooling2D": "AveragePooling2D",
-}
+ALIASES = {"MaxPooling2D": "MaxPool2D", "AvgPool2D": "AveragePooling2D"}
 # What `model.summary()` shows in "(type)" and the snake_case base of Keras' automatic names.
 KERAS_CLASS = {
     "Conv2D": "Conv2D",
@@ -58,12 +55,59 @@ ACTIVATIONS = (
 PADDINGS = ("valid", "same")
 
 
-class StackError(LessonError):
-    """A layer stack Keras cannot build; ``index`` is the 0-based layer at fault (None: the input)."""
+@dataclass(frozen=True)
+class LayerPosition:
+    """Which layer of a stack a report is about, shown in front of its message ("Layer 3: ")."""
 
-    def __init__(self, ko: str, en: str, index: int | None = None):
-        super().__init__(ko=ko, en=en)
+    domain: ClassVar[str] = "stack_errors"
+    codes: ClassVar[dict[str, tuple[str, ...]]] = {"where_layer": ("n",)}
+
+    index: int  # 0-based; the words count from 1
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain}.where_layer"
+
+    @property
+    def params(self) -> dict:
+        return {"n": self.index + 1}
+
+
+class StackError(LessonError):
+    """A layer stack Keras cannot build; ``index`` is the 0-based layer at fault (None: no layer).
+
+    >>> err = StackError("kernel_too_large", index=2, window_h=7, window_w=7, map_h=6, map_w=6)
+    >>> err.key, err.where.params
+    ('stack_errors.kernel_too_large', {'n': 3})
+    """
+
+    domain = "stack_errors"
+    codes = {
+        "unknown_type": ("kind", "known"),
+        "unknown_argument": ("kind", "args"),
+        "missing_argument": ("kind", "arg"),
+        "count_too_small": ("kind", "arg", "value"),
+        "bad_size": ("kind", "arg", "value"),
+        "bad_padding": ("value",),
+        "unknown_activation": ("value",),
+        "bad_rate": ("value",),
+        "bad_input_shape": ("shape",),
+        "not_a_list": (),
+        "needs_feature_map": ("kind", "shape"),
+        "no_feature_map_left": ("kind", "shape"),
+        "kernel_too_large": ("window_h", "window_w", "map_h", "map_w"),
+        "pool_too_large": ("window_h", "window_w", "map_h", "map_w"),
+        "unreadable_text": ("text",),  # cnnlib.stack_text: a link's stack that cannot be read
+    }
+
+    def __init__(self, code: str | None = None, /, *, index: int | None = None, **params):
+        super().__init__(code, **params)
         self.index = index
+
+    @property
+    def where(self) -> LayerPosition | None:
+        """The layer named in front of the message (``ui.i18n.message`` shows it), None for the whole stack."""
+        return None if self.index is None else LayerPosition(self.index)
 
 
 @dataclass(frozen=True)
@@ -86,12 +130,13 @@ class LayerRow:
     def shape_text(self) -> str:
         return "(" + ", ".join("None" if d is None else str(d) for d in self.output_shape) + ")"
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 def _num(n: int) -> str:
     return f"{n:,}"
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,35 +147,16 @@ def canonical_type(layer: dict, index: int | None = None) -> str:
     kind = layer.get("type") if isinstance(layer, dict) else None
     kind = ALIASES.get(kind, kind)
     if kind not in LAYER_TYPES:
-        raise StackError(
-            ko=f"{_where_ko(index)}알 수 없는 층 종류입니다: {kind!r}. 가능한 종류: {', '.join(LAYER_TYPES)}",
-            en=f"{_where_en(index)}unknown layer type {kind!r}. Known types: {', '.join(LAYER_TYPES)}",
-            index=index,
-        )
+        raise StackError("unknown_type", index=index, kind=kind, known=", ".join(LAYER_TYPES))
     return kind
 
 
-def _where_ko(index: int | None) -> str:
-    return "입력: " if index is None else f"{index + 1}번째 층: "
-
-
-def _where_en(index: int | None) -> str:
-    return "Input: " if index is None else f"Layer {index + 1}: "
-
-
-def _pair(value, arg: str, index: int, kind: str) -> tuple[int, int]:
+def _pair(value, arg: str, index: int | None, kind: str) -> tuple[int, int]:
     """An int or a pair of ints ≥ 1 (kernel_size, strides, pool_size), as Keras accepts them."""
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        items = tuple(value)
-    else:
-        items = (value, value)
-    if all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in items):
+    items = tuple(value) if isinstance(value, (list, tuple)) and len(value) == 2 else (value, value)
+    if all(_whole(v) for v in items):
         return items
-    raise StackError(
-        ko=f"{_where_ko(index)}{kind}의 {arg}는 1 이상의 정수(또는 정수 두 개)여야 합니다: {value!r}",
-        en=f"{_where_en(index)}{kind}'s {arg} must be a whole number ≥ 1 (or two of them): {value!r}",
-        index=index,
-    )
+    raise StackError("bad_size", index=index, kind=kind, arg=arg, value=value)
 
 
 def normalize_layer(layer: dict, index: int | None = None) -> dict:
@@ -139,30 +165,14 @@ def normalize_layer(layer: dict, index: int | None = None) -> dict:
     allowed = LAYER_TYPES[kind]
     unknown = sorted(set(layer) - set(allowed) - {"type"})
     if unknown:
-        raise StackError(
-            ko=f"{_where_ko(index)}{kind}에는 {', '.join(unknown)} 인자가 없습니다",
-            en=f"{_where_en(index)}{kind} takes no argument {', '.join(unknown)}",
-            index=index,
-        )
+        raise StackError("unknown_argument", index=index, kind=kind, args=", ".join(unknown))
     out = {"type": kind, **allowed, **{k: v for k, v in layer.items() if k != "type"}}
     for arg in allowed:
         if out[arg] is None and arg not in ("activation", "strides"):
-            raise StackError(
-                ko=f"{_where_ko(index)}{kind}에는 {arg} 값이 필요합니다",
-                en=f"{_where_en(index)}{kind} needs a value for {arg}",
-                index=index,
-            )
+            raise StackError("missing_argument", index=index, kind=kind, arg=arg)
     for arg in ("filters", "units"):
-        if arg in allowed:
-            value = out[arg]
-            if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-                raise StackError(
-                    ko=f"{_where_ko(index)}{kind}의 {arg}는 1 이상의 정수여야 합니다 (받은 값: {value!r}). "
-                    "필터셋이나 뉴런이 0개인 층은 아무것도 만들지 않습니다.",
-                    en=f"{_where_en(index)}{kind}'s {arg} must be a whole number ≥ 1 (got {value!r}): "
-                    "a layer with no filter sets or units makes nothing.",
-                    index=index,
-                )
+        if arg in allowed and not _whole(out[arg]):
+            raise StackError("count_too_small", index=index, kind=kind, arg=arg, value=out[arg])
     for arg in ("kernel_size", "pool_size"):
         if arg in allowed:
             out[arg] = _pair(out[arg], arg, index, kind)
@@ -171,35 +181,20 @@ def normalize_layer(layer: dict, index: int | None = None) -> dict:
             out["strides"] = out.get("pool_size", (1, 1))
         out["strides"] = _pair(out["strides"], "strides", index, kind)
     if "padding" in allowed and out["padding"] not in PADDINGS:
-        raise StackError(
-            ko=f"{_where_ko(index)}padding은 'valid' 또는 'same'이어야 합니다: {out['padding']!r}",
-            en=f"{_where_en(index)}padding must be 'valid' or 'same': {out['padding']!r}",
-            index=index,
-        )
+        raise StackError("bad_padding", index=index, value=out["padding"])
     if "activation" in allowed and out["activation"] not in ACTIVATIONS:
-        raise StackError(
-            ko=f"{_where_ko(index)}알 수 없는 활성화 함수입니다: {out['activation']!r}",
-            en=f"{_where_en(index)}unknown activation {out['activation']!r}",
-            index=index,
-        )
+        raise StackError("unknown_activation", index=index, value=out["activation"])
     if kind == "Dropout":
         rate = out["rate"]
         if not (isinstance(rate, (int, float)) and not isinstance(rate, bool) and 0 <= rate <= 1):
-            raise StackError(
-                ko=f"{_where_ko(index)}Dropout의 rate는 0과 1 사이여야 합니다: {rate!r}",
-                en=f"{_where_en(index)}Dropout's rate must be between 0 and 1: {rate!r}",
-                index=index,
-            )
+            raise StackError("bad_rate", index=index, value=rate)
     return out
 
 
 def check_input_shape(input_shape) -> tuple[int, ...]:
     shape = tuple(input_shape) if isinstance(input_shape, (list, tuple)) else ()
-    if not shape or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in shape):
-        raise StackError(
-            ko=f"입력 모양은 1 이상의 정수들이어야 합니다: {input_shape!r}",
-            en=f"The input shape must be whole numbers ≥ 1: {input_shape!r}",
-        )
+    if not shape or not all(_whole(d) for d in shape):
+        raise StackError("bad_input_shape", shape=input_shape)
     return shape
 
 
@@ -219,14 +214,9 @@ def _window_size(n: int, k: int, s: int, padding: str) -> tuple[int, str]:
 def _spatial(kind: str, layer: dict, shape: tuple, index: int) -> tuple[tuple, str]:
     """(H, W) → (H', W') for a convolution or pooling layer, refusing what Keras refuses."""
     if len(shape) != 3:
-        raise StackError(
-            ko=f"{_where_ko(index)}{kind}는 (높이, 너비, 채널) 3차원 특징맵이 필요한데 "
-            f"들어오는 모양이 {_shape(shape)}입니다"
-            + (" (Flatten이나 Dense 뒤에는 특징맵이 없습니다)" if len(shape) < 3 else ""),
-            en=f"{_where_en(index)}{kind} needs a 3-D (height, width, channels) feature map but receives "
-            f"{_shape(shape)}" + (" (after Flatten or Dense there is no feature map left)" if len(shape) < 3 else ""),
-            index=index,
-        )
+        # Flatten or Dense before it left no (height, width, channels) map at all
+        code = "no_feature_map_left" if len(shape) < 3 else "needs_feature_map"
+        raise StackError(code, index=index, kind=kind, shape=(None, *shape))
     size = layer["kernel_size"] if kind == "Conv2D" else layer["pool_size"]
     strides, padding = layer["strides"], layer["padding"]
     dims, texts = [], []
@@ -235,22 +225,10 @@ def _spatial(kind: str, layer: dict, shape: tuple, index: int) -> tuple[tuple, s
         dims.append(out)
         texts.append(text)
     if min(dims) <= 0:
-        what_ko = "커널" if kind == "Conv2D" else "풀링 창"
-        what_en = "kernel" if kind == "Conv2D" else "pooling window"
-        raise StackError(
-            ko=f"{_where_ko(index)}{what_ko} 크기({size[0]}×{size[1]})가 특징맵({shape[0]}×{shape[1]})보다 커서 "
-            f"출력 크기가 0 이하가 됩니다 (padding='valid'). 더 작은 {what_ko}이나 padding='same'을 쓰세요.",
-            en=f"{_where_en(index)}the {what_en} {size[0]}×{size[1]} is larger than the {shape[0]}×{shape[1]} "
-            f"feature map, so the output size would be 0 or less (padding='valid'). "
-            f"Use a smaller {what_en} or padding='same'.",
-            index=index,
-        )
+        raise StackError("kernel_too_large" if kind == "Conv2D" else "pool_too_large", index=index,
+                         window_h=size[0], window_w=size[1], map_h=shape[0], map_w=shape[1])
     text = texts[0] if texts[0] == texts[1] else f"{texts[0]}; {texts[1]}"
     return (dims[0], dims[1]), text
-
-
-def _shape(shape: tuple) -> str:
-    return "(" + ", ".join(["None", *map(str, shape)]) + ")"
 
 
 def summarize(stack: list[dict], input_shape) -> list[LayerRow]:
@@ -261,7 +239,7 @@ def summarize(stack: list[dict], input_shape) -> list[LayerRow]:
     """
     shape = check_input_shape(input_shape)
     if not isinstance(stack, (list, tuple)):
-        raise StackError(ko="층 목록이 필요합니다", en="A list of layers is needed")
+        raise StackError("not_a_list")
     rows = [LayerRow("input_layer", "InputLayer", (None, *shape), 0)]
     seen: dict[str, int] = {}
     for index, raw in enumerate(stack):
@@ -351,195 +329,10 @@ def preset(name: str) -> tuple[list[dict], tuple[int, ...]]:
     return [dict(layer) for layer in entry["stack"]], tuple(entry["input_shape"])
 
 
-# ---------------------------------------------------------------------------------------------
-# Keras code in the lecture's style
+def __getattr__(name: str):
+    """TRANSITION (issue 8): the link text moved to cnnlib.stack_text; importers switch, then this goes."""
+    if name in ("encode_stack", "decode_stack"):
+        from cnnlib import stack_text
 
-
-def _arg(value) -> str:
-    if isinstance(value, tuple):
-        return f"({value[0]}, {value[1]})" if value[0] != value[1] else str(value[0])
-    if isinstance(value, str):
-        return f"'{value}'"
-    return repr(value)
-
-
-def layer_code(layer: dict) -> str:
-    """One layer as the lecture writes it: ``tf.keras.layers.Conv2D(3, kernel_size=5, activation='swish')``."""
-    layer = normalize_layer(layer)
-    kind = layer["type"]
-    args: list[str] = []
-    if kind == "Conv2D":
-        args = [str(layer["filters"]), f"kernel_size={_arg(layer['kernel_size'])}"]
-        if layer["strides"] != (1, 1):
-            args.append(f"strides={_arg(layer['strides'])}")
-    elif kind in ("MaxPool2D", "AveragePooling2D"):
-        pool, strides = layer["pool_size"], layer["strides"]
-        if kind == "AveragePooling2D" or pool != (2, 2):  # AveragePooling2D has no default pool_size
-            args.append(f"pool_size={_arg(pool)}")
-        if strides != pool:
-            args.append(f"strides={_arg(strides)}")
-    elif kind == "Dense":
-        args = [str(layer["units"])]
-    elif kind == "Dropout":
-        args = [repr(layer["rate"])]
-    if layer.get("padding", "valid") != "valid":
-        args.append(f"padding='{layer['padding']}'")
-    if layer.get("activation") is not None:
-        args.append(f"activation='{layer['activation']}'")
-    return f"tf.keras.layers.{kind}({', '.join(args)})"
-
-
-_CODE_TEXT = {
-    "ko": {
-        "data": "# 데이터를 준비하고: 독립 = 이미지 {shape}, 종속 = 원-핫 레이블",
-        "model": "# 모델을 만들고",
-        "fit": "# 모델을 학습하고",
-    },
-    "en": {
-        "data": "# Prepare the data: 독립 (independent) = images {shape}, 종속 (dependent) = one-hot labels",
-        "model": "# Build the model",
-        "fit": "# Train the model",
-    },
-}
-
-
-def keras_code(stack: list[dict], input_shape, lang: str = "ko") -> str:
-    """The stack as runnable Keras code in the lecture's style (functional API, X / H / Y).
-
-    The data lines are comments (they need the dataset); the model lines run as they are.
-    """
-    shape = check_input_shape(input_shape)
-    summarize(stack, shape)  # refuse what Keras would refuse, with our message
-    text = _CODE_TEXT.get(lang, _CODE_TEXT["ko"])
-    data_shape = "(N, " + ", ".join(map(str, shape)) + ")"
-    lines = [
-        "import tensorflow as tf",
-        "import pandas as pd",
-        "",
-        text["data"].format(shape=data_shape),
-        "# (독립, 종속), _ = tf.keras.datasets.mnist.load_data()",
-        f"# 독립 = 독립.reshape(len(독립), {', '.join(map(str, shape))})",
-        "# 종속 = pd.get_dummies(종속)",
-        "",
-        text["model"],
-        f"X = tf.keras.layers.Input(shape=[{', '.join(map(str, shape))}])",
-    ]
-    if not stack:
-        lines.append("Y = X")
-    for i, layer in enumerate(stack):
-        target = "Y" if i == len(stack) - 1 else "H"
-        source = "X" if i == 0 else "H"
-        lines.append(f"{target} = {layer_code(layer)}({source})")
-    lines += [
-        "model = tf.keras.models.Model(X, Y)",
-        "model.compile(loss='categorical_crossentropy', metrics=['accuracy'])",
-        "model.summary()",
-        "",
-        text["fit"],
-        "# model.fit(독립, 종속, epochs=10)",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-# ---------------------------------------------------------------------------------------------
-# A stack as a short, URL-safe text: "i28x28x1_c3-k5-swish_m2_c6-k5-swish_m2_f_d84-swish_d10-softmax"
-# Layers are separated by "_", a layer's fields by "-" (URLSearchParams leaves "-_." unescaped).
-
-_CODE_OF = {"Conv2D": "c", "MaxPool2D": "m", "AveragePooling2D": "a", "Flatten": "f", "Dense": "d", "Dropout": "r"}
-_TYPE_OF = {v: k for k, v in _CODE_OF.items()}
-_ACT_TOKEN = {a: a.replace("_", ".") for a in ACTIVATIONS if a}
-_ACT_OF = {v: k for k, v in _ACT_TOKEN.items()}
-
-
-def _size_token(value: tuple[int, int]) -> str:
-    return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
-
-
-def _parse_size(text: str):
-    parts = text.split("x")
-    if len(parts) not in (1, 2) or not all(p.isdigit() for p in parts):
-        raise ValueError(text)
-    values = tuple(int(p) for p in parts)
-    return values[0] if len(values) == 1 else values
-
-
-def encode_stack(stack: list[dict], input_shape) -> str:
-    """The stack and its input as one short URL-safe string; ``decode_stack`` reverses it.
-
-    Every layer must have sensible arguments (StackError otherwise), but the stack need not fit
-    its input: a link can show a stack that goes wrong, and the page explains why.
-    """
-    tokens = ["i" + "x".join(map(str, check_input_shape(input_shape)))]
-    for index, raw in enumerate(stack):
-        layer = normalize_layer(raw, index)
-        kind = layer["type"]
-        fields: list[str] = []
-        if kind == "Conv2D":
-            fields = [f"c{layer['filters']}", f"k{_size_token(layer['kernel_size'])}"]
-            if layer["strides"] != (1, 1):
-                fields.append(f"s{_size_token(layer['strides'])}")
-        elif kind in ("MaxPool2D", "AveragePooling2D"):
-            fields = [f"{_CODE_OF[kind]}{_size_token(layer['pool_size'])}"]
-            if layer["strides"] != layer["pool_size"]:
-                fields.append(f"s{_size_token(layer['strides'])}")
-        elif kind == "Flatten":
-            fields = ["f"]
-        elif kind == "Dense":
-            fields = [f"d{layer['units']}"]
-        elif kind == "Dropout":
-            fields = [f"r{layer['rate']!r}"]
-        if layer.get("padding") == "same":
-            fields.append("same")
-        if layer.get("activation"):
-            fields.append(_ACT_TOKEN[layer["activation"]])
-        tokens.append("-".join(fields))
-    return "_".join(tokens)
-
-
-def decode_stack(text: str) -> tuple[list[dict], tuple[int, ...]]:
-    """(stack, input_shape) from ``encode_stack``'s text; StackError if it cannot be read.
-
-    The layers' arguments are checked; whether the stack fits its input is ``summarize``'s job.
-    """
-    try:
-        tokens = text.split("_")
-        if not tokens[0].startswith("i"):
-            raise ValueError("no input")
-        input_shape = tuple(int(d) for d in tokens[0][1:].split("x"))
-        stack = []
-        for token in tokens[1:]:
-            fields = token.split("-")
-            head = fields[0]
-            kind = _TYPE_OF[head[0]]
-            layer: dict = {"type": kind}
-            if kind == "Conv2D":
-                layer["filters"] = int(head[1:])
-            elif kind in ("MaxPool2D", "AveragePooling2D"):
-                layer["pool_size"] = _parse_size(head[1:])
-            elif kind == "Dense":
-                layer["units"] = int(head[1:])
-            elif kind == "Dropout":
-                layer["rate"] = float(head[1:])
-            elif head != "f":
-                raise ValueError(head)
-            for field in fields[1:]:
-                if field == "same" and kind in ("Conv2D", "MaxPool2D", "AveragePooling2D"):
-                    layer["padding"] = "same"
-                elif field in _ACT_OF and kind in ("Conv2D", "Dense"):
-                    layer["activation"] = _ACT_OF[field]
-                elif re.fullmatch(r"k\d+(x\d+)?", field) and kind == "Conv2D":
-                    layer["kernel_size"] = _parse_size(field[1:])
-                elif re.fullmatch(r"s\d+(x\d+)?", field) and kind != "Dense":
-                    layer["strides"] = _parse_size(field[1:])
-                else:
-                    raise ValueError(field)
-            stack.append(layer)
-        input_shape = check_input_shape(input_shape)
-        for index, layer in enumerate(stack):
-            normalize_layer(layer, index)
-    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as err:
-        raise StackError(
-            ko=f"층 설명을 읽을 수 없습니다: {text!r}",
-            en=f"Cannot read the layer description {text!r}",
-        ) from err
-    return stack, input_shape
+        return getattr(stack_text, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,6 +23,13 @@ KERNEL_SIZES = (3, 5)
 WEIGHT_RANGE = (-10.0, 10.0)
 
 
+class FilterError(LessonError):
+    """A picture that cannot be read, or a filter set whose channels do not match its input."""
+
+    domain = "filter_errors"
+    codes = {"not_a_picture": (), "channels_differ": ("filter_channels", "input_channels")}
+
+
 # ---- the colour picture ----------------------------------------------------------------------
 
 
@@ -52,10 +59,7 @@ def load_colour_image(data: bytes, size: int = COLOUR_SHAPE[0]) -> np.ndarray:
             pic.load()
             rgb = pic.convert("RGB").resize((size, size), Image.Resampling.BILINEAR)
     except (UnidentifiedImageError, OSError, ValueError) as err:
-        raise LessonError(
-            ko="그림 파일로 읽을 수 없습니다. PNG나 JPEG 같은 그림을 올려 주세요.",
-            en="This file cannot be read as a picture: upload a PNG, JPEG or similar image.",
-        ) from err
+        raise FilterError("not_a_picture") from err
     return np.asarray(rgb, dtype=np.uint8)
 
 
@@ -102,12 +106,8 @@ def apply_filter_set(x: np.ndarray, w: np.ndarray, bias: float = 0.0, stride: in
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
     if x.ndim != 3 or w.ndim != 3 or x.shape[2] != w.shape[2]:
-        raise LessonError(
-            ko=f"필터셋의 채널 수({w.shape[-1] if w.ndim == 3 else 1})가 입력의 채널 수"
-            f"({x.shape[-1] if x.ndim == 3 else 1})와 같아야 합니다",
-            en=f"The filter set's channels ({w.shape[-1] if w.ndim == 3 else 1}) must equal the input's "
-            f"({x.shape[-1] if x.ndim == 3 else 1})",
-        )
+        raise FilterError("channels_differ", filter_channels=w.shape[-1] if w.ndim == 3 else 1,
+                          input_channels=x.shape[-1] if x.ndim == 3 else 1)
     partials = np.stack([conv2d(x[:, :, c], w[:, :, c], stride, padding) for c in range(x.shape[2])], axis=-1)
     return FilterSetResult(partials, float(bias), partials.sum(axis=-1) + float(bias))
 
@@ -184,13 +184,13 @@ def conv_layer(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray, activation: 
     return activate(np.stack(maps, axis=-1), activation)
 
 
-def lecture_stack(image: np.ndarray, seed: int = 0, weights=None) -> LectureStack:
+def lecture_stack(image: np.ndarray, seed: int = 0) -> LectureStack:
     """The §2/§3 stack on a 28×28 digit (uint8 0–255 or 0–1): 3 maps of 24×24, then 6 maps of 20×20."""
     img = np.asarray(image, dtype=float)
     if img.max() > 1.0:
         img = img / 255.0
     x = img.reshape(img.shape[0], img.shape[1], 1)
-    kernels, biases = weights if weights is not None else lecture_weights(seed)
+    kernels, biases = lecture_weights(seed)
     first = conv_layer(x, kernels[0], biases[0])
     second = conv_layer(first, kernels[1], biases[1])
     return LectureStack(x, tuple(kernels), tuple(biases), (first, second))

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from cnnlib.convolution import activate, conv2d
 from cnnlib.lecture import HORIZONTAL_LINE_FILTER
 
 FILTER_PRESETS: dict[str, np.ndarray] = {
@@ -21,3 +22,9 @@ PATTERN_FILTERS = ("lecture_horizontal", "vertical", "diagonal_down", "diagonal_
 
 WEIGHT_RANGE = (-10.0, 10.0)  # a filter cell outside this is clamped (and the page says so)
 INPUT_RANGE = (-255.0, 255.0)
+
+
+def pattern_map(image: np.ndarray, pattern: str) -> np.ndarray:
+    """§1, §5: where a stroke is in a digit: the pattern's filter slid over the (H, W) image with
+    'same' padding, then ReLU, so the map has the image's size and lights up only where the stroke is."""
+    return activate(conv2d(image, FILTER_PRESETS[pattern], padding="same"), "relu")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-# §4 "Convolution 연산": the drawing of a "4" on an (8, 8, 1) input. The extracted slide text is
+# §4 slide (Convolution arithmetic): the drawing of a "4" on an (8, 8, 1) input. The extracted slide text is
 # garbled (9 columns); this is the grid that reproduces the slide's 6×6 feature map exactly.
 FOUR_8X8 = np.array(
     [
@@ -21,7 +21,7 @@ FOUR_8X8 = np.array(
 # §4: the (3, 3, 1) filter of the worked example — it looks for a horizontal line.
 HORIZONTAL_LINE_FILTER = np.array([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]], dtype=float)
 
-# §5 "나는 특징맵": the 6×6 feature map of the max-pooling example.
+# §5 slide (the feature map to pool): the 6×6 feature map of the max-pooling example.
 POOLING_EXAMPLE_6X6 = np.array(
     [
         [10, 7, 2, 42, 30, 25],

@@ -46,13 +46,13 @@ def build_model(stack: list[dict], input_shape, *, check: bool = True):
     return keras.Model(X, H, name="model")
 
 
-def summary_text(model, line_length: int = 80) -> str:
+def summary_text(model) -> str:
     """``model.summary()`` as one string (Keras 3 hands print_fn the whole table at once).
 
-    line_length above 80 cuts off the Param # column (rich's console is 80 wide), so 80 at most.
+    80 columns: wider cuts off the Param # column (rich's console is 80 wide).
     """
     parts: list[str] = []
-    model.summary(line_length=min(line_length, 80), print_fn=lambda text, **_: parts.append(text))
+    model.summary(line_length=80, print_fn=lambda text, **_: parts.append(text))
     return "\n".join(parts)
 
 

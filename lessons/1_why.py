@@ -3,9 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from cnnlib.convolution import activate, conv2d
 from cnnlib.digits import closed_loops, examples_of, typical_loops
-from cnnlib.filters import FILTER_PRESETS, PATTERN_FILTERS
+from cnnlib.filters import FILTER_PRESETS, PATTERN_FILTERS, pattern_map
 from cnnlib.lecture import LOOP_TABLE_DIGITS
 from ui.charts import heatmap, image
 from ui.i18n import labels, t
@@ -60,7 +59,7 @@ keep("why_pattern", PATTERN_FILTERS[0])
 pattern = c2.radio(t("why.pattern"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), key="why_pattern", horizontal=True)
 overlay = c3.toggle(t("why.overlay"), key="why_overlay")
 img = examples_of(digit, 1)[0] / 255.0
-fmap = activate(conv2d(img, FILTER_PRESETS[pattern], padding="same"), "relu")
+fmap = pattern_map(img, pattern)
 r, c = np.unravel_index(np.argmax(fmap), fmap.shape)
 f1, f2, f3 = st.columns([2, 1, 2])
 if overlay:

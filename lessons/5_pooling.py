@@ -3,9 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from cnnlib.convolution import activate, conv2d
 from cnnlib.digits import examples_of
-from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, PATTERN_FILTERS
+from cnnlib.filters import INPUT_RANGE, PATTERN_FILTERS, pattern_map
 from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.pooling import max_pool2d, pool_winners
 from ui.charts import heatmap, image
@@ -64,7 +63,7 @@ d1, d2 = st.columns(2)
 digit = d1.selectbox(t("pooling.digit"), range(10), index=4, key="pool_digit")
 name = d2.selectbox(t("pooling.filter"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), key="pool_filter")
 img = examples_of(digit, 1)[0] / 255.0
-feature = activate(conv2d(img, FILTER_PRESETS[name], padding="same"), "relu")
+feature = pattern_map(img, name)
 small = max_pool2d(feature, 2)
 f1, f2, f3 = st.columns(3)
 f1.plotly_chart(image(img, title=t("pooling.fig_input")), key="pool_digit_in", config={"displayModeBar": False})

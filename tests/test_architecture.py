@@ -1,4 +1,4 @@
-"""cnnlib.architecture without TensorFlow: the slides' numbers exactly, refusals, code, links."""
+"""cnnlib.architecture without TensorFlow: the slides' numbers exactly, and every refusal as a code."""
 
 from __future__ import annotations
 
@@ -8,16 +8,30 @@ import sys
 import pytest
 
 from cnnlib.architecture import (
+    LAYER_TYPES,
     PRESETS,
+    LayerPosition,
     StackError,
     count_params,
-    decode_stack,
-    encode_stack,
-    keras_code,
+    normalize_layer,
+    output_shape,
     preset,
     summarize,
 )
 from cnnlib.errors import LessonError
+from ui.strings import load_catalogue
+
+CATALOGUE = load_catalogue()
+
+
+def words(lang: str):
+    """What ui.i18n.message shows in lang for a coded report, its position (``where``) in front."""
+
+    def say(coded) -> str:
+        where = getattr(coded, "where", None)
+        return (say(where) if where is not None else "") + CATALOGUE[coded.key][lang].format(**coded.params)
+
+    return say
 
 SLIDE_TOTALS = {"dense_only": 66_790, "two_conv": 203_068, "two_conv_pool": 9_532, "lenet5": 61_706}
 
@@ -146,6 +160,27 @@ INVALID = {
     "argument of another layer": ([{"type": "Dense", "units": 4, "filters": 3}], (8,)),
     "missing units": ([{"type": "Dense"}], (8,)),
 }
+INVALID_CODE = {
+    "kernel larger than the map": "kernel_too_large",
+    "pool larger than the map": "pool_too_large",
+    "output size 0 after pooling twice": "pool_too_large",
+    "0 filters": "count_too_small",
+    "0 units": "count_too_small",
+    "negative units": "count_too_small",
+    "0 kernel": "bad_size",
+    "0 stride": "bad_size",
+    "0 pool": "bad_size",
+    "float kernel": "bad_size",
+    "unknown layer": "unknown_type",
+    "conv after flatten": "no_feature_map_left",
+    "conv on a 2-D input": "no_feature_map_left",
+    "pool after dense": "no_feature_map_left",
+    "unknown activation (the slide's typo)": "unknown_activation",
+    "bad padding": "bad_padding",
+    "dropout rate above 1": "bad_rate",
+    "argument of another layer": "unknown_argument",
+    "missing units": "missing_argument",
+}
 
 
 @pytest.mark.parametrize("case", INVALID)
@@ -155,9 +190,11 @@ def test_invalid_stacks_raise_one_bilingual_error(case):
         summarize(stack, shape)
     err = info.value
     assert isinstance(err, LessonError)
-    assert err.text("ko") != err.text("en")
-    assert err.text("ko") and err.text("en")
+    assert err.code == INVALID_CODE[case]
+    assert words("ko")(err) != words("en")(err)
+    assert words("ko")(err) and words("en")(err)
     assert err.index is not None and 0 <= err.index < len(stack)
+    assert err.where == LayerPosition(err.index)
     with pytest.raises(StackError):
         count_params(stack, shape)
 
@@ -166,107 +203,61 @@ def test_error_names_the_layer_and_the_sizes():
     with pytest.raises(StackError) as info:
         summarize([{"type": "Conv2D", "filters": 2, "kernel_size": 3}] * 2 + [
             {"type": "Conv2D", "filters": 2, "kernel_size": 7}], (10, 10, 1))
-    assert info.value.index == 2
-    assert "Layer 3" in info.value.text("en") and "7×7" in info.value.text("en") and "6×6" in info.value.text("en")
-    assert "3번째 층" in info.value.text("ko")
+    err = info.value
+    assert err.index == 2
+    assert (err.key, err.params) == ("stack_errors.kernel_too_large", {"window_h": 7, "window_w": 7, "map_h": 6, "map_w": 6})
+    assert (err.where.key, err.where.params) == ("stack_errors.where_layer", {"n": 3})
+    assert "Layer 3" in words("en")(err) and "7×7" in words("en")(err) and "6×6" in words("en")(err)
+    assert "3번째 층" in words("ko")(err)
 
 
 @pytest.mark.parametrize("shape", [(), (0, 28, 1), (28, -1), "28x28", (28.0, 28)])
 def test_bad_input_shapes(shape):
-    with pytest.raises(StackError):
+    with pytest.raises(StackError) as info:
         summarize([], shape)
+    assert (info.value.code, info.value.params, info.value.where) == ("bad_input_shape", {"shape": shape}, None)
 
 
-@pytest.mark.parametrize("name", SLIDE_TOTALS)
-def test_code_is_in_the_lecture_style_without_its_typos(name):
-    stack, shape = preset(name)
-    code = keras_code(stack, shape)
-    assert "X = tf.keras.layers.Input(shape=[" in code
-    assert "model = tf.keras.models.Model(X, Y)" in code
-    assert "독립" in code and "종속" in code
-    assert "scategorical" not in code and "'swis'" not in code and "'soft'" not in code
-    assert "loss='categorical_crossentropy'" in code
-    assert code.count("\nY = ") == 1
-    compile(code, "<generated>", "exec")
-    if name == "two_conv":
-        assert "H = tf.keras.layers.Conv2D(3, kernel_size=5, activation='swish')(X)\n" in code
-        assert "H = tf.keras.layers.Conv2D(6, kernel_size=5, activation='swish')(H)\n" in code
-        assert "Y = tf.keras.layers.Dense(10, activation='softmax')(H)\n" in code
-    if name == "lenet5":
-        assert "Conv2D(6, kernel_size=5, padding='same', activation='swish')(X)" in code
-        assert "H = tf.keras.layers.MaxPool2D()(H)" in code
+def test_a_stack_must_be_a_list():
+    with pytest.raises(StackError) as info:
+        summarize("Dense", (8,))
+    assert (info.value.code, info.value.index, info.value.where) == ("not_a_list", None, None)
 
 
-def test_code_in_english_keeps_the_lecture_names():
-    code = keras_code(*preset("two_conv"), lang="en")
-    assert "# Build the model" in code and "독립" in code
+def test_a_layer_checked_on_its_own_names_no_position():
+    with pytest.raises(StackError) as info:
+        normalize_layer({"type": "Dense"})
+    assert (info.value.code, info.value.params, info.value.where) == ("missing_argument", {"kind": "Dense", "arg": "units"}, None)
 
 
-def test_code_refuses_invalid_stacks():
-    with pytest.raises(StackError):
-        keras_code(*INVALID["kernel larger than the map"])
+def test_refusals_carry_their_numbers():
+    cases = {
+        "conv after flatten": ("no_feature_map_left", {"kind": "Conv2D", "shape": (None, 64)}),
+        "dropout rate above 1": ("bad_rate", {"value": 1.5}),
+        "argument of another layer": ("unknown_argument", {"kind": "Dense", "args": "filters"}),
+        "0 stride": ("bad_size", {"kind": "Conv2D", "arg": "strides", "value": 0}),
+        "0 units": ("count_too_small", {"kind": "Dense", "arg": "units", "value": 0}),
+        "unknown layer": ("unknown_type", {"kind": "Conv3D", "known": ", ".join(LAYER_TYPES)}),
+    }
+    for case, expected in cases.items():
+        with pytest.raises(StackError) as info:
+            summarize(*INVALID[case])
+        assert (info.value.code, info.value.params) == expected, case
+    with pytest.raises(StackError) as info:
+        summarize([{"type": "MaxPool2D"}], (4, 4, 1, 1))
+    assert (info.value.code, info.value.params) == ("needs_feature_map", {"kind": "MaxPool2D", "shape": (None, 4, 4, 1, 1)})
 
 
-@pytest.mark.parametrize("name", SLIDE_TOTALS)
-def test_link_text_round_trip_presets(name):
-    stack, shape = preset(name)
-    text = encode_stack(stack, shape)
-    assert all(ch.isalnum() or ch in "-_." for ch in text)
-    back, back_shape = decode_stack(text)
-    assert back_shape == shape
-    assert summarize(back, back_shape) == summarize(stack, shape)
-
-
-def test_link_text_of_the_pooled_stack_is_readable():
-    assert encode_stack(*preset("two_conv_pool")) == "i28x28x1_c3-k5-swish_m2_c6-k5-swish_m2_f_d84-swish_d10-softmax"
-
-
-def test_link_text_round_trip_every_option():
-    stack = [
-        {"type": "Conv2D", "filters": 4, "kernel_size": (3, 2), "strides": 2, "padding": "same", "activation": "leaky_relu"},
-        {"type": "AveragePooling2D", "pool_size": 2, "strides": 1},
-        {"type": "MaxPool2D", "pool_size": (2, 1), "padding": "same"},
-        {"type": "Dense", "units": 5},
-        {"type": "Dropout", "rate": 0.25},
-        {"type": "Flatten"},
-        {"type": "Dense", "units": 3, "activation": "log_softmax"},
-    ]
-    back, shape = decode_stack(encode_stack(stack, (17, 15, 2)))
-    assert shape == (17, 15, 2)
-    assert summarize(back, shape) == summarize(stack, (17, 15, 2))
-    assert back[4] == {"type": "Dropout", "rate": 0.25}
-    assert back[0]["activation"] == "leaky_relu" and back[6]["activation"] == "log_softmax"
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["", "garbage", "i28x28x1_q5", "i28x28x1_c3", "ix_f", "i28x28x1_c0-k3", "i0x28_f", "i28x28_d84-nope",
-     "i28x28x1_f-same", "i28x28_d-swish", "28x28_f"],
-)
-def test_bad_link_text_raises_stack_error(text):
-    with pytest.raises(StackError):
-        decode_stack(text)
+def test_output_shape_is_the_last_row():
+    assert output_shape(*preset("two_conv_pool")) == (None, 10)
+    assert output_shape([], (28, 28, 1)) == (None, 28, 28, 1)
 
 
 def test_no_tensorflow_is_imported():
     code = (
-        "import sys, cnnlib.architecture as a; a.count_params(*a.preset('lenet5')); a.keras_code(*a.preset('lenet5'));"
+        "import sys, cnnlib.architecture as a, cnnlib.keras_code as k, cnnlib.stack_text as t;"
+        "a.count_params(*a.preset('lenet5')); k.keras_code(*a.preset('lenet5'), str); t.encode_stack(*a.preset('lenet5'));"
         "print(any(m.split('.')[0] in ('tensorflow', 'keras') for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-def test_a_link_may_hold_a_stack_that_does_not_fit():
-    stack = [{"type": "Conv2D", "filters": 3, "kernel_size": 9}, {"type": "Conv2D", "filters": 3, "kernel_size": 30}]
-    text = encode_stack(stack, (28, 28, 1))
-    assert text == "i28x28x1_c3-k9_c3-k30"
-    back, shape = decode_stack(text)
-    with pytest.raises(StackError) as info:
-        summarize(back, shape)
-    assert info.value.index == 1
-
-
-def test_encode_refuses_layers_with_bad_arguments():
-    with pytest.raises(StackError):
-        encode_stack([{"type": "Dense", "units": 0}], (8,))

@@ -4,6 +4,7 @@ import io
 
 import numpy as np
 import pytest
+from tests.test_architecture import words
 
 from cnnlib.convolution import conv2d
 from cnnlib.digits import examples_of
@@ -11,6 +12,7 @@ from cnnlib.errors import LessonError
 from cnnlib.filter_sets import (
     COLOUR_SHAPE,
     FILTER_SET_PRESETS,
+    FilterError,
     apply_filter_set,
     cell_across_channels,
     filter_set_preset,
@@ -40,7 +42,8 @@ def test_uploaded_picture_is_resized_to_32x32_rgb():
     assert img.shape == (32, 32, 3) and img.dtype == np.uint8 and (img == 200).all()
     with pytest.raises(LessonError) as info:
         load_colour_image(b"not a picture")
-    assert info.value.text("ko") != info.value.text("en")
+    assert isinstance(info.value, FilterError) and info.value.key == "filter_errors.not_a_picture"
+    assert words("ko")(info.value) != words("en")(info.value)
 
 
 @pytest.mark.parametrize("name", FILTER_SET_PRESETS)
@@ -69,8 +72,12 @@ def test_red_only_sees_only_red():
 
 
 def test_channel_count_must_match():
-    with pytest.raises(LessonError):
+    with pytest.raises(LessonError) as info:
         apply_filter_set(np.zeros((8, 8, 3)), np.zeros((3, 3, 1)))
+    assert (info.value.key, info.value.params) == ("filter_errors.channels_differ", {"filter_channels": 1, "input_channels": 3})
+    with pytest.raises(FilterError) as info:
+        apply_filter_set(np.zeros((8, 8)), np.zeros((3, 3, 2)))
+    assert info.value.params == {"filter_channels": 2, "input_channels": 1}
 
 
 def test_one_cell_across_channels():

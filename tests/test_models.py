@@ -7,9 +7,6 @@ fresh notebook. The whole file runs in seconds.
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +15,6 @@ from tests.test_architecture import INVALID, SLIDE_TOTALS
 from cnnlib.architecture import (
     ACTIVATIONS,
     StackError,
-    keras_code,
     preset,
     summarize,
 )
@@ -163,29 +159,3 @@ def test_keras_agrees_invalid_stacks_cannot_be_built(case):
 def test_every_activation_we_allow_is_a_keras_activation():
     for name in ACTIVATIONS:
         keras.activations.get(name)
-
-
-def _run_code(code: str):
-    namespace: dict = {}
-    with contextlib.redirect_stdout(io.StringIO()) as out:
-        exec(compile(code, "<generated>", "exec"), namespace)  # noqa: S102 - our own generated code
-    return namespace["model"], out.getvalue()
-
-
-@pytest.mark.parametrize("name", SLIDE_TOTALS)
-def test_generated_code_runs_and_gives_the_same_count(name):
-    stack, shape = preset(name)
-    model, printed = _run_code(keras_code(stack, shape))
-    assert model.count_params() == SLIDE_TOTALS[name]
-    assert model.compiled
-    assert f"Total params: {SLIDE_TOTALS[name]:,}" in printed
-
-
-@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(valid_stacks())
-def test_generated_code_of_random_stacks_counts_the_same(case):
-    stack, shape = case
-    keras.backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
-    model, _ = _run_code(keras_code(stack, shape, lang="en"))
-    assert model.count_params() == sum(r.params for r in summarize(stack, shape))
-    assert [tuple(layer.output.shape) for layer in model.layers] == [r.output_shape for r in summarize(stack, shape)]
