@@ -21,7 +21,6 @@ from ui.state import keep, put
 BATCHES = (16, 32, 64, 128, 256, 512)
 RATES = (0.0003, 0.001, 0.002, 0.003, 0.005, 0.01, 0.03, 0.1, 1.0, 10.0)
 SIZES = (300, 1000, 2000, 4000, 8000, 15000, 30000, 60000)
-OPTIMIZER_NAMES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD (momentum 0.9)"}
 FIELDS = {"epochs": "epochs", "batch": "batch_size", "opt": "optimizer", "lr": "learning_rate",  # link/widget → RunConfig
           "sched": "schedule", "scale": "scaling", "n": "train_size", "seed": "seed"}
 
@@ -90,7 +89,7 @@ def settings_form(prefix: str) -> dict:
         c = st.columns(4)
         c[0].number_input(t("training.epochs"), *LIMITS["epochs"], key=f"{prefix}_epochs")
         c[1].selectbox(t("training.batch"), BATCHES, key=f"{prefix}_batch")
-        c[2].selectbox(t("training.optimizer"), OPTIMIZERS, key=f"{prefix}_opt", format_func=OPTIMIZER_NAMES.__getitem__)
+        c[2].selectbox(t("training.optimizer"), OPTIMIZERS, key=f"{prefix}_opt", format_func=labels("training.opt", OPTIMIZERS))
         c[3].selectbox(t("training.lr"), RATES, key=f"{prefix}_lr", format_func=lambda v: f"{v:g}")
         d = st.columns(4)
         d[0].radio(t("training.scale"), SCALINGS, key=f"{prefix}_scale", format_func=labels("training.scale", SCALINGS))

@@ -57,13 +57,8 @@ STRINGS = {
     },
     "arithmetic.activated": {"ko": "활성화 후: {name}({total}) = {value}", "en": "After activation: {name}({total}) = {value}"},
     "arithmetic.to_pooling": {"ko": "이 특징맵을 맥스풀링하기 →", "en": "Max-pool this feature map →"},
-    "arithmetic.share": {"ko": "이 설정의 링크", "en": "Link to this setting"},
     "arithmetic.share_help": {
         "ko": "주소창의 링크에 필터, 입력, 패딩, 스트라이드가 들어 있습니다. 복사해서 보내면 같은 화면이 열립니다.",
         "en": "The address bar holds the filter, input, padding and stride. Copy and send it to open this exact setting.",
-    },
-    "arithmetic.slide_match": {
-        "ko": "강의 슬라이드와 같은 설정입니다: 가로선이 있는 줄에서 값이 가장 큽니다.",
-        "en": "This is the slide's setting: the largest values are on the row of the horizontal bar.",
     },
 }
