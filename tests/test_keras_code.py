@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from tests.test_architecture import INVALID, SLIDE_TOTALS, words
 from tests.test_models import valid_stacks
+from tests.test_stack_text import EVERY_OPTION
 
 from cnnlib.architecture import StackError, preset, summarize
 from cnnlib.keras_code import CodeText, keras_code
@@ -19,15 +20,6 @@ import keras  # noqa: E402  (Keras runs the generated code)
 
 # keras_code's output before its words moved to ui/strings/keras_code.py: it must not change by a byte.
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "keras_code.json").read_text(encoding="utf-8"))
-EVERY_OPTION = [
-    {"type": "Conv2D", "filters": 4, "kernel_size": (3, 2), "strides": 2, "padding": "same", "activation": "leaky_relu"},
-    {"type": "AveragePooling2D", "pool_size": 2, "strides": 1},
-    {"type": "MaxPool2D", "pool_size": (2, 1), "padding": "same"},
-    {"type": "Dense", "units": 5},
-    {"type": "Dropout", "rate": 0.25},
-    {"type": "Flatten"},
-    {"type": "Dense", "units": 3, "activation": "log_softmax"},
-]
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

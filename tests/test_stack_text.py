@@ -23,16 +23,20 @@ def test_link_text_of_the_pooled_stack_is_readable():
     assert encode_stack(*preset("two_conv_pool")) == "i28x28x1_c3-k5-swish_m2_c6-k5-swish_m2_f_d84-swish_d10-softmax"
 
 
+# One stack with every option a link can carry (tests/test_keras_code.py writes it as code too).
+EVERY_OPTION = [
+    {"type": "Conv2D", "filters": 4, "kernel_size": (3, 2), "strides": 2, "padding": "same", "activation": "leaky_relu"},
+    {"type": "AveragePooling2D", "pool_size": 2, "strides": 1},
+    {"type": "MaxPool2D", "pool_size": (2, 1), "padding": "same"},
+    {"type": "Dense", "units": 5},
+    {"type": "Dropout", "rate": 0.25},
+    {"type": "Flatten"},
+    {"type": "Dense", "units": 3, "activation": "log_softmax"},
+]
+
+
 def test_link_text_round_trip_every_option():
-    stack = [
-        {"type": "Conv2D", "filters": 4, "kernel_size": (3, 2), "strides": 2, "padding": "same", "activation": "leaky_relu"},
-        {"type": "AveragePooling2D", "pool_size": 2, "strides": 1},
-        {"type": "MaxPool2D", "pool_size": (2, 1), "padding": "same"},
-        {"type": "Dense", "units": 5},
-        {"type": "Dropout", "rate": 0.25},
-        {"type": "Flatten"},
-        {"type": "Dense", "units": 3, "activation": "log_softmax"},
-    ]
+    stack = EVERY_OPTION
     back, shape = decode_stack(encode_stack(stack, (17, 15, 2)))
     assert shape == (17, 15, 2)
     assert summarize(back, shape) == summarize(stack, (17, 15, 2))
