@@ -336,3 +336,14 @@ def __getattr__(name: str):
 
         return getattr(stack_text, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def with_classes(stack: list[dict], classes: int) -> list[dict]:
+    """A copy of a layer stack whose last layer is Dense(classes, softmax): LeNet-5's Dense(10) for
+    ten digits becomes Dense(4) for four folders (§7)."""
+    stack = [dict(layer) for layer in stack]
+    if stack and stack[-1].get("type") == "Dense":
+        stack[-1].update(units=classes, activation="softmax")
+    else:
+        stack.append({"type": "Dense", "units": classes, "activation": "softmax"})
+    return stack

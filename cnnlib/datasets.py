@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -27,6 +28,42 @@ DOWNLOAD_TIMEOUT = 60.0
 # "auto" (Keras first, then the sample), "keras" or "sample": CNNLIB_MNIST_SOURCE overrides the
 # default, e.g. `sample` in CI so every run uses the same 10,000 digits whether online or not.
 SOURCES = ("auto", "keras", "sample")
+
+
+class Coded:
+    """A report that is not an error (a notice, a skipped file): ``key`` + ``params`` name its words in
+    ui/strings/<domain>.py; ``codes`` declares each code's parameters, as for a ``LessonError``."""
+
+    domain: ClassVar[str] = ""
+    codes: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def __post_init__(self):
+        expected = self.codes.get(self.code)
+        if expected is None or set(expected) != set(self.params):
+            raise TypeError(f"{type(self).__name__}: undeclared code or parameters: {self.code!r} {sorted(self.params)}")
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain}.{self.code}"
+
+
+@dataclass(frozen=True)
+class Notice(Coded):
+    """Something the student should know before training; the data is still usable.
+
+    >>> Notice("small_class", {"name": "C", "n": 1}).key
+    'data_notices.small_class'
+    """
+
+    domain: ClassVar[str] = "data_notices"
+    codes: ClassVar[dict[str, tuple[str, ...]]] = {
+        "small_class": ("name", "n"),  # a class with fewer than two images
+        "case_clash": ("names",),  # class folders whose names differ only by case
+        "truncated": ("n",),  # an archive cut short: only its first n files were read
+        "mnist_fallback": ("train", "test", "reason"),  # offline: the shipped sample instead of Keras' MNIST
+    }
+    code: str
+    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,7 +81,7 @@ class Dataset:
     x_test: np.ndarray
     y_test: np.ndarray
     class_names: tuple[str, ...] = DIGIT_NAMES
-    note: dict = field(default_factory=dict)  # {"ko": ..., "en": ...} why this source, if not the first choice
+    note: Notice | None = None  # why this source, when it is not the first choice
 
     @property
     def image_shape(self) -> tuple[int, ...]:
@@ -52,7 +89,49 @@ class Dataset:
 
 
 class DatasetError(LessonError):
-    """A dataset that cannot be loaded or used."""
+    """Data that cannot be loaded or used: MNIST, an archive of class folders, a download.
+
+    ``code`` says why; ``skipped`` lists the files of an archive that were left out, with their reasons.
+
+    >>> DatasetError("empty").key
+    'data_errors.empty'
+    """
+
+    domain = "data_errors"
+    codes = {
+        # MNIST (this module)
+        "sample_unreadable": ("file", "reason"),
+        "bad_source": ("sources", "source"),
+        "keras_unavailable": ("reason",),
+        "unknown_dataset": ("name", "known"),
+        # an archive of class folders (cnnlib.archives, cnnlib.image_folders) and one picture (cnnlib.images)
+        "too_big": ("size", "limit"),
+        "not_zip": (),
+        "not_tar": (),
+        "not_archive": (),
+        "empty": (),
+        "bomb": ("limit", "ratio"),
+        "too_many_files": ("limit",),
+        "no_images": ("n", "reasons"),
+        "no_class_folders": (),
+        "one_class": ("name",),
+        "too_many_classes": ("n", "limit"),
+        "forgotten": (),
+        "image_not_image": (),
+        "image_unreadable": (),
+        "image_too_large": ("limit",),
+        # the notMNIST download (cnnlib.downloads)
+        "offline": ("host", "reason"),
+        "http": ("status", "host"),
+        "cut": ("done", "total"),
+        "not_gzip": (),
+        "too_big_download": ("limit",),
+        "cache": ("path", "reason"),
+    }
+
+    def __init__(self, code: str, /, *, skipped: tuple = (), **params):
+        super().__init__(code, **params)
+        self.skipped = tuple(skipped)
 
 
 _lock = threading.Lock()
@@ -83,7 +162,7 @@ def _download_keras_mnist(timeout: float):
 
 
 def load_sample() -> Dataset:
-    """The shipped real-MNIST sample: 8,000 training and 2,000 test digits (uint8 28×28)."""
+    """The shipped real-MNIST sample: 8,000 training and 2,000 test digits (uint8 28×28, read-only)."""
     with _lock:
         if "mnist_sample" in _loaded:
             return _loaded["mnist_sample"]
@@ -91,10 +170,9 @@ def load_sample() -> Dataset:
         with np.load(SAMPLE_PATH) as data:
             arrays = {k: np.ascontiguousarray(data[k]) for k in ("x_train", "y_train", "x_test", "y_test")}
     except (OSError, KeyError, ValueError) as err:
-        raise DatasetError(
-            ko=f"내장 MNIST 샘플을 읽을 수 없습니다: {SAMPLE_PATH.name} ({err})",
-            en=f"Cannot read the shipped MNIST sample {SAMPLE_PATH.name} ({err})",
-        ) from err
+        raise DatasetError("sample_unreadable", file=SAMPLE_PATH.name, reason=str(err)) from err
+    for a in arrays.values():
+        a.setflags(write=False)  # shared between sessions and pages: nobody may change it
     dataset = Dataset(name="mnist_sample", source="sample", **arrays)
     with _lock:
         return _loaded.setdefault("mnist_sample", dataset)
@@ -120,14 +198,11 @@ def load_mnist(source: str | None = None) -> Dataset:
 
     source: "auto" (default; the environment variable CNNLIB_MNIST_SOURCE may set it),
     "keras" (no fallback: raises DatasetError offline) or "sample". The result's ``source``
-    says which was used and ``note`` says why in both languages when it fell back.
+    says which was used and ``note`` (a ``Notice``) says why when it fell back.
     """
     source = source or os.environ.get("CNNLIB_MNIST_SOURCE", "auto") or "auto"
     if source not in SOURCES:
-        raise DatasetError(
-            ko=f"MNIST 출처는 {', '.join(SOURCES)} 중 하나여야 합니다: {source!r}",
-            en=f"The MNIST source must be one of {', '.join(SOURCES)}: {source!r}",
-        )
+        raise DatasetError("bad_source", sources=", ".join(SOURCES), source=source)
     if source == "sample":
         return load_sample()
     if source == "auto" and _keras_failed:
@@ -137,10 +212,7 @@ def load_mnist(source: str | None = None) -> Dataset:
     except Exception as err:  # offline, timeout, bad cache file: all mean "fall back"
         reason = f"{type(err).__name__}: {err}"[:200]
         if source == "keras":
-            raise DatasetError(
-                ko=f"Keras에서 MNIST를 내려받을 수 없습니다 ({reason})",
-                en=f"Cannot download MNIST through Keras ({reason})",
-            ) from err
+            raise DatasetError("keras_unavailable", reason=reason) from err
         with _lock:
             if not _keras_failed:
                 _keras_failed.append(reason)
@@ -148,15 +220,8 @@ def load_mnist(source: str | None = None) -> Dataset:
 
 
 def _with_note(dataset: Dataset, reason: str) -> Dataset:
-    note = {
-        "ko": f"인터넷에서 MNIST를 받을 수 없어 내장 샘플(실제 MNIST {len(dataset.x_train):,}/{len(dataset.x_test):,}장)을 씁니다. ({reason})",
-        "en": f"MNIST could not be downloaded, so the shipped sample of real MNIST digits "
-              f"({len(dataset.x_train):,} / {len(dataset.x_test):,}) is used. ({reason})",
-    }
-    return Dataset(
-        name=dataset.name, source=dataset.source, x_train=dataset.x_train, y_train=dataset.y_train,
-        x_test=dataset.x_test, y_test=dataset.y_test, class_names=dataset.class_names, note=note,
-    )
+    note = Notice("mnist_fallback", {"train": len(dataset.x_train), "test": len(dataset.x_test), "reason": reason})
+    return replace(dataset, note=note)
 
 
 # Datasets a training configuration can name. Other modules (e.g. the image-folder loader of §7)
@@ -175,10 +240,7 @@ def get_dataset(name: str) -> Dataset:
     with _lock:
         loader = _REGISTRY.get(name)
     if loader is None:
-        raise DatasetError(
-            ko=f"알 수 없는 데이터셋입니다: {name!r} (가능: {', '.join(sorted(_REGISTRY))})",
-            en=f"Unknown dataset {name!r} (known: {', '.join(sorted(_REGISTRY))})",
-        )
+        raise DatasetError("unknown_dataset", name=name, known=", ".join(sorted(_REGISTRY)))
     if name == "mnist":
         return load_mnist("keras")
     return loader()
@@ -191,16 +253,16 @@ def reset_cache() -> None:
         _keras_failed.clear()
 
 
-# §7 "your own images": the archive loaders live in cnnlib/image_folders.py (whose DatasetError
-# subclasses the one above) and the offline letters in cnnlib/letters.py. Those modules import
-# this one, so their names load on first use here (``cnnlib.datasets.load_image_zip``,
+# §7 "your own images": the archive loaders live in cnnlib/image_folders.py, one picture in
+# cnnlib/images.py and the offline letters in cnnlib/letters.py. Those modules import this one, so
+# their names load on first use here (``cnnlib.datasets.load_image_zip``,
 # ``from cnnlib.datasets import make_letters``).
 _SECTION_7_NAMES = {
     "load_image_zip": "image_folders",
     "load_image_tar": "image_folders",
     "load_image_archive": "image_folders",
-    "load_image": "image_folders",
     "ImageFolderSet": "image_folders",
+    "load_image": "images",
     "make_letters": "letters",
 }
 

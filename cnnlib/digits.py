@@ -1,7 +1,8 @@
 """Real MNIST digits shipped with the app (numpy only), and the §1 closed-loop count.
 
-The sample: cnnlib/data/mnist-sample-10k.npz — 10,000 real MNIST digits, 8,000 train /
-2,000 test, uint8 0–255 (provenance and licence in cnnlib/data/README.md).
+The digits come from the shipped sample (``cnnlib.datasets.load_sample``: cnnlib/data/mnist-sample-10k.npz,
+10,000 real MNIST digits, 8,000 train / 2,000 test, uint8 0–255; provenance and licence in
+cnnlib/data/README.md).
 """
 
 from __future__ import annotations
@@ -9,27 +10,16 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-SAMPLE_PATH = Path(__file__).parent / "data" / "mnist-sample-10k.npz"
-
-
-@lru_cache(maxsize=1)
-def load_sample() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(x_train, y_train, x_test, y_test): (8000, 28, 28) / (2000, 28, 28) uint8 images and labels."""
-    with np.load(SAMPLE_PATH) as data:
-        arrays = tuple(data[k] for k in ("x_train", "y_train", "x_test", "y_test"))
-    for a in arrays:
-        a.setflags(write=False)  # shared between sessions: nobody may change it
-    return arrays  # type: ignore[return-value]
+from cnnlib.datasets import load_sample
 
 
 def examples_of(digit: int, count: int | None = 5) -> np.ndarray:
     """The first `count` (None: all) test images of one digit, in the sample's order."""
-    _, _, x_test, y_test = load_sample()
-    return x_test[y_test == digit][:count]
+    sample = load_sample()
+    return sample.x_test[sample.y_test == digit][:count]
 
 
 @dataclass(frozen=True)

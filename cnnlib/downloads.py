@@ -1,10 +1,10 @@
 """Lecture §7's download: notMNIST_small.tar.gz from the lecture's address, kept in a cache.
 
-``download_notmnist(progress=...)`` streams the file into the cache folder (``CNNLIB_CACHE_DIR``,
-default ``~/.cache/cnnlib``) under a temporary name and renames it only once it is complete and
-looks like a gzip, so the cache never holds half a file. Offline (or any other failure) it
-raises ``DatasetError`` with a message in Korean and English; the page then offers the
-embedded letters (``cnnlib.letters.make_letters``). Nothing is written outside the cache.
+``download_notmnist(progress=...)`` streams the file into the cache folder
+(``cnnlib.settings.cache_dir()``) under a temporary name and renames it only once it is complete
+and looks like a gzip, so the cache never holds half a file. Offline (or any other failure) it
+raises ``cnnlib.datasets.DatasetError`` with a code (offline, http, cut, not_gzip, ...); the page
+then offers the embedded letters (``cnnlib.letters.make_letters``). Nothing is written outside the cache.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cnnlib.image_folders import MAX_UPLOAD_BYTES, DatasetError, ImageFolderSet, load_image_tar
+from cnnlib.archives import MAX_UPLOAD_BYTES
+from cnnlib.datasets import DatasetError
+from cnnlib.image_folders import ImageFolderSet, load_image_tar
+from cnnlib.settings import cache_dir as cache_dir  # TRANSITION (issue 8): ui/own_images.py imports it from here
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,50 +32,10 @@ NOTMNIST_FILE = "notMNIST_small.tar.gz"
 MAX_DOWNLOAD_BYTES = MAX_UPLOAD_BYTES  # the reader refuses larger archives anyway
 TIMEOUT_S = 30.0  # per network operation (connect, each read), not for the whole download
 _CHUNK = 64 * 1024
+MIB = 2**20
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
-
-
-def cache_dir() -> Path:
-    """Where downloads are kept: $CNNLIB_CACHE_DIR, else ~/.cache/cnnlib."""
-    return Path(os.environ.get("CNNLIB_CACHE_DIR") or Path.home() / ".cache" / "cnnlib")
-
-
-def _error(code: str, **fmt) -> DatasetError:
-    ko, en = _TEXT[code]
-    return DatasetError(code, ko.format(**fmt), en.format(**fmt))
-
-
-_TEXT = {
-    "offline": (
-        "내려받을 수 없습니다: 인터넷에 연결되어 있지 않거나 주소({host})에 닿을 수 없습니다 ({reason}). "
-        "내장된 글자 데이터를 쓰거나 zip 파일을 올려 주세요.",
-        "Cannot download: no internet connection, or {host} cannot be reached ({reason}). "
-        "Use the embedded letters or upload a zip instead.",
-    ),
-    "http": (
-        "내려받을 수 없습니다: 서버가 HTTP {status}로 답했습니다 ({host}). 내장된 글자 데이터를 쓰세요.",
-        "Cannot download: the server answered HTTP {status} ({host}). Use the embedded letters instead.",
-    ),
-    "cut": (
-        "내려받기가 중간에 끊겼습니다 ({done} / {total} MB): 연결을 확인하고 다시 시도하거나 내장된 글자 데이터를 쓰세요.",
-        "The download stopped part-way ({done} of {total} MB): check the connection and try again, "
-        "or use the embedded letters.",
-    ),
-    "not_gzip": (
-        "내려받은 파일이 tar.gz가 아닙니다 (로그인 페이지나 오류 페이지일 수 있습니다). 내장된 글자 데이터를 쓰세요.",
-        "The downloaded file is not a tar.gz (perhaps a login or error page). Use the embedded letters instead.",
-    ),
-    "too_big_download": (
-        "내려받는 파일이 {limit} MB를 넘어 멈췄습니다.",
-        "The download passed {limit} MB and was stopped.",
-    ),
-    "cache": (
-        "캐시 폴더({path})에 쓸 수 없습니다: {reason}",
-        "Cannot write to the cache folder ({path}): {reason}",
-    ),
-}
 
 
 def _lock_for(path: Path) -> threading.Lock:
@@ -99,13 +62,13 @@ def download(
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise _error("cache", path=folder, reason=err.strerror or err) from None
+            raise DatasetError("cache", path=str(folder), reason=_reason(err)) from None
         partial = folder / f".{filename}.{os.getpid()}.{threading.get_ident()}.part"
         try:
             _fetch(url, partial, progress, timeout, host)
             with open(partial, "rb") as f:
                 if f.read(2) != b"\x1f\x8b":
-                    raise _error("not_gzip")
+                    raise DatasetError("not_gzip")
             os.replace(partial, target)  # atomic: the cache holds a whole file or none
         finally:
             partial.unlink(missing_ok=True)
@@ -119,30 +82,30 @@ def _fetch(url: str, partial: Path, progress, timeout: float, host: str) -> None
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
             if total is not None and total > MAX_DOWNLOAD_BYTES:
-                raise _error("too_big_download", limit=MAX_DOWNLOAD_BYTES // 2**20)
+                raise DatasetError("too_big_download", limit=MAX_DOWNLOAD_BYTES // MIB)
             done = 0
             if progress:
                 progress(0, total)
             try:
                 out = open(partial, "wb")  # noqa: SIM115 (closed below; errors here are cache errors)
             except OSError as err:
-                raise _error("cache", path=partial.parent, reason=err.strerror or err) from None
+                raise DatasetError("cache", path=str(partial.parent), reason=_reason(err)) from None
             with out:
                 while chunk := response.read(_CHUNK):
                     done += len(chunk)
                     if done > MAX_DOWNLOAD_BYTES:
-                        raise _error("too_big_download", limit=MAX_DOWNLOAD_BYTES // 2**20)
+                        raise DatasetError("too_big_download", limit=MAX_DOWNLOAD_BYTES // MIB)
                     out.write(chunk)
                     if progress:
                         progress(done, total)
             if total is not None and done < total:  # http.client returns short reads silently
-                raise _error("cut", done=f"{done / 2**20:.1f}", total=f"{total / 2**20:.1f}")
+                raise DatasetError("cut", done=done / MIB, total=total / MIB)
     except urllib.error.HTTPError as err:
-        raise _error("http", status=err.code, host=host) from None
+        raise DatasetError("http", status=err.code, host=host) from None
     except urllib.error.URLError as err:
-        raise _error("offline", host=host, reason=_reason(err.reason)) from None
+        raise DatasetError("offline", host=host, reason=_reason(err.reason)) from None
     except (TimeoutError, socket.timeout, OSError) as err:  # a connection reset or a read timing out
-        raise _error("offline", host=host, reason=_reason(err)) from None
+        raise DatasetError("offline", host=host, reason=_reason(err)) from None
 
 
 def _reason(err) -> str:

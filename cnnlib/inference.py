@@ -59,15 +59,11 @@ def to_mnist(picture: np.ndarray, threshold: float = 0.1) -> np.ndarray | None:
     return np.clip(frame, 0, 255).astype(np.uint8)
 
 
-def model_input(image: np.ndarray, input_shape, scaling: str) -> np.ndarray:
-    """One 28×28 uint8 image as a batch of one, shaped and scaled as the run was trained."""
-    x = np.asarray(image, dtype=np.float32).reshape((1, *tuple(input_shape)))
-    return x / 255.0 if scaling == "scaled" else x
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+def model_input(images: np.ndarray, input_shape, scaling: str) -> np.ndarray:
+    """28×28 uint8 images (one, or a batch) as the model's input (N, *input_shape), scaled as the run
+    was trained: "scaled" ×1/255 as the training pipeline does, "raw" the slides' 0–255."""
+    x = np.asarray(images, dtype=np.float32).reshape((-1, *tuple(input_shape)))
+    return x * np.float32(1 / 255) if scaling == "scaled" else x
 
 
 def outputs_probabilities(model) -> bool:
@@ -77,10 +73,33 @@ def outputs_probabilities(model) -> bool:
     return getattr(activation, "__name__", "") == "softmax"
 
 
+def _as_probabilities(model, outputs) -> np.ndarray:
+    """The model's outputs (…, classes) as probabilities: kept after a softmax layer, else softmax of the logits."""
+    z = np.asarray(outputs, dtype=np.float64)
+    if outputs_probabilities(model):
+        return z
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 def probabilities(model, image: np.ndarray, input_shape, scaling: str) -> np.ndarray:
     """Class probabilities (sum 1) for one 28×28 image."""
-    out = np.asarray(model(model_input(image, input_shape, scaling), training=False))[0]
-    return out if outputs_probabilities(model) else _softmax(out)
+    return _as_probabilities(model, model(model_input(image, input_shape, scaling), training=False))[0]
+
+
+def classify(model, pictures: np.ndarray, scaling: str = "scaled") -> np.ndarray:
+    """Class probabilities (N, classes) for (N, 28, 28, 1) uint8 pictures from a trained Keras model, with
+    the run's input scaling ("scaled": ÷255 as in training, "raw": the slides' 0–255)."""
+    pictures = np.asarray(pictures)
+    return _as_probabilities(model, model.predict(model_input(pictures, pictures.shape[1:], scaling), verbose=0))
+
+
+def per_class_accuracy(confusion: np.ndarray) -> np.ndarray:
+    """Right answers / test images, per class (a row of the confusion matrix); NaN for a class with none."""
+    confusion = np.asarray(confusion, dtype=float)
+    totals = confusion.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, np.diag(confusion) / totals, np.nan)
 
 
 def most_confused(confusion) -> tuple[int, int, int] | None:

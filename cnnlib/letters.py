@@ -27,6 +27,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from cnnlib.image_folders import ImageFolderSet
+from cnnlib.images import SIZE
 
 LETTERS = tuple("ABCDEFGHIJ")  # notMNIST's ten classes
 RENDER_PX = 72  # glyphs are drawn once at this size, then scaled, turned and shifted per picture
@@ -138,9 +139,9 @@ def available_fonts() -> tuple[LetterFont, ...]:
     return tuple(font for font, _ in _faces)
 
 
-def _place(glyph: Image.Image, angle: float, fill: float, shift: tuple[float, float], size: int) -> np.ndarray:
-    """One letter → (size, size) uint8: scaled so its turned box fills `fill` of the side, then shifted."""
-    big = size * _SUPERSAMPLE
+def _place(glyph: Image.Image, angle: float, fill: float, shift: tuple[float, float]) -> np.ndarray:
+    """One letter → (28, 28) uint8: scaled so its turned box fills `fill` of the side, then shifted."""
+    big = SIZE * _SUPERSAMPLE
     gw, gh = glyph.size
     cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     width, height = abs(gw * cos) + abs(gh * sin), abs(gw * sin) + abs(gh * cos)
@@ -154,8 +155,8 @@ def _place(glyph: Image.Image, angle: float, fill: float, shift: tuple[float, fl
     return np.asarray(turned.reduce(_SUPERSAMPLE))
 
 
-def make_letters(per_class: int = 300, seed: int = 0, size: int = 28) -> ImageFolderSet:
-    """notMNIST-like A–J: per_class pictures of each letter, white on black, (10·per_class, size, size, 1) uint8.
+def make_letters(per_class: int = 300, seed: int = 0) -> ImageFolderSet:
+    """notMNIST-like A–J: per_class pictures of each letter, white on black, (10·per_class, 28, 28, 1) uint8.
 
     The same seed gives the same pictures (on the same set of installed fonts). Returned like an
     uploaded archive (``ImageFolderSet``), so the page and the training treat both alike.
@@ -170,12 +171,12 @@ def make_letters(per_class: int = 300, seed: int = 0, size: int = 28) -> ImageFo
     angles = rng.uniform(-MAX_ROTATION, MAX_ROTATION, n)
     fills = rng.uniform(*FILL, n)
     shifts = rng.uniform(-0.9, 0.9, (n, 2))
-    images = np.empty((n, size, size, 1), dtype=np.uint8)
+    images = np.empty((n, SIZE, SIZE, 1), dtype=np.uint8)
     labels, files = [], []
     for i in range(n):
         letter = LETTERS[i // per_class]
         glyph = _glyphs[int(fonts[i]), letter, STROKES[int(strokes[i])]]
-        images[i, :, :, 0] = _place(glyph, float(angles[i]), float(fills[i]), tuple(shifts[i]), size)
+        images[i, :, :, 0] = _place(glyph, float(angles[i]), float(fills[i]), tuple(shifts[i]))
         labels.append(letter)
         files.append(f"{letter}/{_faces[int(fonts[i])][0].name}/{i:05d}")
     return ImageFolderSet(
@@ -184,5 +185,4 @@ def make_letters(per_class: int = 300, seed: int = 0, size: int = 28) -> ImageFo
         class_names=LETTERS,
         files=tuple(files),
         root="letters",
-        extra={"seed": seed, "fonts": tuple(font.name for font, _ in _faces)},
     )

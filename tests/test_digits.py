@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from cnnlib.digits import Loops, closed_loops, examples_of, load_sample, reduce_to_grid, typical_loops
+from cnnlib.datasets import load_sample
+from cnnlib.digits import Loops, closed_loops, examples_of, reduce_to_grid, typical_loops
 from cnnlib.lecture import LOOP_TABLE_DIGITS
 
 # The slide's table: digit → closed loops in total / top half / bottom half.
@@ -10,12 +11,15 @@ SLIDE_TABLE = {9: (1, 1, 0), 8: (2, 1, 1), 6: (1, 0, 1), 0: (1, 0, 0)}
 
 
 def test_sample_is_the_shared_mnist_sample():
-    x_train, y_train, x_test, y_test = load_sample()
+    sample = load_sample()  # cnnlib.datasets: one loader for the shipped npz
+    x_train, y_train, x_test, y_test = sample.x_train, sample.y_train, sample.x_test, sample.y_test
     assert x_train.shape == (8000, 28, 28) and x_test.shape == (2000, 28, 28)
     assert x_train.dtype == np.uint8 and x_train.max() == 255
     counts = np.bincount(np.concatenate([y_train, y_test]), minlength=10)
     assert counts.tolist() == [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]  # data/README.md
     assert not x_train.flags.writeable
+    np.testing.assert_array_equal(examples_of(3, None), x_test[y_test == 3])  # the §1 examples are its test digits
+    assert len(examples_of(3)) == 5
 
 
 def test_typical_loops_of_real_digits_reproduce_the_slide_table():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 import pytest
 
 from cnnlib import architecture, inference
-from cnnlib.digits import load_sample
+from cnnlib.datasets import load_sample
 from cnnlib.filters import FILTER_PRESETS
 
 
@@ -34,7 +36,7 @@ def test_a_drawing_becomes_a_centred_20_pixel_digit_in_28x28():
 
 @pytest.mark.parametrize("i", range(5))
 def test_an_mnist_digit_drawn_large_comes_back_close_to_itself(i):
-    digit = load_sample()[2][i]
+    digit = load_sample().x_test[i]
     big = np.kron(digit, np.ones((10, 10), np.uint8))
     back = inference.to_mnist(np.dstack([big, big, big, np.full_like(big, 255)]))
     assert np.corrcoef(back.ravel().astype(float), digit.ravel().astype(float))[0, 1] > 0.9
@@ -48,7 +50,7 @@ def test_empty_or_transparent_canvas_gives_nothing():
 
 
 def test_probabilities_match_keras_predict(lenet):
-    digit = load_sample()[2][0]
+    digit = load_sample().x_test[0]
     p = inference.probabilities(lenet, digit, (28, 28, 1), "scaled")
     expected = lenet.predict(digit.reshape(1, 28, 28, 1).astype("float32") / 255, verbose=0)[0]
     assert p.sum() == pytest.approx(1.0, abs=1e-5)
@@ -58,7 +60,7 @@ def test_probabilities_match_keras_predict(lenet):
 def test_feature_maps_have_the_shapes_of_the_summary_and_keras_values(lenet):
     import keras
 
-    digit = load_sample()[2][0]
+    digit = load_sample().x_test[0]
     maps = inference.feature_maps(lenet, digit, (28, 28, 1), "raw")
     rows = [r for r in architecture.summarize(*architecture.preset("lenet5")) if r.type in ("Conv2D", "MaxPooling2D")]
     assert [(name, m.shape) for name, _, m in maps] == [(r.name, r.output_shape[1:]) for r in rows]
@@ -82,7 +84,7 @@ def build_dense_only():
 
 
 def test_a_classic_filter_is_recognised_as_itself():
-    digits = load_sample()[2][:5]
+    digits = load_sample().x_test[:5]
     found = inference.closest_classic(np.stack([FILTER_PRESETS["sobel_x"], -FILTER_PRESETS["sobel_y"]]), digits)
     assert found[0][0] == "sobel_x" and found[0][1] == pytest.approx(1.0)
     assert found[1][0] == "sobel_y" and found[1][1] == pytest.approx(-1.0)
@@ -100,3 +102,34 @@ def test_most_confused_with_no_mistakes_or_a_class_without_test_images():
     # class 1 has no test images (a row of zeros); the only mistake is class 2 taken for class 1
     assert inference.most_confused([[4, 0, 0], [0, 0, 0], [0, 2, 6]]) == (2, 1, 2)
     assert inference.most_confused([[4]]) is None
+
+
+class FakeModel:
+    """Stands in for a Keras model: a last layer with an activation, and fixed outputs (no TensorFlow)."""
+
+    def __init__(self, outputs, activation: str):
+        self.layers = [types.SimpleNamespace(activation=types.SimpleNamespace(__name__=activation))]
+        self.outputs, self.seen = np.asarray(outputs, dtype=np.float32), None
+
+    def predict(self, x, verbose=0):
+        self.seen = x
+        return self.outputs
+
+    def __call__(self, x, training=False):
+        self.seen = x
+        return self.outputs
+
+
+def test_per_class_accuracy_and_one_softmax_for_batches_and_single_pictures():
+    np.testing.assert_allclose(inference.per_class_accuracy([[3, 1], [0, 0]]), [0.75, np.nan])
+    pictures = np.full((1, 28, 28, 1), 255, np.uint8)
+    softmax = FakeModel([[0.2, 0.8]], "softmax")  # already probabilities: kept
+    np.testing.assert_allclose(inference.classify(softmax, pictures), [[0.2, 0.8]], rtol=1e-6)
+    assert softmax.seen.shape == (1, 28, 28, 1) and softmax.seen.max() == pytest.approx(1.0)  # ÷255 as in training
+    logits = FakeModel([[0.0, np.log(3.0)]], "linear")  # logits: softmax
+    np.testing.assert_allclose(inference.classify(logits, pictures, "raw"), [[0.25, 0.75]], rtol=1e-6)
+    assert logits.seen.max() == 255  # the slides' raw 0–255
+    np.testing.assert_allclose(inference.probabilities(logits, pictures[0, :, :, 0], (28, 28, 1), "scaled"), [0.25, 0.75],
+                               rtol=1e-6)
+    big = FakeModel([[1000.0, 0.0]], "linear")  # no overflow: the largest logit is subtracted first
+    np.testing.assert_allclose(inference.classify(big, pictures), [[1.0, 0.0]])

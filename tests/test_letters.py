@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -62,13 +61,10 @@ def test_letters_are_learnable_a_nearest_centroid_beats_chance_by_far():
     assert (predicted == test.label_indices).mean() > 0.25  # chance is 0.10
 
 
-def test_a_few_thousand_pictures_in_about_a_second():
-    make_letters(1, seed=0)  # fonts found and glyphs drawn once per process
-    start = time.perf_counter()
+def test_a_few_thousand_pictures():
+    """How fast: bench/offline_data.py (3,000 letters against plain Pillow drawing, as a ratio)."""
     result = make_letters(per_class=300, seed=3)
-    elapsed = time.perf_counter() - start
-    assert len(result.images) == 3000
-    assert elapsed < 4.0, f"{elapsed:.2f} s for 3,000 letters"  # ~0.1 s here; slack for a busy CI
+    assert len(result.images) == 3000 and result.class_counts() == dict.fromkeys(LETTERS, 300)
 
 
 def test_threads_get_the_same_pictures():
