@@ -4,10 +4,13 @@ import sys
 
 import streamlit as st
 
+from cnnlib.runs.fit import when_tensorflow_loads
 from ui.i18n import init_language, keep_language_in_url, language_switch, t
+from ui.keras_guard import guard_clear_session
 
 st.set_page_config(page_title="CNN 기초 · CNN basics", page_icon=":material/grid_view:", layout="wide")
 init_language()
+when_tensorflow_loads(guard_clear_session)  # a training run must not see Streamlit's clear_session (no Keras import here)
 
 # The lessons live in lessons/, NOT pages/: with a folder named pages/, Streamlit 1.67 starts every
 # fresh server in its legacy multipage mode, and the first deep link (e.g. /max-pooling) pops up
@@ -37,6 +40,4 @@ try:
 finally:  # st.navigation resets the URL's parameters on a page change: put ?lang= back
     keep_language_in_url()
     if "keras" in sys.modules:  # a page loaded Keras: stop Streamlit clearing its session after every run
-        from cnnlib.training import guard_clear_session
-
         guard_clear_session()

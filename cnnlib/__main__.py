@@ -16,8 +16,13 @@ import json
 import sys
 import time
 
-from cnnlib import architecture, training
+from cnnlib import architecture
 from cnnlib.errors import LessonError
+from cnnlib.runs import config as run_config
+from cnnlib.runs.errors import TrainingError
+from cnnlib.runs.progress import Snapshot
+from cnnlib.runs.service import TrainingService, get_service
+from cnnlib.stack_text import decode_stack
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,10 +39,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="start from the slides' settings instead of the measured fast ones")
     train.add_argument("--epochs", type=int)
     train.add_argument("--batch-size", type=int)
-    train.add_argument("--optimizer", choices=training.OPTIMIZERS)
+    train.add_argument("--optimizer", choices=run_config.OPTIMIZERS)
     train.add_argument("--learning-rate", type=float)
-    train.add_argument("--schedule", choices=training.SCHEDULES)
-    train.add_argument("--scaling", choices=training.SCALINGS, help="scaled = 0–1, raw = 0–255 as on the slides")
+    train.add_argument("--schedule", choices=run_config.SCHEDULES)
+    train.add_argument("--scaling", choices=run_config.SCALINGS, help="scaled = 0–1, raw = 0–255 as on the slides")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--cache-dir", help="default: $CNNLIB_CACHE_DIR or ~/.cache/cnnlib")
     train.add_argument("--force", action="store_true", help="train again even if the result is cached")
@@ -45,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def config_from_args(args) -> training.RunConfig:
+def config_from_args(args) -> run_config.RunConfig:
     """The RunConfig the options describe (the page's default LeNet-5 when none are given)."""
     from cnnlib.datasets import load_mnist
 
@@ -53,19 +58,19 @@ def config_from_args(args) -> training.RunConfig:
     if dataset == "auto":
         dataset = load_mnist().name
     if args.stack:
-        stack, input_shape = architecture.decode_stack(args.stack)
+        stack, input_shape = decode_stack(args.stack)
     else:
         stack, input_shape = architecture.preset(args.preset)
-    settings = dict(training.SLIDE_SETTINGS if args.slides else training.FAST_SETTINGS)
+    settings = dict(run_config.SLIDE_SETTINGS if args.slides else run_config.FAST_SETTINGS)
     for name in ("epochs", "batch_size", "optimizer", "learning_rate", "schedule", "scaling"):
         value = getattr(args, name)
         if value is not None:
             settings[name] = value
-    return training.RunConfig(stack=tuple(stack), input_shape=input_shape, dataset=dataset,
-                              train_size=args.train_size, seed=args.seed, **settings)
+    return run_config.RunConfig(stack=tuple(stack), input_shape=input_shape, dataset=dataset,
+                                train_size=args.train_size, seed=args.seed, **settings)
 
 
-def _progress(snapshot: training.Snapshot, last_epoch: list[int]) -> None:
+def _progress(snapshot: Snapshot, last_epoch: list[int]) -> None:
     if snapshot.state == "running" and snapshot.epoch != last_epoch[0] and snapshot.history["loss"]:
         last_epoch[0] = snapshot.epoch
         h = snapshot.history
@@ -74,11 +79,26 @@ def _progress(snapshot: training.Snapshot, last_epoch: list[int]) -> None:
               f"{snapshot.samples_per_second or 0:,.0f} images/s", file=sys.stderr, flush=True)
 
 
+def words(coded, lang: str) -> str:
+    """A coded report in words from the catalogue (ui/strings: plain data, no Streamlit), as the pages show it."""
+    from ui.strings import load_catalogue
+
+    if getattr(coded, "ko", None) is not None:  # TRANSITION (issue 8): an old two-language message
+        return coded.text(lang)
+    text = load_catalogue()[coded.key][lang].format(**coded.params)
+    where = getattr(coded, "where", None)  # a coded prefix, e.g. which layer of a stack refused
+    return words(where, lang) + text if where is not None else text
+
+
+def _error(err: LessonError) -> dict:
+    return {"error": words(err, "en"), "error_ko": words(err, "ko"), "error_code": err.key}
+
+
 def run_train(args) -> tuple[dict, int]:
     start = time.perf_counter()
     try:
         config = config_from_args(args).check()
-        service = training.TrainingService(args.cache_dir) if args.cache_dir else training.get_service()
+        service = TrainingService(args.cache_dir) if args.cache_dir else get_service()
         if args.force:
             service.cache.remove(config.key)
         run = service.submit(config)
@@ -88,11 +108,10 @@ def run_train(args) -> tuple[dict, int]:
                 _progress(run.snapshot(), last_epoch)
         snap = service.snapshot(run.key)
     except LessonError as err:
-        return {"error": err.text("en"), "error_ko": err.text("ko")}, 1
+        return _error(err), 1
     out = {"key": run.key, "state": snap.state, "cache_dir": str(service.cache.root), "config": config.canonical()}
     if snap.state != "done":
-        message = snap.error or LessonError(ko="학습이 취소되었습니다", en="The run was cancelled")
-        out.update(error=message.text("en"), error_ko=message.text("ko"))
+        out.update(_error(snap.error or TrainingError("cancelled")))
         return out, 1
     result = snap.result
     out.update(

@@ -1,0 +1,27 @@
+"""ui.keras_guard: Streamlit's clear_session after every script run no longer touches Keras; anyone else's does."""
+
+from __future__ import annotations
+
+from cnnlib.runs.fit import configure_tensorflow, when_tensorflow_loads
+from ui.keras_guard import guard_clear_session
+
+
+def test_streamlits_clear_session_after_every_rerun_no_longer_touches_keras():
+    """Streamlit calls keras.backend.clear_session() after every script run (fragments too):
+    under a training thread that stalled runs for seconds. Only Streamlit's call is skipped."""
+    import keras
+
+    when_tensorflow_loads(guard_clear_session)  # as the router does at start-up
+    configure_tensorflow()
+    keras.layers.Dense(1, name=None)
+    before = keras.layers.Dense(1).name
+    namespace = {"__name__": "streamlit.runtime.scriptrunner.script_runner", "keras": keras}
+    exec("def clean():\n    keras.backend.clear_session()\n", namespace)  # as Streamlit's _clean_problem_modules
+    namespace["clean"]()
+    after_streamlit = keras.layers.Dense(1).name
+    assert after_streamlit != "dense" and after_streamlit != before, "Streamlit's call must not reset Keras"
+    keras.backend.clear_session(free_memory=False)  # anyone else's call still does
+    assert keras.layers.Dense(1).name == "dense"
+    guarded = keras.backend.clear_session
+    guard_clear_session()
+    assert keras.backend.clear_session is guarded, "installing twice wraps once"

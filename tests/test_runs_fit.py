@@ -1,0 +1,93 @@
+"""cnnlib.runs.fit: TensorFlow loads lazily (with the app's hooks), the data is checked, the same run gives the same numbers."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cnnlib import architecture
+from cnnlib.runs import fit
+from cnnlib.runs.cache import RunCache
+from cnnlib.runs.config import RunConfig
+from cnnlib.runs.errors import TrainingError
+from tests.runhelp import tiny, words
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def offline_sample(monkeypatch):
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")
+
+
+def test_the_runs_package_imports_neither_tensorflow_nor_the_ui():
+    for path in sorted((ROOT / "cnnlib" / "runs").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {alias.name.split(".")[0] for node in tree.body if isinstance(node, ast.Import) for alias in node.names}
+        top |= {node.module.split(".")[0] for node in tree.body if isinstance(node, ast.ImportFrom) and node.module}
+        assert not top & {"tensorflow", "keras"}, path.name
+        everywhere = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                      for alias in node.names}
+        everywhere |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                       and node.module}
+        assert not everywhere & {"streamlit", "plotly", "ui"}, path.name
+    code = "import sys, cnnlib.runs, cnnlib.training; print(sorted(m for m in sys.modules if m.startswith(('tensorflow', 'keras'))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.stdout.strip() == "[]", out.stderr[-2000:]
+
+
+def test_hooks_run_once_right_after_tensorflow_loads(monkeypatch):
+    monkeypatch.setattr(fit, "_hooks", [])
+    monkeypatch.setattr(fit, "_tf_loaded", False)
+    monkeypatch.setattr(fit, "_tf_configured", False)
+    calls = []
+
+    def hook():
+        calls.append("tensorflow" in sys.modules)
+
+    assert fit.when_tensorflow_loads(hook) is hook and calls == []  # registering loads nothing
+    fit.when_tensorflow_loads(hook)  # the router registers on every script run: still once
+    fit.configure_tensorflow()
+    fit.configure_tensorflow()
+    assert calls == [True]
+    late = []
+    fit.when_tensorflow_loads(lambda: late.append(1))  # TensorFlow is already there: at once
+    assert late == [1] and calls == [True]
+
+
+def test_available_cpus_is_at_least_one():
+    assert 1 <= fit.available_cpus() <= (os.cpu_count() or 1)
+
+
+def test_the_data_must_fit_the_model():
+    wrong_input = RunConfig.from_preset("lenet5").with_settings(input_shape=(32, 32, 1))
+    with pytest.raises(TrainingError) as info:
+        fit.prepare(wrong_input)
+    assert info.value.code == "input_shape" and info.value.params == {"shape": (32, 32, 1), "image": (28, 28)}
+    five = RunConfig.from_preset("lenet5").with_settings(
+        stack=tuple(architecture.PRESETS["lenet5"]["stack"][:-1]) + ({"type": "Dense", "units": 5},))
+    with pytest.raises(TrainingError) as info:
+        fit.prepare(five)
+    assert info.value.code == "output_shape" and info.value.params == {"classes": 10, "shape": (None, 5)}
+    assert "(None, 10)" in words(info.value, "en") and "(None, 10)" in words(info.value, "ko")
+    data, x_train, y_train, x_test = fit.prepare(tiny())
+    assert x_train.shape == (300, 28, 28, 1) and x_train.dtype == np.uint8 and len(y_train) == 300
+    assert x_test.shape == (len(data.y_test), 28, 28, 1)
+
+
+def test_same_configuration_gives_the_same_numbers(tmp_path):
+    cache = RunCache(tmp_path)
+    config = tiny(seed=7)
+    first = fit.train(config, cache)
+    assert cache.has(config.key) and first.path == cache.path(config.key)
+    cache.remove(config.key)
+    second = fit.train(config, cache)
+    assert not second.cached
+    assert second.history == first.history
+    assert np.array_equal(second.y_pred, first.y_pred)

@@ -1,0 +1,150 @@
+"""cnnlib.runs.service: train once, replay after a restart, attach, queue order, cancel, failures.
+
+Real Keras runs, kept tiny (a few hundred images, 1 epoch) in a temporary cache folder.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cnnlib import architecture
+from cnnlib.runs.config import RunConfig
+from cnnlib.runs.errors import NanLossError
+from cnnlib.runs.service import TrainingService, get_service
+from tests.runhelp import slow, tiny, wait_until, words
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def offline_sample(monkeypatch):
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")
+
+
+@pytest.fixture
+def service(tmp_path):
+    svc = TrainingService(tmp_path / "cache")
+    yield svc
+    svc.shutdown()
+
+
+def test_one_service_per_cache_folder(monkeypatch, tmp_path):
+    assert get_service(tmp_path / "a") is get_service(tmp_path / "a")
+    assert get_service(tmp_path / "a") is not get_service(tmp_path / "b")
+    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path / "a"))
+    assert get_service() is get_service(tmp_path / "a"), "the default folder is cnnlib.settings.cache_dir()"
+
+
+def test_tiny_run_trains_caches_and_replays_after_a_restart(service, tmp_path):
+    config = tiny()
+    run = service.submit(config)
+    assert run.finished.wait(120)
+    snap = service.snapshot(run.key)
+    assert snap.state == "done", snap.error and words(snap.error, "en")
+    result = snap.result
+    assert not result.cached and 0.0 <= result.test_accuracy <= 1.0
+    assert result.train_images == 300 and result.test_images == 2000 and result.params == 61_706
+    assert len(result.history["loss"]) == 1 and len(result.epoch_seconds) == 1
+    assert result.confusion.sum() == 2000 and result.confusion.shape == (10, 10)
+    y_test = np.load(ROOT / "cnnlib/data/mnist-sample-10k.npz")["y_test"]
+    assert result.test_accuracy == pytest.approx(np.trace(result.confusion) / 2000)
+    assert result.test_accuracy == pytest.approx(result.history["val_accuracy"][-1], abs=1e-6)
+    cell = result.misclassified(3, 5, y_test)
+    assert len(cell) == result.confusion[3, 5]
+    assert snap.fraction == 1.0 and snap.samples_per_second > 0
+    files = sorted(p.name for p in service.cache.path(run.key).iterdir())
+    assert files == ["model.keras", "predictions.npz", "result.json"]
+    assert list(service.cache.tmp_dir.iterdir()) == []
+    assert service.load_model(run.key).count_params() == 61_706
+    assert service.load_model(run.key) is service.load_model(run.key), "kept in memory"
+    assert service.load_model("missing") is None
+
+    restarted = TrainingService(tmp_path / "cache")  # how fast the replay is: bench/training.py
+    again = restarted.submit(config)
+    assert again.state == "done" and again.result.cached
+    assert again.result.test_accuracy == result.test_accuracy
+    assert again.result.history == result.history
+    assert np.array_equal(again.result.y_pred, result.y_pred)
+    assert restarted.trainings_started == 0
+    assert restarted.lookup(config.key) is again
+
+
+def test_twelve_concurrent_requests_train_once_and_all_see_it(service):
+    config = tiny(seed=1)
+    runs, barrier = [], threading.Barrier(12)
+
+    def ask():
+        barrier.wait()
+        runs.append(service.submit(config))
+
+    threads = [threading.Thread(target=ask) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(runs) == 12 and all(run is runs[0] for run in runs)
+    assert runs[0].finished.wait(120)
+    assert service.trainings_started == 1
+    snaps = [service.snapshot(config.key) for _ in runs]
+    assert all(s.state == "done" and s.requests == 12 for s in snaps)
+    assert service.submit(config) is runs[0] and service.trainings_started == 1
+
+
+def test_different_configurations_run_in_order_and_show_their_place(service):
+    configs = [tiny(seed=s) for s in (11, 12, 13)]
+    runs = [service.submit(c) for c in configs]
+    positions = [service.position(r.key) for r in runs]
+    assert positions in ([0, 1, 2], [1, 2, 3])  # the worker may not have picked up the first yet
+    assert [s.key for s in service.queue()] == [r.key for r in runs]
+    for run in runs:
+        assert run.finished.wait(120)
+    assert [r.state for r in runs] == ["done"] * 3
+    started = [r.started_at for r in runs]
+    finished = [r.finished_at for r in runs]
+    assert started == sorted(started) and finished == sorted(finished)
+    assert all(finished[i] <= started[i + 1] for i in range(2)), "one run at a time"
+    assert service.queue() == [] and service.position(runs[0].key) is None
+
+
+def test_cancel_frees_the_queue_and_leaves_nothing_behind(service):
+    long_run = service.submit(slow())
+    waiting = service.submit(tiny(seed=21))
+    queued_then_cancelled = service.submit(tiny(seed=22))
+    wait_until(lambda: long_run.snapshot().step > 2 and long_run.state == "running")  # 2 batches give a rate
+    snap = long_run.snapshot()
+    assert 0 < snap.fraction < 1 and snap.seconds_left is not None and snap.samples_per_second > 0
+    assert service.cancel(queued_then_cancelled.key)
+    assert queued_then_cancelled.state == "cancelled" and service.position(queued_then_cancelled.key) is None
+    assert service.cancel(long_run.key)
+    assert long_run.finished.wait(30) and long_run.state == "cancelled"
+    assert waiting.finished.wait(120) and waiting.state == "done"
+    assert not service.cache.has(long_run.key) and not service.cache.has(queued_then_cancelled.key)
+    assert list(service.cache.tmp_dir.iterdir()) == []
+    assert service.trainings_started == 2
+    assert not service.cancel(waiting.key), "a finished run cannot be cancelled"
+    # asking again for a cancelled configuration trains it afresh
+    again = service.submit(queued_then_cancelled.config)
+    assert again is not queued_then_cancelled and again.state in ("queued", "running")
+    service.cancel(again.key)
+
+
+def test_failing_runs_end_with_a_message_and_the_queue_goes_on(service):
+    nan = service.submit(tiny(optimizer="sgd", learning_rate=10.0, scaling="raw", schedule="constant"))
+    unknown = service.submit(tiny(dataset="no-such-dataset"))
+    wrong_output = service.submit(RunConfig.from_preset("lenet5", train_size=300, epochs=1).with_settings(
+        stack=tuple(architecture.PRESETS["lenet5"]["stack"][:-1]) + ({"type": "Dense", "units": 5},)))
+    fine = service.submit(tiny(seed=31))
+    for run in (nan, unknown, wrong_output, fine):
+        assert run.finished.wait(120)
+    assert nan.state == "failed" and isinstance(nan.error, NanLossError) and nan.error.code == "nan_loss"
+    assert "NaN" in words(nan.error, "en") and "NaN" in words(nan.error, "ko")
+    assert unknown.state == "failed" and "no-such-dataset" in words(unknown.error, "en")
+    assert wrong_output.state == "failed" and wrong_output.error.code == "output_shape"
+    assert "(None, 10)" in words(wrong_output.error, "en")
+    assert fine.state == "done"
+    assert [e[0] for e in service.cache.entries()] == [fine.key]
+    assert list(service.cache.tmp_dir.iterdir()) == []
