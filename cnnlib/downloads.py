@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from cnnlib.archives import MAX_UPLOAD_BYTES
 from cnnlib.datasets import DatasetError
 from cnnlib.image_folders import ImageFolderSet, load_image_tar
-from cnnlib.settings import cache_dir as cache_dir  # TRANSITION (issue 8): ui/own_images.py imports it from here
+from cnnlib.settings import cache_dir
 
 if TYPE_CHECKING:
     from collections.abc import Callable

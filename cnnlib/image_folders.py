@@ -33,15 +33,6 @@ from cnnlib.archives import Skip
 from cnnlib.datasets import Coded, Dataset, DatasetError, Notice, register_dataset
 from cnnlib.images import SIZE, decode
 
-# TRANSITION (issue 8): remove once ui/ imports the new place. lessons/7_own_images.py and
-# ui/own_images.py still take these names from here.
-from cnnlib.architecture import with_classes as with_classes
-from cnnlib.archives import MAX_UPLOAD_MB as MAX_UPLOAD_MB
-from cnnlib.images import load_image as load_image
-from cnnlib.images import match_background as match_background
-from cnnlib.inference import classify as classify
-from cnnlib.inference import per_class_accuracy as per_class_accuracy
-
 if TYPE_CHECKING:
     from collections.abc import Iterator
 

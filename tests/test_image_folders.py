@@ -217,12 +217,3 @@ def test_with_classes_gives_the_last_dense_one_unit_per_folder():
     assert four[-1] == {"type": "Dense", "units": 4, "activation": "softmax"} and stack[-1]["units"] == 10
     assert count_params(stack, shape) - count_params(four, shape) == 6 * (84 + 1)  # 61,706 − 6 outputs' weights
     assert with_classes([{"type": "Flatten"}], 3)[-1]["units"] == 3
-
-
-def test_transition_names_are_the_moved_ones():
-    """TRANSITION (issue 8): the §7 page still imports these from here; they are the new homes' objects."""
-    from cnnlib import architecture, archives, images, inference
-
-    assert imf.with_classes is architecture.with_classes and imf.MAX_UPLOAD_MB == archives.MAX_UPLOAD_MB
-    assert imf.load_image is images.load_image and imf.match_background is images.match_background
-    assert imf.classify is inference.classify and imf.per_class_accuracy is inference.per_class_accuracy
