@@ -192,7 +192,7 @@ def test_notmnist_from_a_local_mirror_is_downloaded_cached_and_read(monkeypatch)
 
 
 def test_train_a_tiny_run_see_results_share_it_and_predict_one_picture():
-    from cnnlib.training import get_service
+    from cnnlib.runs import get_service
 
     at = open_page(PAGE, "en", timeout=TRAIN_TIMEOUT, query={"n": "10", "epochs": "1"})
     at.button(key="own_train").click().run()
