@@ -1,7 +1,41 @@
+"""The test session writes only into temporary folders.
+
+At import time, before any test module imports cnnlib or Keras, every place the app could write
+(the run cache, the notMNIST download, Keras' config and datasets) is pointed at one session
+temporary folder. Browser tests inherit it: their `streamlit run` servers get os.environ.
+A test that needs its own folder still sets it (monkeypatch.setenv wins over this default).
+At the end the session fails if anything appeared or changed in the real home's caches.
+"""
+
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from tests.isolation import changes, isolate, real_home_caches, snapshot  # noqa: E402
+
+WATCHED = real_home_caches()  # read before isolate() replaces XDG_CACHE_HOME
+BEFORE = snapshot(WATCHED)
+SESSION_TMP = Path(tempfile.mkdtemp(prefix="cnnlib-tests-"))
+isolate(SESSION_TMP)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    changed = changes(BEFORE, snapshot(WATCHED))
+    if changed:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["the test session wrote into the real home's caches (tests must use temporary folders):", *changed[:20]]
+        for line in lines:
+            if reporter:
+                reporter.write_line(line, red=True)
+            else:
+                print(line, file=sys.stderr)
+    shutil.rmtree(SESSION_TMP, ignore_errors=True)

@@ -1,43 +1,65 @@
-"""AppTest: the §6 LeNet-5 page in Korean and English — class start, a tiny run, its results, the link."""
+"""AppTest: the §6 LeNet-5 page in Korean and English — class start, a tiny run, its results, the link.
+
+Every test has its own cache folder and trains (or replays) what it shows itself, so each passes
+alone and in any order. Waiting for a run means waiting on the training service, not on a clock.
+"""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from cnnlib import training
+from cnnlib import runs
+from cnnlib.runs import service as run_service
 from tests.apphelp import assert_clean, open_page
 
 PAGE = "lessons/6_lenet5.py"
+TINY = {"epochs": 1, "n": 300}  # the smallest run that still fills every result panel
 
 
 @pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory, monkeypatch):
-    """One cache folder for this file (so runs trained by one test are replayed by the next)."""
-    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "lenet-page-cache"))
+def own_cache(tmp_path, monkeypatch):
+    """A cache folder for this test alone, and the shipped MNIST sample (the same digits offline or not)."""
+    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")
+    return tmp_path / "cache"
 
 
-def tiny_form(at, epochs=1, n=300):
+def tiny_form(at, epochs=TINY["epochs"], n=TINY["n"]):
     at.number_input(key="lenet_epochs").set_value(epochs)
     at.selectbox(key="lenet_n").set_value(n)
     return at.run()
 
 
+def has_result(at) -> bool:
+    return any(m.key is None and m.label in ("Test accuracy", "테스트 정확도") for m in at.metric)
+
+
+def wait_for_runs(timeout: float) -> list[runs.Snapshot]:
+    """Block until every run the service has queued or is training has finished; their last snapshots."""
+    service = runs.get_service()
+    return [service.wait(snap.key, timeout) for snap in service.queue()]
+
+
 def wait_for_result(at, timeout=120):
-    """Rerun the page (as the progress fragment would) until the test accuracy is on screen."""
-    end = time.time() + timeout
-    while time.time() < end:
-        if any(m.key is None and m.label in ("Test accuracy", "테스트 정확도") for m in at.metric):
-            return at
-        time.sleep(0.5)
-        at.run()
-    raise AssertionError("no result on screen")
+    """Wait for the service to finish the page's run, then redraw the page (as its progress fragment would)."""
+    finished = wait_for_runs(timeout)
+    assert all(snap.finished for snap in finished), [snap.state for snap in finished]
+    at.run()
+    assert has_result(at), "no result on screen"
+    return at
 
 
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.fixture
+def tiny_run_on_disk():
+    """The tiny run trained from the English page and saved in this test's cache; then a 'server restart'."""
+    at = tiny_form(open_page(PAGE, "en", timeout=60))
+    at.button(key="lenet_train").click().run()
+    wait_for_result(at)
+    run_service._services.clear()  # the next page gets a new service on the same folder, like a restarted server
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -48,8 +70,8 @@ def test_opens_with_the_architecture_and_the_slides_parameter_count(lang):
     assert list(table.iloc[:, 2])[-3:] == ["48,120", "10,164", "850"]  # 120·(400+1), 84·(120+1), 10·(84+1)
     assert ("61,706" in at.caption[-1].value) or any("61,706" in c.value for c in at.caption)
     assert at.radio(key="lenet_model").value == "lenet5"
-    assert at.number_input(key="lenet_epochs").value == training.FAST_SETTINGS["epochs"]
-    assert at.selectbox(key="lenet_batch").value == training.FAST_SETTINGS["batch_size"]
+    assert at.number_input(key="lenet_epochs").value == runs.FAST_SETTINGS["epochs"]
+    assert at.selectbox(key="lenet_batch").value == runs.FAST_SETTINGS["batch_size"]
 
 
 def test_tiny_run_completes_and_every_result_is_shown_in_english():
@@ -74,22 +96,21 @@ def test_tiny_run_completes_and_every_result_is_shown_in_english():
     assert "Compare the models" in [s.value for s in at.subheader]
 
 
-def test_korean_replays_the_cached_run_after_a_restart_and_compares_models(monkeypatch):
-    monkeypatch.setattr(training, "_services", {})  # a server restart: a new service, the same folder
+def test_korean_replays_the_cached_run_after_a_restart_and_compares_models(tiny_run_on_disk):
     at = tiny_form(open_page(PAGE, "ko", timeout=60))
-    wait_for_result(at, timeout=10)  # cached by the English test: no training, shown at once
+    assert runs.get_service().queue() == []  # nothing to train: the result comes from the disk
+    assert has_result(at), "the cached run is shown at once"
     assert_clean(at)
     assert any("저장된 결과를 바로 불러왔습니다" in c.value for c in at.caption)
     frame = at.dataframe[-1].value
     assert list(frame.iloc[:, 1]) == [203_068, 9_532, 61_706]  # §2, §5, LeNet-5
 
 
-def test_class_start_trains_the_default_configuration(tmp_path, monkeypatch):
-    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path))
+def test_class_start_trains_the_default_configuration():
     at = open_page(PAGE, "en", timeout=60)
     at.button(key="lenet_class_start").click().run()
     assert_clean(at)
-    run = training.get_service().lookup(training.default_config("mnist_sample"))
+    run = runs.get_service().lookup(runs.default_config("mnist_sample"))
     assert run is not None and run.state in ("queued", "running", "done")
     wait_for_result(at, timeout=180)
     assert_clean(at)
@@ -126,19 +147,15 @@ def test_a_stack_sent_from_the_layer_stack_lab_trains_here():
 def test_anyone_can_cancel_a_run_from_the_page_and_nothing_is_kept():
     at = open_page(PAGE, "en", timeout=60, query={"epochs": "50", "batch": "16", "seed": "99"})
     at.button(key="lenet_train").click().run()
-    end = time.time() + 60
-    while not any(b.key == "lenet_cancel" for b in at.button) and time.time() < end:
-        time.sleep(0.3)
-        at.run()
+    svc = runs.get_service()
+    [asked] = svc.queue()  # queued or training: the page offers to cancel it
+    assert [b.key for b in at.button if b.key == "lenet_cancel"] == ["lenet_cancel"]
     at.button(key="lenet_cancel").click().run()
-    end = time.time() + 60
-    while not at.warning and time.time() < end:
-        time.sleep(0.3)
-        at.run()
+    assert svc.wait(asked.key, 60).state == "cancelled"
+    at.run()
     assert_clean(at)
     assert any("cancelled" in w.value for w in at.warning)
     assert [b.key for b in at.button if b.key == "lenet_train"] == ["lenet_train"], "it can be trained again"
-    svc = training.get_service()
     cancelled = [key for key, run in svc._runs.items() if run.state == "cancelled"]
     assert cancelled and not any(svc.cache.has(key) for key in cancelled)
     assert list(svc.cache.tmp_dir.iterdir()) == []

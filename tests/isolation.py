@@ -1,0 +1,59 @@
+"""Keep tests (and the servers they start) out of the real home: every cache goes to a temporary folder.
+
+Used by tests/conftest.py for the whole session, by tests/browser.py for `streamlit run`
+servers, and by bench/screenshots.py.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# what the app and its libraries would otherwise write under the home folder
+FOLDERS = {
+    "CNNLIB_CACHE_DIR": "cnnlib-cache",  # training runs and the notMNIST download (cnnlib.settings)
+    "XDG_CACHE_HOME": "xdg-cache",  # the fallback of the above, and any other XDG-minded library
+    "KERAS_HOME": "keras",  # keras.json, written when Keras is imported; datasets/ for mnist.load_data()
+}
+
+
+def isolated_env(root: Path | str) -> dict[str, str]:
+    """The environment variables that send every cache under root (folders not created yet)."""
+    return {name: str(Path(root) / sub) for name, sub in FOLDERS.items()}
+
+
+def isolate(root: Path | str) -> dict[str, str]:
+    """Point this process (and every subprocess it starts afterwards) at caches under root."""
+    env = isolated_env(root)
+    os.environ.update(env)
+    return env
+
+
+def real_home_caches() -> list[Path]:
+    """The real folders the suite must never touch (read before isolate() changes the environment)."""
+    home = Path.home()
+    xdg = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache")
+    return sorted({home / ".cache" / "cnnlib", xdg / "cnnlib", home / ".keras"})
+
+
+def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
+    """Every file and folder under folders, with its size and modification time."""
+    seen = {}
+    for folder in folders:
+        if not folder.exists():
+            continue
+        for path in [folder, *folder.rglob("*")]:
+            try:
+                stat = path.stat()
+            except OSError:  # removed while we looked
+                continue
+            seen[str(path)] = (0 if path.is_dir() else stat.st_size, stat.st_mtime_ns)
+    return seen
+
+
+def changes(before: dict, after: dict) -> list[str]:
+    """What appeared, changed or vanished between two snapshots, one line each."""
+    out = [f"new: {p}" for p in sorted(after.keys() - before.keys())]
+    out += [f"changed: {p}" for p in sorted(after.keys() & before.keys()) if after[p] != before[p]]
+    out += [f"removed: {p}" for p in sorted(before.keys() - after.keys())]
+    return out
