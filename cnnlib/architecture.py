@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from cnnlib.errors import LessonError
+from cnnlib.errors import Coded, LessonError
 
 # The layer types of the lab, with the Keras argument names each takes and their defaults.
 # The spec's "type" may be any alias; Keras reports the class name in `model.summary()`.
@@ -56,17 +56,14 @@ PADDINGS = ("valid", "same")
 
 
 @dataclass(frozen=True)
-class LayerPosition:
+class LayerPosition(Coded):
     """Which layer of a stack a report is about, shown in front of its message ("Layer 3: ")."""
 
     domain: ClassVar[str] = "stack_errors"
     codes: ClassVar[dict[str, tuple[str, ...]]] = {"where_layer": ("n",)}
 
+    code: ClassVar[str] = "where_layer"
     index: int  # 0-based; the words count from 1
-
-    @property
-    def key(self) -> str:
-        return f"{self.domain}.where_layer"
 
     @property
     def params(self) -> dict:

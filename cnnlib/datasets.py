@@ -19,7 +19,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from cnnlib.errors import LessonError
+from cnnlib.errors import Coded, LessonError
 
 SAMPLE_PATH = Path(__file__).parent / "data" / "mnist-sample-10k.npz"
 DIGIT_NAMES = tuple(str(d) for d in range(10))
@@ -28,23 +28,6 @@ DOWNLOAD_TIMEOUT = 60.0
 # "auto" (Keras first, then the sample), "keras" or "sample": CNNLIB_MNIST_SOURCE overrides the
 # default, e.g. `sample` in CI so every run uses the same 10,000 digits whether online or not.
 SOURCES = ("auto", "keras", "sample")
-
-
-class Coded:
-    """A report that is not an error (a notice, a skipped file): ``key`` + ``params`` name its words in
-    ui/strings/<domain>.py; ``codes`` declares each code's parameters, as for a ``LessonError``."""
-
-    domain: ClassVar[str] = ""
-    codes: ClassVar[dict[str, tuple[str, ...]]] = {}
-
-    def __post_init__(self):
-        expected = self.codes.get(self.code)
-        if expected is None or set(expected) != set(self.params):
-            raise TypeError(f"{type(self).__name__}: undeclared code or parameters: {self.code!r} {sorted(self.params)}")
-
-    @property
-    def key(self) -> str:
-        return f"{self.domain}.{self.code}"
 
 
 @dataclass(frozen=True)

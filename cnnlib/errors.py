@@ -16,6 +16,30 @@ from __future__ import annotations
 from typing import ClassVar
 
 
+def _check(obj, code: str, params) -> None:
+    expected = obj.codes.get(code)
+    if expected is None or set(expected) != set(params):
+        raise TypeError(f"{type(obj).__name__}: undeclared code or parameters: {code!r} {sorted(params)}")
+
+
+class Coded:
+    """A report that is not an error (a notice, a skipped file, a piece of generated code's words).
+
+    Subclasses are frozen dataclasses with ``code`` and ``params`` (a field or a property); like a
+    ``LessonError`` they declare ``domain`` and ``codes``, and ``key`` names their words.
+    """
+
+    domain: ClassVar[str] = ""
+    codes: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def __post_init__(self):
+        _check(self, self.code, self.params)
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain}.{self.code}"
+
+
 class LessonError(ValueError):
     """An input or run the lecture's maths cannot use; ``key`` + ``params`` name the message to show."""
 
@@ -28,9 +52,7 @@ class LessonError(ValueError):
             super().__init__(en)
             self.code, self.params, self.ko, self.en = "", {}, ko, en
             return
-        expected = self.codes.get(code)
-        if expected is None or set(expected) != set(params):
-            raise TypeError(f"{type(self).__name__}: undeclared code or parameters: {code!r} {sorted(params)}")
+        _check(self, code, params)
         super().__init__(f"{code} {params}")
         self.code, self.params, self.ko, self.en = code, params, None, None
 

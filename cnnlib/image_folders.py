@@ -30,7 +30,8 @@ import numpy as np
 
 from cnnlib import archives
 from cnnlib.archives import Skip
-from cnnlib.datasets import Coded, Dataset, DatasetError, Notice, register_dataset
+from cnnlib.datasets import Dataset, DatasetError, Notice, register_dataset
+from cnnlib.errors import Coded
 from cnnlib.images import SIZE, decode
 
 if TYPE_CHECKING:

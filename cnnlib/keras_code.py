@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from cnnlib.architecture import check_input_shape, normalize_layer, summarize
+from cnnlib.errors import Coded
 
 
 @dataclass(frozen=True)
-class CodeText:
+class CodeText(Coded):
     """One piece of words in the generated code, by code: a comment or a data variable's name."""
 
     domain: ClassVar[str] = "keras_code"
@@ -30,10 +31,6 @@ class CodeText:
 
     code: str
     params: dict = field(default_factory=dict)
-
-    @property
-    def key(self) -> str:
-        return f"{self.domain}.{self.code}"
 
 
 def _arg(value) -> str:
