@@ -32,10 +32,12 @@ def pytest_sessionfinish(session, exitstatus):
     if changed:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        lines = ["the test session wrote into the real home's caches (tests must use temporary folders):", *changed[:20]]
-        for line in lines:
-            if reporter:
+        title = "the test session wrote into the real home's caches (tests must use temporary folders)"
+        if reporter:
+            reporter.ensure_newline()
+            reporter.write_sep("=", title, red=True)
+            for line in changed[:20]:
                 reporter.write_line(line, red=True)
-            else:
-                print(line, file=sys.stderr)
+        else:
+            print(title, *changed[:20], sep="\n", file=sys.stderr)
     shutil.rmtree(SESSION_TMP, ignore_errors=True)

@@ -1,0 +1,53 @@
+"""The suite writes only into temporary folders (tests/conftest.py, tests/isolation.py).
+
+conftest also fails the whole session if the real home's caches changed; this file checks that the
+folders it isolates are the ones the app writes to, with a home folder of its own.
+"""
+
+import os
+import site
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+from tests.isolation import FOLDERS, isolated_env
+
+ROOT = Path(__file__).resolve().parent.parent
+WRITING_PAGES = ["lessons/2_stack_lab.py", "lessons/2_conv2d_keras.py"]  # the training service's cache, Keras' home
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_this_session_caches_in_a_temporary_folder():
+    from cnnlib.settings import cache_dir
+
+    temp = Path(tempfile.gettempdir()).resolve()
+    for name in FOLDERS:
+        assert temp in Path(os.environ[name]).resolve().parents, (name, os.environ[name])
+    assert temp in cache_dir().resolve().parents
+
+
+def test_pages_write_nothing_into_the_home_folder(tmp_path):
+    home, caches = tmp_path / "home", tmp_path / "caches"
+    home.mkdir()
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import keras  # writes keras.json into its home on import
+        from tests.apphelp import open_page
+        for page in {WRITING_PAGES!r}:
+            at = open_page(page, "en", timeout=120)
+            assert not at.exception, (page, [e.value for e in at.exception])
+        """
+    )
+    env = {**os.environ, **isolated_env(caches), "HOME": str(home), "PYTHONUSERBASE": site.getuserbase()}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert files_under(home) == []
+    written = files_under(caches)
+    assert "keras/keras.json" in written and "cnnlib-cache/runs" in written, written  # the check is not vacuous
