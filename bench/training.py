@@ -8,13 +8,15 @@ Measured in one process, in a fresh temporary cache, on the shipped 8,000 / 2,00
 2. in-app throughput (the service, with its per-batch progress callback) against a plain
    ``model.fit`` of the same model and batch size — on numpy arrays as the slides do, and on
    the same tf.data pipeline without the callback — interleaved, best of N (target ratio ≥ 1.0);
-3. cached replay after a "restart" (a new service on the same folder; target ≤ 1 s);
+3. cached replay after a "restart" (a new service on the same folder; target ≤ 1 s), against a plain
+   read of the same files (json + npz) as the baseline;
 4. the slides' settings (RMSprop, batch 32, raw 0–255, 10 epochs) for comparison.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -27,7 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("CNNLIB_MNIST_SOURCE", "sample")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from cnnlib import training  # noqa: E402
+import numpy as np  # noqa: E402
+
+from cnnlib.runs import SLIDE_SETTINGS, Run, RunConfig, TrainingService, default_config  # noqa: E402
+from cnnlib.runs.fit import available_cpus, make_optimizer, make_pipeline  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -60,7 +65,7 @@ class PeakRss:
         self._thread.join()
 
 
-def plain_fit(config: training.RunConfig, pipeline: bool) -> float:
+def plain_fit(config: RunConfig, pipeline: bool) -> float:
     """Seconds of model.fit for a fresh model of the config, as a student would write it."""
     import keras
 
@@ -75,11 +80,11 @@ def plain_fit(config: training.RunConfig, pipeline: bool) -> float:
     keras.utils.set_random_seed(config.seed)
     model = build_model(list(config.stack), config.input_shape)
     steps = -(-len(x) // config.batch_size) * config.epochs
-    model.compile(optimizer=training._optimizer(config, steps), loss="sparse_categorical_crossentropy",
+    model.compile(optimizer=make_optimizer(config, steps), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     if pipeline:  # the service's own input pipeline, without the progress callback
-        train = training._pipeline(x, y, config.batch_size, scale, shuffle_seed=config.seed)
-        test = training._pipeline(x_test, data.y_test, 500, scale, shuffle_seed=None)
+        train = make_pipeline(x, y, config.batch_size, scale, shuffle_seed=config.seed)
+        test = make_pipeline(x_test, data.y_test, 500, scale, shuffle_seed=None)
         start = time.perf_counter()
         model.fit(train, epochs=config.epochs, validation_data=test, shuffle=False, verbose=0)
     else:  # numpy arrays, as on the slides
@@ -95,11 +100,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats for the throughput ratio")
     parser.add_argument("--no-slides", action="store_true", help="skip the slides' settings run")
     args = parser.parse_args()
-    print(f"cpus available: {training.available_cpus()}, load average before: {os.getloadavg()[0]:.2f}")
+    print(f"cpus available: {available_cpus()}, load average before: {os.getloadavg()[0]:.2f}")
     cache_dir = Path(tempfile.mkdtemp(prefix="cnnlib-bench-"))
     base_rss = rss_mb()
-    config = training.default_config("mnist_sample")
-    service = training.TrainingService(cache_dir)
+    config = default_config("mnist_sample")
+    service = TrainingService(cache_dir)
 
     # 1. the default configuration through the service, with its memory
     with PeakRss() as peak:
@@ -132,7 +137,7 @@ def main() -> None:
     print(f"ratio in-app / plain tf.data {best / max(plain_pipeline):.2f}   (the cost of progress reporting alone)")
 
     # the progress callback alone, per batch (what the service adds to every batch of model.fit)
-    probe = training.Run(config)
+    probe = Run(config)
     probe._plan(8000, 125)
     calls = 20_000
     start = time.perf_counter()
@@ -143,22 +148,30 @@ def main() -> None:
     print(f"progress callback           {per_call * 1e6:.1f} µs per batch = {per_call / batch_seconds:.3%} of a "
           f"{batch_seconds * 1000:.1f} ms batch")
 
-    # 3. replay after a restart
-    restarted = training.TrainingService(cache_dir)
+    # 3. replay after a restart, against a plain read of the same files
+    restarted = TrainingService(cache_dir)
     start = time.perf_counter()
     run = restarted.submit(config)
     replay = time.perf_counter() - start
+    folder = restarted.cache.path(config.key)
+    start = time.perf_counter()
+    json.loads((folder / "result.json").read_text())
+    with np.load(folder / "predictions.npz") as arrays:
+        arrays["y_pred"]
+    plain_read = time.perf_counter() - start
     start = time.perf_counter()
     model = restarted.load_model(run.key)
     load = time.perf_counter() - start
     print("\n[cached replay after restart]")
     print(f"result replay      {replay * 1000:.1f} ms (state {run.state}, accuracy {run.result.test_accuracy:.4f};"
           f" target ≤ 1 s)")
+    print(f"plain file read    {plain_read * 1000:.1f} ms (result.json + predictions.npz); "
+          f"ratio replay / plain read {replay / plain_read:.1f}")
     print(f"model load         {load * 1000:.0f} ms ({model.count_params():,} parameters, for try-it)")
 
     # 4. the slides' settings
     if not args.no_slides:
-        slides = config.with_settings(**training.SLIDE_SETTINGS)
+        slides = config.with_settings(**SLIDE_SETTINGS)
         r = service.train_now(slides).result
         print("\n[slides' settings: RMSprop 0.001, batch 32, raw 0–255, 10 epochs]")
         print(f"test accuracy {r.test_accuracy:.4f}, fit {r.fit_seconds:.2f} s, "
