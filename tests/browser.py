@@ -2,6 +2,9 @@
 
 Used by tests/test_browser_*.py and by bench/screenshots.py. In CI a missing browser is a
 failure, never a skip (CHROMIUM must exist).
+
+Waiting: never a fixed sleep. After an action, wait for something the action changes
+(Playwright's expect(...), a URL, a count), then `wait_idle` for the rest of that script run.
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from tests.isolation import isolated_env
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -22,7 +28,16 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Settled: a script run has finished ("initial" until the first one has) and every element it sent is
+# drawn. Streamlit loads a widget's or chart's code on its first use and shows a skeleton until then,
+# which can be after the run finished: on a fresh browser the sidebar's language radio arrives last.
+SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
+    && !document.querySelector('[data-testid="stSkeleton"]');
+}"""
+# Drawn for a screenshot: settled, pictures decoded and fonts loaded.
+DRAWN = "() => (" + SETTLED + ")() && document.fonts.status === 'loaded' && Array.from(document.images).every(i => i.complete)"
 
 
 def free_port() -> int:
@@ -31,38 +46,55 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    """Poll /_stcore/health until the server answers (it has no other way to say it is up)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("streamlit did not start")
+        time.sleep(0.3)  # between polls of a server that has no readiness signal to wait on
+
+
 @contextlib.contextmanager
 def streamlit_server(env: dict | None = None, timeout: float = 60.0):
-    """A fresh `streamlit run streamlit_app.py` on 127.0.0.1; yields its base URL."""
+    """A fresh `streamlit run streamlit_app.py` on 127.0.0.1; yields its base URL.
+
+    The server's caches (training runs, Keras' home) live in a temporary folder of its own unless
+    env names others; its log is printed if the server fails to start or the test fails.
+    """
     port = free_port()
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"streamlit-{port}.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + timeout
-        while True:
+    with tempfile.TemporaryDirectory(prefix=f"streamlit-{port}-") as folder:
+        log_path = Path(folder) / "server.log"
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+                 "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+                 "--server.fileWatcherType", "none"],
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, **isolated_env(Path(folder) / "caches"), **(env or {})},
+            )
+            url = f"http://127.0.0.1:{port}"
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start (see {log.name})")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+                _wait_healthy(url, proc, timeout)
+                yield url
+            except GeneratorExit:
+                raise
+            except BaseException:
+                print(f"--- streamlit server log ({url}) ---\n{log_path.read_text()[-6000:]}", file=sys.stderr)
+                raise
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
 
 
 @contextlib.contextmanager
@@ -82,16 +114,27 @@ def chromium(width: int = 1400, height: int = 1000):
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:
-    """Wait until the script has finished its run (Streamlit's own e2e tests do the same)."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=timeout)
-    page.wait_for_timeout(200)
+    """Wait until the script run under way (or the page's first) has finished and everything it sent is drawn.
+
+    After a click, the rerun it asks for starts a network round trip later: wait first for something
+    the click changes, else this may see the previous run's idle state.
+    """
+    page.wait_for_function(SETTLED, timeout=timeout)
+
+
+def wait_drawn(page, timeout: float = 30_000) -> None:
+    """wait_idle, and every picture decoded and every font loaded (for screenshots)."""
+    page.wait_for_function(DRAWN, timeout=timeout)
 
 
 def open_page(page, url: str, timeout: float = 60_000) -> None:
+    """Load url as a new document and wait for its first script run to finish and be drawn."""
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stMain"]', timeout=timeout)
     wait_idle(page, timeout)
+
+
+def h1(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
 
 
 def app_errors(page) -> list[str]:

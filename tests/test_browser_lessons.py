@@ -1,11 +1,12 @@
 """Real browser (Debian Chromium via Playwright): the numpy lessons as a student sees them."""
 
+import re
 import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
+from tests.browser import SETTLED, app_errors, chromium, h1, open_page, streamlit_server, wait_idle
 
 PAGES = {  # url path → title in (ko, en)
     "": ("CNN 기초 — 강의 지도", "CNN basics — the lecture map"),
@@ -13,6 +14,20 @@ PAGES = {  # url path → title in (ko, en)
     "convolution-arithmetic": ("합성곱 연산", "Convolution arithmetic"),
     "max-pooling": ("맥스풀링", "Max-pooling"),
 }
+PLAY_TICK_MS = 900  # lessons/4_arithmetic.py: the step-through's fragment runs every 0.9 s while playing
+# Resolves "moved" as soon as a script run starts or the element's text changes, else "still" after ms.
+STILL_FOR = """([selector, ms]) => new Promise(resolve => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const element = document.querySelector(selector);
+  const text = element.innerText;
+  const done = (answer) => { observer.disconnect(); clearTimeout(timer); resolve(answer); };
+  const observer = new MutationObserver(() => {
+    if (app.dataset.testScriptState !== 'notRunning' || element.innerText !== text) done('moved');
+  });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const timer = setTimeout(() => done('still'), ms);
+})"""
+PLOTLY_DATA = "el => JSON.stringify(el.querySelector('.js-plotly-plot').data.map(trace => trace.z))"
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +40,6 @@ def server():
 def browser_page():
     with chromium() as page:
         yield page
-
-
-def h1(page) -> str:
-    return page.locator("h1").first.inner_text().strip()
 
 
 def test_a_hangul_font_is_installed():
@@ -51,6 +62,23 @@ def test_deep_link_on_a_fresh_server(path, lang_index):
         assert PAGES["why-convolution"][lang_index] in nav
 
 
+def test_idle_waits_for_a_widget_whose_code_arrives_after_the_run(server):
+    """The race behind a failed deep-link check: on a fresh browser the script run can finish before the
+    sidebar radio's code has loaded, so "the script is not running" alone did not mean "drawn"."""
+    with chromium() as page:
+        held = []
+        page.route("**/Radio.*.js", lambda route: held.append(route))  # Streamlit 1.67's lazily loaded radio widget
+        with page.expect_request("**/Radio.*.js"):
+            page.goto(f"{server}/max-pooling?lang=ko", wait_until="domcontentloaded")
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')  # the run is over...
+        assert page.get_by_text("언어 · Language").count() == 0  # ...but the radio is not drawn yet
+        assert held and not page.evaluate(SETTLED)
+        for route in held:
+            route.continue_()
+        wait_idle(page)
+        assert page.get_by_text("언어 · Language").count() == 1
+
+
 def test_every_page_in_both_languages(server, browser_page):
     page = browser_page
     for path, titles in PAGES.items():
@@ -66,9 +94,11 @@ def test_language_switch_survives_page_changes(server, browser_page):
     open_page(page, f"{server}/")
     assert h1(page) == PAGES[""][0]
     page.get_by_text("English", exact=True).click()
+    expect(page.locator("h1").first).to_have_text(PAGES[""][1])
     wait_idle(page)
     assert h1(page) == PAGES[""][1] and "lang=en" in page.url
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Max-pooling").click()
+    expect(page.locator("h1").first).to_have_text("Max-pooling")
     wait_idle(page)
     assert h1(page) == "Max-pooling" and "lang=en" in page.url
 
@@ -79,12 +109,13 @@ def test_edit_a_filter_cell_and_the_map_changes(server, browser_page):
     formula = page.locator("code").filter(has_text="y1 = 0·(-1)")
     assert formula.first.inner_text().endswith("= 1")
     chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
-    before = chart.screenshot()
+    before, drawn = chart.screenshot(), chart.evaluate(PLOTLY_DATA)
     box = page.get_by_label("w5", exact=True)
     box.fill("5")
     box.press("Enter")
+    expect(formula.first).to_have_text(re.compile(r"= 4$"))
     wait_idle(page)
-    page.wait_for_timeout(500)
+    page.wait_for_function(f"([el, before]) => ({PLOTLY_DATA})(el) !== before", arg=[chart.element_handle(), drawn])
     assert page.locator("code").filter(has_text="y1 = 0·(-1)").first.inner_text().endswith("= 4")  # 1 + (5 − 2)·x10
     assert chart.screenshot() != before
     assert "w=-1%2C-1%2C-1%2C2%2C5%2C2" in page.url or "w=-1,-1,-1,2,5,2" in page.url
@@ -96,6 +127,7 @@ def test_click_an_input_cell(server, browser_page):
     first_cell = page.locator(".st-key-arith_x_cell_0_0 button").first
     assert first_cell.inner_text() == "0"
     first_cell.click()
+    expect(first_cell).to_have_text("1")
     wait_idle(page)
     assert page.locator(".st-key-arith_x_cell_0_0 button").first.inner_text() == "1"
     assert "x=bits%3A" in page.url or "x=bits:" in page.url
@@ -105,14 +137,17 @@ def test_play_walks_the_output_cells(server, browser_page):
     page = browser_page
     open_page(page, f"{server}/convolution-arithmetic?lang=en")
     slider = page.locator(".st-key-arith_cell")
+    play = page.locator(".st-key-arith_play button")
     expect(slider).to_contain_text("y1", timeout=10_000)
     expect(page.locator("code").filter(has_text="y1 = x1·w1")).to_have_count(1)
-    page.locator(".st-key-arith_play button").click()
+    play.click()
     expect(page.locator("code").filter(has_text="y1 = x1·w1")).to_have_count(0, timeout=10_000)  # moved on
-    page.locator(".st-key-arith_play button").click()  # pause
+    play.click()  # pause
+    expect(play).to_contain_text("Play")
     wait_idle(page)
     cell = slider.inner_text()
-    page.wait_for_timeout(2000)
+    # A pause is the absence of ticks, so it takes watching: over two ticks, no run starts and the cell stays.
+    assert page.evaluate(STILL_FOR, [".st-key-arith_cell", 2 * PLAY_TICK_MS + 200]) == "still"
     assert slider.inner_text() == cell
 
 
@@ -121,6 +156,7 @@ def test_carry_the_feature_map_to_pooling(server, browser_page):
     open_page(page, f"{server}/convolution-arithmetic?lang=en")
     page.locator(".st-key-arith_to_pool button").click()
     page.wait_for_url("**/max-pooling**")
+    expect(page.locator("h1").first).to_have_text("Max-pooling")
     wait_idle(page)
     assert h1(page) == "Max-pooling"
     assert page.get_by_text("⌊(6 − 2) / 2⌋ + 1 = 3").count() == 1
