@@ -5,8 +5,11 @@ shared link in a new page to get the same stack back.
 """
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
+from tests.browser import app_errors, chromium, h1, open_page, streamlit_server, wait_idle
+
+TOTAL = '[data-testid="stMetricValue"]'
 
 
 @pytest.fixture(scope="module")
@@ -27,38 +30,49 @@ def wait_count(page, selector: str, n: int, timeout: float = 30_000) -> None:
 
 
 def totals(page, n: int = 1) -> list[str]:
-    wait_count(page, '[data-testid="stMetricValue"]', n)
-    return [e.inner_text().strip() for e in page.query_selector_all('[data-testid="stMetricValue"]')]
+    wait_count(page, TOTAL, n)
+    wait_idle(page)
+    return [e.inner_text().strip() for e in page.query_selector_all(TOTAL)]
 
 
 def click(page, key: str) -> None:
+    """Press a button; the caller then waits for what the press changes."""
     page.locator(f".st-key-{key} button").first.click()
+
+
+def then_total(page, value: str) -> None:
+    """After an action: wait until the stack's total reads value and the run that drew it has finished."""
+    expect(page.locator(TOTAL).first).to_have_text(value)
     wait_idle(page)
 
 
 def test_build_a_stack_by_clicking_and_the_total_changes(server, browser_page):
     page = browser_page
     open_page(page, f"{server}/layer-stack-lab?lang=en")
-    assert page.locator("h1").first.inner_text().strip() == "Layer-stack lab: model.summary()"
+    assert h1(page) == "Layer-stack lab: model.summary()"
     assert totals(page)[0] == "203,068"
     click(page, "lab_preset_two_conv_pool")
+    then_total(page, "9,532")
     assert totals(page)[0] == "9,532"
     click(page, "lab_add")  # Conv2D(8, 3) is the default choice; it goes before the Flatten
-    assert totals(page)[0] == f"{78 + 456 + 8 * (3 * 3 * 6 + 1) + 84 * (2 * 2 * 8 + 1) + 850:,}"
+    added = f"{78 + 456 + 8 * (3 * 3 * 6 + 1) + 84 * (2 * 2 * 8 + 1) + 850:,}"
+    then_total(page, added)
+    assert totals(page)[0] == added
     remove = page.locator('[class*="st-key-lab_remove_"]')  # one per layer
     assert remove.count() == 8
     remove.nth(4).locator("button").first.click()  # the new Conv2D
-    wait_idle(page)
+    then_total(page, "9,532")
     assert totals(page)[0] == "9,532"
     box = page.get_by_label("Kernel size").first
     box.fill("30")
     box.press("Enter")
+    expect(page.locator('[data-testid="stAlert"]').first).to_contain_text("30×30")
     wait_idle(page)
     assert "30×30" in page.locator('[data-testid="stAlert"]').first.inner_text()
     assert not app_errors(page)
     box.fill("5")
     box.press("Enter")
-    wait_idle(page)
+    then_total(page, "9,532")
     assert totals(page)[0] == "9,532"
 
 
@@ -76,9 +90,11 @@ def test_shared_link_opens_the_same_stack(server, browser_page):
     page = browser_page
     open_page(page, f"{server}/layer-stack-lab?lang=ko")
     click(page, "lab_preset_lenet5")
+    then_total(page, "61,706")
     click(page, "lab_cmp_story")
+    totals(page, 3)
     page.locator('[class*="st-key-lab_remove_"]').nth(1).locator("button").first.click()  # drop the first pooling
-    wait_idle(page)
+    expect(page.locator(TOTAL).first).not_to_have_text("61,706")
     mine = totals(page, 3)
     assert mine[0] != "61,706" and mine[1:] == ["203,068", "9,532"]
     assert "stack=" in page.url and "cmp=" in page.url
@@ -86,7 +102,7 @@ def test_shared_link_opens_the_same_stack(server, browser_page):
     try:
         open_page(other, page.url)
         assert totals(other, 3) == mine
-        assert other.locator("h1").first.inner_text().strip() == "층 쌓기 실험실: model.summary()"
+        assert h1(other) == "층 쌓기 실험실: model.summary()"
         assert not app_errors(other)
     finally:
         other.close()
@@ -96,7 +112,7 @@ def test_filters_page_in_both_languages(server, browser_page):
     page = browser_page
     for lang, title in (("ko", "필터: 필터셋은 3차원"), ("en", "Filters: a filter set is 3-D")):
         open_page(page, f"{server}/filter-sets?lang={lang}&k=5")
-        assert page.locator("h1").first.inner_text().strip() == title
+        assert h1(page) == title
         assert not app_errors(page)
         assert page.get_by_text("(5, 5, 3)").count() == 1  # the filter set is a 3-D block
         wait_count(page, '[data-testid="stImage"]', 1 + 1 + 3 + 6)  # picture, digit, 3 + 6 maps
