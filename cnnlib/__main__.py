@@ -79,18 +79,9 @@ def _progress(snapshot: Snapshot, last_epoch: list[int]) -> None:
               f"{snapshot.samples_per_second or 0:,.0f} images/s", file=sys.stderr, flush=True)
 
 
-def words(coded, lang: str) -> str:
-    """A coded report in words from the catalogue (ui/strings: plain data, no Streamlit), as the pages show it."""
-    from ui.strings import load_catalogue
-
-    if getattr(coded, "ko", None) is not None:  # TRANSITION (issue 8): an old two-language message
-        return coded.text(lang)
-    text = load_catalogue()[coded.key][lang].format(**coded.params)
-    where = getattr(coded, "where", None)  # a coded prefix, e.g. which layer of a stack refused
-    return words(where, lang) + text if where is not None else text
-
-
 def _error(err: LessonError) -> dict:
+    from ui.strings import words  # the catalogue is plain data; the command line says what the pages say
+
     return {"error": words(err, "en"), "error_ko": words(err, "ko"), "error_code": err.key}
 
 

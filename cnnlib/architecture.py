@@ -97,7 +97,7 @@ class StackError(LessonError):
         "unreadable_text": ("text",),  # cnnlib.stack_text: a link's stack that cannot be read
     }
 
-    def __init__(self, code: str | None = None, /, *, index: int | None = None, **params):
+    def __init__(self, code: str, /, *, index: int | None = None, **params):
         super().__init__(code, **params)
         self.index = index
 

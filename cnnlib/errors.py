@@ -46,19 +46,11 @@ class LessonError(ValueError):
     domain: ClassVar[str] = ""  # the catalogue module with the words: ui/strings/<domain>.py
     codes: ClassVar[dict[str, tuple[str, ...]]] = {}  # code -> the parameters its message takes
 
-    def __init__(self, code: str | None = None, /, *, ko: str | None = None, en: str | None = None, **params):
-        # TRANSITION (issue 8): ko=/en= sentences are being replaced by codes; remove when none are left.
-        if code is None:
-            super().__init__(en)
-            self.code, self.params, self.ko, self.en = "", {}, ko, en
-            return
+    def __init__(self, code: str, /, **params):
         _check(self, code, params)
         super().__init__(f"{code} {params}")
-        self.code, self.params, self.ko, self.en = code, params, None, None
+        self.code, self.params = code, params
 
     @property
     def key(self) -> str:
         return f"{self.domain}.{self.code}"
-
-    def text(self, lang: str) -> str:  # TRANSITION: pages use ui.i18n.message(err)
-        return self.ko if lang == "ko" else self.en

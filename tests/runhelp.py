@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from cnnlib.__main__ import words  # noqa: F401 - a coded report in words, as the CLI and the pages show it
+from ui.strings import words  # noqa: F401 - a coded report in words, as the CLI and the pages show it
 from cnnlib.runs import RunConfig, default_config
 
 

@@ -19,19 +19,13 @@ from cnnlib.architecture import (
     summarize,
 )
 from cnnlib.errors import LessonError
-from ui.strings import load_catalogue
+from ui.strings import words as ui_words
 
-CATALOGUE = load_catalogue()
 
 
 def words(lang: str):
     """What ui.i18n.message shows in lang for a coded report, its position (``where``) in front."""
-
-    def say(coded) -> str:
-        where = getattr(coded, "where", None)
-        return (say(where) if where is not None else "") + CATALOGUE[coded.key][lang].format(**coded.params)
-
-    return say
+    return lambda coded: ui_words(coded, lang)
 
 SLIDE_TOTALS = {"dense_only": 66_790, "two_conv": 203_068, "two_conv_pool": 9_532, "lenet5": 61_706}
 

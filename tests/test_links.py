@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from cnnlib.runs import LIMITS
-from cnnlib.architecture import encode_stack, preset
+from cnnlib.architecture import preset
+from cnnlib.stack_text import encode_stack
 from cnnlib.filters import FILTER_PRESETS
 from cnnlib.lecture import FOUR_8X8
 from ui import links

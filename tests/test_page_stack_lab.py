@@ -2,7 +2,8 @@
 
 import pytest
 
-from cnnlib.architecture import encode_stack, preset
+from cnnlib.architecture import preset
+from cnnlib.stack_text import encode_stack
 from tests.apphelp import assert_clean, open_page
 
 PAGE = "lessons/2_stack_lab.py"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.strings import load_catalogue
+from ui.strings import load_catalogue, words
 
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
@@ -30,16 +30,8 @@ def t(key: str, **fmt) -> str:
 
 
 def message(coded) -> str:
-    """The words for something cnnlib reports as a code: an error, a notice, a skipped file.
-
-    ``coded.key`` names the catalogue entry (``<domain>.<code>``), ``coded.params`` fills it in;
-    ``coded.where``, when present and not None, is another coded report shown in front of it.
-    """
-    if getattr(coded, "ko", None) is not None:  # TRANSITION (issue 8): old two-language messages
-        return coded.text(lang())
-    text = t(coded.key, **coded.params)
-    where = getattr(coded, "where", None)  # a coded prefix, e.g. which layer of a stack refused
-    return message(where) + text if where is not None else text
+    """The words, in the current language, for anything cnnlib reports as a code (ui.strings.words)."""
+    return words(coded, lang(), CATALOGUE)
 
 
 def init_language() -> None:

@@ -6,6 +6,7 @@ prefixed with the module's name (``arithmetic.title``), checked by tests/test_i1
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 
@@ -19,3 +20,22 @@ def load_catalogue() -> dict[str, dict[str, str]]:
                 raise KeyError(f"duplicate string key {key!r} in ui/strings/{info.name}.py")
             catalogue[key] = texts
     return catalogue
+
+
+def words(coded, lang: str, catalogue: dict[str, dict[str, str]] | None = None) -> str:
+    """A report cnnlib made as a code (an error, a notice, a skipped file) in words, in `lang`.
+
+    ``coded.key`` names the entry (``<domain>.<code>``), ``coded.params`` fills it in, and
+    ``coded.where``, when present and not None, is another coded report put in front of it.
+    Plain data, no Streamlit: the pages (ui.i18n.message) and the command line both use it.
+    """
+    catalogue = catalogue if catalogue is not None else _catalogue()
+    texts = catalogue.get(coded.key)
+    text = texts[lang].format(**coded.params) if texts else f"⟨{coded.key}⟩"
+    where = getattr(coded, "where", None)
+    return words(where, lang, catalogue) + text if where is not None else text
+
+
+@functools.cache
+def _catalogue() -> dict[str, dict[str, str]]:
+    return load_catalogue()
