@@ -10,7 +10,8 @@ import numpy as np
 from PIL import Image
 
 from cnnlib.letters import make_letters
-from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
+from tests.browser import app_errors, chromium, h1, open_page, streamlit_server, wait_idle
+
 
 def letters_zip(path) -> None:
     letters = make_letters(8, seed=21)
@@ -37,7 +38,7 @@ def test_upload_report_train_and_confusion_matrix(tmp_path):
     with streamlit_server(env=env) as url, chromium() as page:
         open_page(page, f"{url}/own-images?lang=en&src=upload&epochs=1")
         assert page.locator('[role="dialog"]').count() == 0
-        assert page.locator("h1").first.inner_text().strip() == "7 · Train on your own images"
+        assert h1(page) == "7 · Train on your own images"
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(archive))
         page.get_by_text("Report before training").wait_for(timeout=60_000)
         wait_idle(page)
@@ -62,4 +63,4 @@ def test_upload_report_train_and_confusion_matrix(tmp_path):
         assert svg_texts("g.ytick text") == ["D", "C", "B", "A"]  # row 0 (A) on top
         cells = [int(n) for n in svg_texts("g.heatmap-label text")]
         assert len(cells) == 16 and sum(cells) == 8  # 20 % of 8 or 9 images per class = 2 test images each
-        page.screenshot(path="/tmp/own_images_browser.png", full_page=True)
+        page.screenshot(path=str(tmp_path / "own_images_browser.png"), full_page=True)  # kept in the test's own folder

@@ -9,13 +9,37 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
+from tests.browser import app_errors, chromium, h1, open_page, streamlit_server, wait_idle
 
 CURVE_POINTS = """() => {
   const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
   const curves = plots.filter(p => (p.data || []).length === 4 && (p.data[0].mode || '').includes('lines'));
   return curves.length ? curves[0].data[0].x.length : -1;
+}"""
+# the value under a metric's label (everything after its first line), or null while there is none
+METRIC = """label => {
+  for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
+    const [name, ...rest] = m.innerText.split('\\n');
+    const value = rest.join('\\n').trim();
+    if (name.trim() === label && value) return value;
+  }
+  return null;
+}"""
+# The drawing canvas (280×280) is a component that loads its code after the script run has finished,
+# inside a shadow root: look through open shadow roots, as Playwright's locators do.
+CANVAS_280 = """() => {
+  const canvases = [];
+  const walk = root => root.querySelectorAll('*').forEach(e => {
+    if (e.tagName === 'CANVAS') canvases.push(e);
+    if (e.shadowRoot) walk(e.shadowRoot);
+  });
+  walk(document);
+  return canvases.some(c => {
+    const box = c.getBoundingClientRect();
+    return Math.round(box.width) === 280 && Math.round(box.height) === 280;
+  });
 }"""
 
 
@@ -27,21 +51,17 @@ def server(tmp_path_factory):
 
 
 def metric_value(page, label: str) -> str | None:
-    for text in page.locator('[data-testid="stMetric"]').all_inner_texts():
-        name, _, value = text.partition("\n")
-        if name.strip() == label:
-            return value.strip()
-    return None
+    return page.evaluate(METRIC, label)
 
 
 def wait_for_metric(page, label: str, timeout: float = 120) -> str:
-    end = time.time() + timeout
-    while time.time() < end:
-        value = metric_value(page, label)
-        if value:
-            return value
-        page.wait_for_timeout(500)
-    raise AssertionError(f"no {label!r} on screen")
+    return page.wait_for_function(METRIC, arg=label, timeout=timeout * 1000).json_value()
+
+
+def curve_points_beyond(page, n: int, timeout_s: float) -> int:
+    """Wait until the training curves have more than n points; how many they have then."""
+    check = f"n => {{ const points = ({CURVE_POINTS})(); return points > n ? points : false; }}"
+    return page.wait_for_function(check, arg=n, timeout=max(timeout_s, 1) * 1000).json_value()
 
 
 def test_chart_grows_run_survives_a_page_switch_and_a_drawing_is_predicted(server):
@@ -49,18 +69,18 @@ def test_chart_grows_run_survives_a_page_switch_and_a_drawing_is_predicted(serve
         open_page(page, f"{server}/lenet-5?lang=en&epochs=6&n=4000&batch=32")
         page.get_by_role("button", name="Train", exact=True).click()
         # the curves grow by one point per epoch while the run trains
-        seen = set()
-        end = time.time() + 150
-        while time.time() < end and len({n for n in seen if n > 0}) < 2:
-            seen.add(page.evaluate(CURVE_POINTS))
-            page.wait_for_timeout(300)
+        end = time.monotonic() + 150
+        first = curve_points_beyond(page, 0, end - time.monotonic())
+        seen = {first, curve_points_beyond(page, first, end - time.monotonic())}
         grown = sorted(n for n in seen if n > 0)
         assert len(grown) >= 2, f"the chart did not grow: {sorted(seen)}"
         # switch page while it trains, then come back: still going, or done
         page.locator('[data-testid="stSidebarNav"]').get_by_text("5 · Max-pooling").click()
+        expect(page.locator("h1").first).to_have_text("Max-pooling")
         wait_idle(page)
-        assert page.locator("h1").first.inner_text().strip() == "Max-pooling"
+        assert h1(page) == "Max-pooling"
         page.locator('[data-testid="stSidebarNav"]').get_by_text("6 · LeNet-5").click()
+        expect(page.locator("h1").first).to_have_text("6 · LeNet-5")
         wait_idle(page)
         still = page.locator('[data-testid="stProgress"]').count() > 0 or metric_value(page, "Test accuracy")
         assert still, "the run vanished after a page switch"
@@ -69,6 +89,7 @@ def test_chart_grows_run_survives_a_page_switch_and_a_drawing_is_predicted(serve
         assert not app_errors(page)
         # draw a "1" on the canvas: the page shows the 28×28 input and a prediction
         wait_idle(page)
+        page.wait_for_function(CANVAS_280)
         canvas = next(c for c in page.locator("canvas").all()
                       if (box := c.bounding_box()) and round(box["width"]) == 280 and round(box["height"]) == 280)
         canvas.scroll_into_view_if_needed()
