@@ -1,13 +1,15 @@
 """Screenshots of every page in both languages, for a person to look at (kept out of git).
 
     python bench/screenshots.py [OUTDIR] [path ...]
+
+The server runs with temporary caches (tests/browser.py): pages that train show their untrained state.
 """
 
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser import app_errors, chromium, open_page, streamlit_server  # noqa: E402
+from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_drawn  # noqa: E402
 
 DEFAULT_PATHS = [
     "", "why-convolution", "conv2d-in-keras", "filter-sets", "convolution-arithmetic", "max-pooling",
@@ -22,7 +24,7 @@ if __name__ == "__main__":
         for path in paths:
             for lang in ("ko", "en"):
                 open_page(page, f"{url}/{path}?lang={lang}")
-                page.wait_for_timeout(800)
+                wait_drawn(page)  # charts, pictures and fonts, not a fixed pause
                 name = out / f"{path.replace('/', '_') or 'root'}-{lang}.png"
                 page.screenshot(path=str(name), full_page=True)
                 print(name, "errors:", app_errors(page))
