@@ -326,15 +326,6 @@ def preset(name: str) -> tuple[list[dict], tuple[int, ...]]:
     return [dict(layer) for layer in entry["stack"]], tuple(entry["input_shape"])
 
 
-def __getattr__(name: str):
-    """TRANSITION (issue 8): the link text moved to cnnlib.stack_text; importers switch, then this goes."""
-    if name in ("encode_stack", "decode_stack"):
-        from cnnlib import stack_text
-
-        return getattr(stack_text, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def with_classes(stack: list[dict], classes: int) -> list[dict]:
     """A copy of a layer stack whose last layer is Dense(classes, softmax): LeNet-5's Dense(10) for
     ten digits becomes Dense(4) for four folders (§7)."""

@@ -32,7 +32,23 @@ def cnnlib_modules() -> list[Path]:
 
 def test_cnnlib_never_imports_streamlit_or_plotly():
     for path in cnnlib_modules():
-        assert not imported_modules(path, top_level_only=False) & {"streamlit", "plotly", "ui"}, path.relative_to(ROOT)
+        assert not imported_modules(path, top_level_only=False) & {"streamlit", "plotly"}, path.relative_to(ROOT)
+
+
+def test_only_the_command_line_takes_words_and_only_from_the_catalogue():
+    """The logic never imports ui/; the command line (cnnlib/__main__.py) reads the words of its
+    messages from ui.strings, which is plain data and loads no Streamlit."""
+    for path in cnnlib_modules():
+        if path.name != "__main__.py":
+            assert "ui" not in imported_modules(path, top_level_only=False), path.relative_to(ROOT)
+    tree = ast.parse((ROOT / "cnnlib" / "__main__.py").read_text(encoding="utf-8"))
+    from_ui = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ui")}
+    assert from_ui <= {"ui.strings"}, from_ui
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, ui.strings; ui.strings.load_catalogue(); print('streamlit' in sys.modules)"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert loaded == "False"
 
 
 def test_cnnlib_imports_tensorflow_only_inside_functions():

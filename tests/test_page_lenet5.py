@@ -127,7 +127,8 @@ def test_settings_come_from_the_link_and_bad_links_fall_back(query, bad):
 
 
 def test_a_stack_sent_from_the_layer_stack_lab_trains_here():
-    from cnnlib.architecture import count_params, encode_stack
+    from cnnlib.architecture import count_params
+    from cnnlib.stack_text import encode_stack
 
     stack = [{"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"}, {"type": "MaxPool2D"},
              {"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}]

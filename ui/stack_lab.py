@@ -14,15 +14,8 @@ import time
 import plotly.graph_objects as go
 import streamlit as st
 
-from cnnlib.architecture import (
-    PRESETS,
-    StackError,
-    decode_stack,
-    encode_stack,
-    normalize_layer,
-    preset,
-    summarize,
-)
+from cnnlib.architecture import PRESETS, StackError, normalize_layer, preset, summarize
+from cnnlib.stack_text import decode_stack, encode_stack
 from ui import links
 from ui.i18n import message, t
 from ui.state import keep, put
