@@ -14,6 +14,12 @@ STRINGS = {
     "common.page.conv2d_keras": {"ko": "2 · Keras의 Conv2D", "en": "2 · Conv2D in Keras"},
     "common.page.lenet5": {"ko": "6 · LeNet-5", "en": "6 · LeNet-5"},
     "common.page.own_images": {"ko": "7 · 내 이미지 사용", "en": "7 · Your own images"},
+    "common.page_failed": {
+        "ko": "이 페이지에서 예상하지 못한 문제가 생겼습니다. 다시 시도하거나, 처음부터 다시 시작하거나, 강의 지도로 돌아가세요. 자세한 내용은 서버 기록에 남겼습니다.",
+        "en": "Something unexpected went wrong on this page. Try again, start over, or go back to the lecture map. The details are in the server's log.",
+    },
+    "common.try_again": {"ko": "다시 시도", "en": "Try again"},
+    "common.start_over": {"ko": "처음부터 다시", "en": "Start over"},
     "common.bad_link": {
         "ko": "링크의 설정 일부를 읽을 수 없어 기본값을 썼습니다: {what}",
         "en": "Part of the link could not be read, so defaults were used: {what}",

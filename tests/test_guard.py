@@ -1,0 +1,97 @@
+"""AppTest: the router's guard (ui/guard.py). A page that raises shows a message and a way back, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from streamlit import config
+from streamlit.elements.exception import marshall
+from streamlit.proto.Exception_pb2 import Exception as ExceptionProto
+
+from cnnlib.architecture import StackError
+from tests.apphelp import assert_clean, open_page
+from ui.strings import load_catalogue
+
+WORDS = load_catalogue()
+POOLING = "lessons/5_pooling.py"
+
+
+def boom(*_args, **_kwargs):
+    raise RuntimeError("secret detail /srv/app/cnnlib/pooling.py")
+
+
+def page_links(at):
+    return [(e.proto.label, bool(e.proto.page_script_hash)) for e in at.get("page_link")]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_failing_page_shows_a_message_and_a_way_back(monkeypatch, caplog, lang):
+    monkeypatch.setattr("cnnlib.pooling.max_pool2d", boom)
+    with caplog.at_level(logging.ERROR, logger="ui.guard"):
+        at = open_page(POOLING, lang=lang)
+    assert_clean(at)  # no exception element at all
+    assert [e.value for e in at.error] == [WORDS["common.page_failed"][lang]]
+    assert "secret detail" not in " ".join(str(e.value) for e in at.error)
+    labels = [b.label for b in at.button]
+    assert WORDS["common.try_again"][lang] in labels and WORDS["common.start_over"][lang] in labels
+    assert page_links(at) == [(WORDS["common.page.home"][lang], True)]  # the lecture map
+    failed = [r for r in caplog.records if r.name == "ui.guard"]
+    assert len(failed) == 1 and "/max-pooling" in failed[0].getMessage()
+    assert failed[0].exc_info and "secret detail" in str(failed[0].exc_info[1])
+
+
+def test_try_again_reruns_the_page(monkeypatch):
+    monkeypatch.setattr("cnnlib.pooling.max_pool2d", boom)
+    at = open_page(POOLING, lang="en")
+    assert at.error
+    monkeypatch.undo()  # the cause went away (a busy moment, a file written meanwhile)
+    at.button(key="guard_retry").click().run()
+    assert_clean(at)
+    assert not at.error and at.title[0].value == "Max-pooling"
+
+
+def test_start_over_forgets_the_session_but_not_the_language(monkeypatch):
+    monkeypatch.setattr("cnnlib.pooling.max_pool2d", boom)
+    at = open_page(POOLING, lang="en", query={"junk": "1"})
+    at.session_state["pool_slide_map"] = [[1.0]]
+    at.button(key="guard_reset").click().run()
+    assert at.session_state.lang == "en"
+    assert "junk" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_lesson_error_that_escapes_shows_its_own_message(monkeypatch, caplog, lang):
+    def refuse(*_args, **_kwargs):
+        raise StackError("not_a_list")
+
+    monkeypatch.setattr("cnnlib.pooling.max_pool2d", refuse)
+    with caplog.at_level(logging.WARNING, logger="ui.guard"):
+        at = open_page(POOLING, lang=lang)
+    assert_clean(at)
+    assert [e.value for e in at.error] == [WORDS["stack_errors.not_a_list"][lang]]
+    assert any(r.name == "ui.guard" and "/max-pooling" in r.getMessage() for r in caplog.records)
+
+
+def test_streamlits_control_flow_passes_through():
+    """st.switch_page raises RerunException (a BaseException): the guard must not turn it into a message."""
+    at = open_page("lessons/0_home.py", lang="en")
+    at.switch_page(POOLING).run()
+    assert_clean(at)
+    assert not at.error and at.title[0].value == "Max-pooling"
+
+
+def test_the_scripts_error_setting_wins_over_the_servers(monkeypatch):
+    """Community Cloud starts the server with client.showErrorDetails=false ("stacktrace" in 1.67).
+    After one run of the router, an error box Streamlit builds itself (a fragment rerun) has no trace."""
+    monkeypatch.setattr(config, "_config_options", None)  # a fresh parse, restored afterwards
+    config.get_config_options(force_reparse=True, options_from_flags={"client.showErrorDetails": False})
+    assert config.get_option("client.showErrorDetails") is False
+    open_page("lessons/0_home.py")
+    assert config.get_option("client.showErrorDetails") == "none"
+    proto = ExceptionProto()
+    try:
+        boom()
+    except RuntimeError as err:
+        marshall(proto, err, apply_show_error_details=True)
+    assert not proto.stack_trace and "secret detail" not in proto.message and not proto.type

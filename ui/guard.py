@@ -1,0 +1,71 @@
+"""No traceback, ever: the router runs every page through ``run_page``.
+
+A page that raises shows a short message in the student's language with a way back (try again,
+start over, the lecture map); the traceback goes to the server's log with the page's path. A
+``LessonError`` that escapes a page (a bad CNNLIB_* setting, say) is shown as its own message.
+
+Streamlit's control flow (``st.stop``, ``st.rerun``, ``st.switch_page``) raises subclasses of
+``ScriptControlException``, a BaseException, and a fragment that already reported its own error
+raises ``FragmentHandledException``: both pass through untouched.
+
+Exceptions that never reach the router (a fragment's rerun) are shown by Streamlit itself; for
+those, ``hide_error_details`` makes sure the box carries no type, message or stack trace (see the
+README, "Deploying to Streamlit Community Cloud", for why setting it from the script wins).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+from streamlit.errors import FragmentHandledException
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+from cnnlib.errors import LessonError
+from ui.i18n import message, t
+
+log = logging.getLogger(__name__)
+HOME = "lessons/0_home.py"
+KEEP_ON_RESET = ("lang",)  # what "start over" keeps: the language
+
+
+def hide_error_details() -> None:
+    """Streamlit's own error box (fragment reruns) without type, message or trace.
+
+    Community Cloud starts the server with ``client.showErrorDetails=false``, which Streamlit 1.67
+    reads as "stacktrace". The option is process-wide and the error box reads it when it is built,
+    so setting it at the top of every run wins over the value the server was started with.
+    """
+    st.set_option("client.showErrorDetails", "none")
+
+
+def run_page(navigation) -> None:
+    """``navigation.run()``, with any error turned into a message and a way back."""
+    try:
+        navigation.run()
+    except (ScriptControlException, FragmentHandledException):
+        raise
+    except LessonError as err:
+        log.warning("page /%s: %r", navigation.url_path, err)
+        way_back(message(err))
+    except Exception:
+        log.exception("page /%s failed", navigation.url_path)
+        way_back(t("common.page_failed"))
+
+
+def way_back(text: str) -> None:
+    st.error(text, icon=":material/error:")
+    left, middle, right = st.columns(3)
+    left.button(t("common.try_again"), key="guard_retry", icon=":material/refresh:")  # a click reruns
+    middle.button(t("common.start_over"), key="guard_reset", icon=":material/restart_alt:", on_click=start_over)
+    right.page_link(HOME, label=t("common.page.home"), icon=":material/map:")
+
+
+def start_over() -> None:
+    """Forget this session's settings and the address's parameters (a link or state that keeps failing)."""
+    for key in list(st.session_state):
+        if key not in KEEP_ON_RESET:
+            del st.session_state[key]
+    for name in list(st.query_params):
+        if name not in KEEP_ON_RESET:
+            del st.query_params[name]
