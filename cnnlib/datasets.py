@@ -11,7 +11,6 @@ No TensorFlow at module level: a numpy page may import this file.
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -183,7 +182,9 @@ def load_mnist(source: str | None = None) -> Dataset:
     "keras" (no fallback: raises DatasetError offline) or "sample". The result's ``source``
     says which was used and ``note`` (a ``Notice``) says why when it fell back.
     """
-    source = source or os.environ.get("CNNLIB_MNIST_SOURCE", "auto") or "auto"
+    from cnnlib.settings import mnist_source  # the one reader of CNNLIB_* (SettingError for a bad value)
+
+    source = source or mnist_source()
     if source not in SOURCES:
         raise DatasetError("bad_source", sources=", ".join(SOURCES), source=source)
     if source == "sample":

@@ -115,7 +115,9 @@ def _reason(err) -> str:
 
 def notmnist_url() -> str:
     """The lecture's address, unless $CNNLIB_NOTMNIST_URL names a mirror (tests use a local server)."""
-    return os.environ.get("CNNLIB_NOTMNIST_URL") or NOTMNIST_URL
+    from cnnlib.settings import notmnist_url as mirror  # the one reader of CNNLIB_* (SettingError for a bad value)
+
+    return mirror() or NOTMNIST_URL
 
 
 def download_notmnist(progress: Callable[[int, int | None], None] | None = None, url: str | None = None) -> Path:

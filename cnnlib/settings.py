@@ -1,30 +1,117 @@
-"""Settings from the environment: where cnnlib keeps what it writes (the run cache, the notMNIST
-download), how big that may grow, and what a training run may use."""
+"""Settings from the environment, the one place that reads every CNNLIB_* variable: where cnnlib keeps
+what it writes (the run cache, the notMNIST download), how big that may grow, what a training run may
+use, which MNIST to load and where notMNIST comes from.
+
+A value that cannot be read raises ``SettingError`` (a coded message, words in
+ui/strings/setting_errors.py) instead of a bare ValueError deep inside a page, so the router's guard
+shows it; an empty value counts as unset (the default).
+
+| variable                 | default                          | what it limits                                   |
+|--------------------------|----------------------------------|--------------------------------------------------|
+| CNNLIB_CACHE_DIR         | $XDG_CACHE_HOME/cnnlib           | where runs and downloads are kept                |
+| CNNLIB_CACHE_MAX_MB      | 256                              | the run cache's size (least recently used go)    |
+| CNNLIB_RUN_MEMORY_MB     | 600                              | the memory a run (or a Keras summary) may add    |
+| CNNLIB_RUN_MAX_SECONDS   | 900                              | a run's estimated and actual time                |
+| CNNLIB_TF_THREADS        | 0 (= the CPUs this process may use) | TensorFlow's thread pools                     |
+| CNNLIB_MNIST_SOURCE      | auto                             | auto / keras / sample                            |
+| CNNLIB_NOTMNIST_URL      | (the lecture's address)          | a mirror for notMNIST (http, https or file)      |
+"""
 
 from __future__ import annotations
 
+import math
 import os
+import urllib.parse
 from pathlib import Path
+
+from cnnlib.errors import LessonError
+
+MNIST_SOURCES = ("auto", "keras", "sample")  # cnnlib.datasets.SOURCES: Keras' download with a fallback, only it, the sample
+URL_SCHEMES = ("http", "https", "file")
+# The slides' LeNet-5 on all 60,000 MNIST images (RMSprop, batch 32, 10 epochs) is estimated at about
+# 300 s here (cnnlib.runs.config.estimate_seconds, calibrated with bench/training.py --calibrate); 900 s
+# leaves room for a busy server, while a 3.5-hour run (issue 9, finding 7) is refused before it queues.
+RUN_MAX_SECONDS = 900
+
+
+class SettingError(LessonError):
+    """A CNNLIB_* environment variable whose value cannot be used."""
+
+    domain = "setting_errors"
+    codes = {
+        "bad_number": ("name", "value"),  # not a number at all (or not finite)
+        "too_small": ("name", "value", "low"),
+        "bad_choice": ("name", "value", "allowed"),
+        "bad_url": ("name", "value", "allowed"),
+    }
+
+
+def _text(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def _number(name: str, default: float, low: float, *, whole: bool = False) -> float:
+    """The variable as a number ≥ low (a whole one if whole), the default when unset."""
+    text = _text(name)
+    if text is None:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        raise SettingError("bad_number", name=name, value=text) from None
+    if not math.isfinite(value):
+        raise SettingError("bad_number", name=name, value=text)
+    if value < low:
+        raise SettingError("too_small", name=name, value=text, low=low)
+    return value
 
 
 def cache_dir() -> Path:
     """$CNNLIB_CACHE_DIR, else $XDG_CACHE_HOME/cnnlib, else ~/.cache/cnnlib."""
-    if os.environ.get("CNNLIB_CACHE_DIR"):
-        return Path(os.environ["CNNLIB_CACHE_DIR"]).expanduser()
+    text = _text("CNNLIB_CACHE_DIR")
+    if text is not None:
+        return Path(text).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "cnnlib"
 
 
 def cache_max_bytes() -> int:
     """$CNNLIB_CACHE_MAX_MB (default 256): the run cache evicts least recently used runs beyond it."""
-    return int(float(os.environ.get("CNNLIB_CACHE_MAX_MB", "256")) * 1e6)
+    return int(_number("CNNLIB_CACHE_MAX_MB", 256, 0) * 1e6)
 
 
 def run_memory_mb() -> int:
     """$CNNLIB_RUN_MEMORY_MB (default 600): the most a training run may add to the server's memory."""
-    return int(os.environ.get("CNNLIB_RUN_MEMORY_MB", "600"))
+    return int(_number("CNNLIB_RUN_MEMORY_MB", 600, 1, whole=True))
+
+
+def run_max_seconds() -> float:
+    """$CNNLIB_RUN_MAX_SECONDS (default RUN_MAX_SECONDS): the longest a run may take, estimated before and timed during."""
+    return float(_number("CNNLIB_RUN_MAX_SECONDS", RUN_MAX_SECONDS, 1))
 
 
 def tf_threads() -> int:
     """$CNNLIB_TF_THREADS: TensorFlow's thread-pool size; 0 (the default) = the CPUs this process may use."""
-    return int(os.environ.get("CNNLIB_TF_THREADS", "0"))
+    return int(_number("CNNLIB_TF_THREADS", 0, 0, whole=True))
+
+
+def mnist_source() -> str:
+    """$CNNLIB_MNIST_SOURCE (default auto): auto (Keras' download, else the sample), keras or sample."""
+    text = _text("CNNLIB_MNIST_SOURCE")
+    if text is None:
+        return "auto"
+    if text not in MNIST_SOURCES:
+        raise SettingError("bad_choice", name="CNNLIB_MNIST_SOURCE", value=text, allowed=", ".join(MNIST_SOURCES))
+    return text
+
+
+def notmnist_url() -> str | None:
+    """$CNNLIB_NOTMNIST_URL: a mirror of notMNIST (tests use a local server); None = the lecture's address."""
+    text = _text("CNNLIB_NOTMNIST_URL")
+    if text is None:
+        return None
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in URL_SCHEMES or not (parts.netloc or parts.scheme == "file"):
+        raise SettingError("bad_url", name="CNNLIB_NOTMNIST_URL", value=text, allowed=", ".join(URL_SCHEMES))
+    return text

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
 from cnnlib import settings
+from cnnlib.settings import SettingError
+from ui.strings import words
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
@@ -14,10 +23,68 @@ def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
 
 
 def test_limits_have_defaults_and_follow_the_environment(monkeypatch):
-    for name in ("CNNLIB_CACHE_MAX_MB", "CNNLIB_RUN_MEMORY_MB", "CNNLIB_TF_THREADS"):
+    for name in ("CNNLIB_CACHE_MAX_MB", "CNNLIB_RUN_MEMORY_MB", "CNNLIB_TF_THREADS", "CNNLIB_RUN_MAX_SECONDS",
+                 "CNNLIB_MNIST_SOURCE", "CNNLIB_NOTMNIST_URL"):
         monkeypatch.delenv(name, raising=False)
     assert (settings.cache_max_bytes(), settings.run_memory_mb(), settings.tf_threads()) == (256_000_000, 600, 0)
+    assert settings.run_max_seconds() == settings.RUN_MAX_SECONDS
+    assert (settings.mnist_source(), settings.notmnist_url()) == ("auto", None)
     monkeypatch.setenv("CNNLIB_CACHE_MAX_MB", "0.5")
     monkeypatch.setenv("CNNLIB_RUN_MEMORY_MB", "2000")
     monkeypatch.setenv("CNNLIB_TF_THREADS", "3")
+    monkeypatch.setenv("CNNLIB_RUN_MAX_SECONDS", " 120 ")
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")
+    monkeypatch.setenv("CNNLIB_NOTMNIST_URL", "http://127.0.0.1:8000/notMNIST_small.tar.gz")
     assert (settings.cache_max_bytes(), settings.run_memory_mb(), settings.tf_threads()) == (500_000, 2000, 3)
+    assert (settings.run_max_seconds(), settings.mnist_source()) == (120.0, "sample")
+    assert settings.notmnist_url() == "http://127.0.0.1:8000/notMNIST_small.tar.gz"
+
+
+@pytest.mark.parametrize(("name", "value", "code", "read"), [
+    ("CNNLIB_CACHE_MAX_MB", "lots", "bad_number", settings.cache_max_bytes),
+    ("CNNLIB_CACHE_MAX_MB", "nan", "bad_number", settings.cache_max_bytes),
+    ("CNNLIB_CACHE_MAX_MB", "-5", "too_small", settings.cache_max_bytes),
+    ("CNNLIB_RUN_MEMORY_MB", "600MB", "bad_number", settings.run_memory_mb),
+    ("CNNLIB_RUN_MEMORY_MB", "0", "too_small", settings.run_memory_mb),
+    ("CNNLIB_RUN_MAX_SECONDS", "ten minutes", "bad_number", settings.run_max_seconds),
+    ("CNNLIB_RUN_MAX_SECONDS", "inf", "bad_number", settings.run_max_seconds),
+    ("CNNLIB_RUN_MAX_SECONDS", "0", "too_small", settings.run_max_seconds),
+    ("CNNLIB_TF_THREADS", "2.5", "bad_number", settings.tf_threads),
+    ("CNNLIB_TF_THREADS", "-1", "too_small", settings.tf_threads),
+    ("CNNLIB_MNIST_SOURCE", "bogus", "bad_choice", settings.mnist_source),
+    ("CNNLIB_NOTMNIST_URL", "ftp://example.com/x.tar.gz", "bad_url", settings.notmnist_url),
+    ("CNNLIB_NOTMNIST_URL", "not a url", "bad_url", settings.notmnist_url),
+])
+def test_a_bad_value_is_a_coded_message_in_both_languages(monkeypatch, name, value, code, read):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingError) as info:
+        read()
+    err = info.value
+    assert err.code == code and err.params["name"] == name and err.params["value"] == value
+    en, ko = words(err, "en"), words(err, "ko")
+    assert name in en and name in ko and repr(value) in en and en != ko
+
+
+def test_every_cnnlib_variable_is_read_only_here():
+    """No other module reads CNNLIB_* from the environment: one place for defaults and bad values."""
+    readers = [path.relative_to(ROOT).as_posix() for path in (ROOT / "cnnlib").rglob("*.py")
+               if re.search(r"(environ|getenv)\W[^\n]*CNNLIB_", path.read_text(encoding="utf-8"))]
+    assert readers == []
+    variables = set(re.findall(r"\"(CNNLIB_[A-Z_]+)\"", (ROOT / "cnnlib/settings.py").read_text(encoding="utf-8")))
+    assert variables == {"CNNLIB_CACHE_DIR", "CNNLIB_CACHE_MAX_MB", "CNNLIB_RUN_MEMORY_MB", "CNNLIB_RUN_MAX_SECONDS",
+                         "CNNLIB_TF_THREADS", "CNNLIB_MNIST_SOURCE", "CNNLIB_NOTMNIST_URL"}
+
+
+def test_load_mnist_and_the_notmnist_address_read_the_settings(monkeypatch):
+    from cnnlib.datasets import load_mnist
+    from cnnlib.downloads import NOTMNIST_URL, notmnist_url
+
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "bogus")
+    with pytest.raises(SettingError):
+        load_mnist()
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "")
+    monkeypatch.setenv("CNNLIB_NOTMNIST_URL", "")
+    assert settings.mnist_source() == "auto" and notmnist_url() == NOTMNIST_URL, "empty = unset"
+    monkeypatch.setenv("CNNLIB_NOTMNIST_URL", "gopher://old")
+    with pytest.raises(SettingError):
+        notmnist_url()
