@@ -95,3 +95,17 @@ def test_the_scripts_error_setting_wins_over_the_servers(monkeypatch):
     except RuntimeError as err:
         marshall(proto, err, apply_show_error_details=True)
     assert not proto.stack_trace and "secret detail" not in proto.message and not proto.type
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_bad_environment_setting_is_a_message(monkeypatch, lang):
+    """CNNLIB_MNIST_SOURCE=bogus (issue 9): the page says which setting is wrong, never a ValueError."""
+    from cnnlib.settings import SettingError
+    from ui.strings import words
+
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "bogus")
+    at = open_page("lessons/6_lenet5.py", lang=lang, timeout=60)
+    assert_clean(at)
+    expected = words(SettingError("bad_choice", name="CNNLIB_MNIST_SOURCE", value="bogus", allowed="auto, keras, sample"), lang)
+    assert expected in [e.value for e in at.error]
+    assert "guard_retry" in [b.key for b in at.button]
