@@ -11,7 +11,7 @@ shows it; an empty value counts as unset (the default).
 | CNNLIB_CACHE_DIR         | $XDG_CACHE_HOME/cnnlib           | where runs and downloads are kept                |
 | CNNLIB_CACHE_MAX_MB      | 256                              | the run cache's size (least recently used go)    |
 | CNNLIB_RUN_MEMORY_MB     | 600                              | the memory a run (or a Keras summary) may add    |
-| CNNLIB_RUN_MAX_SECONDS   | 900                              | a run's estimated and actual time                |
+| CNNLIB_RUN_MAX_SECONDS   | 600                              | a run's estimated and actual time                |
 | CNNLIB_TF_THREADS        | 0 (= the CPUs this process may use) | TensorFlow's thread pools                     |
 | CNNLIB_MNIST_SOURCE      | auto                             | auto / keras / sample                            |
 | CNNLIB_NOTMNIST_URL      | (the lecture's address)          | a mirror for notMNIST (http, https or file)      |
@@ -28,10 +28,11 @@ from cnnlib.errors import LessonError
 
 MNIST_SOURCES = ("auto", "keras", "sample")  # cnnlib.datasets.SOURCES: Keras' download with a fallback, only it, the sample
 URL_SCHEMES = ("http", "https", "file")
-# The slides' LeNet-5 on all 60,000 MNIST images (RMSprop, batch 32, 10 epochs) is estimated at about
-# 300 s here (cnnlib.runs.config.estimate_seconds, calibrated with bench/training.py --calibrate); 900 s
-# leaves room for a busy server, while a 3.5-hour run (issue 9, finding 7) is refused before it queues.
-RUN_MAX_SECONDS = 900
+# A run's time limit, estimated before it queues and timed while it trains. The slides' LeNet-5 on all
+# 60,000 MNIST images (RMSprop, batch 32, 10 epochs), the longest preset × fast/slide settings, estimates
+# to 84 s here (cnnlib.runs.config.estimate_seconds, calibrated with bench/training.py --calibrate);
+# 600 s leaves it 7× room on a slower or busy server, while the issue's 3.5-hour run is refused.
+RUN_MAX_SECONDS = 600
 
 
 class SettingError(LessonError):

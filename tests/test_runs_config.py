@@ -89,3 +89,46 @@ def test_model_too_big_for_the_server_is_refused(monkeypatch):
     assert run_config.estimate_memory_mb(default_config()) < 100
     monkeypatch.setenv("CNNLIB_RUN_MEMORY_MB", "100000")  # a bigger server takes it
     assert huge.check() is huge
+
+
+def convs(filters: int, count: int = 3) -> tuple:
+    return tuple([{"type": "Conv2D", "filters": filters, "kernel_size": 3, "activation": "relu"}] * count
+                 + [{"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}])
+
+
+def test_the_time_estimate_grows_with_the_work(monkeypatch):
+    monkeypatch.delenv("CNNLIB_RUN_MAX_SECONDS", raising=False)
+    base = default_config()
+    estimate = run_config.estimate_seconds
+    assert run_config.work_per_image(base.stack, base.input_shape) == (416_520, 17_762)  # the slide's LeNet-5
+    assert estimate(base) < estimate(base.with_settings(epochs=6)) < estimate(base.with_settings(epochs=12))
+    assert estimate(base) < estimate(base.with_settings(train_size=16_000)) < estimate(base.with_settings(train_size=60_000))
+    assert estimate(base.with_settings(batch_size=256)) < estimate(base) < estimate(base.with_settings(batch_size=16))
+    narrow = base.with_settings(stack=convs(32))
+    assert estimate(base) < estimate(narrow) < estimate(base.with_settings(stack=convs(64))) < estimate(
+        base.with_settings(stack=convs(256)))
+    # the run: 3 × Conv2D(256) for 50 epochs at batch 16 passes the memory check, ran 3.5 hours
+    slow = base.with_settings(stack=convs(256), epochs=50, batch_size=16)
+    assert run_config.estimate_memory_mb(slow) < 600 and estimate(slow) > 3600
+    with pytest.raises(TrainingError) as info:
+        slow.check()
+    err = info.value
+    assert err.code == "too_slow" and err.params["limit"] == run_config.run_max_seconds()
+    assert "CNNLIB_RUN_MAX_SECONDS" in words(err, "en") and "CNNLIB_RUN_MAX_SECONDS" in words(err, "ko")
+    monkeypatch.setenv("CNNLIB_RUN_MAX_SECONDS", str(2 * estimate(slow)))
+    assert slow.check() is slow, "a teacher may allow it"
+
+
+@pytest.mark.parametrize("preset", sorted(architecture.PRESETS))
+@pytest.mark.parametrize("settings", [run_config.FAST_SETTINGS, run_config.SLIDE_SETTINGS])
+def test_every_preset_with_fast_or_slide_settings_on_all_of_mnist_is_allowed(monkeypatch, preset, settings):
+    monkeypatch.delenv("CNNLIB_RUN_MAX_SECONDS", raising=False)
+    config = RunConfig.from_preset(preset, dataset="mnist", train_size=60_000, **settings)
+    assert config.check() is config
+    assert run_config.estimate_seconds(config) < run_config.run_max_seconds() / 3, "room for a busy server"
+
+
+def test_a_preset_is_named_and_any_other_stack_is_not():
+    assert run_config.preset_name(default_config()) == "lenet5"
+    assert run_config.preset_name(RunConfig.from_preset("two_conv_pool")) == "two_conv_pool"
+    assert run_config.preset_name(default_config().with_settings(stack=convs(8))) is None

@@ -13,7 +13,7 @@ import pytest
 
 from cnnlib import architecture
 from cnnlib.runs.config import RunConfig
-from cnnlib.runs.errors import NanLossError
+from cnnlib.runs.errors import NanLossError, TrainingError
 from cnnlib.runs.service import TrainingService, get_service
 from tests.runhelp import slow, tiny, wait_until, words
 
@@ -148,3 +148,66 @@ def test_failing_runs_end_with_a_message_and_the_queue_goes_on(service):
     assert fine.state == "done"
     assert [e[0] for e in service.cache.entries()] == [fine.key]
     assert list(service.cache.tmp_dir.iterdir()) == []
+
+
+def test_a_run_past_its_time_limit_is_stopped_and_nothing_is_kept(tmp_path, monkeypatch):
+    """The estimate let it in (here: a bad guess), but the run outlives CNNLIB_RUN_MAX_SECONDS: "too_long"."""
+    from cnnlib.runs import config as run_config
+    from cnnlib.runs import service as run_service
+
+    for module in (run_config, run_service):
+        monkeypatch.setattr(module, "estimate_seconds", lambda config, test_images=0: 1.0)
+    monkeypatch.setenv("CNNLIB_RUN_MAX_SECONDS", "3")
+    svc = TrainingService(tmp_path / "cache")
+    try:
+        run = svc.submit(slow())  # thousands of batches: far more than 3 s
+        assert run.finished.wait(120)
+        snap = svc.snapshot(run.key)
+        assert snap.state == "failed" and snap.error.code == "too_long" and snap.error.params["limit"] == 3
+        assert "3" in words(snap.error, "en") and "CNNLIB_RUN_MAX_SECONDS" in words(snap.error, "ko")
+        assert 0 < snap.samples_done < snap.samples_total, "stopped part way"
+        assert not svc.cache.has(run.key) and list(svc.cache.tmp_dir.iterdir()) == []
+    finally:
+        svc.shutdown()
+
+
+def test_one_waiting_run_per_requester_and_a_request_counts_once(service):
+    training = service.submit(slow(), requester="teacher")
+    wait_until(lambda: training.state == "running")
+    mine = service.submit(tiny(seed=41), requester="s1")
+    assert service.submit(tiny(seed=41), requester="s1") is mine and mine.requests == 1, "asking twice counts once"
+    with pytest.raises(TrainingError) as info:
+        service.submit(tiny(seed=42), requester="s1")
+    assert info.value.code == "one_at_a_time" and "one run at a time" in words(info.value, "en")
+    assert service.held("s1").key == mine.key and service.held("s9") is None
+    assert service.submit(training.config, requester="s1") is training, "joining a run already queued is free"
+    for i in range(2, 6):  # five sessions press Train for the same run: five requests
+        assert service.submit(tiny(seed=41), requester=f"s{i}") is mine
+    assert service.snapshot(mine.key).requests == 5
+    other = service.submit(tiny(seed=43), requester="s9")
+    queue = service.queue()
+    assert [s.key for s in queue] == [training.key, mine.key, other.key] and [s.position for s in queue] == [0, 1, 2]
+    assert queue[1].config == mine.config and queue[1].requests == 5 and queue[1].estimate > 0
+    for run in (training, mine, other):
+        service.cancel(run.key)
+
+
+def test_withdrawing_stops_a_run_only_when_nobody_else_waits(service):
+    class_run = service.submit(slow(seed=1), requester="teacher")
+    wait_until(lambda: class_run.state == "running")
+    queued = service.submit(tiny(seed=51), requester="s1")
+    for who in ("s1", "s2"):
+        service.submit(class_run.config, requester=who)
+    service.submit(queued.config, requester="s2")
+    assert service.is_requester(class_run.key, "s1") and not service.is_requester(class_run.key, "s3")
+    assert not service.withdraw(class_run.key, "s3"), "only your own request can be withdrawn"
+    assert service.withdraw(class_run.key, "s1") and not service.withdraw(class_run.key, "s1")
+    assert service.withdraw(class_run.key, "teacher")
+    assert class_run.state == "running" and class_run.requests == 1, "s2 still waits: the run goes on"
+    assert service.withdraw(queued.key, "s1") and queued.state == "queued", "s2 still waits for this one too"
+    assert service.withdraw(queued.key, "s2") and queued.state == "cancelled", "nobody waits: it leaves the queue"
+    assert service.withdraw(class_run.key, "s2")
+    assert class_run.finished.wait(30) and class_run.state == "cancelled"
+    cli = service.submit(tiny(seed=52))  # the command line's request (no requester) is never withdrawn
+    assert not service.withdraw(cli.key, "s1") and cli.requests == 1
+    service.cancel(cli.key)

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 
 from cnnlib import architecture
 from cnnlib.stack_text import encode_stack
-from cnnlib.settings import run_memory_mb
+from cnnlib.settings import run_max_seconds, run_memory_mb
 from cnnlib.runs.errors import TrainingError
 
 FORMAT_VERSION = 1  # bump when the training code changes what a configuration produces
@@ -58,8 +58,12 @@ class RunConfig:
         stack, input_shape = architecture.preset(name)
         return cls(stack=tuple(stack), input_shape=input_shape, **settings)
 
-    def check(self) -> RunConfig:
-        """Raise TrainingError (or StackError) for values no run can use; returns self."""
+    def check(self, max_seconds: float | None = None) -> RunConfig:
+        """Raise TrainingError (or StackError) for values no run can use; returns self.
+
+        Also refuses a run estimated to take longer than max_seconds (default: CNNLIB_RUN_MAX_SECONDS),
+        so no request can hold the one training worker for hours.
+        """
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
@@ -76,6 +80,9 @@ class RunConfig:
         needed, budget = estimate_memory_mb(self), run_memory_mb()
         if needed > budget:
             raise TrainingError("too_big", needed=needed, budget=budget)
+        seconds, limit = estimate_seconds(self), run_max_seconds() if max_seconds is None else max_seconds
+        if seconds > limit:
+            raise TrainingError("too_slow", seconds=seconds, limit=limit)
         return self
 
     def canonical(self) -> dict:
@@ -119,6 +126,15 @@ def default_config(dataset: str = "mnist_sample", preset: str = "lenet5") -> Run
     return RunConfig.from_preset(preset, dataset=dataset)
 
 
+def preset_name(config: RunConfig) -> str | None:
+    """The preset the configuration's stack is (``"lenet5"``, …), None for any other stack."""
+    text = encode_stack(list(config.stack), config.input_shape)
+    for name in architecture.PRESETS:
+        if encode_stack(*architecture.preset(name)) == text:
+            return name
+    return None
+
+
 def estimate_memory_mb(config: RunConfig) -> float:
     """A rough upper bound of what training adds to the server's memory, in MB.
 
@@ -132,3 +148,57 @@ def estimate_memory_mb(config: RunConfig) -> float:
     floats = 4 * params + 3 * per_image * config.batch_size
     data = (config.train_size + 10_000) * pixels * 1
     return (floats * 4 + data) / 1e6
+
+
+
+# The run-time estimate (issue 9, finding 7): seconds ≈ SECONDS_PER_MAC · multiply-adds + SECONDS_PER_CELL ·
+# cells + SECONDS_PER_BATCH · batches + SECONDS_FIXED. A training image counts three times (forward +
+# backward ≈ 3 × the forward pass), a test image once (validation after every epoch, and the final test).
+# Calibrated on this project's 2-core machine with `python bench/training.py --calibrate` (9 stacks from
+# dense-only to 2 × Conv2D(128); whole-run seconds, TensorFlow already loaded): least squares gave
+# 7.5e-12 s per multiply-add, 9e-11 s per cell, 3.4 ms per batch, 0.6 s fixed; the constants below are
+# rounded up so the estimate is 0.7–2.1 × the measured time, and SECONDS_FIXED adds TensorFlow's
+# start-up (5–7 s on the first run of a process). LeNet-5 with the slides' settings on all 60,000
+# MNIST images estimates to 84 s (measured 8 s for 8,000 images); the issue's 3 × Conv2D(256) for
+# 50 epochs at batch 16 to about 3 hours (it ran at 31 images/s: 3.6 hours).
+SECONDS_PER_MAC = 1.0e-11
+SECONDS_PER_CELL = 1.5e-10
+SECONDS_PER_BATCH = 3.5e-3
+SECONDS_FIXED = 5.0
+TEST_IMAGES = 10_000  # MNIST's test set, the largest the app evaluates after each epoch
+TRAIN_PASSES = 3  # forward + backward ≈ 3 × the forward pass's multiply-adds
+
+
+def work_per_image(stack, input_shape) -> tuple[int, int]:
+    """(multiply-adds, cells) of one forward pass, from summarize's rows.
+
+    Conv2D and Dense: params = units × (inputs + 1), so multiply-adds = (params − units) per output
+    position; cells = every layer's input and output values (what element-wise work and memory cost).
+
+    >>> work_per_image(*architecture.preset("lenet5"))
+    (416520, 17762)
+    """
+    rows = architecture.summarize(list(stack), input_shape)
+    macs = cells = 0
+    for before, row in zip(rows, rows[1:]):
+        out = math.prod(d for d in row.output_shape if d is not None)
+        if row.type in ("Conv2D", "Dense"):
+            units = row.output_shape[-1]
+            macs += (row.params - units) * (out // units)
+        cells += out + math.prod(d for d in before.output_shape if d is not None)
+    return macs, cells
+
+
+def run_work(config: RunConfig, test_images: int = TEST_IMAGES) -> dict:
+    """What a whole run computes: multiply-adds, cells and batches over all its epochs and tests."""
+    macs, cells = work_per_image(config.stack, config.input_shape)
+    images = config.epochs * (TRAIN_PASSES * config.train_size + test_images) + test_images
+    batches = math.ceil(config.train_size / config.batch_size) * config.epochs
+    return {"macs": macs * images, "cells": cells * images, "batches": batches}
+
+
+def estimate_seconds(config: RunConfig, test_images: int = TEST_IMAGES) -> float:
+    """The run's seconds on this server as calibrated (with MNIST's full test set: rather more than less)."""
+    work = run_work(config, test_images)
+    return (SECONDS_PER_MAC * work["macs"] + SECONDS_PER_CELL * work["cells"]
+            + SECONDS_PER_BATCH * work["batches"] + SECONDS_FIXED)

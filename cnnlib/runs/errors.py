@@ -15,6 +15,10 @@ class TrainingError(LessonError):
         "not_one_of": ("name", "allowed", "value"),  # optimizer, schedule, scaling
         "no_layers": (),
         "too_big": ("needed", "budget"),  # MB the model needs, MB this server allows
+        "too_slow": ("seconds", "limit"),  # estimated seconds of the run, CNNLIB_RUN_MAX_SECONDS
+        "too_long": ("limit",),  # the run passed CNNLIB_RUN_MAX_SECONDS while training and was stopped
+        "one_at_a_time": (),  # this session already waits for another run
+        "broken_model": ("name",),  # the cached model.keras could not be read (it is removed; train again)
         "cache_folder": ("path", "reason"),
         "input_shape": ("shape", "image"),  # the model's input vs the dataset's images
         "output_shape": ("classes", "shape"),  # the last layer must give one score per class

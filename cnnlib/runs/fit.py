@@ -171,12 +171,13 @@ def train(config: RunConfig, cache: RunCache, run: Run | None = None, dataset=No
         raise Cancelled
     run._begin("training")
     fit_start = time.perf_counter()
+    progress = make_progress_callback(run)  # progress, cancel and the time limit, batch by batch
     model.fit(train_ds, epochs=config.epochs, validation_data=test_ds,
-              callbacks=[make_progress_callback(run)], shuffle=False, verbose=0)  # shuffled above
+              callbacks=[progress], shuffle=False, verbose=0)  # shuffled above
     fit_seconds = time.perf_counter() - fit_start
 
     run._begin("testing")
-    scores = model.predict(test_ds, verbose=0)
+    scores = model.predict(test_ds, verbose=0, callbacks=[progress])
     y_pred = scores.argmax(axis=1).astype(np.int16)
     classes = len(data.class_names)
     confusion = np.zeros((classes, classes), dtype=np.int64)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from cnnlib.errors import LessonError
 from cnnlib.runs.config import RunConfig
-from cnnlib.runs.errors import Cancelled, NanLossError
+from cnnlib.runs.errors import Cancelled, NanLossError, TrainingError
 
 if TYPE_CHECKING:
     from cnnlib.runs.cache import RunResult
@@ -40,8 +40,10 @@ class Snapshot:
     history: dict
     error: LessonError | None
     result: RunResult | None
-    requests: int
+    requests: int  # how many requests wait for this run (sessions, plus the command line's)
     position: int | None = None  # 0 = training now, 1 = next, …; None when not in the queue
+    config: RunConfig | None = None
+    estimate: float | None = None  # estimated seconds of the whole run (cnnlib.runs.config.estimate_seconds)
 
     @property
     def fraction(self) -> float:
@@ -57,8 +59,11 @@ class Snapshot:
 class Run:
     """One run's shared progress. The worker writes (a few numbers per batch), pages read snapshots."""
 
-    def __init__(self, config: RunConfig, key: str | None = None):
+    def __init__(self, config: RunConfig, key: str | None = None, max_seconds: float | None = None,
+                 estimate: float | None = None):
         self.config = config
+        self.max_seconds = max_seconds  # stopped with "too_long" past this many seconds since it started
+        self.estimate = estimate
         self.key = key or config.key
         self._lock = threading.Lock()
         self.cancel_requested = threading.Event()
@@ -82,8 +87,26 @@ class Run:
         self.epoch_seconds: list[float] = []
         self.error: LessonError | None = None
         self.result: RunResult | None = None
-        self.requests = 1
+        self.requesters: set[str] = set()  # the sessions waiting for this run (opaque ids from the pages)
+        self.anonymous = 0  # requests without a requester (the command line, tests): never withdrawn
         self.last_touched = time.time()
+
+    @property
+    def requests(self) -> int:
+        return len(self.requesters) + self.anonymous
+
+    def _add_request(self, requester: str | None) -> None:
+        with self._lock:
+            if requester is None:
+                self.anonymous += 1
+            else:
+                self.requesters.add(requester)
+
+    def _check_time(self) -> None:
+        """Stop a run that outlives its limit although its estimate was within it (a busy server, a bad guess)."""
+        if self.max_seconds is not None and self.started_at is not None \
+                and time.time() - self.started_at > self.max_seconds:
+            raise TrainingError("too_long", limit=self.max_seconds)
 
     @classmethod
     def replayed(cls, result: RunResult) -> Run:
@@ -100,6 +123,7 @@ class Run:
             if self.started_at is None:
                 self.started_at = time.time()
             self.state, self.phase = "running", phase
+        self._check_time()
 
     def _plan(self, train_images: int, steps: int) -> None:
         with self._lock:
@@ -122,8 +146,13 @@ class Run:
             self._rate_last = (now, self.samples_done)
         if loss is not None and not math.isfinite(loss):
             raise NanLossError("nan_loss", epoch=self.epoch + 1, batch=step)
+        self._test_batch_end()
+
+    def _test_batch_end(self) -> None:
+        """After every batch, also while testing: stop when cancelled or past the time limit."""
         if self.cancel_requested.is_set():
             raise Cancelled
+        self._check_time()
 
     def _epoch_end(self, logs: dict) -> None:
         seconds = time.perf_counter() - self._epoch_started
@@ -160,6 +189,7 @@ class Run:
                 elapsed=(end - self.started_at) if self.started_at else 0.0,
                 history={k: list(v) for k, v in self.history.items()},
                 error=self.error, result=self.result, requests=self.requests, position=position,
+                config=self.config, estimate=self.estimate,
             )
 
 
@@ -173,6 +203,12 @@ def make_progress_callback(run: Run):
 
         def on_train_batch_end(self, batch, logs=None):
             run._batch_end(batch + 1, logs.get("loss") if logs else None)
+
+        def on_test_batch_end(self, batch, logs=None):
+            run._test_batch_end()
+
+        def on_predict_batch_end(self, batch, logs=None):
+            run._test_batch_end()
 
         def on_epoch_end(self, epoch, logs=None):
             run._epoch_end(logs or {})

@@ -2,8 +2,11 @@
 
 A worker thread trains one run at a time from a FIFO queue, outside any Streamlit script thread,
 so a widget touch or a closed tab never kills a run. Asking for a run that is queued or training
-attaches to it; asking for one that is on disk replays it at once (also after a restart); anyone
-may cancel. The worker is a daemon thread with a deque rather than a ThreadPoolExecutor: the
+attaches to it; asking for one that is on disk replays it at once (also after a restart).
+Every request names its requester (an opaque id: the pages pass one per browser session). A
+requester may wait for one run at a time, a run estimated past CNNLIB_RUN_MAX_SECONDS is refused
+and one that passes it anyway is stopped; withdrawing a request stops the run only when nobody
+else waits for it (``withdraw``), so one student cannot cancel the class's run. The worker is a daemon thread with a deque rather than a ThreadPoolExecutor: the
 queue must report each run's place and drop a cancelled run by key, and an executor's threads are
 joined at interpreter exit, so stopping the server would wait for a run to finish.
 """
@@ -17,11 +20,12 @@ import time
 from pathlib import Path
 
 from cnnlib.runs.cache import RunCache
-from cnnlib.runs.config import RunConfig
-from cnnlib.runs.errors import Cancelled, as_lesson_error
+from cnnlib.runs.config import RunConfig, estimate_seconds
+from cnnlib.runs.errors import Cancelled, TrainingError, as_lesson_error
 from cnnlib.runs.fit import configure_tensorflow, train
 from cnnlib.runs.progress import ACTIVE, Run, Snapshot
 from cnnlib.settings import cache_dir as default_cache_dir
+from cnnlib.settings import run_max_seconds
 
 MODELS_KEPT = 4  # trained Keras models kept in memory for the try-it panels
 
@@ -32,8 +36,10 @@ class TrainingService:
     Thread-safe: any number of Streamlit sessions (and the CLI) may call it at once.
     """
 
-    def __init__(self, cache_dir: Path | str | None = None, max_bytes: int | None = None, keep: int = 64):
+    def __init__(self, cache_dir: Path | str | None = None, max_bytes: int | None = None, keep: int = 64,
+                 max_seconds: float | None = None):
         self.cache = RunCache(cache_dir or default_cache_dir(), max_bytes)
+        self.max_seconds = max_seconds  # None: CNNLIB_RUN_MAX_SECONDS, read at each request
         self._cond = threading.Condition()
         self._queue: collections.deque[Run] = collections.deque()
         self._current: Run | None = None
@@ -46,39 +52,45 @@ class TrainingService:
         self.trainings_started = 0  # how many runs the worker actually trained (tests, bench)
 
     # -- asking for runs --------------------------------------------------------------------
-    def submit(self, config: RunConfig) -> Run:
+    def submit(self, config: RunConfig, requester: str | None = None) -> Run:
         """The run for this configuration: attached if queued/training, replayed if cached, else queued.
 
-        Raises TrainingError/StackError at once for a configuration no run can use.
+        requester: who asks (a page passes its session's id); None = the command line or a test,
+        whose requests are never withdrawn and are not limited to one at a time.
+        Raises TrainingError/StackError at once for a configuration no run can use, one estimated
+        to take too long (``too_slow``), or a requester already waiting for another run (``one_at_a_time``).
         """
-        config.check()
+        limit = run_max_seconds() if self.max_seconds is None else self.max_seconds
+        config.check(max_seconds=limit)
         key = config.key
         with self._cond:
-            run = self._attach(key)
+            run = self._attach(key, requester)
             if run is not None:
                 return run
         cached = self.cache.load(key)  # disk I/O outside the lock
         with self._cond:
-            run = self._attach(key)
+            run = self._attach(key, requester)
             if run is not None:
                 return run
             if cached is not None:
                 run = Run.replayed(cached)
             else:
-                run = Run(config, key)
+                if requester is not None and self._held(requester) is not None:
+                    raise TrainingError("one_at_a_time")
+                run = Run(config, key, max_seconds=limit, estimate=estimate_seconds(config))
+                run._add_request(requester)
                 self._queue.append(run)
                 self._ensure_worker()
                 self._cond.notify_all()
             self._remember(run)
             return run
 
-    def _attach(self, key: str) -> Run | None:
+    def _attach(self, key: str, requester: str | None) -> Run | None:
         run = self._runs.get(key)
         if run is None:
             return None
         if run.state in ACTIVE:
-            with run._lock:
-                run.requests += 1
+            run._add_request(requester)  # the same requester again counts once
             return run
         if run.state == "done" and self.cache.has(key):
             return run
@@ -131,17 +143,51 @@ class TrainingService:
             offset = 0 if self._current else 1
         return [run.snapshot(i + offset) for i, run in enumerate(runs)]
 
+    def _held(self, requester: str) -> Run | None:
+        """The queued or training run this requester waits for (call with the lock held)."""
+        runs = ([self._current] if self._current else []) + list(self._queue)
+        return next((run for run in runs if requester in run.requesters and run.state in ACTIVE), None)
+
+    def held(self, requester: str) -> Snapshot | None:
+        """The run a requester waits for, if any (a page shows it when another request is refused)."""
+        with self._cond:
+            run = self._held(requester)
+            position = run and self._position(run.key)
+        return None if run is None else run.snapshot(position)
+
+    def is_requester(self, key: str, requester: str) -> bool:
+        with self._cond:
+            run = self._runs.get(key)
+        return run is not None and run.state in ACTIVE and requester in run.requesters
+
+    def withdraw(self, key: str, requester: str) -> bool:
+        """Withdraw one requester's request; the run stops only when no request is left. True if withdrawn."""
+        with self._cond:
+            run = self._runs.get(key)
+            if run is None or run.state not in ACTIVE or requester not in run.requesters:
+                return False
+            with run._lock:
+                run.requesters.discard(requester)
+                left = run.requests
+            if left == 0:
+                self._stop(run)
+            return True
+
     def cancel(self, key: str) -> bool:
-        """Stop a run (anyone may): a queued run leaves the queue, a training one stops at its next batch."""
+        """Stop a run whoever waits for it (the command line, tests); the pages only ``withdraw``."""
         with self._cond:
             run = self._runs.get(key)
             if run is None or run.state not in ACTIVE:
                 return False
-            run.cancel_requested.set()
-            if run in self._queue:
-                self._queue.remove(run)
-                run._finish("cancelled")
+            self._stop(run)
             return True
+
+    def _stop(self, run: Run) -> None:
+        """A queued run leaves the queue, a training one stops at its next batch (call with the lock held)."""
+        run.cancel_requested.set()
+        if run in self._queue:
+            self._queue.remove(run)
+            run._finish("cancelled")
 
     def wait(self, key: str, timeout: float | None = None) -> Snapshot | None:
         with self._cond:

@@ -20,6 +20,30 @@ STRINGS = {
         "en": "This model needs about {needed:,.0f} MB to train, too much for this server "
               "({budget:,} MB). Try a smaller batch or add pooling layers.",
     },
+    "run_errors.too_slow": {
+        "ko": "이 학습은 이 서버에서 약 {seconds:,.0f}초가 걸릴 것으로 예상되어 한도({limit:,.0f}초, "
+              "CNNLIB_RUN_MAX_SECONDS)를 넘습니다. 에포크나 학습 이미지 수를 줄이거나, 배치 크기를 키우거나, "
+              "필터 수를 줄이거나 풀링 층을 넣어 보세요.",
+        "en": "This run is estimated to take about {seconds:,.0f} s on this server, over the limit of "
+              "{limit:,.0f} s (CNNLIB_RUN_MAX_SECONDS). Try fewer epochs or training images, a larger batch, "
+              "fewer filters or pooling layers.",
+    },
+    "run_errors.too_long": {
+        "ko": "학습이 시간 한도({limit:,.0f}초, CNNLIB_RUN_MAX_SECONDS)를 넘어 멈췄습니다. 아무것도 저장되지 "
+              "않았습니다. 서버가 바쁠 때일 수 있으니 더 작은 설정으로 다시 해 보세요.",
+        "en": "The run passed the time limit of {limit:,.0f} s (CNNLIB_RUN_MAX_SECONDS) and was stopped. "
+              "Nothing was saved. The server may be busy: try smaller settings.",
+    },
+    "run_errors.one_at_a_time": {
+        "ko": "이미 기다리고 있는 학습이 하나 있습니다. 한 사람은 한 번에 하나의 학습만 요청할 수 있으니, "
+              "그 학습이 끝나거나 내 요청을 취소한 뒤에 다시 눌러 주세요.",
+        "en": "You are already waiting for another run. Each person may ask for one run at a time: "
+              "press again once it has finished, or after withdrawing your request.",
+    },
+    "run_errors.broken_model": {
+        "ko": "저장된 모델 파일을 읽을 수 없어({name}) 캐시에서 지웠습니다. 다시 학습해 주세요.",
+        "en": "The saved model file could not be read ({name}), so it was removed from the cache. Please train again.",
+    },
     "run_errors.cache_folder": {
         "ko": "결과를 저장할 폴더를 만들 수 없습니다: {path} ({reason}). CNNLIB_CACHE_DIR를 바꿔 보세요.",
         "en": "Cannot create the results folder {path} ({reason}). Set CNNLIB_CACHE_DIR elsewhere.",
