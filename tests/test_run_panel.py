@@ -1,4 +1,5 @@
-"""The run panel's words and numbers that need no Streamlit runtime (ui/run_panel.py)."""
+"""The run panel (ui/run_panel.py): its words and numbers, and, with AppTest and a service that never trains,
+joining a run someone else queued, withdrawing only your own request, one run at a time per session."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import math
 
 import pytest
 
+from streamlit.testing.v1 import AppTest
+
+from cnnlib.runs import TrainingService
+from tests.runhelp import tiny
 from ui.run_panel import seconds_text
 
 
@@ -15,3 +20,54 @@ from ui.run_panel import seconds_text
 ])
 def test_seconds_text(seconds, text):
     assert seconds_text(seconds) == text
+
+
+@pytest.fixture
+def idle_service(tmp_path, monkeypatch):
+    """A service whose worker never starts: runs stay queued while the panel is clicked through."""
+    import ui.run_panel
+
+    svc = TrainingService(tmp_path / "cache")
+    monkeypatch.setattr(svc, "_ensure_worker", lambda: None)
+    monkeypatch.setattr(ui.run_panel, "service", lambda: svc)
+    yield svc
+    svc.shutdown()
+
+
+def panel_script():
+    import streamlit as st
+
+    from tests.runhelp import tiny
+    from ui.run_panel import run_panel
+
+    st.session_state.setdefault("lang", "en")
+    run_panel("t", tiny(seed=77))
+
+
+def test_a_click_on_train_after_someone_else_queued_the_run_counts_as_a_request(idle_service):
+    """Finding 12: five tabs pressed Train and the count said 1. A tab draws Train; another session's request
+    queues the run; the tab's click then reruns into a page with no Train button, and the click was lost."""
+    config = tiny(seed=77)
+    at = AppTest.from_function(panel_script, default_timeout=30).run()
+    assert not at.exception and at.button(key="t_train").label == "Train"
+    idle_service.submit(config, requester="another session")
+    at.button(key="t_train").click().run()
+    assert not at.exception
+    assert idle_service.snapshot(config.key).requests == 2, "the click joined the run"
+    assert "Requests waiting for this run: 2" in " ".join(c.value for c in at.caption)
+    queue = at.dataframe[0].value
+    assert list(queue.iloc[0]) == ["1", "LeNet-5 (§6) (yours)", 1, "300", 2, queue.iloc[0, 5]]
+    # Withdraw: only this session's request goes; the other session keeps the run queued
+    at.button(key="t_cancel").click().run()
+    assert not at.exception and idle_service.snapshot(config.key).state == "queued"
+    assert idle_service.snapshot(config.key).requests == 1 and at.button(key="t_train").label == "Train"
+
+
+def test_a_second_run_of_one_session_is_refused_with_a_message(idle_service):
+    at = AppTest.from_function(panel_script, default_timeout=30)
+    at.session_state["run_requester"] = "this session"
+    at.run()
+    idle_service.submit(tiny(seed=78), requester="this session")  # this session already waits for a run
+    at.button(key="t_train").click().run()
+    assert not at.exception and idle_service.lookup(tiny(seed=77)) is None
+    assert "one run at a time" in " ".join(e.value for e in at.error)

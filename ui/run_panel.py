@@ -1,21 +1,24 @@
 """One run panel for every page that trains (§2, §6, §7): the Train button, or the shared run's progress
-(queue place, epoch, rate, time left, cancel, the growing curves), or why it stopped.
+(queue place, epoch, rate, time left, the queue, withdrawing your request, the growing curves), or why it stopped.
 
 The runs live in cnnlib.runs (a worker thread per server process): nothing here trains, so a
 widget touch, a page switch or a closed tab never stops a run. Pages read snapshots and redraw
-the progress in a fragment.
+the progress in a fragment. Each browser session asks under its own opaque id (``requester()``):
+cnnlib lets it wait for one run at a time, and its Cancel button withdraws only its own request.
 """
 
 from __future__ import annotations
 
 import math
+import uuid
 
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
 from cnnlib.errors import LessonError
-from cnnlib.runs import RunConfig, RunResult, Snapshot, TrainingService, get_service
+from cnnlib.runs import Run, RunConfig, RunResult, Snapshot, TrainingService, get_service
+from cnnlib.runs.config import preset_name
 from ui.charts import PLOT
 from ui.i18n import message, t
 
@@ -25,6 +28,18 @@ REFRESH = 1.0  # seconds between progress redraws: each is a script run on the s
 def service() -> TrainingService:
     """The process-wide service (one worker thread, shared by every session) for $CNNLIB_CACHE_DIR."""
     return get_service()
+
+
+def requester() -> str:
+    """This browser session's id for its run requests (a random uuid kept in session_state)."""
+    if "run_requester" not in st.session_state:
+        st.session_state["run_requester"] = uuid.uuid4().hex
+    return st.session_state["run_requester"]
+
+
+def request(config: RunConfig) -> Run:
+    """Ask for a run as this session (raises LessonError: a bad or too long configuration, one run at a time)."""
+    return service().submit(config, requester())
 
 
 def seconds_text(seconds: float | None) -> str:
@@ -59,8 +74,41 @@ def curves_figure(history: dict, epochs: int, height: int = 300) -> go.Figure:
     return fig
 
 
+def model_text(config: RunConfig) -> str:
+    """A queued run's model as the pages name it: a preset's name, else the lab's model with its layer count."""
+    name = preset_name(config)
+    return t(f"training.model.{name}") if name else t("training.model.custom", layers=len(config.stack))
+
+
+def queue_rows(snaps: list[Snapshot], mine: set[str]) -> list[dict]:
+    """The queue as table rows, in the page's language: place, model, epochs, images, requests, estimate."""
+    rows = []
+    for snap in snaps:
+        config = snap.config
+        rows.append({
+            t("training.queue.place"): t("training.queue.now") if snap.position == 0 else str(snap.position),
+            t("training.queue.model"): model_text(config) + (t("training.queue.mine") if snap.key in mine else ""),
+            t("training.queue.epochs"): config.epochs,
+            t("training.queue.images"): f"{config.train_size:,}",
+            t("training.queue.waiting"): snap.requests,
+            t("training.queue.estimate"): seconds_text(snap.estimate),
+        })
+    return rows
+
+
+def queue_view(prefix: str) -> None:
+    """What the one training worker has to do: the run training now and those waiting, in order."""
+    svc, me = service(), requester()
+    snaps = svc.queue()
+    if not snaps:
+        return
+    mine = {s.key for s in snaps if svc.is_requester(s.key, me)}
+    with st.expander(t("training.queue.title", n=len(snaps))):
+        st.dataframe(queue_rows(snaps, mine), hide_index=True, key=f"{prefix}_queue")
+
+
 def live_run(prefix: str, key: str) -> Snapshot | None:
-    """Progress bar, queue position, cancel and the growing curves; refreshes itself while active.
+    """Progress bar, queue position, the queue, withdrawing and the growing curves; refreshes itself while active.
 
     Runs as a fragment every REFRESH seconds while the run is queued or training (only this
     part of the page reruns); when it finishes the whole page reruns once to show the results.
@@ -80,9 +128,12 @@ def live_run(prefix: str, key: str) -> Snapshot | None:
         if not snap.finished:  # once done, the results below draw the final curves
             st.progress(snap.fraction, text=status_line(snap))
             c1, c2 = st.columns([1, 3])
-            if c1.button(t("training.cancel"), key=f"{prefix}_cancel"):
-                service().cancel(key)
+            if service().is_requester(key, requester()):
+                if c1.button(t("training.cancel"), key=f"{prefix}_cancel", help=t("training.cancel_help")):
+                    service().withdraw(key, requester())
+                    st.rerun()  # the Train (join) button comes back if others keep it going
             c2.caption(t("training.shared", n=snap.requests))
+            queue_view(prefix)
             st.plotly_chart(curves_figure(snap.history, snap.epochs), key=f"{prefix}_curves", config=PLOT)
 
     panel()
@@ -98,15 +149,21 @@ def run_panel(prefix: str, config: RunConfig, button_label: str | None = None) -
         st.error(message(snap.error) if snap.error else t("training.failed"))
     elif snap is not None and snap.state == "cancelled":
         st.warning(t("training.cancelled"))
-    if snap is None or snap.state in ("failed", "cancelled"):
+    # Someone else's run of these settings is queued or training: the button stays (the same call, so
+    # the same widget) and joins it. Dropping it made the click of a tab that drew the button before the
+    # run existed vanish in its rerun: five tabs pressed Train and the run counted one request.
+    joinable = snap is not None and not snap.finished and not svc.is_requester(snap.key, requester())
+    if snap is None or snap.state in ("failed", "cancelled") or joinable:
         if st.button(button_label or t("training.train"), key=f"{prefix}_train", type="primary"):
             try:
-                svc.submit(config)
+                request(config)
             except LessonError as err:
                 st.error(message(err))
                 return None
             st.rerun()
-        return None
+        if not joinable:
+            return None
+        st.caption(t("training.join"))
     live_run(prefix, snap.key)
     return snap if snap.state == "done" else None
 
@@ -122,7 +179,11 @@ def trained_model(prefix: str, config: RunConfig):
     result = snap.result
     result_metrics(result)
     st.plotly_chart(curves_figure(result.history, len(result.history["loss"])), key=f"{prefix}_final_curves", config=PLOT)
-    model = service().load_model(result.key)
+    try:
+        model = service().load_model(result.key)
+    except LessonError as err:  # a damaged model file: removed from the cache, the next visit trains again
+        st.error(message(err))
+        st.stop()
     if model is None:
         st.warning(t("training.model_gone"))
         st.stop()
