@@ -7,13 +7,20 @@ size above the level just before each run, sampled every 2 ms from /proc (Linux)
 in a second, slower pass — tracemalloc's peak for what Python and numpy allocated.
 
     python bench/image_zip.py [N]
+    python bench/image_zip.py --hostile    # issue 9 #4/#5: pixel bombs and long names vs a normal upload
+
+``--hostile`` loads each hostile upload in a fresh process and prints its CPU seconds
+(``time.process_time``) and peak RSS above the level before loading (sampled every 2 ms),
+as ratios against a normal upload (300 letters, 28×28 PNG) loaded the same way.
 """
 
 from __future__ import annotations
 
 import gc
 import io
+import json
 import os
+import subprocess
 import sys
 import tarfile
 import threading
@@ -105,7 +112,75 @@ def build(n: int) -> tuple[bytes, bytes]:
     return zip_out.getvalue(), tar_out.getvalue()
 
 
+def hostile_upload(kind: str) -> bytes:
+    """The uploads of issue 9 #4 and #5 (tiny on disk), and a normal one to compare them with."""
+    from tests.archivehelp import long_names_tar, make_zip, pixel_bomb, two_classes
+
+    if kind == "normal":
+        letters = make_letters(per_class=30, seed=1)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for picture, name in zip(letters.images[..., 0], letters.files):
+                buffer = io.BytesIO()
+                Image.fromarray(picture).save(buffer, "PNG")
+                letter, _, index = name.split("/")
+                z.writestr(f"{letter}/{index}.png", buffer.getvalue())
+        return out.getvalue()
+    if kind == "1bit×200":
+        bomb = pixel_bomb("1bit")
+        return make_zip([*two_classes(), *[(f"A/bomb{i}.png", bomb) for i in range(200)]])
+    if kind in ("rgba", "16bit", "float"):
+        return make_zip([*two_classes(), ("A/bomb.png", pixel_bomb(kind))])
+    if kind == "long names":  # 1,200 members whose names are 150 KB each
+        return long_names_tar(1200, 150_000)
+    raise ValueError(kind)
+
+
+def _measure_one(path: str) -> None:
+    from cnnlib.image_folders import load_image_archive
+
+    with open(path, "rb") as f:
+        data = f.read()
+    kind = os.path.basename(path)
+
+    def load():
+        try:
+            result = load_image_archive(data)
+            return f"{len(result.images)} images, {getattr(result, 'skipped_total', len(result.skipped))} skipped"
+        except Exception as err:  # noqa: BLE001 - a refusal is an outcome too
+            return f"refused: {getattr(err, 'code', type(err).__name__)}"
+
+    t0 = time.process_time()
+    outcome, _, rss = timed(load)
+    cpu = time.process_time() - t0
+    print(json.dumps({"kind": kind, "bytes": len(data), "cpu": cpu, "rss": rss, "outcome": outcome}))
+
+
+def hostile() -> int:
+    import tempfile
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in ("normal", "1bit×200", "rgba", "16bit", "float", "long names"):
+            path = os.path.join(folder, kind)
+            with open(path, "wb") as f:
+                f.write(hostile_upload(kind))  # built here: the bomb's own making is not measured
+            out = subprocess.run([sys.executable, __file__, "--one", path], capture_output=True, text=True, check=True)
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    normal = rows[0]
+    print(f"{'upload':12} {'size':>9} {'CPU s':>7} {'×normal':>8} {'peak RSS +MB':>13} {'×normal':>8}  outcome")
+    for row in rows:
+        print(f"{row['kind']:12} {row['bytes'] / 1024:7.0f}KB {row['cpu']:7.2f} {row['cpu'] / max(normal['cpu'], 1e-3):8.1f} "
+              f"{row['rss']:13.1f} {row['rss'] / max(normal['rss'], 1.0):8.1f}  {row['outcome']}")
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--one"]:
+        _measure_one(sys.argv[2])
+        return 0
+    if sys.argv[1:2] == ["--hostile"]:
+        return hostile()
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     zip_bytes, tar_bytes = build(n)
     print(f"{n:,} PNGs of 28×28: zip {len(zip_bytes) / 2**20:.1f} MB, tar.gz {len(tar_bytes) / 2**20:.1f} MB")

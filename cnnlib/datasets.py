@@ -94,6 +94,7 @@ class DatasetError(LessonError):
         "empty": (),
         "bomb": ("limit", "ratio"),
         "too_many_files": ("limit",),
+        "names_too_long": ("limit",),  # a tar's names together, MB
         "no_images": ("n", "reasons"),
         "no_class_folders": (),
         "one_class": ("name",),
@@ -102,10 +103,14 @@ class DatasetError(LessonError):
         "image_not_image": (),
         "image_unreadable": (),
         "image_too_large": ("limit",),
+        "image_too_much_memory": ("w", "h", "limit"),  # decoded MB
+        "no_test_images": ("n",),  # every class has one image: nothing left to test on
         # the notMNIST download (cnnlib.downloads)
         "offline": ("host", "reason"),
         "http": ("status", "host"),
         "cut": ("done", "total"),
+        "cut_unknown": ("done",),  # cut short, and the server never said how long it was
+        "damaged_download": (),  # a gzip that is not a whole tar (cut short, or something else)
         "not_gzip": (),
         "too_big_download": ("limit",),
         "cache": ("path", "reason"),

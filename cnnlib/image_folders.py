@@ -32,12 +32,20 @@ from cnnlib import archives
 from cnnlib.archives import Skip
 from cnnlib.datasets import Dataset, DatasetError, Notice, register_dataset
 from cnnlib.errors import Coded
-from cnnlib.images import SIZE, decode
+from cnnlib.images import SIZE, PixelBudget, decode
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 MAX_CLASSES = 50
+# A path component longer than 255 bytes cannot exist on any disk a student zips from (NAME_MAX on
+# ext4, APFS, NTFS); the lecture's layout is at most top/class/file, so 4 such parts fit 1,024 bytes.
+# Longer names are skipped and shown cut (a tar.gz of 1,200 names of 150 KB held 900 MB, issue 9 #5).
+MAX_NAME_PART_BYTES = 255
+MAX_NAME_BYTES = 1024
+NAME_SHOWN = 120  # characters of an over-long name kept for the skipped list ("…" after them)
+# Skipped files listed by name: a table a student reads; beyond it only a count per reason is kept.
+MAX_SKIPPED_LISTED = 1000
 MIN_IMAGES_PER_CLASS = 2  # fewer: a notice (it cannot be both trained and tested on)
 TEST_FRACTION = 0.2  # each class's share of test images
 
@@ -45,7 +53,8 @@ _SYSTEM_NAMES = {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r
 _SYSTEM_FOLDERS = {"__macosx", "@eadir", "$recycle.bin", "system volume information", ".trashes"}
 # Several detailed codes share one reason, so a report can group them in a few plain words.
 _REASON = {"damaged": "unreadable", "encrypted": "unreadable", "unsupported": "unreadable",
-           "too_many_pixels": "too_large", "too_many_pixels_header": "too_large"}  # fmt: skip
+           "too_many_pixels": "too_large", "too_many_pixels_header": "too_large", "too_much_memory": "too_large",
+           "pixel_budget": "too_large"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,10 @@ class SkippedFile(Coded):
         "too_large": ("limit",),
         "too_many_pixels": ("w", "h", "limit"),
         "too_many_pixels_header": ("limit",),
+        "too_much_memory": ("w", "h", "limit"),  # decoded bytes, MB
+        "pixel_budget": ("limit",),  # the archive's pixels, megapixels
         "unsafe_name": (),
+        "long_name": ("limit",),  # bytes
         "symlink": (),
         "special": (),
         "nested_folder": (),
@@ -95,6 +107,12 @@ class ImageFolderSet:
     skipped: tuple[SkippedFile, ...] = ()
     notices: tuple[Notice, ...] = ()
     root: str = ""  # the top-level folder the class folders sit in ("" = at the root)
+    skipped_counts: dict[str, int] = field(default_factory=dict)  # reason → files, ALL of them
+
+    @property
+    def skipped_total(self) -> int:
+        """How many files were skipped (``skipped`` lists only the first MAX_SKIPPED_LISTED)."""
+        return sum(self.skipped_counts.values()) if self.skipped_counts else len(self.skipped)
 
     def as_float(self) -> np.ndarray:
         """The images as float32 in [0, 1] (what ``plt.imread`` gives for a PNG), shape (N, 28, 28, 1)."""
@@ -138,37 +156,65 @@ def _load(source, kinds: tuple[str, ...], wrong_kind: str) -> ImageFolderSet:
         return _collect(members, notices)
 
 
+class _SkipList:
+    """The skipped files: the first MAX_SKIPPED_LISTED by name, every one counted by reason."""
+
+    def __init__(self):
+        self.listed: list[SkippedFile] = []
+        self.counts: Counter[str] = Counter()
+
+    def add(self, name: str, code: str, params: dict | None = None) -> None:
+        file = SkippedFile(name, code, params or {})
+        self.counts[file.reason] += 1
+        if len(self.listed) < MAX_SKIPPED_LISTED:
+            self.listed.append(file)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
 def _collect(members: Iterator[archives.Member], notices: list[Notice]) -> ImageFolderSet:
-    skipped: list[SkippedFile] = []
+    skipped = _SkipList()
     found: list[tuple[list[str], str, np.ndarray]] = []  # (parts, display name, 28×28)
     seen: set[str] = set()
+    budget = PixelBudget()
     entries = 0  # everything but folders
     for member in members:
-        name = unicodedata.normalize("NFC", member.name)  # macOS stores Korean names decomposed (NFD)
         if member.kind == "dir":
             continue
         entries += 1
+        if _too_long(member.name):
+            skipped.add(member.name[:NAME_SHOWN] + "…", "long_name", {"limit": MAX_NAME_BYTES})
+            continue
+        name = unicodedata.normalize("NFC", member.name)  # macOS stores Korean names decomposed (NFD)
         parts = _split_safe(name)
         if parts is None or not parts:
-            skipped.append(SkippedFile(name, "unsafe_name"))
+            skipped.add(name, "unsafe_name")
+        elif max(len(p.encode()) for p in parts) > MAX_NAME_PART_BYTES:
+            skipped.add(name, "long_name", {"limit": MAX_NAME_PART_BYTES})
         elif member.kind in ("symlink", "special"):
-            skipped.append(SkippedFile(name, member.kind))
+            skipped.add(name, member.kind)
         elif _is_system(parts):
-            skipped.append(SkippedFile(name, "system_file"))
+            skipped.add(name, "system_file")
         elif "/".join(parts) in seen:
-            skipped.append(SkippedFile(name, "duplicate_name"))
+            skipped.add(name, "duplicate_name")
         else:
             seen.add("/".join(parts))
             try:
-                found.append((parts, name, decode(member.read(), name)))
+                found.append((parts, name, decode(member.read(), name, budget)))
             except Skip as problem:
-                skipped.append(SkippedFile(name, problem.code, problem.params))
+                skipped.add(name, problem.code, problem.params)
     if entries == 0:
         raise DatasetError("empty")
     if not found:
-        reasons = ", ".join(f"{k} ×{v}" for k, v in Counter(s.reason for s in skipped).items()) or "-"
-        raise DatasetError("no_images", skipped=skipped, n=len(skipped), reasons=reasons)
+        reasons = ", ".join(f"{k} ×{v}" for k, v in skipped.counts.items()) or "-"
+        raise DatasetError("no_images", skipped=skipped.listed, n=skipped.total, reasons=reasons)
     return _arrange(found, skipped, notices)
+
+
+def _too_long(name: str) -> bool:
+    return len(name) > MAX_NAME_BYTES or len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -193,7 +239,7 @@ def _is_system(parts: list[str]) -> bool:
     return parts[-1].lower() in _SYSTEM_NAMES
 
 
-def _arrange(found, skipped: list[SkippedFile], notices: list[Notice]) -> ImageFolderSet:
+def _arrange(found, skipped: _SkipList, notices: list[Notice]) -> ImageFolderSet:
     """Find where the class folders are (root, or inside one wrapping folder), then label by folder."""
     root: list[str] = []
     in_folders = [parts for parts, _, _ in found if len(parts) >= 2]
@@ -206,18 +252,18 @@ def _arrange(found, skipped: list[SkippedFile], notices: list[Notice]) -> ImageF
     for parts, name, picture in found:
         rest = parts[len(root) :] if parts[: len(root)] == root else parts
         if len(rest) == 1 or (parts[: len(root)] != root and root):
-            skipped.append(SkippedFile(name, "no_class_folder"))
+            skipped.add(name, "no_class_folder")
         elif len(rest) > 2:
-            skipped.append(SkippedFile(name, "nested_folder"))
+            skipped.add(name, "nested_folder")
         else:
             kept.append((rest[0], name, picture))
     if not kept:
-        raise DatasetError("no_class_folders", skipped=skipped)
+        raise DatasetError("no_class_folders", skipped=skipped.listed)
     class_names = tuple(sorted({label for label, _, _ in kept}))
     if len(class_names) < 2:
-        raise DatasetError("one_class", skipped=skipped, name=class_names[0])
+        raise DatasetError("one_class", skipped=skipped.listed, name=class_names[0])
     if len(class_names) > MAX_CLASSES:
-        raise DatasetError("too_many_classes", skipped=skipped, n=len(class_names), limit=MAX_CLASSES)
+        raise DatasetError("too_many_classes", skipped=skipped.listed, n=len(class_names), limit=MAX_CLASSES)
     kept.sort(key=lambda item: (item[0], item[1]))
     counts = Counter(label for label, _, _ in kept)
     for label in class_names:
@@ -237,9 +283,10 @@ def _arrange(found, skipped: list[SkippedFile], notices: list[Notice]) -> ImageF
         labels=np.array([label for label, _, _ in kept], dtype=object),
         class_names=class_names,
         files=tuple(name for _, name, _ in kept),
-        skipped=tuple(skipped),
+        skipped=tuple(skipped.listed),
         notices=tuple(notices),
         root="/".join(root),
+        skipped_counts=dict(skipped.counts),
     )
 
 
@@ -251,6 +298,7 @@ def to_dataset(folder_set: ImageFolderSet, source: str, seed: int = 0) -> Datase
     name the result after its content, so the training service can cache runs on it: ``images-<hash>``.
 
     A class of one image goes to training only; every other class has at least one test image.
+    DatasetError("no_test_images") when that leaves no test image at all (every class has one image).
     """
     rng = np.random.default_rng(seed)
     indices = folder_set.label_indices
@@ -261,6 +309,8 @@ def to_dataset(folder_set: ImageFolderSet, source: str, seed: int = 0) -> Datase
         test.append(members[:n_test])
         train.append(members[n_test:])
     train_idx, test_idx = rng.permutation(np.concatenate(train)), np.sort(np.concatenate(test))
+    if len(test_idx) == 0:  # every class has one image: Keras would evaluate on nothing and fail (#11)
+        raise DatasetError("no_test_images", n=len(indices))
     digest = hashlib.sha256()
     for part in (folder_set.images.tobytes(), indices.tobytes(), "\n".join(folder_set.class_names).encode()):
         digest.update(part)

@@ -33,12 +33,12 @@ m1, m2, m3, m4 = st.columns([1, 1, 2, 1])  # the shape, e.g. (18724, 28, 28, 1),
 m1.metric(t("own.images"), f"{len(folder_set.images):,}")
 m2.metric(t("own.classes"), f"{len(folder_set.class_names):,}")
 m3.metric(t("own.shape"), str(folder_set.images.shape))
-m4.metric(t("own.skipped_count"), f"{len(folder_set.skipped):,}")
+m4.metric(t("own.skipped_count"), f"{folder_set.skipped_total:,}")
 if folder_set.root:
     st.caption(t("own.root", root=folder_set.root))
 for notice in folder_set.notices:
     st.warning(message(notice))
-own.skipped_table(folder_set.skipped)
+own.skipped_table(folder_set.skipped, folder_set.skipped_total)
 
 counts = folder_set.class_counts()
 st.markdown(f"**{t('own.counts')}**")
@@ -54,7 +54,11 @@ own.class_grid(folder_set)
 
 # ---- training, through the shared service (cached: the same data and settings replay) ---------
 st.subheader(t("own.train"))
-dataset = register_for_training(folder_set, origin)
+try:
+    dataset = register_for_training(folder_set, origin)
+except DatasetError as err:  # e.g. one image per class: nothing left to test on
+    st.error(message(err))
+    st.stop()
 names, k = dataset.class_names, len(dataset.class_names)
 config = own.run_config(dataset)
 snap = run_panel("own", config, t("own.train_button")) if config is not None else None

@@ -116,3 +116,31 @@ def png_header_only(width: int, height: int) -> bytes:
     ihdr = struct.pack(">LLBBBBB", width, height, 8, 0, 0, 0, 0)
     idat = zlib.compress(bytes(width + 1))  # one row; decoding would fail long after allocating
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def pixel_bomb(kind: str, side: int = 5000) -> bytes:
+    """A side×side picture that is tiny on disk and huge decoded: '1bit' PNG, 'rgba' PNG, '16bit' PNG or
+    'float' TIFF (deflate), all zeros (issue 9 #4: a 3 KB 1-bit PNG of 5000×5000 decodes to 25 MB)."""
+    if kind == "1bit":
+        return encode(Image.new("1", (side, side)), "PNG", optimize=True)
+    if kind == "rgba":
+        return encode(Image.new("RGBA", (side, side)), "PNG", compress_level=9)
+    if kind == "16bit":
+        return encode(Image.new("I;16", (side, side)), "PNG", compress_level=9)
+    if kind == "float":
+        return encode(Image.new("F", (side, side)), "TIFF", compression="tiff_adobe_deflate")
+    raise ValueError(kind)
+
+
+def long_names_tar(members: int = 1200, name_bytes: int = 150_000) -> bytes:
+    """Issue 9 #5: a tar.gz of `members` empty files whose names are `name_bytes` long each (pax headers).
+    Each name repeats its own random 1,200 characters, so the whole compresses ~60:1, as the reported
+    2.8 MB archive of 1,200 names of 150 KB did (not a bomb by the ratio)."""
+    out = io.BytesIO()
+    alphabet = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789", np.uint8)
+    with tarfile.open(fileobj=out, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=6) as t:
+        for i in range(members):
+            seed = RNG.choice(alphabet, 1200).tobytes().decode()
+            info = tarfile.TarInfo(f"A/{i:04d}" + (seed * (name_bytes // 1200 + 1))[:name_bytes] + ".png")
+            t.addfile(info, io.BytesIO(b""))
+    return out.getvalue()

@@ -28,6 +28,7 @@ from tests.archivehelp import (
     encode,
     error_of,
     hand_made_zip,
+    long_names_tar,
     make_tar,
     make_zip,
     png,
@@ -130,6 +131,43 @@ def test_too_many_entries_is_refused_before_zipfile_parses_them(monkeypatch):
     monkeypatch.setattr(archives.zipfile, "ZipFile", no_parse)
     err = error_of(data)
     assert err.code == "too_many_files" and err.params == {"limit": 100}
+
+
+def test_many_empty_entries_are_too_many_files_not_a_bomb_in_tar_and_zip(monkeypatch):
+    """Issue 9 #12: 100,001 empty files in a tar.gz were called a zip bomb (their 512-byte headers
+    compress ~100:1). Here 40,001 entries over a limit of 40,000 (the same headers, 20 MB of them)."""
+    monkeypatch.setattr(archives, "MAX_ENTRIES", 40_000)
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as t:
+        info = tarfile.TarInfo("A/x.png")
+        for i in range(40_001):
+            info.name = f"A/{i}.png"
+            t.addfile(info)
+    data = out.getvalue()
+    assert 20 * 2**20 > 100 * len(data)  # dense enough that counting headers as content said "bomb"
+    err = error_of(data, load_image_tar)
+    assert err.code == "too_many_files" and err.params == {"limit": 40_000}
+    zipped = make_zip([(f"A/{i}.png", b"") for i in range(40_001)], zipfile.ZIP_STORED)
+    err = error_of(zipped)
+    assert err.code == "too_many_files" and err.params == {"limit": 40_000}
+
+
+def test_a_tar_of_very_long_names_is_refused_early_and_holds_no_memory():
+    """Issue 9 #5: 1,200 members with 150 KB names (2 MB as tar.gz) were all kept, names and all:
+    +344 MB and 2.5 s of CPU here. tarfile's own list of members is emptied as the stream goes, and
+    the names together may take MAX_NAME_CHARS_TOTAL (16 MB, what a zip's central directory may)."""
+    import tracemalloc
+
+    data = long_names_tar(1200, 150_000)
+    assert len(data) < 3 * 2**20
+    tracemalloc.start()
+    try:
+        err = error_of(data, load_image_tar)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert err.code == "names_too_long" and err.params == {"limit": 16}
+    assert peak < 8 * 2**20, f"{peak / 2**20:.1f} MB"
 
 
 # --- what is not a plain file, or not the kind of archive asked for ----------------------------

@@ -196,6 +196,42 @@ def test_to_dataset_splits_each_class_and_names_the_content():
     assert get_dataset(registered.name) is registered
 
 
+def test_one_image_per_class_is_refused_before_training():
+    """Issue 9 #11: with one picture per class the split left 0 test images, and Keras failed with
+    UnboundLocalError after training. It is refused when the run is prepared, with its own code."""
+    from cnnlib.image_folders import register_for_training, to_dataset
+
+    folder_set = load_image_zip(make_zip([("A/a.png", png(1)), ("B/b.png", png(2)), ("C/c.png", png(3))]))
+    assert [n.code for n in folder_set.notices] == ["small_class"] * 3  # loading still reports it calmly
+    for prepare in (to_dataset, register_for_training):
+        with pytest.raises(DatasetError) as info:
+            prepare(folder_set, "upload")
+        assert info.value.code == "no_test_images" and info.value.params == {"n": 3}
+    two = to_dataset(load_image_zip(make_zip([("A/a.png", png(1)), ("A/b.png", png(4)), ("B/b.png", png(2))])), "upload")
+    assert len(two.x_test) == 1 and len(two.x_train) == 2  # one class of two is enough for a test image
+
+
+def test_long_names_are_skipped_and_shown_cut_and_the_skipped_list_is_bounded(monkeypatch):
+    """Issue 9 #5: a name over 1,024 bytes (or a part over 255) is skipped with a cut display name;
+    past MAX_SKIPPED_LISTED files only a count per reason is kept."""
+    long_part = "x" * 300
+    entries = [*two_classes(), ("A/" + "y" * 5000 + ".png", png()), (f"A/{long_part}.png", png())]
+    result = load_image_tar(make_tar(entries))
+    assert codes(result) == {
+        "A/" + "y" * (imf.NAME_SHOWN - 2) + "…": ("long_name", {"limit": 1024}),
+        f"A/{long_part}.png": ("long_name", {"limit": 255}),
+    }
+    assert max(len(s.name) for s in result.skipped) <= imf.MAX_NAME_BYTES
+    monkeypatch.setattr(imf, "MAX_SKIPPED_LISTED", 5)
+    junk = [(f"A/{i}.txt", b"text") for i in range(30)] + [(f"B/.hidden{i}", b"x") for i in range(4)]
+    result = load_image_zip(make_zip([*two_classes(), *junk]))
+    assert len(result.skipped) == 5 and result.skipped_total == 34
+    assert result.skipped_counts == {"not_image": 30, "system_file": 4}
+    err = error_of(make_zip(junk))
+    assert err.code == "no_images" and err.params == {"n": 34, "reasons": "not_image ×30, system_file ×4"}
+    assert len(err.skipped) == 5
+
+
 def test_only_the_most_recent_own_data_sets_stay_registered(monkeypatch):
     from cnnlib.datasets import get_dataset
     from cnnlib.image_folders import register_for_training

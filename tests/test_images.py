@@ -4,12 +4,79 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from cnnlib import archives, images
 from cnnlib.image_folders import load_image_zip
 from cnnlib.images import load_image, match_background
-from tests.archivehelp import RNG, codes, encode, error_of, letter, make_zip, png, png_header_only, reasons, two_classes
+from tests.archivehelp import (
+    RNG,
+    codes,
+    encode,
+    error_of,
+    letter,
+    make_zip,
+    pixel_bomb,
+    png,
+    png_header_only,
+    reasons,
+    two_classes,
+)
+
+
+@pytest.fixture
+def decoded(monkeypatch):
+    """The (width, height) of every picture really decoded (Pillow's ImageFile.load), in order."""
+    sizes = []
+    real_load = ImageFile.ImageFile.load
+
+    def load(self):
+        if self.tile:  # not yet decoded: this call decodes it
+            sizes.append(self.size)
+        return real_load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    return sizes
+
+
+@pytest.mark.parametrize("kind", ["rgba", "16bit", "float"])
+def test_pixel_bombs_that_would_fill_memory_are_refused_from_the_header(kind, decoded):
+    """Issue 9 #4: one 5000×5000 RGBA / 16-bit / float TIFF of ~100 KB cost +620 MB; now it is never decoded."""
+    bomb = pixel_bomb(kind)
+    assert len(bomb) < 200_000
+    result = load_image_zip(make_zip([*two_classes(), ("A/bomb.tif" if kind == "float" else "A/bomb.png", bomb)]))
+    assert len(result.images) == 6
+    assert [code for code, _ in codes(result).values()] == ["too_much_memory"]
+    assert next(iter(codes(result).values()))[1] == {"w": 5000, "h": 5000, "limit": 64}
+    assert reasons(result) == {("A/bomb.tif" if kind == "float" else "A/bomb.png"): "too_large"}
+    assert (5000, 5000) not in decoded  # refused from the header alone
+    err = error_of(bomb, load_image)
+    assert err.code == "image_too_much_memory" and err.params == {"w": 5000, "h": 5000, "limit": 64}
+
+
+def test_many_small_files_of_huge_pictures_use_up_the_archives_pixel_budget(decoded):
+    """Issue 9 #4: 200 PNGs of 5000×5000 1-bit (3 KB each) took 14.7 s; the archive's budget stops them."""
+    bomb = pixel_bomb("1bit")
+    assert len(bomb) < 4_000
+    result = load_image_zip(make_zip([*two_classes(), *[(f"A/bomb{i:03d}.png", bomb) for i in range(200)]]))
+    big = [size for size in decoded if size == (5000, 5000)]
+    assert len(big) == (images.MAX_ARCHIVE_PIXELS - 6 * 28 * 28) // 25_000_000  # 9, then the budget is spent
+    refused = [params for code, params in codes(result).values() if code == "pixel_budget"]
+    assert len(refused) == 200 - len(big) and refused[0] == {"limit": 250}
+    assert sorted(result.class_counts().values()) == [3, 3 + len(big)]  # the real pictures all made it
+
+
+def test_big_but_legitimate_pictures_decode_small_and_keep_their_values(decoded):
+    photo = np.full((3000, 4000, 3), 200, np.uint8)
+    photo[1000:2000, 500:3500] = 20  # a dark bar across a light photo
+    sixteen = Image.fromarray(np.full((1000, 1000), 51_400, np.uint16))  # 16-bit grey 200 (×257)
+    entries = [("A/photo.jpg", encode(photo, "JPEG")), ("A/sixteen.png", encode(sixteen)), ("B/x.png", png())]
+    result = load_image_zip(make_zip(entries))
+    assert result.skipped == ()
+    assert decoded[0] == (500, 375)  # the 12 MP JPEG decoded at 1/8 scale (draft), not 4000×3000
+    pictures = {name: result.images[i, :, :, 0].astype(int) for i, name in enumerate(result.files)}
+    assert pictures["A/photo.jpg"][14, 14] < 40 and pictures["A/photo.jpg"][5, 14] > 180
+    assert (pictures["A/sixteen.png"] == 200).all()  # reduced as 32-bit, still scaled as 16-bit
 
 
 def test_huge_dimensions_are_refused_before_decoding():

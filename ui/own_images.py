@@ -96,7 +96,7 @@ def upload_source() -> tuple[ImageFolderSet | None, str]:
     error = st.session_state.own_upload_error
     if error is not None:
         st.error(message(error))
-        skipped_table(getattr(error, "skipped", ()))
+        skipped_table(getattr(error, "skipped", ()), error.params.get("n") if error.code == "no_images" else None)
     return st.session_state.own_upload_set, "upload"
 
 
@@ -134,10 +134,11 @@ def notmnist_source() -> tuple[ImageFolderSet | None, str]:
 # ---- the report ---------------------------------------------------------------------------------
 
 
-def skipped_table(skipped) -> None:
+def skipped_table(skipped, total: int | None = None) -> None:
+    """The skipped files by name (the first MAX_SKIPPED_LISTED of them) under a title with their total."""
     if not skipped:
         return
-    with st.expander(t("own.skipped", n=f"{len(skipped):,}")):
+    with st.expander(t("own.skipped", n=f"{max(total or 0, len(skipped)):,}")):
         st.dataframe(pd.DataFrame({t("own.col.file"): [s.name for s in skipped],
                                    t("own.col.reason"): [message(s) for s in skipped]}),
                      hide_index=True, width="stretch", key="own_skipped_table")

@@ -44,6 +44,10 @@ STRINGS = {
         "ko": "압축 파일에 파일이 너무 많습니다 (최대 {limit:,}개).",
         "en": "The archive holds too many files (at most {limit:,}).",
     },
+    "data_errors.names_too_long": {
+        "ko": "압축 파일 안의 파일 이름들이 합쳐서 {limit} MB를 넘습니다: 이름이 비정상적으로 깁니다.",
+        "en": "The file names in the archive add up to more than {limit} MB: they are abnormally long.",
+    },
     "data_errors.no_images": {
         "ko": "읽을 수 있는 이미지가 없습니다 (건너뛴 파일 {n}개: {reasons}).",
         "en": "No readable images were found ({n} files skipped: {reasons}).",
@@ -77,6 +81,16 @@ STRINGS = {
         "ko": "이미지가 너무 큽니다 (최대 {limit} 메가픽셀).",
         "en": "The image is too large (at most {limit} megapixels).",
     },
+    "data_errors.image_too_much_memory": {
+        "ko": "이미지가 너무 큽니다: {w}×{h} 픽셀을 풀면 메모리가 {limit} MB를 넘습니다.",
+        "en": "The image is too large: {w}×{h} pixels take more than {limit} MB of memory once decoded.",
+    },
+    "data_errors.no_test_images": {
+        "ko": "모든 클래스에 이미지가 한 장씩뿐이라 평가용으로 떼어 둘 이미지가 없습니다 (이미지 {n}장). "
+        "클래스마다 이미지를 2장 이상 넣어 주세요.",
+        "en": "Every class has a single image, so none is left over for testing ({n} images). "
+        "Put at least 2 images in each class folder.",
+    },
     # the notMNIST download (cnnlib.downloads)
     "data_errors.offline": {
         "ko": "내려받을 수 없습니다: 인터넷에 연결되어 있지 않거나 주소({host})에 닿을 수 없습니다 ({reason}). "
@@ -92,6 +106,15 @@ STRINGS = {
         "ko": "내려받기가 중간에 끊겼습니다 ({done:.1f} / {total:.1f} MB): 연결을 확인하고 다시 시도하거나 내장된 글자 데이터를 쓰세요.",
         "en": "The download stopped part-way ({done:.1f} of {total:.1f} MB): check the connection and try again, "
         "or use the embedded letters.",
+    },
+    "data_errors.cut_unknown": {
+        "ko": "내려받기가 중간에 끊겼습니다 ({done:.1f} MB까지 받음): 연결을 확인하고 다시 시도하거나 내장된 글자 데이터를 쓰세요.",
+        "en": "The download stopped part-way (after {done:.1f} MB): check the connection and try again, "
+        "or use the embedded letters.",
+    },
+    "data_errors.damaged_download": {
+        "ko": "내려받은 파일이 온전한 tar.gz가 아닙니다 (잘렸거나 손상됨). 지운 뒤 다시 내려받을 수 있습니다.",
+        "en": "The downloaded file is not a whole tar.gz (cut short or damaged). It was removed: try the download again.",
     },
     "data_errors.not_gzip": {
         "ko": "내려받은 파일이 tar.gz가 아닙니다 (로그인 페이지나 오류 페이지일 수 있습니다). 내장된 글자 데이터를 쓰세요.",

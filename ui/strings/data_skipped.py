@@ -25,6 +25,18 @@ STRINGS = {
         "ko": "이미지가 너무 큽니다 (최대 {limit} 메가픽셀)",
         "en": "image too large (at most {limit} megapixels)",
     },
+    "data_skipped.too_much_memory": {
+        "ko": "이미지가 너무 큽니다: {w}×{h} 픽셀을 풀면 메모리가 {limit} MB를 넘습니다",
+        "en": "image too large: {w}×{h} pixels take more than {limit} MB once decoded",
+    },
+    "data_skipped.pixel_budget": {
+        "ko": "압축 파일 전체의 이미지 크기 한도({limit} 메가픽셀)를 다 써서 읽지 않았습니다",
+        "en": "not read: the archive's pictures already used up their {limit} megapixels",
+    },
+    "data_skipped.long_name": {
+        "ko": "이름이 너무 깁니다 ({limit}바이트 초과)",
+        "en": "name too long (over {limit} bytes)",
+    },
     "data_skipped.unsafe_name": {
         "ko": "안전하지 않은 경로입니다 (../ 또는 절대 경로)",
         "en": "unsafe path (../ or an absolute path)",
