@@ -211,3 +211,26 @@ def test_withdrawing_stops_a_run_only_when_nobody_else_waits(service):
     cli = service.submit(tiny(seed=52))  # the command line's request (no requester) is never withdrawn
     assert not service.withdraw(cli.key, "s1") and cli.requests == 1
     service.cancel(cli.key)
+
+
+def test_a_damaged_entry_heals_and_a_garbage_model_is_a_coded_error(service, tmp_path):
+    """Finding 9: an empty result.json made every visit retrain and throw the result away."""
+    config = tiny(seed=61)
+    first = service.train_now(config, 120)
+    assert first.state == "done"
+    (service.cache.path(config.key) / "result.json").write_text("")
+    restarted = TrainingService(tmp_path / "cache")
+    try:
+        assert restarted.lookup(config) is None, "a damaged entry counts as missing"
+        again = restarted.train_now(config, 120)
+        assert again.state == "done" and restarted.trainings_started == 1
+        assert restarted.cache.load(config.key) is not None, "the new result was kept"
+        (restarted.cache.path(config.key) / "model.keras").write_bytes(b"garbage" * 1000)
+        fresh = TrainingService(tmp_path / "cache")
+        fresh._runs[config.key] = restarted._runs[config.key]  # shown from memory: the page asks for the model
+        with pytest.raises(TrainingError) as info:
+            fresh.load_model(config.key)
+        assert info.value.code == "broken_model" and "train again" in words(info.value, "en")
+        assert not fresh.cache.has(config.key) and fresh.lookup(config) is None, "removed: the next request trains"
+    finally:
+        restarted.shutdown()

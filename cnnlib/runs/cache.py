@@ -3,7 +3,9 @@
 ``<cache_dir>/runs/<key>/`` holds ``model.keras``, ``result.json`` (config, history, test metrics,
 confusion matrix) and ``predictions.npz``. A run is written into ``tmp/`` and renamed into place,
 so a cancelled or failed run leaves nothing half-written; the least recently used runs go first
-when the folder outgrows its cap (``cnnlib.settings.cache_max_bytes``).
+when the folder (runs and temporary folders together) outgrows its cap (``cnnlib.settings.cache_max_bytes``).
+An entry is checked when it is read (``RunResult.from_dir``): a damaged one (a disk filled up, a file
+edited by hand) counts as missing and is moved aside, so the run trains again and its result is kept.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import statistics
 import threading
 import time
 import uuid
+import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -64,11 +67,64 @@ class RunResult:
 
     @classmethod
     def from_dir(cls, path: Path) -> RunResult:
-        data = json.loads((path / "result.json").read_text())
-        with np.load(path / "predictions.npz") as arrays:
-            y_pred = arrays["y_pred"]
+        """The run stored in path, checked file by file; ValueError (or OSError) when anything is off."""
+        data = json.loads((path / "result.json").read_text(encoding="utf-8"))
+        check_result(data, path.name)
+        try:
+            with np.load(path / "predictions.npz", allow_pickle=False) as arrays:
+                y_pred = arrays["y_pred"]
+        except (KeyError, EOFError, zipfile.BadZipFile) as err:
+            raise ValueError(f"predictions.npz: {type(err).__name__}") from None
+        if y_pred.ndim != 1 or len(y_pred) != data["test_images"] or y_pred.dtype.kind not in "iu":
+            raise ValueError("predictions.npz: not one class per test image")
+        check_model_file(path / "model.keras")
         data["confusion"] = np.asarray(data["confusion"], dtype=np.int64)
         return cls(**data, y_pred=y_pred, path=path, cached=True)
+
+
+_NUMBER = (int, float)
+RESULT_FIELDS = {  # result.json: every field RunResult needs, and its type
+    "key": str, "config": dict, "history": dict, "epoch_seconds": list, "test_accuracy": _NUMBER,
+    "test_loss": _NUMBER, "confusion": list, "seconds": _NUMBER, "fit_seconds": _NUMBER,
+    "samples_per_second": _NUMBER, "train_images": int, "test_images": int, "params": int,
+    "dataset_source": str, "class_names": list, "created_at": _NUMBER,
+}
+HISTORY_KEYS = ("loss", "accuracy", "val_loss", "val_accuracy")
+
+
+def check_result(data, key: str) -> None:
+    """Raise ValueError unless data is a whole result.json of run `key` (fields, types, shapes agree)."""
+    if not isinstance(data, dict) or set(data) != set(RESULT_FIELDS):
+        raise ValueError("result.json: not the fields of a run")
+    for name, kind in RESULT_FIELDS.items():
+        if not isinstance(data[name], kind) or isinstance(data[name], bool):
+            raise ValueError(f"result.json: {name} is not {kind}")
+    epochs = data["config"].get("epochs")
+    history = data["history"]
+    if data["key"] != key or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError("result.json: not this run's configuration")
+    for name in HISTORY_KEYS:  # one number per configured epoch
+        values = history.get(name)
+        if not isinstance(values, list) or len(values) != epochs \
+                or not all(isinstance(v, _NUMBER) and not isinstance(v, bool) for v in values):
+            raise ValueError(f"result.json: history {name} is not {epochs} numbers")
+    classes = len(data["class_names"])
+    confusion = data["confusion"]
+    if classes < 1 or len(confusion) != classes or not all(
+            isinstance(row, list) and len(row) == classes and all(isinstance(v, int) for v in row) for row in confusion):
+        raise ValueError("result.json: the confusion matrix does not fit the classes")
+    if sum(map(sum, confusion)) != data["test_images"] or not 0 <= data["test_accuracy"] <= 1:
+        raise ValueError("result.json: the test counts disagree")
+
+
+def check_model_file(path: Path) -> None:
+    """Raise ValueError unless path is a readable .keras file (a zip whose members' checksums hold)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "config.json" not in archive.namelist() or archive.testzip() is not None:
+                raise ValueError("model.keras: damaged")
+    except (zipfile.BadZipFile, EOFError) as err:
+        raise ValueError(f"model.keras: {type(err).__name__}") from None
 
 
 class RunCache:
@@ -94,12 +150,19 @@ class RunCache:
         return (self.path(key) / "result.json").is_file()
 
     def load(self, key: str) -> RunResult | None:
-        """The finished run, marked as just used; None when absent or unreadable."""
+        """The finished run, marked as just used; None when absent or damaged (a damaged one is removed)."""
         path = self.path(key)
+        if not path.is_dir():
+            return None
         try:
             result = RunResult.from_dir(path)
             os.utime(path / "result.json")  # LRU: the last use is the result file's mtime
+        except FileNotFoundError:
+            if path.is_dir():  # a file of the run is missing (not a run just removed by someone else)
+                self.remove(key)
+            return None
         except (OSError, ValueError, KeyError, TypeError):
+            self.remove(key)  # moved aside and deleted: the next request trains it again
             return None
         return result
 
@@ -152,12 +215,23 @@ class RunCache:
         shutil.rmtree(doomed, ignore_errors=True)
         return True
 
+    def tmp_bytes(self) -> int:
+        """Bytes in tmp/: runs being written and leftovers not yet swept count toward the cap too."""
+        total = 0
+        for root, _dirs, files in os.walk(self.tmp_dir):
+            for name in files:
+                try:
+                    total += os.lstat(os.path.join(root, name)).st_size
+                except OSError:
+                    pass
+        return total
+
     def evict(self, keep: set[str] = frozenset()) -> list[str]:
-        """Remove least recently used runs until the folder is under max_bytes; returns their keys."""
+        """Remove least recently used runs until the folder (runs + tmp/) is under max_bytes; returns their keys."""
         removed = []
         with self._lock:
             entries = self.entries()
-            total = sum(e[2] for e in entries)
+            total = sum(e[2] for e in entries) + self.tmp_bytes()
             for key, _used, size in entries:
                 if total <= self.max_bytes:
                     break

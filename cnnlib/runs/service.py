@@ -269,7 +269,15 @@ class TrainingService:
         configure_tensorflow()
         import keras
 
-        model = keras.saving.load_model(path, compile=False)
+        try:
+            model = keras.saving.load_model(path, compile=False)
+        except Exception as err:  # noqa: BLE001 - any damage (BadZipFile, EOFError, …): a coded message
+            self.cache.remove(key)  # the next request trains it again
+            with self._cond:
+                run = self._runs.get(key)
+                if run is not None and run.state == "done":
+                    del self._runs[key]
+            raise TrainingError("broken_model", name=type(err).__name__) from None
         with self._models_lock:
             self._models[key] = model
             while len(self._models) > MODELS_KEPT:
