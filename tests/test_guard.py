@@ -109,3 +109,30 @@ def test_a_bad_environment_setting_is_a_message(monkeypatch, lang):
     expected = words(SettingError("bad_choice", name="CNNLIB_MNIST_SOURCE", value="bogus", allowed="auto, keras, sample"), lang)
     assert expected in [e.value for e in at.error]
     assert "guard_retry" in [b.key for b in at.button]
+
+
+def _fragment_app():
+    import streamlit as st
+
+    from ui.guard import guarded
+
+    @st.fragment
+    @guarded
+    def part():
+        st.write("inside")
+        raise RuntimeError("secret detail")
+
+    part()
+    st.write("after the fragment")
+
+
+def test_a_guarded_fragment_shows_the_message_and_the_page_goes_on(caplog):
+    from streamlit.testing.v1 import AppTest
+
+    with caplog.at_level(logging.ERROR, logger="ui.guard"):
+        at = AppTest.from_function(_fragment_app, default_timeout=30).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [WORDS["common.page_failed"]["ko"]]
+    assert "after the fragment" in [m.value for m in at.markdown]
+    assert [b.key for b in at.button] == ["guard__fragment_app.<locals>.part_retry", "guard__fragment_app.<locals>.part_reset"]
+    assert any("fragment" in r.getMessage() for r in caplog.records if r.name == "ui.guard")

@@ -8,13 +8,15 @@ Streamlit's control flow (``st.stop``, ``st.rerun``, ``st.switch_page``) raises 
 ``ScriptControlException``, a BaseException, and a fragment that already reported its own error
 raises ``FragmentHandledException``: both pass through untouched.
 
-Exceptions that never reach the router (a fragment's rerun) are shown by Streamlit itself; for
-those, ``hide_error_details`` makes sure the box carries no type, message or stack trace (see the
-README, "Deploying to Streamlit Community Cloud", for why setting it from the script wins).
+A fragment's rerun runs only the fragment, not the router: a fragment guards itself with
+``@guarded`` under ``@st.fragment``. What still reaches Streamlit is shown in its own box, which
+``hide_error_details`` strips of type, message and stack trace (see the README, "Deploying to
+Streamlit Community Cloud", for why setting it from the script wins).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import streamlit as st
@@ -41,24 +43,43 @@ def hide_error_details() -> None:
 
 def run_page(navigation) -> None:
     """``navigation.run()``, with any error turned into a message and a way back."""
+    _guard(navigation.run, f"page /{navigation.url_path}", "guard")
+
+
+def guarded(fragment):
+    """For a fragment's function (under ``@st.fragment``): its errors become a message and a way back too."""
+
+    @functools.wraps(fragment)
+    def run(*args, **kwargs):
+        return _guard(lambda: fragment(*args, **kwargs), f"fragment {fragment.__qualname__}",
+                      f"guard_{fragment.__qualname__}")
+
+    return run
+
+
+def _guard(work, where: str, key: str):
     try:
-        navigation.run()
+        return work()
     except (ScriptControlException, FragmentHandledException):
         raise
     except LessonError as err:
-        log.warning("page /%s: %r", navigation.url_path, err)
-        way_back(message(err))
+        log.warning("%s: %r", where, err)
+        way_back(message(err), key)
     except Exception:
-        log.exception("page /%s failed", navigation.url_path)
-        way_back(t("common.page_failed"))
+        log.exception("%s failed", where)
+        way_back(t("common.page_failed"), key)
 
 
-def way_back(text: str) -> None:
+def way_back(text: str, key: str = "guard") -> None:
+    """The message, then Try again (a click reruns), Start over and the lecture map."""
     st.error(text, icon=":material/error:")
-    left, middle, right = st.columns(3)
-    left.button(t("common.try_again"), key="guard_retry", icon=":material/refresh:")  # a click reruns
-    middle.button(t("common.start_over"), key="guard_reset", icon=":material/restart_alt:", on_click=start_over)
-    right.page_link(HOME, label=t("common.page.home"), icon=":material/map:")
+    try:
+        left, middle, right = st.columns(3)
+        left.button(t("common.try_again"), key=f"{key}_retry", icon=":material/refresh:")
+        middle.button(t("common.start_over"), key=f"{key}_reset", icon=":material/restart_alt:", on_click=start_over)
+        right.page_link(HOME, label=t("common.page.home"), icon=":material/map:")
+    except Exception:  # the buttons once too often in one run (a key taken): the message is there already
+        log.exception("the way back could not be drawn")
 
 
 def start_over() -> None:
