@@ -57,7 +57,9 @@ def config_from_args(args) -> run_config.RunConfig:
     dataset = args.dataset
     if dataset == "auto":
         dataset = load_mnist().name
-    if args.stack:
+    if args.stack is not None:  # --stack "" is a mistake, not "the default"
+        if not args.stack.strip():
+            raise TrainingError("no_layers")
         stack, input_shape = decode_stack(args.stack)
     else:
         stack, input_shape = architecture.preset(args.preset)

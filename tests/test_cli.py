@@ -12,6 +12,7 @@ import pytest
 
 from cnnlib.__main__ import _parser, config_from_args
 from cnnlib.runs.config import default_config
+from cnnlib.runs.errors import TrainingError
 from cnnlib.runs.service import TrainingService
 from tests.runhelp import tiny
 
@@ -61,3 +62,14 @@ def test_cli_without_options_is_the_pages_default_and_errors_are_json(tmp_path):
     out, status = cli("--epochs", "0", cache=tmp_path)
     assert status == 1 and "epochs" in out["error"] and "epochs" in out["error_ko"]
     assert out["error_code"] == "run_errors.not_whole_number" and out["error"] != out["error_ko"]
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_an_empty_stack_is_an_error_not_the_default(tmp_path, text):
+    """Finding 12: --stack "" trained the default LeNet-5 without a word."""
+    with pytest.raises(TrainingError) as info:
+        config_from_args(_parser().parse_args(["train", "--stack", text]))
+    assert info.value.code == "no_layers"
+    out, status = cli("--stack", text, cache=tmp_path)
+    assert status == 1 and out["error_code"] == "run_errors.no_layers" and out["error"] and out["error_ko"]
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir()), "nothing trained"
