@@ -35,9 +35,9 @@ m2.metric(t("own.classes"), f"{len(folder_set.class_names):,}")
 m3.metric(t("own.shape"), str(folder_set.images.shape))
 m4.metric(t("own.skipped_count"), f"{folder_set.skipped_total:,}")
 if folder_set.root:
-    st.caption(t("own.root", root=folder_set.root))
+    st.caption(t("own.root", root=own.plain(folder_set.root)))
 for notice in folder_set.notices:
-    st.warning(message(notice))
+    st.warning(own.say(notice))  # names from the upload, shown as plain text
 own.skipped_table(folder_set.skipped, folder_set.skipped_total)
 
 counts = folder_set.class_counts()
@@ -46,7 +46,7 @@ st.plotly_chart(own.count_bars(list(counts), list(counts.values())), key="own_co
 
 st.markdown(f"**{t('own.onehot')}**")
 onehot = pd.get_dummies(folder_set.labels)  # as the slide: 종속 = pd.get_dummies(labels)
-st.caption(t("own.onehot_caption", n=onehot.shape[1], columns=", ".join(map(str, onehot.columns))))
+st.caption(t("own.onehot_caption", n=onehot.shape[1], columns=", ".join(map(own.plain, onehot.columns))))
 st.dataframe(onehot.sample(min(5, len(onehot)), random_state=0).astype(int), key="own_onehot")
 
 st.markdown(f"**{t('own.grid')}**")
@@ -57,7 +57,7 @@ st.subheader(t("own.train"))
 try:
     dataset = register_for_training(folder_set, origin)
 except DatasetError as err:  # e.g. one image per class: nothing left to test on
-    st.error(message(err))
+    st.error(own.say(err))
     st.stop()
 names, k = dataset.class_names, len(dataset.class_names)
 config = own.run_config(dataset)
@@ -89,7 +89,7 @@ true_k = e1.selectbox(t("own.true"), range(k), index=int(worst[0]), format_func=
 pred_k = e2.selectbox(t("own.predicted"), range(k), index=int(worst[1]), format_func=names.__getitem__,
                       key=f"own_ex_pred_{result.key}")
 shown = result.misclassified(true_k, pred_k, dataset.y_test)
-st.caption(t("own.examples", true=names[true_k], pred=names[pred_k], n=f"{len(shown):,}"))
+st.caption(t("own.examples", true=own.plain(names[true_k]), pred=own.plain(names[pred_k]), n=f"{len(shown):,}"))
 if len(shown):
     st.image(enlarge(own.class_strip(dataset.x_test[shown][..., None], 16), 3))
 else:
@@ -115,5 +115,5 @@ if upload is not None:
     if inverted:
         p1.caption(t("own.predict_inverted"))
     best = int(chances.argmax())
-    p2.success(t("own.prediction", label=names[best], p=f"{chances[best]:.1%}"))
+    p2.success(t("own.prediction", label=own.plain(names[best]), p=f"{chances[best]:.1%}"))
     p2.plotly_chart(own.count_bars(names, chances, percent=True), key="own_prediction", config=PLOT)

@@ -107,6 +107,39 @@ def test_upload_a_zip_with_junk_shows_the_report(lang):
         assert any(w.value.startswith("클래스 'D'에는 이미지가 1장뿐입니다") for w in at.warning)
 
 
+def rendered(markdown: str) -> tuple[str, str]:
+    """(HTML, visible text) of Markdown as a CommonMark renderer draws it (Streamlit's is CommonMark + GFM)."""
+    import html
+    import re
+
+    from markdown_it import MarkdownIt
+
+    page = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+    return page, html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_folder_names_are_shown_as_plain_text_never_as_markdown():
+    """Issue 9 #12: a class folder named [x](javascript:…) became a link in the notices and captions."""
+    evil, bold = "[x](javascript:alert(1))", "**B** <b>"
+    entries = {f"top/{evil}/0.png": png(np.zeros((28, 28), np.uint8))}
+    entries.update({f"top/{bold}/{i}.png": png(np.full((28, 28), 9 * i, np.uint8)) for i in range(3)})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    at = open_page(PAGE, "en")
+    at.radio(key="own_source").set_value("upload").run()
+    at.file_uploader(key="own_upload").set_value(("evil.zip", out.getvalue(), "application/zip")).run()
+    assert_clean(at)
+    notice = next(w.value for w in at.warning if "only 1 image" in w.value)
+    onehot = next(c.value for c in at.caption if c.value.startswith("2 columns"))
+    for shown in (notice, onehot):
+        page, text = rendered(shown)
+        assert "<a" not in page and "<strong>" not in page and "<b>" not in page, page
+        assert evil in text
+    assert bold in rendered(onehot)[1]
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_an_archive_that_cannot_be_used_says_why(lang):
     at = open_page(PAGE, lang)

@@ -5,6 +5,10 @@ The run itself is shown by the shared run panel (ui/run_panel.py), as on §2 and
 
 from __future__ import annotations
 
+import html
+import re
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -34,6 +38,29 @@ LINK = links.Link(
     links.choice("model", MODELS, "lenet5", omit_default=True),
 )
 KEYS = {"src": "own_source", "n": "own_per_class", "seed": "own_seed", "epochs": "own_epochs", "model": "own_model"}
+
+
+# ---- names from an upload, shown as themselves ---------------------------------------------------
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
+
+
+def plain(text) -> str:
+    """A folder or file name from an upload, for Markdown (captions, notices, errors): every ASCII
+    punctuation Markdown or Streamlit's directives could read is backslash-escaped (CommonMark lets
+    any be), so a folder named ``[x](javascript:…)`` shows as those characters, never as a link."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).splitlines()))
+
+
+def say(report) -> str:
+    """``message(report)`` with its text parameters (names from an upload) shown as plain text."""
+    params = {k: plain(v) if isinstance(v, str) else v for k, v in report.params.items()}
+    return message(SimpleNamespace(key=report.key, params=params, where=getattr(report, "where", None)))
+
+
+def label(text) -> str:
+    """A name for a Plotly label: Plotly reads a few HTML tags (<a href>, <b>) in text, so < > & are entities."""
+    return html.escape(str(text), quote=False)
 
 
 # ---- the link ---------------------------------------------------------------------------------
@@ -95,7 +122,7 @@ def upload_source() -> tuple[ImageFolderSet | None, str]:
         st.session_state.own_upload_id = upload.file_id
     error = st.session_state.own_upload_error
     if error is not None:
-        st.error(message(error))
+        st.error(say(error))
         skipped_table(getattr(error, "skipped", ()), error.params.get("n") if error.code == "no_images" else None)
     return st.session_state.own_upload_set, "upload"
 
@@ -157,7 +184,7 @@ def class_grid(folder_set: ImageFolderSet, shown: int = 10) -> None:
     def draw(k: int) -> None:
         members = np.flatnonzero(indices == k)
         st.image(enlarge(class_strip(folder_set.images[members]), 3),
-                 caption=f"{names[k]} · {len(members):,}")
+                 caption=f"{plain(names[k])} · {len(members):,}")
 
     for k in range(min(shown, len(names))):
         draw(k)
@@ -168,7 +195,7 @@ def class_grid(folder_set: ImageFolderSet, shown: int = 10) -> None:
 
 
 def count_bars(names, values, *, percent: bool = False, height: int = 260) -> go.Figure:
-    fig = go.Figure(go.Bar(x=[str(n) for n in names], y=values, marker_color="#4c78a8",
+    fig = go.Figure(go.Bar(x=[label(n) for n in names], y=values, marker_color="#4c78a8",
                            texttemplate="%{y:.0%}" if percent else "%{y:,}", textposition="outside",
                            hovertemplate="%{x}: %{y" + (":.1%" if percent else ":,") + "}<extra></extra>"))
     fig.update_layout(height=height, margin={"l": 4, "r": 4, "t": 8, "b": 4},
@@ -178,7 +205,7 @@ def count_bars(names, values, *, percent: bool = False, height: int = 260) -> go
 
 
 def confusion_figure(confusion: np.ndarray, names) -> go.Figure:
-    names = [str(n) for n in names]
+    names = [label(n) for n in names]
     z = np.asarray(confusion)
     fig = go.Figure(go.Heatmap(z=z, x=names, y=names, colorscale="Blues", showscale=False, xgap=1, ygap=1,
                                text=z, texttemplate="%{text}" if len(names) <= 20 else None,
