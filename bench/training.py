@@ -11,6 +11,12 @@ Measured in one process, in a fresh temporary cache, on the shipped 8,000 / 2,00
 3. cached replay after a "restart" (a new service on the same folder; target ≤ 1 s), against a plain
    read of the same files (json + npz) as the baseline;
 4. the slides' settings (RMSprop, batch 32, raw 0–255, 10 epochs) for comparison.
+
+    python bench/training.py --calibrate   # the run-time estimate's constants (cnnlib/runs/config.py)
+
+trains a few stacks of different shapes (LeNet-5 at three batch sizes, §2's model, a wide 3×3 stack,
+a dense-only one) and fits seconds ≈ a·(multiply-adds) + b·(cells) + c·(batches) + d, printing each stack's
+measured seconds next to what ``estimate_seconds`` predicts.
 """
 
 from __future__ import annotations
@@ -95,11 +101,77 @@ def plain_fit(config: RunConfig, pipeline: bool) -> float:
     return time.perf_counter() - start
 
 
+def _convs(filters: int, count: int) -> list[dict]:
+    """count × Conv2D(filters, 3) → Flatten → Dense(10): the issue's 3 × Conv2D(256) stack, narrower."""
+    return [{"type": "Conv2D", "filters": filters, "kernel_size": 3, "activation": "relu"}] * count + [
+        {"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}]
+
+
+CALIBRATION = {  # name: (preset or stack on 28×28×1, batch size, training images, epochs)
+    "lenet5 b64": ("lenet5", 64, 4000, 2),
+    "lenet5 b32": ("lenet5", 32, 4000, 2),
+    "lenet5 b16": ("lenet5", 16, 4000, 2),
+    "two_conv b32": ("two_conv", 32, 4000, 2),
+    "two_conv_pool b32": ("two_conv_pool", 32, 4000, 2),
+    "dense_only b32": ("dense_only", 32, 4000, 2),
+    "2×conv32 b32": (_convs(32, 2), 32, 4000, 1),
+    "3×conv64 b16": (_convs(64, 3), 16, 1000, 1),
+    "2×conv128 b32": (_convs(128, 2), 32, 500, 1),
+}
+
+
+def non_negative_least_squares(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Least squares with every coefficient ≥ 0 (drop the most negative column until none is left)."""
+    keep = list(range(a.shape[1]))
+    while True:
+        coef = np.zeros(a.shape[1])
+        coef[keep] = np.linalg.lstsq(a[:, keep], y, rcond=None)[0]
+        if (coef >= 0).all():
+            return coef
+        keep.remove(int(np.argmin(coef)))
+
+
+def calibrate() -> None:
+    """Measure the run-time estimate's constants: whole-run seconds (wall and this process' CPU) per stack."""
+    from cnnlib import architecture
+    from cnnlib.runs.config import TF_START_SECONDS, estimate_seconds, run_work
+
+    service = TrainingService(Path(tempfile.mkdtemp(prefix="cnnlib-calibrate-")))
+    service.train_now(default_config("mnist_sample").with_settings(train_size=300, epochs=1))  # TF start-up
+    rows = []
+    print(f"[calibration: 2,000 test images each epoch; load average {os.getloadavg()[0]:.2f}]")
+    for name, (stack, batch, images, epochs) in CALIBRATION.items():
+        stack, shape = architecture.preset(stack) if isinstance(stack, str) else (stack, (28, 28, 1))
+        config = RunConfig(stack=tuple(stack), input_shape=shape, dataset="mnist_sample", train_size=images,
+                           epochs=epochs, batch_size=batch)
+        cpu0 = time.process_time()
+        result = service.train_now(config).result
+        cpu = time.process_time() - cpu0
+        work = run_work(config, test_images=result.test_images)
+        estimate = estimate_seconds(config, test_images=result.test_images) - TF_START_SECONDS  # TF is loaded
+        rows.append((name, work, result.seconds, cpu))
+        print(f"{name:18} {images:,} × {epochs}  multiply-adds {work['macs']:.3g}  cells {work['cells']:.3g}  "
+              f"batches {work['batches']:,}  run {result.seconds:5.2f} s (fit {result.fit_seconds:.2f} s)  "
+              f"CPU {cpu:5.2f} s  estimate {estimate:5.2f} s ({estimate / cpu:.2f}× the CPU seconds)")
+    a = np.array([[w["macs"], w["cells"], w["batches"], 1.0] for _, w, _, _ in rows])
+    for label, column in (("run wall seconds", 2), ("process CPU seconds", 3)):  # CPU time holds under load
+        y = np.array([r[column] for r in rows])
+        coef = non_negative_least_squares(a, y)
+        print(f"least squares ({label}): {coef[0]:.2e} s per multiply-add, {coef[1]:.2e} s per cell, "
+              f"{coef[2] * 1000:.2f} ms per batch, {coef[3]:.2f} s fixed; fitted/measured "
+              + ", ".join(f"{f / m:.2f}" for f, m in zip(a @ coef, y)))
+    service.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats for the throughput ratio")
     parser.add_argument("--no-slides", action="store_true", help="skip the slides' settings run")
+    parser.add_argument("--calibrate", action="store_true", help="only the run-time estimate's calibration")
     args = parser.parse_args()
+    if args.calibrate:
+        calibrate()
+        return
     print(f"cpus available: {available_cpus()}, load average before: {os.getloadavg()[0]:.2f}")
     cache_dir = Path(tempfile.mkdtemp(prefix="cnnlib-bench-"))
     base_rss = rss_mb()
