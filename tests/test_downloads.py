@@ -6,6 +6,7 @@ generated notMNIST-like tar.gz from memory; an unreachable address stands in for
 
 from __future__ import annotations
 
+import gzip
 import io
 import tarfile
 import threading
@@ -40,6 +41,8 @@ def notmnist_tar_gz() -> bytes:
 
 
 ARCHIVE = notmnist_tar_gz()
+NOT_A_TAR = gzip.compress(b"<html>a gzip, but of a web page</html>" * 50)
+CUT_TAR = gzip.compress(gzip.decompress(ARCHIVE)[:5000])  # a whole gzip of a tar cut short
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -54,6 +57,16 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(ARCHIVE)
             self.close_connection = True
+        elif self.path == "/chunked-cut.tar.gz":  # chunked, and the connection drops inside a chunk
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(f"{len(ARCHIVE):x}\r\n".encode() + ARCHIVE[: len(ARCHIVE) // 2])
+            self.close_connection = True
+        elif self.path == "/not-a-tar.tar.gz":
+            self._send(NOT_A_TAR)
+        elif self.path == "/cut-tar.tar.gz":
+            self._send(CUT_TAR)
         elif self.path == "/login.html":
             self._send(b"<html>please log in</html>", "text/html")
         elif self.path == "/cut.tar.gz":  # the connection drops half-way
@@ -185,3 +198,31 @@ def test_a_mirror_can_be_named_in_the_environment(server, monkeypatch, cache):
     monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"{server}/notMNIST_small.tar.gz")
     assert download_notmnist().read_bytes() == ARCHIVE
     assert Handler.hits == ["/notMNIST_small.tar.gz"]
+
+
+def test_a_chunked_download_cut_short_says_cut(server, cache):
+    """Issue 9 #10: a chunked response that stops part-way raised http.client.IncompleteRead."""
+    with pytest.raises(DatasetError) as info:
+        download(f"{server}/chunked-cut.tar.gz", "chunked-cut.tar.gz")
+    assert info.value.code == "cut_unknown" and set(info.value.params) == {"done"}
+    assert list(cache.iterdir()) == []
+
+
+@pytest.mark.parametrize("path", ["/not-a-tar.tar.gz", "/cut-tar.tar.gz"])
+def test_a_gzip_that_is_not_a_whole_tar_is_not_cached(server, cache, path):
+    """Issue 9 #10: a gzip that is not a tar (or whose tar is cut short) was cached, then never read."""
+    with pytest.raises(DatasetError) as info:
+        download(f"{server}{path}", NOTMNIST_FILE)
+    assert info.value.code == "damaged_download" and info.value.params == {}
+    assert list(cache.iterdir()) == []  # nothing cached, no temporary file: the next try downloads
+
+
+def test_a_bad_file_already_in_the_cache_is_replaced(server, cache):
+    cache.mkdir(parents=True)
+    (cache / NOTMNIST_FILE).write_bytes(NOT_A_TAR)  # what an older version cached
+    path = download_notmnist(url=f"{server}/notMNIST_small.tar.gz")
+    assert path.read_bytes() == ARCHIVE and Handler.hits == ["/notMNIST_small.tar.gz"]
+    download_notmnist(url=f"{server}/notMNIST_small.tar.gz")  # verified once: the cache answers
+    assert Handler.hits == ["/notMNIST_small.tar.gz"]
+    downloads.discard_notmnist()
+    assert list(cache.iterdir()) == []

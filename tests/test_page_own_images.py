@@ -224,6 +224,38 @@ def test_notmnist_from_a_local_mirror_is_downloaded_cached_and_read(monkeypatch)
         httpd.server_close()
 
 
+def test_a_bad_cached_notmnist_is_removed_and_the_retry_downloads_it(monkeypatch, isolated_cache):
+    """Issue 9 #10: a cached file that was not a tar.gz was read on every visit, with no way to retry."""
+    import http.server
+    import threading
+
+    from tests.test_downloads import NOT_A_TAR, Handler
+
+    isolated_cache.mkdir(parents=True)
+    (isolated_cache / "notMNIST_small.tar.gz").write_bytes(NOT_A_TAR)
+    Handler.hits.clear()
+    port = free_port()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"http://127.0.0.1:{port}/cut-tar.tar.gz")
+        at = open_page(PAGE, "en")
+        at.radio(key="own_source").set_value("notmnist").run()
+        assert_clean(at)
+        assert at.error[0].value == says("data_errors.not_tar", "en")
+        assert not (isolated_cache / "notMNIST_small.tar.gz").exists()  # removed: the retry fetches it
+        at.button(key="own_retry").click().run()  # the mirror sends a tar cut short: not cached either
+        assert_clean(at)
+        assert at.error[0].value == says("data_errors.damaged_download", "en")
+        monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"http://127.0.0.1:{port}/notMNIST_small.tar.gz")
+        at.button(key="own_retry").click().run()
+        assert_clean(at)
+        assert metrics(at)["Images"] == "40"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 def test_train_a_tiny_run_see_results_share_it_and_predict_one_picture():
     from cnnlib.runs import get_service
 

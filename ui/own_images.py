@@ -17,7 +17,7 @@ import streamlit as st
 from cnnlib.architecture import count_params, preset, with_classes
 from cnnlib.archives import MAX_UPLOAD_MB
 from cnnlib.datasets import Dataset, DatasetError
-from cnnlib.downloads import NOTMNIST_FILE, download_notmnist, notmnist_url
+from cnnlib.downloads import NOTMNIST_FILE, discard_notmnist, download_notmnist, notmnist_url
 from cnnlib.errors import LessonError
 from cnnlib.image_folders import TEST_FRACTION, ImageFolderSet, load_image_archive, load_image_tar
 from cnnlib.letters import available_fonts, make_letters
@@ -131,7 +131,8 @@ def notmnist_source() -> tuple[ImageFolderSet | None, str]:
     st.caption(t("own.download_from", url=notmnist_url()))
     cached = cache_dir() / NOTMNIST_FILE
     if not cached.is_file():
-        if not st.button(t("own.download"), key="own_download", type="primary"):
+        retry = st.session_state.get("own_retry", False)  # the retry button of a failed download or read
+        if not st.button(t("own.download"), key="own_download", type="primary") and not retry:
             st.info(t("own.download_wait"))
             return None, "notmnist"
         bar = st.progress(0.0, text=t("own.downloading_unknown", done="0.0"))
@@ -148,14 +149,22 @@ def notmnist_source() -> tuple[ImageFolderSet | None, str]:
         except DatasetError as err:
             bar.empty()
             st.error(message(err))
-            st.button(t("own.use_letters"), key="own_fallback", on_click=put, args=("own_source", "letters"))
+            _retry_or_letters()
             return None, "notmnist"
     try:
         with st.spinner(t("own.reading")):
             return _notmnist(str(cached), cached.stat().st_mtime), "notmnist"
     except DatasetError as err:
+        discard_notmnist()  # a cached file that cannot be read is downloaded again on the retry
         st.error(message(err))
+        _retry_or_letters()
         return None, "notmnist"
+
+
+def _retry_or_letters() -> None:
+    c1, c2 = st.columns(2)
+    c1.button(t("own.retry"), key="own_retry", type="primary")
+    c2.button(t("own.use_letters"), key="own_fallback", on_click=put, args=("own_source", "letters"))
 
 
 # ---- the report ---------------------------------------------------------------------------------

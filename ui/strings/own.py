@@ -39,6 +39,7 @@ STRINGS = {
     "own.downloading": {"ko": "내려받는 중… {done} / {total} MB", "en": "Downloading… {done} / {total} MB"},
     "own.downloading_unknown": {"ko": "내려받는 중… {done} MB", "en": "Downloading… {done} MB"},
     "own.use_letters": {"ko": "내장 글자 데이터 쓰기", "en": "Use the embedded letters"},
+    "own.retry": {"ko": "다시 내려받기", "en": "Download again"},
     "own.reading": {"ko": "이미지를 읽는 중…", "en": "Reading the images…"},
     "own.report": {"ko": "학습 전 보고서", "en": "Report before training"},
     "own.images": {"ko": "이미지", "en": "Images"},
