@@ -12,6 +12,8 @@ No TensorFlow at module level: a numpy page may import this file.
 from __future__ import annotations
 
 import threading
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
@@ -233,6 +235,43 @@ def get_dataset(name: str) -> Dataset:
     if name == "mnist":
         return load_mnist("keras")
     return loader()
+
+
+# Datasets a queued or running run still needs: a registry that forgets (cnnlib.image_folders keeps
+# its own data sets within a byte budget) must never forget these. A count per name, since several
+# runs may train on one data set.
+_pins: Counter[str] = Counter()
+
+
+def pin(name: str) -> None:
+    """Keep the dataset ``name`` registered until as many ``unpin(name)``: the training service calls
+    this when it queues a run on it (any name may be pinned; only forgetting registries look)."""
+    with _lock:
+        _pins[name] += 1
+
+
+def unpin(name: str) -> None:
+    """The run that pinned ``name`` finished (done, failed or cancelled); never below zero."""
+    with _lock:
+        if _pins[name] > 1:
+            _pins[name] -= 1
+        else:
+            _pins.pop(name, None)
+
+
+def pinned(name: str) -> bool:
+    with _lock:
+        return _pins[name] > 0
+
+
+@contextmanager
+def hold(name: str):
+    """``with hold(name):`` the dataset stays registered inside the block (pin/unpin)."""
+    pin(name)
+    try:
+        yield
+    finally:
+        unpin(name)
 
 
 def reset_cache() -> None:

@@ -236,13 +236,38 @@ def test_only_the_most_recent_own_data_sets_stay_registered(monkeypatch):
     from cnnlib.datasets import get_dataset
     from cnnlib.image_folders import register_for_training
 
-    monkeypatch.setattr(imf, "MAX_REGISTERED", 2)
+    sets = [load_image_zip(make_zip(two_classes(n=n))) for n in (2, 3, 4)]
+    monkeypatch.setattr(imf, "MAX_REGISTERED_BYTES", sum(s.images.nbytes + len(s.images) for s in sets[1:]))
     monkeypatch.setattr(imf, "_registered", imf.OrderedDict())
-    names = [register_for_training(load_image_zip(make_zip(two_classes(n=n))), "upload").name for n in (2, 3, 4)]
+    names = [register_for_training(s, "upload").name for s in sets]
     assert get_dataset(names[2]).name == names[2] and get_dataset(names[1]).name == names[1]
     with pytest.raises(DatasetError) as info:
         get_dataset(names[0])
     assert info.value.code == "forgotten" and info.value.params == {}
+
+
+def test_a_data_set_a_queued_run_needs_is_never_forgotten(monkeypatch):
+    """Issue 9 #8: a queued run failed 'no longer in memory' after 8 other uploads. The registry is
+    bounded by bytes, and a pinned data set (a run is queued on it) stays however many come after."""
+    from cnnlib import datasets
+    from cnnlib.image_folders import register_for_training
+
+    monkeypatch.setattr(imf, "_registered", imf.OrderedDict())
+    sets = [load_image_zip(make_zip(two_classes(n=n))) for n in range(2, 14)]
+    first = register_for_training(sets[0], "upload").name
+    with datasets.hold(first):  # what the training service does while the run is queued or running
+        others = [register_for_training(s, "upload").name for s in sets[1:]]  # 11 more students upload
+        assert datasets.get_dataset(first).name == first
+        monkeypatch.setattr(imf, "MAX_REGISTERED_BYTES", 1)  # memory is short: only the newest + pinned stay
+        register_for_training(sets[-1], "upload")
+        assert datasets.get_dataset(first).name == first
+        with pytest.raises(DatasetError):
+            datasets.get_dataset(others[0])
+    assert not datasets.pinned(first)
+    register_for_training(sets[-2], "upload")  # the run finished: now it may go
+    with pytest.raises(DatasetError) as info:
+        datasets.get_dataset(first)
+    assert info.value.code == "forgotten"
 
 
 def test_with_classes_gives_the_last_dense_one_unit_per_folder():
