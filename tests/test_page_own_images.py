@@ -140,6 +140,17 @@ def test_folder_names_are_shown_as_plain_text_never_as_markdown():
     assert bold in rendered(onehot)[1]
 
 
+def test_a_session_lets_go_of_its_upload_when_it_is_removed_or_the_source_changes():
+    """Issue 9 #5: what an upload decoded lives in the session only while the upload is on screen."""
+    at = open_page(PAGE, "en")
+    at.radio(key="own_source").set_value("upload").run()
+    at.file_uploader(key="own_upload").set_value(("mine.zip", letters_zip(3), "application/zip")).run()
+    assert "own_upload_set" in at.session_state and metrics(at)["Images"] == "9"
+    at.radio(key="own_source").set_value("letters").run()
+    assert_clean(at)
+    assert not any(key in at.session_state for key in ("own_upload_set", "own_upload_error", "own_upload_id"))
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_an_archive_that_cannot_be_used_says_why(lang):
     at = open_page(PAGE, lang)

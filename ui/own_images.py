@@ -77,10 +77,17 @@ def sync_link() -> None:
     links.sync(LINK, {param: st.session_state[key] for param, key in KEYS.items() if key in st.session_state})
 
 
+UPLOAD_STATE = ("own_upload_set", "own_upload_error", "own_upload_id")  # what one upload leaves in a session
+
+
 def source_widget() -> str:
     keep("own_source", "letters")
-    return st.radio(t("own.source"), SOURCES, key="own_source", horizontal=True,
-                    format_func={s: t(f"own.source.{s}") for s in SOURCES}.__getitem__)
+    source = st.radio(t("own.source"), SOURCES, key="own_source", horizontal=True,
+                      format_func={s: t(f"own.source.{s}") for s in SOURCES}.__getitem__)
+    if source != "upload":  # the uploader is gone (Streamlit drops its file): drop what it decoded too
+        for key in UPLOAD_STATE:
+            st.session_state.pop(key, None)
+    return source
 
 
 # ---- the three sources --------------------------------------------------------------------------
@@ -109,7 +116,9 @@ def letters_source() -> tuple[ImageFolderSet, str]:
 def upload_source() -> tuple[ImageFolderSet | None, str]:
     upload = st.file_uploader(t("own.upload"), type=["zip", "gz", "tgz", "tar"], key="own_upload",
                               help=t("own.upload_help", mb=MAX_UPLOAD_MB))
-    if upload is None:
+    if upload is None:  # removed (or never given): let go of what the last upload decoded
+        for key in UPLOAD_STATE:
+            st.session_state.pop(key, None)
         st.info(t("own.upload_wait"))
         return None, "upload"
     if st.session_state.get("own_upload_id") != upload.file_id:  # read each upload once per session
