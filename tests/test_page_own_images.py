@@ -140,6 +140,21 @@ def test_folder_names_are_shown_as_plain_text_never_as_markdown():
     assert bold in rendered(onehot)[1]
 
 
+def test_one_image_per_class_is_refused_before_training():
+    """Issue 9 #11: it trained with 0 test images and failed with "Training failed: Training failed:
+    UnboundLocalError" (the old §7 page wrapped the run's message in its own own.failed words)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for k, c in enumerate("ABC"):
+            z.writestr(f"{c}/0.png", png(np.full((28, 28), 60 * k, np.uint8)))
+    at = open_page(PAGE, "en")
+    at.radio(key="own_source").set_value("upload").run()
+    at.file_uploader(key="own_upload").set_value(("three.zip", out.getvalue(), "application/zip")).run()
+    assert_clean(at)
+    assert at.error[0].value == says("data_errors.no_test_images", "en", n=3)
+    assert "own_train" not in [button.key for button in at.button]  # nothing to train
+
+
 def test_a_session_lets_go_of_its_upload_when_it_is_removed_or_the_source_changes():
     """Issue 9 #5: what an upload decoded lives in the session only while the upload is on screen."""
     at = open_page(PAGE, "en")
