@@ -5,7 +5,8 @@ A stack is a list of dicts whose keys are the Keras arguments, e.g.
 ``summarize(stack, input_shape)`` gives the rows of ``model.summary()`` with the slide's
 formula for each count (``84 × (2400 + 1) = 201,684``); ``count_params`` the total.
 The same spec builds the real Keras model in ``cnnlib.models.build_model``; the tests check
-that both always agree, and that every stack refused here is one Keras cannot build either.
+that both always agree, and that every stack refused here is one Keras cannot build either,
+apart from the lab's limits (``STACK_LIMITS``, ``MAX_LAYERS``): sizes no lecture model comes near.
 The Keras code shown to students is ``cnnlib.keras_code``; a stack as link text ``cnnlib.stack_text``.
 """
 
@@ -54,6 +55,30 @@ ACTIVATIONS = (
 )
 PADDINGS = ("valid", "same")
 
+# ONE set of limits for a stack, used by summarize (and so RunConfig.check), the link text
+# (cnnlib.stack_text) and the lab's widgets (their min/max), so nothing a link asks for is beyond
+# what the widgets can show, and nothing the widgets show is refused by a run.
+# LeNet-5, the lecture's biggest model, has 8 layers; 32 leaves room for a student's experiments
+# while every per-layer step (the editor's widgets, the figure, the Keras code) stays small
+# (32 layers: ~0.05 s for the lab's whole page logic; 1,000 took minutes before the cap).
+MAX_LAYERS = 32
+# (low, high) per argument; the numbers are the lab's widget ranges, which every lecture model fits:
+# 512 filter sets and 4,096 units are far above LeNet-5's 16 and 120; 31×31 kernels, strides of 8
+# and 16×16 pools cover every example; 512×512 inputs with up to 64 channels take any picture the
+# lecture shows (28×28×1, 32×32×3) with room to spare. A model's memory is checked separately.
+STACK_LIMITS = {
+    "filters": (1, 512),
+    "units": (1, 4096),
+    "kernel_size": (1, 31),
+    "strides": (1, 8),
+    "pool_size": (1, 16),
+    "height": (1, 512),
+    "width": (1, 512),
+    "channels": (1, 64),
+    "rate": (0.0, 1.0),
+    "layers": (0, MAX_LAYERS),
+}
+
 
 @dataclass(frozen=True)
 class LayerPosition(Coded):
@@ -88,7 +113,12 @@ class StackError(LessonError):
         "bad_padding": ("value",),
         "unknown_activation": ("value",),
         "bad_rate": ("value",),
+        "above_limit": ("kind", "arg", "value", "limit"),
         "bad_input_shape": ("shape",),
+        "input_too_large": ("shape", "side", "channels"),
+        "too_many_layers": ("count", "limit"),
+        "too_big_to_build": ("needed", "budget"),  # cnnlib.models: Keras would need more memory than allowed
+        "build_failed": ("error",),  # cnnlib.models: Keras could not build it (the exception's class name)
         "not_a_list": (),
         "needs_feature_map": ("kind", "shape"),
         "no_feature_map_left": ("kind", "shape"),
@@ -151,9 +181,12 @@ def canonical_type(layer: dict, index: int | None = None) -> str:
 def _pair(value, arg: str, index: int | None, kind: str) -> tuple[int, int]:
     """An int or a pair of ints ≥ 1 (kernel_size, strides, pool_size), as Keras accepts them."""
     items = tuple(value) if isinstance(value, (list, tuple)) and len(value) == 2 else (value, value)
-    if all(_whole(v) for v in items):
-        return items
-    raise StackError("bad_size", index=index, kind=kind, arg=arg, value=value)
+    if not all(_whole(v) for v in items):
+        raise StackError("bad_size", index=index, kind=kind, arg=arg, value=value)
+    high = STACK_LIMITS[arg][1]
+    if max(items) > high:
+        raise StackError("above_limit", index=index, kind=kind, arg=arg, value=value, limit=high)
+    return items
 
 
 def normalize_layer(layer: dict, index: int | None = None) -> dict:
@@ -170,6 +203,8 @@ def normalize_layer(layer: dict, index: int | None = None) -> dict:
     for arg in ("filters", "units"):
         if arg in allowed and not _whole(out[arg]):
             raise StackError("count_too_small", index=index, kind=kind, arg=arg, value=out[arg])
+        if arg in allowed and out[arg] > STACK_LIMITS[arg][1]:
+            raise StackError("above_limit", index=index, kind=kind, arg=arg, value=out[arg], limit=STACK_LIMITS[arg][1])
     for arg in ("kernel_size", "pool_size"):
         if arg in allowed:
             out[arg] = _pair(out[arg], arg, index, kind)
@@ -183,16 +218,28 @@ def normalize_layer(layer: dict, index: int | None = None) -> dict:
         raise StackError("unknown_activation", index=index, value=out["activation"])
     if kind == "Dropout":
         rate = out["rate"]
-        if not (isinstance(rate, (int, float)) and not isinstance(rate, bool) and 0 <= rate <= 1):
+        low, high = STACK_LIMITS["rate"]
+        if not (isinstance(rate, (int, float)) and not isinstance(rate, bool) and low <= rate <= high):
             raise StackError("bad_rate", index=index, value=rate)
     return out
 
 
 def check_input_shape(input_shape) -> tuple[int, ...]:
+    """Whole numbers ≥ 1; height and width (the first two) up to STACK_LIMITS' sides, any further axis up to its channels."""
     shape = tuple(input_shape) if isinstance(input_shape, (list, tuple)) else ()
     if not shape or not all(_whole(d) for d in shape):
         raise StackError("bad_input_shape", shape=input_shape)
+    highs = (STACK_LIMITS["height"][1], STACK_LIMITS["width"][1])
+    channels = STACK_LIMITS["channels"][1]
+    if any(d > high for d, high in zip(shape, highs)) or max(shape[2:], default=1) > channels:
+        raise StackError("input_too_large", shape=shape, side=max(highs), channels=channels)
     return shape
+
+
+def check_layer_count(count: int) -> None:
+    """Refuse more than MAX_LAYERS layers (before any of them is looked at)."""
+    if count > MAX_LAYERS:
+        raise StackError("too_many_layers", count=count, limit=MAX_LAYERS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,8 +275,11 @@ def _spatial(kind: str, layer: dict, shape: tuple, index: int) -> tuple[tuple, s
     return (dims[0], dims[1]), text
 
 
-def summarize(stack: list[dict], input_shape) -> list[LayerRow]:
+def summarize(stack: list[dict], input_shape, *, into: list | None = None) -> list[LayerRow]:
     """The rows of ``model.summary()`` for the stack on input_shape (batch axis None), input row first.
+
+    One pass over the layers. ``into``: the list the rows are appended to (so a caller keeps the
+    rows before a refusal, see ``summarize_partial``).
 
     >>> [r.params for r in summarize(PRESETS["dense_only"]["stack"], (28, 28))]
     [0, 0, 65940, 850]
@@ -237,7 +287,9 @@ def summarize(stack: list[dict], input_shape) -> list[LayerRow]:
     shape = check_input_shape(input_shape)
     if not isinstance(stack, (list, tuple)):
         raise StackError("not_a_list")
-    rows = [LayerRow("input_layer", "InputLayer", (None, *shape), 0)]
+    check_layer_count(len(stack))
+    rows = [] if into is None else into
+    rows.append(LayerRow("input_layer", "InputLayer", (None, *shape), 0))
     seen: dict[str, int] = {}
     for index, raw in enumerate(stack):
         layer = normalize_layer(raw, index)
@@ -272,6 +324,21 @@ def summarize(stack: list[dict], input_shape) -> list[LayerRow]:
     return rows
 
 
+def summarize_partial(stack: list[dict], input_shape) -> tuple[list[LayerRow], StackError | None]:
+    """(the rows up to the first refused layer, the refusal or None), from one ``summarize`` pass.
+
+    >>> rows, err = summarize_partial([{"type": "Flatten"}, {"type": "Conv2D", "filters": 1, "kernel_size": 1}], (4, 4))
+    >>> len(rows), err.code, err.index
+    (2, 'no_feature_map_left', 1)
+    """
+    rows: list[LayerRow] = []
+    try:
+        summarize(stack, input_shape, into=rows)
+    except StackError as err:
+        return rows, err
+    return rows, None
+
+
 def count_params(stack: list[dict], input_shape) -> int:
     """Total parameters, as ``model.count_params()`` gives them (e.g. 9,532 for the pooled stack)."""
     return sum(row.params for row in summarize(stack, input_shape))
@@ -279,6 +346,18 @@ def count_params(stack: list[dict], input_shape) -> int:
 
 def output_shape(stack: list[dict], input_shape) -> tuple:
     return summarize(stack, input_shape)[-1].output_shape
+
+
+# Building a Keras model (no training, no data) holds its weights about three times over while the
+# initialisers run: measured 12.1–12.2 bytes per parameter of RSS (Flatten → Dense on 256×256×1,
+# 16.8 M and 67 M parameters: +204 MB, +820 MB); 13 leaves a margin.
+BUILD_BYTES_PER_PARAM = 13
+BUILD_BASE_MB = 5  # Keras' layer objects and the summary text, whatever the weights
+
+
+def estimate_build_mb(rows: list[LayerRow]) -> float:
+    """What building the Keras model of ``summarize``'s rows adds to the server's memory, in MB (weights only)."""
+    return BUILD_BASE_MB + BUILD_BYTES_PER_PARAM * sum(row.params for row in rows) / 1e6
 
 
 # ---------------------------------------------------------------------------------------------

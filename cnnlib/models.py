@@ -9,7 +9,18 @@ models a long-running server has built before.
 
 from __future__ import annotations
 
-from cnnlib.architecture import normalize_layer, summarize
+from cnnlib.architecture import StackError, estimate_build_mb, normalize_layer, summarize
+from cnnlib.settings import run_memory_mb
+
+
+def check_buildable(stack: list[dict], input_shape) -> list:
+    """``summarize``'s rows, after checking that building the model fits the memory a run may use
+    ($CNNLIB_RUN_MEMORY_MB); StackError("too_big_to_build") before anything is allocated otherwise."""
+    rows = summarize(stack, input_shape)
+    needed, budget = estimate_build_mb(rows), run_memory_mb()
+    if needed > budget:
+        raise StackError("too_big_to_build", needed=round(needed), budget=budget)
+    return rows
 
 
 def keras_layer(layer: dict, name: str | None = None):
@@ -27,13 +38,14 @@ def build_model(stack: list[dict], input_shape, *, check: bool = True):
     """An UNCOMPILED ``keras.Model`` (functional API) for the stack on input_shape.
 
     check=True (the default) validates with the pure-Python rules first, so a student sees a
-    StackError in both languages instead of a Keras traceback. check=False hands the spec to
+    StackError in both languages instead of a Keras traceback, and refuses a model whose weights
+    alone would take more memory than a run may use (``check_buildable``). check=False hands the spec to
     Keras as it is, with Keras' default layer names (tests use it to let Keras judge a stack).
     """
     import keras
 
     if check:
-        names = [row.name for row in summarize(stack, input_shape)]
+        names = [row.name for row in check_buildable(stack, input_shape)]
         specs = [normalize_layer(layer, i) for i, layer in enumerate(stack)]
         X = keras.Input(shape=tuple(input_shape), name=names[0])
     else:

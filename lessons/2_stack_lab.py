@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cnnlib.architecture import PRESETS, StackError, count_params, preset, summarize
+from cnnlib.architecture import MAX_LAYERS, PRESETS, StackError, count_params, preset, summarize
 from cnnlib.keras_code import keras_code
 from ui import links
 from ui import stack_lab as lab
@@ -21,20 +21,18 @@ for col, name in zip(st.columns(len(PRESETS)), PRESETS):
 shape = lab.input_shape_widget()
 
 st.subheader(t("lab.layers"))
-stack = lab.editor(shape)
+stack, rows, error = lab.editor(shape)  # one summarize for the editor and the table
 if not stack:
     st.info(t("lab.empty"))
 a1, a2, _ = st.columns([2, 1, 3], vertical_alignment="bottom")
 kind = a1.selectbox(t("lab.add_type"), lab.LAYER_KINDS, key="lab_add_type")
-a2.button(t("lab.add"), key="lab_add", on_click=lab.add_layer, args=(kind,), type="primary")
+full_stack = len(stack) >= MAX_LAYERS
+a2.button(t("lab.add"), key="lab_add", on_click=lab.add_layer, args=(kind,), type="primary", disabled=full_stack,
+          help=t("lab.add_full", limit=MAX_LAYERS) if full_stack else None)
 
 link = lab.sync_link(stack, shape)
 
 st.subheader(t("lab.table"))
-try:
-    rows, error = summarize(stack, shape), None
-except StackError as err:
-    rows, error = (summarize(stack[: err.index], shape) if err.index is not None else []), err
 if rows:
     total = sum(r.params for r in rows)
     table = pd.DataFrame({
@@ -61,13 +59,17 @@ else:
             st.info(t("lab.dense_last_axis", name=r.name, shape=rows[rows.index(r) - 1].shape_text(), n=n, units=units))
 
     if st.toggle(t("lab.keras"), key="lab_keras"):
-        with st.spinner(t("lab.building") if lab.tensorflow_loaded() else t("lab.loading_tf")):
-            text, keras_rows, keras_total, ms = lab.keras_summary(stack, shape)
-        agree = keras_rows == [(r.name, r.type, r.output_shape, r.params) for r in rows] and keras_total == total
-        (st.success if agree else st.error)(
-            t("lab.keras_agrees" if agree else "lab.keras_differs", keras=f"{keras_total:,}", ours=f"{total:,}"))
-        st.code(text, language=None)
-        st.caption(t("lab.keras_timing", ms=f"{ms:.0f}"))
+        try:
+            with st.spinner(t("lab.building") if lab.tensorflow_loaded() else t("lab.loading_tf")):
+                text, keras_rows, keras_total, ms = lab.keras_summary(stack, shape)
+        except StackError as err:  # too big to build, or Keras failed: a message, never a traceback
+            st.error(lab.error_text(err))
+        else:
+            agree = keras_rows == [(r.name, r.type, r.output_shape, r.params) for r in rows] and keras_total == total
+            (st.success if agree else st.error)(
+                t("lab.keras_agrees" if agree else "lab.keras_differs", keras=f"{keras_total:,}", ours=f"{total:,}"))
+            st.code(text, language=None)
+            st.caption(t("lab.keras_timing", ms=f"{ms:.0f}"))
 
     st.subheader(t("lab.code"))
     st.code(keras_code(stack, shape, message), language="python")

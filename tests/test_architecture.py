@@ -7,16 +7,21 @@ import sys
 
 import pytest
 
+from cnnlib import architecture
 from cnnlib.architecture import (
     LAYER_TYPES,
+    MAX_LAYERS,
     PRESETS,
+    STACK_LIMITS,
     LayerPosition,
     StackError,
     count_params,
+    estimate_build_mb,
     normalize_layer,
     output_shape,
     preset,
     summarize,
+    summarize_partial,
 )
 from cnnlib.errors import LessonError
 from ui.strings import words as ui_words
@@ -255,3 +260,67 @@ def test_no_tensorflow_is_imported():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ---- issue 9 #1, #2: one set of limits, and linear cost ------------------------------------------
+
+
+_CONV = {"type": "Conv2D", "filters": 2, "kernel_size": 3}
+ABOVE_LIMITS = {  # one argument one step above its limit → (code, params)
+    "filters": ({**_CONV, "filters": 513}, ("Conv2D", "filters", 513, 512)),
+    "kernel": ({**_CONV, "kernel_size": (3, 32)}, ("Conv2D", "kernel_size", (3, 32), 31)),
+    "strides": ({**_CONV, "strides": 9}, ("Conv2D", "strides", 9, 8)),
+    "pool": ({"type": "MaxPool2D", "pool_size": 17}, ("MaxPool2D", "pool_size", 17, 16)),
+    "pool strides": ({"type": "AveragePooling2D", "pool_size": 2, "strides": 9}, ("AveragePooling2D", "strides", 9, 8)),
+    "units": ({"type": "Dense", "units": 4097}, ("Dense", "units", 4097, 4096)),
+}
+
+
+@pytest.mark.parametrize("case", ABOVE_LIMITS)
+def test_arguments_above_the_limits_are_refused_with_the_limit(case):
+    layer, (kind, arg, value, limit) = ABOVE_LIMITS[case]
+    assert STACK_LIMITS[arg][1] == limit
+    with pytest.raises(StackError) as info:
+        summarize([layer], (64, 64, 1))
+    assert (info.value.code, info.value.index) == ("above_limit", 0)
+    assert info.value.params == {"kind": kind, "arg": arg, "value": value, "limit": limit}
+    assert str(limit) in words("ko")(info.value) and str(limit) in words("en")(info.value)
+
+
+@pytest.mark.parametrize("shape", [(513, 28, 1), (28, 513), (28, 28, 65), (600, 600, 1), (28, 28, 100)])
+def test_inputs_above_the_limits_are_refused(shape):
+    with pytest.raises(StackError) as info:
+        summarize([], shape)
+    assert info.value.code == "input_too_large"
+    assert info.value.params == {"shape": shape, "side": 512, "channels": 64}
+    assert summarize([], (512, 512, 64))[-1].output_shape == (None, 512, 512, 64)  # the limits themselves are fine
+
+
+def test_the_layer_count_is_capped_before_any_layer_is_read(monkeypatch):
+    assert MAX_LAYERS >= len(PRESETS["lenet5"]["stack"])
+    dropout = {"type": "Dropout", "rate": 0.0}
+    assert len(summarize([dropout] * MAX_LAYERS, (8, 8, 1))) == MAX_LAYERS + 1
+    read = []
+    monkeypatch.setattr(architecture, "normalize_layer", lambda layer, index=None: read.append(index))
+    with pytest.raises(StackError) as info:
+        summarize([dropout] * 1000, (8, 8, 1))
+    assert (info.value.code, info.value.params, info.value.index) == ("too_many_layers", {"count": 1000, "limit": MAX_LAYERS}, None)
+    assert read == []
+    assert "1,000" in words("en")(info.value) and "32" in words("ko")(info.value)
+
+
+def test_summarize_partial_keeps_the_rows_before_the_refusal():
+    stack = [_CONV, {"type": "Flatten"}, _CONV]
+    rows, err = summarize_partial(stack, (8, 8, 1))
+    assert [r.type for r in rows] == ["InputLayer", "Conv2D", "Flatten"]
+    assert (err.code, err.index) == ("no_feature_map_left", 2)
+    assert summarize_partial(stack[:2], (8, 8, 1)) == (summarize(stack[:2], (8, 8, 1)), None)
+    assert summarize_partial(stack, (0, 8))[0] == []
+
+
+def test_build_estimate_is_weights_only():
+    # issue 9 #6: 256×256×1 → Flatten → Dense(4096) has 268 M parameters (measured: +3.2 GB to build)
+    rows = summarize([{"type": "Flatten"}, {"type": "Dense", "units": 4096}], (256, 256, 1))
+    assert sum(r.params for r in rows) == 268_439_552
+    assert estimate_build_mb(rows) > 3_200
+    assert estimate_build_mb(summarize(*preset("lenet5"))) < 10

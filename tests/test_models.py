@@ -159,3 +159,36 @@ def test_keras_agrees_invalid_stacks_cannot_be_built(case):
 def test_every_activation_we_allow_is_a_keras_activation():
     for name in ACTIVATIONS:
         keras.activations.get(name)
+
+
+# ---- issue 9 #6: a model too big to build is refused before Keras allocates anything -------------
+
+BIG = {  # the issue's two examples
+    "Dense(4096) on 256×256×1 (268 M parameters, +3.2 GB)": (
+        [{"type": "Flatten"}, {"type": "Dense", "units": 4096}], (256, 256, 1)),
+    "Dense(4096) on 512×512×64 (ResourceExhaustedError)": (
+        [{"type": "Flatten"}, {"type": "Dense", "units": 4096}], (512, 512, 64)),
+}
+
+
+@pytest.mark.parametrize("case", BIG)
+def test_too_big_to_build_is_refused_before_building(case, monkeypatch):
+    import cnnlib.models
+
+    built = []
+    monkeypatch.setattr(cnnlib.models, "keras_layer", lambda *a, **k: built.append(a))
+    monkeypatch.setattr(keras, "Input", lambda *a, **k: built.append(a))
+    with pytest.raises(StackError) as info:
+        build_model(*BIG[case])
+    assert info.value.code == "too_big_to_build" and info.value.params["budget"] == 600
+    assert info.value.params["needed"] > 3_000
+    assert built == []
+
+
+def test_the_build_budget_is_the_run_memory_setting(monkeypatch):
+    stack, shape = [{"type": "Flatten"}, {"type": "Dense", "units": 64}], (64, 64, 1)  # 262,208 params, ~8 MB
+    build_model(stack, shape)
+    monkeypatch.setenv("CNNLIB_RUN_MEMORY_MB", "5")
+    with pytest.raises(StackError) as info:
+        build_model(stack, shape)
+    assert (info.value.code, info.value.params["budget"]) == ("too_big_to_build", 5)

@@ -160,3 +160,17 @@ def test_anyone_can_cancel_a_run_from_the_page_and_nothing_is_kept():
     cancelled = [key for key, run in svc._runs.items() if run.state == "cancelled"]
     assert cancelled and not any(svc.cache.has(key) for key in cancelled)
     assert list(svc.cache.tmp_dir.iterdir()) == []
+
+
+# ---- issue 9 #1, #2: the lab's limits hold here too ----------------------------------------------
+
+from tests.test_page_stack_lab import ABOVE_LIMITS  # noqa: E402
+
+
+@pytest.mark.parametrize("text", ABOVE_LIMITS, ids=lambda s: s[:24])
+def test_stack_links_above_the_limits_get_the_bad_link_notice(text):
+    at = open_page(PAGE, "en", timeout=60, query={"stack": text})
+    assert_clean(at)
+    assert any("stack" in w.value for w in at.warning)
+    assert at.radio(key="lenet_model").value == "lenet5"
+    assert list(at.dataframe[0].value.iloc[:, 2])[-1] == "850"  # LeNet-5's own table, drawn at once

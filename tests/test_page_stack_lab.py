@@ -2,9 +2,10 @@
 
 import pytest
 
-from cnnlib.architecture import preset
-from cnnlib.stack_text import encode_stack
+from cnnlib.architecture import MAX_LAYERS, STACK_LIMITS, count_params, preset
+from cnnlib.stack_text import decode_stack, encode_stack
 from tests.apphelp import assert_clean, open_page
+from tests.test_stack_text import THOUSAND_LAYERS
 
 PAGE = "lessons/2_stack_lab.py"
 TITLE = {"ko": "층 쌓기 실험실: model.summary()", "en": "Layer-stack lab: model.summary()"}
@@ -172,3 +173,98 @@ def test_the_stack_can_be_sent_to_training():
     lenet = open_page("lessons/6_lenet5.py", "en", timeout=120, query={"stack": at.query_params["stack"]})
     assert not lenet.exception
     assert any("203,068" in str(getattr(e, "value", "")) for e in [*lenet.metric, *lenet.markdown, *lenet.caption])
+
+
+# ---- issue 9 #1, #2, #6: links within the widgets' limits, linear cost, a bounded Keras summary ---
+
+
+ABOVE_LIMITS = ["i28x28x1_c1000-k5", "i28x28x1_f_d100000", "i28x28x1_c3-k40", "i28x28x1_c3-k5-s9", "i28x28x1_m20",
+                "i600x600x1_f", "i28x28x100_f", THOUSAND_LAYERS]
+
+
+@pytest.mark.parametrize("text", ABOVE_LIMITS, ids=lambda s: s[:24])
+def test_links_above_the_limits_get_the_bad_link_notice(text):
+    at = open_page(PAGE, "en", query={"stack": text})
+    assert_clean(at)
+    assert at.warning and "stack" in at.warning[0].value
+    assert total(at) == "203,068"  # the default stack, usable at once (no preset click needed)
+    at.button(key="lab_add").click().run()
+    assert_clean(at)
+
+
+def test_the_widgets_maximum_is_the_limit():
+    at = open_page(PAGE, "en", query={"stack": "i28x28x1_c6-k5_m2_f_d84_r0.5"})
+    at.radio(key="lab_input_choice").set_value("custom").run()
+    assert_clean(at)
+    maxima = {w.key.rsplit("_", 1)[-1]: w.max for w in at.number_input}
+    assert maxima == {"h": STACK_LIMITS["height"][1], "w": STACK_LIMITS["width"][1], "c": STACK_LIMITS["channels"][1],
+                      "filters": STACK_LIMITS["filters"][1], "kernel": STACK_LIMITS["kernel_size"][1],
+                      "strides": STACK_LIMITS["strides"][1], "pool": STACK_LIMITS["pool_size"][1],
+                      "units": STACK_LIMITS["units"][1], "rate": STACK_LIMITS["rate"][1]}
+
+
+def test_adding_stops_at_the_layer_limit():
+    at = open_page(PAGE, "en", query={"stack": "i28x28x1" + "_r0.5" * (MAX_LAYERS - 1)})
+    assert not at.button(key="lab_add").disabled
+    at.button(key="lab_add").click().run()
+    assert_clean(at)
+    assert at.button(key="lab_add").disabled and len(at.session_state.lab_stack) == MAX_LAYERS
+
+
+def summarize_calls(monkeypatch, layers: int) -> int:
+    """How often one rerun of the lab summarises a stack of `layers` layers, however it is imported."""
+    import sys
+
+    from cnnlib import architecture
+
+    original, calls = architecture.summarize, []
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    at = open_page(PAGE, "en", query={"stack": "i28x28x1_c3-k3" + "_c3-k3-same" * (layers - 3) + "_f_d10-softmax"})
+    for module in list(sys.modules.values()):
+        if getattr(module, "summarize", None) is original and module.__name__.startswith(("cnnlib", "ui", "__main__")):
+            monkeypatch.setattr(module, "summarize", counting)
+    monkeypatch.setattr(architecture, "summarize", counting)
+    at.run()
+    assert_clean(at)
+    assert len(at.session_state.lab_stack) == layers
+    return len(calls)
+
+
+def test_one_rerun_summarises_a_constant_number_of_times(monkeypatch):
+    assert summarize_calls(monkeypatch, 4) == summarize_calls(monkeypatch, MAX_LAYERS) <= 4
+
+
+BIG = {"i256x256x1_f_d4096": "too_big_to_build", "i512x512x64_f_d4096": "too_big_to_build"}
+
+
+@pytest.mark.parametrize("text", BIG)
+def test_keras_summary_of_a_huge_model_is_refused_before_building(text, monkeypatch):
+    import cnnlib.models
+
+    built = []
+    monkeypatch.setattr(cnnlib.models, "keras_layer", lambda *a, **k: built.append(a))
+    at = open_page(PAGE, "en", query={"stack": text}, timeout=60)
+    at.toggle(key="lab_keras").set_value(True).run()
+    assert_clean(at)
+    assert built == []
+    assert any("600 MB" in e.value and "weights" in e.value for e in at.error)
+    assert total(at) == f"{count_params(*decode_stack(text)):,}"  # the table still shows what Keras would build
+
+
+def test_a_keras_failure_is_a_message_not_a_traceback(monkeypatch):
+    import tensorflow as tf
+
+    import cnnlib.models
+
+    def exhausted(*args, **kwargs):
+        raise tf.errors.ResourceExhaustedError(None, None, "OOM when allocating tensor")
+
+    monkeypatch.setattr(cnnlib.models, "keras_layer", exhausted)
+    at = open_page(PAGE, "ko", timeout=60)
+    at.toggle(key="lab_keras").set_value(True).run()
+    assert_clean(at)
+    assert any("ResourceExhaustedError" in e.value and "Keras" in e.value for e in at.error)

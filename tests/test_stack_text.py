@@ -69,3 +69,47 @@ def test_encode_refuses_layers_with_bad_arguments():
     with pytest.raises(StackError) as info:
         encode_stack([{"type": "Dense", "units": 0}], (8,))
     assert (info.value.code, info.value.index) == ("count_too_small", 0)
+
+
+# ---- issue 9 #1, #2, #3: links within the limits, refused cheaply, ASCII digits only ------------
+
+THOUSAND_LAYERS = "i28x28x1_f" + "_r0" * 1000 + "_d10-softmax"  # the issue's link (about 3 KB)
+
+
+def test_a_thousand_layer_link_is_refused_before_it_is_split(monkeypatch):
+    from cnnlib import stack_text
+
+    read = []
+    monkeypatch.setattr(stack_text, "_layer", lambda token: read.append(token))
+    with pytest.raises(StackError) as info:
+        decode_stack(THOUSAND_LAYERS)
+    assert (info.value.code, info.value.params) == ("too_many_layers", {"count": 1002, "limit": 32})
+    assert read == []
+    with pytest.raises(StackError) as info:  # few layers, but a text no stack of the lab could write
+        decode_stack("i28x28x1_d" + "1" * 5000)
+    assert info.value.code == "unreadable_text" and len(info.value.params["text"]) <= 81
+    with pytest.raises(StackError) as info:
+        encode_stack([{"type": "Flatten"}] * 33, (28, 28, 1))
+    assert info.value.code == "too_many_layers"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("i28x28x1_c1000-k5", "above_limit"), ("i28x28x1_f_d100000", "above_limit"), ("i28x28x1_c3-k40", "above_limit"),
+    ("i28x28x1_c3-k5-s9", "above_limit"), ("i28x28x1_m20", "above_limit"),
+    ("i600x600x1_f", "input_too_large"), ("i28x28x100_f", "input_too_large"),
+])
+def test_links_above_the_widget_limits_are_refused(text, code):
+    with pytest.raises(StackError) as info:
+        decode_stack(text)
+    assert info.value.code == code
+
+
+@pytest.mark.parametrize("text", [
+    "i28x28x1_c³-k5", "i28x28x1_c3-k²", "i28x28x1_m²", "i²⁸x28x1_f", "i28x28x1_f_d¹⁰",  # superscripts
+    "i28x28x1_c３-k5", "i28x28x1_f_d٣", "i28x28x1_r０.5", "i٢٨x28_f",  # other scripts' digits int() would read
+    "i28x28x1_r.5e", "i28x28x1_rnan", "i28x28x1_c+3-k5", "i28x28x1_c 3-k5",
+])
+def test_only_ascii_digits_are_read(text):
+    with pytest.raises(StackError) as info:
+        decode_stack(text)
+    assert info.value.code == "unreadable_text"

@@ -22,19 +22,24 @@ def summary_table(stack, shape) -> int:
 
 
 def architecture_figure(stack, shape) -> go.Figure:
-    """The stack left to right: one block per layer, height ∝ the map's side, labelled with its shape."""
+    """The stack left to right: one block per layer, height ∝ the map's side, labelled with its shape.
+
+    The blocks and labels go in as two lists at once: plotly's add_shape/add_annotation copy every
+    earlier one each call, which made a 1,000-layer figure take minutes (quadratic).
+    """
     rows = architecture.summarize(list(stack), shape)
-    fig = go.Figure()
+    shapes, labels = [], []
     tallest = max((r.output_shape[1] if len(r.output_shape) == 4 else 8) for r in rows)
     for i, r in enumerate(rows):
         side = r.output_shape[1] if len(r.output_shape) == 4 else None
         h = (side / tallest) if side else 0.15 + 0.6 * min(1.0, r.output_shape[-1] / 200)
         color = {"InputLayer": "#9e9e9e", "Conv2D": "#1f77b4", "MaxPooling2D": "#ff7f0e", "Flatten": "#bcbd22",
                  "Dense": "#2ca02c"}.get(r.type, "#7f7f7f")
-        fig.add_shape(type="rect", x0=i - 0.38, x1=i + 0.38, y0=-h / 2, y1=h / 2, fillcolor=color, opacity=0.75,
-                      line={"width": 0})
-        fig.add_annotation(x=i, y=-0.62, text=f"<b>{r.type}</b><br>{r.shape_text()}<br>{r.params:,}",
-                           showarrow=False, font={"size": 11})
+        shapes.append({"type": "rect", "x0": i - 0.38, "x1": i + 0.38, "y0": -h / 2, "y1": h / 2, "fillcolor": color,
+                       "opacity": 0.75, "line": {"width": 0}})
+        labels.append({"x": i, "y": -0.62, "text": f"<b>{r.type}</b><br>{r.shape_text()}<br>{r.params:,}",
+                       "showarrow": False, "font": {"size": 11}})
+    fig = go.Figure(layout={"shapes": shapes, "annotations": labels})
     fig.update_xaxes(visible=False, range=[-0.6, len(rows) - 0.4])
     fig.update_yaxes(visible=False, range=[-0.85, 0.55])
     fig.update_layout(height=260, margin={"l": 4, "r": 4, "t": 4, "b": 4}, plot_bgcolor="rgba(0,0,0,0)")

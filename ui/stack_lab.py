@@ -7,6 +7,7 @@ so a layer's widgets keep their values when it moves) and ``lab_compare`` (up to
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 import time
@@ -14,7 +15,7 @@ import time
 import plotly.graph_objects as go
 import streamlit as st
 
-from cnnlib.architecture import PRESETS, StackError, normalize_layer, preset, summarize
+from cnnlib.architecture import MAX_LAYERS, PRESETS, STACK_LIMITS, LayerRow, StackError, normalize_layer, preset, summarize_partial
 from cnnlib.stack_text import decode_stack, encode_stack
 from ui import links
 from ui.i18n import message, t
@@ -33,6 +34,12 @@ NEW_LAYER = {
 ACTIVATION_CHOICES = (None, "swish", "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu", "leaky_relu")
 MAX_COMPARE = 3
 _KERAS_LOCK = threading.Lock()  # one Keras build at a time: Keras' name counters are global
+_LOG = logging.getLogger(__name__)
+
+
+def _high(arg: str):
+    """A widget's maximum: the one limit cnnlib.architecture sets for links, summaries and runs alike."""
+    return STACK_LIMITS[arg][1]
 
 
 # ---- state and link -------------------------------------------------------------------------
@@ -99,9 +106,9 @@ def input_shape_widget() -> tuple:
     if choice != "custom":
         return INPUT_CHOICES[choice]
     c1, c2, c3 = st.columns(3)
-    h = c1.number_input(t("lab.height"), 1, 512, keep("lab_h", 28), key="lab_h")
-    w = c2.number_input(t("lab.width"), 1, 512, keep("lab_w", 28), key="lab_w")
-    c = c3.number_input(t("lab.channels"), 0, 64, keep("lab_c", 1), key="lab_c")
+    h = c1.number_input(t("lab.height"), 1, _high("height"), keep("lab_h", 28), key="lab_h")
+    w = c2.number_input(t("lab.width"), 1, _high("width"), keep("lab_w", 28), key="lab_w")
+    c = c3.number_input(t("lab.channels"), 0, _high("channels"), keep("lab_c", 1), key="lab_c")  # 0: no channel axis
     return (int(h), int(w), int(c)) if c else (int(h), int(w))
 
 
@@ -124,6 +131,8 @@ def _remove(i: int) -> None:
 def add_layer(kind: str) -> None:
     """Convolution and pooling go before the first Flatten; Dense/Dropout/Flatten before a final softmax."""
     stack = st.session_state.lab_stack
+    if len(stack) >= MAX_LAYERS:
+        return
     kinds = [layer.get("type") for layer in stack]
     at = len(stack)
     if kind in ("Conv2D", "MaxPool2D", "AveragePooling2D") and "Flatten" in kinds:
@@ -144,24 +153,25 @@ def _int_input(col, label: str, key: str, value, low: int, high: int):
     return int(col.number_input(label, low, high, int(value), key=key))
 
 
-def editor(shape: tuple) -> list[dict]:
-    """Every layer's row; under each, its output shape and count, or the refusal where the stack breaks."""
-    stack: list[dict] = []
-    count, broken = len(st.session_state.lab_stack), False
-    for i, (uid, layer) in enumerate(zip(st.session_state.lab_uids, st.session_state.lab_stack)):
-        edited, box = layer_row(i, uid, layer, count)
-        stack.append(edited)
-        if broken:
-            continue
-        try:
-            row = summarize(stack, shape)[-1]
-        except StackError as err:
-            broken = True
-            box.error(error_text(err))
-        else:
-            box.caption(t("lab.row_out", shape=row.shape_text(), params=f"{row.params:,}"))
+def editor(shape: tuple) -> tuple[list[dict], list[LayerRow], StackError | None]:
+    """Every layer's row; under each, its output shape and count, or the refusal where the stack breaks.
+
+    Returns (the stack as edited, its summary rows up to any refusal, the refusal or None): the
+    shapes come from ONE summarize of the whole stack, not one per layer (linear in its length).
+    """
+    count = len(st.session_state.lab_stack)
+    edited = [layer_row(i, uid, layer, count)
+              for i, (uid, layer) in enumerate(zip(st.session_state.lab_uids, st.session_state.lab_stack))]
+    stack = [layer for layer, _ in edited]
     st.session_state.lab_stack = stack
-    return stack
+    rows, error = summarize_partial(stack, shape)
+    for i, (_, box) in enumerate(edited):
+        if i + 1 < len(rows):
+            row = rows[i + 1]
+            box.caption(t("lab.row_out", shape=row.shape_text(), params=f"{row.params:,}"))
+        elif error is not None and error.index == i:
+            box.error(error_text(error))
+    return stack, rows, error
 
 
 def layer_row(i: int, uid: int, layer: dict, count: int) -> tuple[dict, st.delta_generator.DeltaGenerator]:
@@ -175,25 +185,25 @@ def layer_row(i: int, uid: int, layer: dict, count: int) -> tuple[dict, st.delta
     out: dict = {"type": kind}
     acts = {a: (a or t("lab.no_activation")) for a in dict.fromkeys([*ACTIVATION_CHOICES, spec.get("activation")])}
     if kind == "Conv2D":
-        out["filters"] = int(cols[1].number_input(t("lab.filters"), 1, 512, spec["filters"], key=k + "filters"))
-        out["kernel_size"] = _int_input(cols[2], t("lab.kernel_size"), k + "kernel", spec["kernel_size"], 1, 31)
-        out["strides"] = _int_input(cols[3], t("lab.strides"), k + "strides", spec["strides"], 1, 8)
+        out["filters"] = int(cols[1].number_input(t("lab.filters"), 1, _high("filters"), spec["filters"], key=k + "filters"))
+        out["kernel_size"] = _int_input(cols[2], t("lab.kernel_size"), k + "kernel", spec["kernel_size"], 1, _high("kernel_size"))
+        out["strides"] = _int_input(cols[3], t("lab.strides"), k + "strides", spec["strides"], 1, _high("strides"))
     elif kind in ("MaxPool2D", "AveragePooling2D"):
-        out["pool_size"] = _int_input(cols[1], t("lab.pool_size"), k + "pool", spec["pool_size"], 1, 16)
+        out["pool_size"] = _int_input(cols[1], t("lab.pool_size"), k + "pool", spec["pool_size"], 1, _high("pool_size"))
         pool, stride = spec["pool_size"], spec["strides"]
         if stride == pool or stride[0] == stride[1]:
             current = None if stride == pool else stride[0]
-            options = {None: t("lab.same_as_pool"), **{s: str(s) for s in sorted({*range(1, 9), current} - {None})}}
+            options = {None: t("lab.same_as_pool"), **{s: str(s) for s in sorted({*range(1, _high("strides") + 1), current} - {None})}}
             chosen = cols[2].selectbox(t("lab.pool_strides"), list(options), index=list(options).index(current),
                                        format_func=options.__getitem__, key=k + "strides")
         else:
-            chosen = _int_input(cols[2], t("lab.pool_strides"), k + "strides", stride, 1, 8)
+            chosen = _int_input(cols[2], t("lab.pool_strides"), k + "strides", stride, 1, _high("strides"))
         if chosen is not None:
             out["strides"] = chosen
     elif kind == "Dense":
-        out["units"] = int(cols[1].number_input(t("lab.units"), 1, 4096, spec["units"], key=k + "units"))
+        out["units"] = int(cols[1].number_input(t("lab.units"), 1, _high("units"), spec["units"], key=k + "units"))
     elif kind == "Dropout":
-        out["rate"] = float(cols[1].number_input(t("lab.rate"), 0.0, 1.0, float(spec["rate"]), 0.05, key=k + "rate"))
+        out["rate"] = float(cols[1].number_input(t("lab.rate"), *STACK_LIMITS["rate"], float(spec["rate"]), 0.05, key=k + "rate"))
     else:
         cols[1].caption(t("lab.flatten_note"))
     if "padding" in spec:
@@ -214,15 +224,26 @@ def layer_row(i: int, uid: int, layer: dict, count: int) -> tuple[dict, st.delta
 
 
 def keras_summary(stack: list[dict], shape: tuple) -> tuple[str, list, int, float]:
-    """(summary text, Keras rows, count_params, build+summary ms); loads TensorFlow the first time."""
+    """(summary text, Keras rows, count_params, build+summary ms); loads TensorFlow the first time.
+
+    StackError when it cannot be shown: "too_big_to_build" (refused by the memory estimate before
+    Keras allocates anything) or "build_failed" (whatever else Keras raised; its traceback goes to the log).
+    """
     from cnnlib.models import build_model, keras_rows, summary_text
 
     with _KERAS_LOCK:
         start = time.perf_counter()
-        model = build_model(stack, shape)
-        text = summary_text(model)
+        try:
+            model = build_model(stack, shape)
+            text = summary_text(model)
+            rows, total = keras_rows(model), model.count_params()
+        except StackError:
+            raise
+        except Exception as err:  # e.g. TensorFlow's ResourceExhaustedError: a message on the page, never a traceback
+            _LOG.exception("Keras could not build the lab's stack")
+            raise StackError("build_failed", error=type(err).__name__) from err
         ms = (time.perf_counter() - start) * 1000
-        return text, keras_rows(model), model.count_params(), ms
+        return text, rows, total, ms
 
 
 def tensorflow_loaded() -> bool:

@@ -26,6 +26,10 @@ STRINGS = {
     "lab.empty": {"ko": "아직 층이 없습니다. 아래에서 층을 더해 보세요.", "en": "No layers yet: add one below."},
     "lab.add_type": {"ko": "더할 층", "en": "Layer to add"},
     "lab.add": {"ko": "층 더하기", "en": "Add layer"},
+    "lab.add_full": {
+        "ko": "이 실험실에서는 층을 {limit}개까지 쌓을 수 있습니다 (LeNet-5는 8개입니다).",
+        "en": "This lab stacks at most {limit} layers (LeNet-5 has 8).",
+    },
     "lab.up": {"ko": "위로", "en": "Move up"},
     "lab.down": {"ko": "아래로", "en": "Move down"},
     "lab.remove": {"ko": "빼기", "en": "Remove"},

@@ -39,6 +39,28 @@ STRINGS = {
         "ko": "Dropout의 rate는 0과 1 사이여야 합니다: {value!r}",
         "en": "Dropout's rate must be between 0 and 1: {value!r}",
     },
+    "stack_errors.above_limit": {
+        "ko": "{kind}의 {arg}는 이 실험실에서 {limit} 이하여야 합니다 (받은 값: {value!r})",
+        "en": "{kind}'s {arg} may be at most {limit} in this lab (got {value!r})",
+    },
+    "stack_errors.input_too_large": {
+        "ko": "입력 모양이 너무 큽니다 ({shape}). 높이와 너비는 {side} 이하, 채널은 {channels}개 이하여야 합니다.",
+        "en": "The input shape {shape} is too large: height and width may be at most {side}, channels at most {channels}.",
+    },
+    "stack_errors.too_many_layers": {
+        "ko": "층이 {count:,}개입니다. 이 실험실에서는 {limit}개까지 쌓을 수 있습니다 (LeNet-5는 8개입니다).",
+        "en": "{count:,} layers: this lab stacks at most {limit} (LeNet-5 has 8).",
+    },
+    "stack_errors.too_big_to_build": {
+        "ko": "이 모델은 가중치만으로도 메모리가 약 {needed:,} MB 필요해서, 서버가 허용하는 {budget:,} MB를 넘습니다. "
+        "뉴런이나 필터셋 수를 줄이거나 Dense 앞에 MaxPool2D를 넣어 보세요.",
+        "en": "Building this model would take about {needed:,} MB of memory for its weights alone, more than the "
+        "{budget:,} MB the server allows. Use fewer units or filters, or put a MaxPool2D before the Dense layer.",
+    },
+    "stack_errors.build_failed": {
+        "ko": "Keras가 이 모델을 만들지 못했습니다 ({error}). 위의 표는 TensorFlow 없이 계산한 그대로입니다.",
+        "en": "Keras could not build this model ({error}). The table above, computed without TensorFlow, still holds.",
+    },
     "stack_errors.bad_input_shape": {
         "ko": "입력 모양은 1 이상의 정수들이어야 합니다: {shape!r}",
         "en": "The input shape must be whole numbers ≥ 1: {shape!r}",
