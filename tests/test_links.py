@@ -146,3 +146,52 @@ def test_training_settings_link_takes_its_limits_from_the_run_configuration():
                                    "sched": "constant", "n": "1000", "seed": "99"})
     assert refused == [] and values["lr"] == 0.01 and values["batch"] == 16 and values["scale"] == "raw"
     assert link.encode(values)["lr"] == "0.01" and link.encode(link.decode({})[0]) == dict.fromkeys(values)
+
+
+# ---- issue 9 #2, #3: ASCII digits only; the stack's limits ----------------------------------------
+
+SUPERSCRIPTS_AND_OTHER_DIGITS = ["²", "³", "¹⁰", "٣", "３", "1_0", "  ２ "]  # "²".isdigit(), int("٣") == 3
+
+
+@pytest.mark.parametrize("text", SUPERSCRIPTS_AND_OTHER_DIGITS)
+def test_numbers_are_read_in_ascii_digits_only(text):
+    assert LINK.decode({"seed": text})[1] == ["seed"]
+    assert LINK.decode({"b": text})[1] == ["b"]
+    assert LINK.decode({"b": text + ".5"})[1] == ["b"]
+
+
+@pytest.mark.parametrize("text", SUPERSCRIPTS_AND_OTHER_DIGITS)
+def test_every_pages_link_refuses_non_ascii_digits(text):
+    from ui.arithmetic import LINK as ARITH
+    from ui.filtersets import LINK as FILT
+    from ui.own_images import LINK as OWN
+    from ui.run_settings import settings_link
+    from ui.stack_lab import LINK as LAB
+
+    assert ARITH.decode({"x": f"random:{text}"})[1] == ["x"]  # the issue's ?x=random:² and digit:¹
+    assert ARITH.decode({"x": f"digit:{text}"})[1] == ["x"]
+    assert FILT.decode({"seed": text, "digit": text})[1] == ["digit", "seed"]  # ?seed=³
+    assert FILT.decode({"k": "3", "w": ",".join([text] * 27)})[1] == ["w"]
+    assert OWN.decode({"n": text, "seed": text})[1] == ["n", "seed"]  # /own-images?n=²
+    assert settings_link().decode({"seed": text})[1] == ["seed"]
+    assert LAB.decode({"stack": f"i28x28x1_f_d{text}"})[1] == ["stack"]
+
+
+def test_ascii_numbers_still_read():
+    from ui.arithmetic import LINK as ARITH
+
+    assert ARITH.decode({"x": "random:123"})[0]["x"][1:] == ("random", 123)
+    assert ARITH.decode({"x": "digit:7"})[0]["x"][1:] == ("digit", 7)
+    assert LINK.decode({"b": " -2.5e1 ", "seed": " 42"}) == ({**LINK.decode({})[0], "b": -25.0, "seed": 42}, [])
+    assert links.decimal_number(".5") == 0.5 and links.whole_number("+7") == 7
+
+
+@pytest.mark.parametrize("text", ["i28x28x1_c1000-k5", "i28x28x1_f_d100000", "i28x28x1_c3-k40", "i28x28x1_c3-k5-s9",
+                                  "i28x28x1_m20", "i600x600x1_f", "i28x28x100_f", "i28x28x1" + "_r0" * 33])
+def test_stack_links_above_the_limits_are_refused(text):
+    from ui.run_settings import STACK_LINK
+    from ui.stack_lab import LINK as LAB
+
+    assert LAB.decode({"stack": text}) == ({"stack": preset("two_conv"), "cmp": []}, ["stack"])
+    assert LAB.decode({"cmp": [text]})[1] == ["cmp"]
+    assert STACK_LINK.decode({"stack": text}) == ({"stack": None}, ["stack"])  # the LeNet-5 page's ?stack=

@@ -99,3 +99,12 @@ def test_carry_map_to_pooling():
     at.button(key="arith_to_pool").click().run()
     assert_clean(at)
     assert at.session_state.carried_map.shape == (6, 6)
+
+
+@pytest.mark.parametrize("spec", ["random:²", "digit:¹", "random:٣", "digit:３"])
+def test_superscript_and_other_digits_fall_back_with_a_notice(spec):
+    # issue 9 #3: "²".isdigit() is True but int("²") fails; int("٣") is 3: only ASCII digits are read
+    at = open_page(PAGE, "en", query={"x": spec})
+    assert_clean(at)
+    assert at.warning and "could not be read" in at.warning[0].value and "x" in at.warning[0].value
+    assert feature_map(at)[3].tolist() == [3, 5, 6, 4, 4, 2]  # the slide's input, the default

@@ -99,3 +99,11 @@ def test_lecture_maps_follow_the_digit():
     at.selectbox(key="filt_digit").set_value(7).run()
     assert_clean(at)
     assert at.query_params["digit"] == "7"
+
+
+@pytest.mark.parametrize("query", [{"seed": "³"}, {"digit": "¹"}, {"seed": "٣"}, {"k": "3", "fset": "custom", "w": ",".join(["０.5"] * 27)}])
+def test_superscript_and_other_digits_fall_back_with_a_notice(query):
+    # issue 9 #3: only ASCII digits are read from a link
+    at = open_page(PAGE, "en", query=query)
+    assert_clean(at)
+    assert at.warning and all(name in at.warning[0].value for name in query if name in ("seed", "digit", "w"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import streamlit as st
 
@@ -17,6 +19,7 @@ from ui.state import keep, put
 SIZE = 8
 W_KEYS = [f"arith_w_{i}" for i in range(9)]
 INPUT_PRESETS = ("four", "blank", "random", "digit")
+_SEED = re.compile(r"[0-9]{1,9}")  # random:<seed> / digit:<n>, as input_spec writes them
 
 
 def input_preset(name: str, arg: int = 0) -> np.ndarray:
@@ -44,7 +47,7 @@ def parse_input_spec(spec: str) -> tuple[np.ndarray, str, int]:
     name, _, arg = spec.partition(":")
     if name in ("four", "blank") and not arg:
         return input_preset(name), name, 0
-    if name in ("random", "digit") and arg.isdigit() and len(arg) < 10:
+    if name in ("random", "digit") and _SEED.fullmatch(arg):  # ASCII digits only: "²".isdigit() but int("²") fails
         return input_preset(name, int(arg)), name, int(arg)
     if name == "bits":
         bits = hex_to_bits(arg, (SIZE, SIZE))

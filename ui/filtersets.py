@@ -46,7 +46,7 @@ def weights() -> np.ndarray:
 
 def parse_weights(text: str, k: int) -> np.ndarray:
     """The three k×k filters from the link's comma-separated numbers; ValueError when they cannot be used."""
-    values = np.array([float(v) for v in text.split(",")])
+    values = np.array([links.decimal_number(v) for v in text.split(",")])  # ASCII numbers only
     lo, hi = WEIGHT_RANGE
     if values.size != k * k * CHANNELS or not np.all(np.isfinite(values)) or values.min() < lo or values.max() > hi:
         raise ValueError(text)

@@ -25,7 +25,24 @@ import streamlit as st
 
 from ui.i18n import sync_query_param, t
 
-_INTEGER = re.compile(r"\s*[+-]?[0-9]{1,19}\s*")
+# Numbers in ASCII only: "²".isdigit() is True but int("²") fails, and int("٣") / float("１") read
+# other scripts' digits; a link is written by this app, so anything else is refused (re.ASCII: \s too).
+_INTEGER = re.compile(r"\s*[+-]?[0-9]{1,19}\s*", re.ASCII)
+_NUMBER = re.compile(r"\s*[+-]?([0-9]{1,19}(\.[0-9]{0,19})?|\.[0-9]{1,19})([eE][+-]?[0-9]{1,3})?\s*", re.ASCII)
+
+
+def whole_number(text: str) -> int:
+    """An integer written in ASCII digits; ValueError for anything else (superscripts, other scripts)."""
+    if not isinstance(text, str) or not _INTEGER.fullmatch(text):
+        raise ValueError(text)
+    return int(text)
+
+
+def decimal_number(text: str) -> float:
+    """A finite number written in ASCII ("2.5", "-1", "1e-3"); ValueError for anything else ("nan", "１")."""
+    if not isinstance(text, str) or not _NUMBER.fullmatch(text):
+        raise ValueError(text)
+    return float(text)
 
 
 @dataclass(frozen=True)
@@ -73,9 +90,7 @@ def integer(name: str, low: int, high: int, default: int, *, omit_default: bool 
     """A whole number from `low` to `high` (inclusive), written in ASCII digits."""
 
     def read(text: str) -> int:
-        if not _INTEGER.fullmatch(text):
-            raise ValueError(text)
-        value = int(text)
+        value = whole_number(text)
         if not low <= value <= high:
             raise ValueError(text)
         return value
@@ -87,8 +102,8 @@ def number(name: str, low: float, high: float, default: float, *, omit_default: 
     """A finite number from `low` to `high`, written as short as it goes ('2.5', '-1')."""
 
     def read(text: str) -> float:
-        value = float(text)
-        if not low <= value <= high:  # NaN fails this too
+        value = decimal_number(text)
+        if not low <= value <= high:
             raise ValueError(text)
         return value
 
