@@ -33,7 +33,6 @@ class NotebookText(Coded):
         **_page_codes(),
         "made_from": ("page",),  # where the notebook came from
         "contract": ("names",),  # which variables hold the page's result
-        "imports": (),
         "independent": (),  # the lecture's (Korean) variable name for the images, "independent"
         "dependent": (),  # ... and for the one-hot labels, "dependent"
         # MNIST (§2, §6)

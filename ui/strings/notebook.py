@@ -73,7 +73,6 @@ STRINGS = {
         "ko": "끝까지 실행하면 페이지의 결과가 {names} 변수에 들어 있습니다.",
         "en": "Run to the end, the page's result is in {names}.",
     },
-    "notebook.imports": {"ko": "필요한 라이브러리", "en": "The libraries we need"},
     "notebook.independent": {"ko": "독립", "en": "독립"},
     "notebook.dependent": {"ko": "종속", "en": "종속"},
     # ---- MNIST -------------------------------------------------------------------------------------
