@@ -10,6 +10,9 @@ Keras summary ≤ 300 ms once TensorFlow is loaded).
    own overhead). Baseline: a one-widget script rerun in the same process.
 3. The Keras summary (build_model + summary_text) once TensorFlow is loaded. Baseline: the same
    model written by hand with keras layers, then model.summary() into a string.
+4. The limits (issue 9 #1, #6), in process CPU time: the lab's logic for a MAX_LAYERS-layer stack
+   and the refusal of the issue's 1,000-layer link, against LeNet-5's; the refusal of the
+   268 M-parameter Keras summary, against building LeNet-5.
 """
 
 from __future__ import annotations
@@ -115,6 +118,63 @@ def keras_ms(repeat: int) -> tuple[float, float, float]:
     return load, timed(ours, repeat), timed(by_hand, repeat)
 
 
+def cpu_ms(fn, repeat: int) -> float:
+    """Mean process CPU time of fn() in ms (the machine is shared: wall time would measure the others)."""
+    fn()
+    t0 = time.process_time()
+    for _ in range(repeat):
+        fn()
+    return (time.process_time() - t0) * 1000 / repeat
+
+
+def stack_logic(stack, shape) -> None:
+    """What one lab rerun computes for a stack: the summary, the figure, the link, the code."""
+    from cnnlib.architecture import summarize_partial
+    from ui.model_summary import architecture_figure
+
+    summarize_partial(stack, shape)
+    architecture_figure(stack, shape)
+    encode_stack(stack, shape)
+    keras_code(stack, shape, words)
+
+
+def refused(fn) -> None:
+    from cnnlib.architecture import StackError
+
+    try:
+        fn()
+    except StackError:
+        return
+    raise AssertionError("not refused")
+
+
+def limits() -> None:
+    from cnnlib.architecture import MAX_LAYERS
+    from cnnlib.stack_text import decode_stack
+
+    lenet = preset("lenet5")
+    longest = ([{"type": "Conv2D", "filters": 3, "kernel_size": 3, "padding": "same"}] * (MAX_LAYERS - 2)
+               + [{"type": "Flatten"}, {"type": "Dense", "units": 10}], (28, 28, 1))
+    base, ours = cpu_ms(lambda: stack_logic(*lenet), 50), cpu_ms(lambda: stack_logic(*longest), 50)
+    print(f"lab logic for {MAX_LAYERS} layers (summary, figure, link, code): {ours:.2f} CPU ms   "
+          f"LeNet-5 (8 layers): {base:.2f} CPU ms   ratio {ours / base:.2f}×")
+    link = "i28x28x1_f" + "_r0" * 1000 + "_d10-softmax"
+    text = encode_stack(*lenet)
+    base, ours = cpu_ms(lambda: decode_stack(text), 500), cpu_ms(lambda: refused(lambda: decode_stack(link)), 500)
+    print(f"the 1,000-layer link refused: {ours * 1000:.1f} CPU µs   LeNet-5's link read: {base * 1000:.1f} CPU µs   "
+          f"ratio {ours / base:.2f}×")
+
+
+def keras_limit() -> None:
+    from cnnlib.models import build_model
+
+    big = ([{"type": "Flatten"}, {"type": "Dense", "units": 4096}], (256, 256, 1))
+    base = cpu_ms(lambda: build_model(*preset("lenet5")), 10)
+    ours = cpu_ms(lambda: refused(lambda: build_model(*big)), 10)
+    print(f"Keras summary of 256×256×1 → Dense(4096) (268 M parameters) refused: {ours:.2f} CPU ms   "
+          f"building LeNet-5: {base:.1f} CPU ms   ratio {ours / base:.3f}×")
+
+
 if __name__ == "__main__":
     counter = iter(range(10**6))
     ours = timed(lambda: table_update(next(counter)), 300)
@@ -126,6 +186,7 @@ if __name__ == "__main__":
           f"(target ≤ 50 ms: {ours / 50:.2f}× the budget)")
     print(f"  baseline, the same frame + a bare bar figure JSON from ready rows:       {base:.2f} ms   "
           f"ratio {ours / base:.2f}×")
+    limits()
     page, plain = page_rerun_ms(30)
     assert "tensorflow" not in sys.modules, "the lab page must not load TensorFlow until asked"
     print(f"lab page rerun after an edit (AppTest, upper bound): {page:.1f} ms   (target ≤ 50 ms: {page / 50:.2f}×)")
@@ -136,3 +197,4 @@ if __name__ == "__main__":
           f"(target ≤ 300 ms: {keras_ours / 300:.2f}× the budget)")
     print(f"  baseline, the same model by hand + model.summary():           {keras_hand:.1f} ms   "
           f"ratio {keras_ours / keras_hand:.2f}×")
+    keras_limit()

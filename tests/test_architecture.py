@@ -324,3 +324,15 @@ def test_build_estimate_is_weights_only():
     assert sum(r.params for r in rows) == 268_439_552
     assert estimate_build_mb(rows) > 3_200
     assert estimate_build_mb(summarize(*preset("lenet5"))) < 10
+
+
+def test_a_run_refuses_what_the_lab_refuses():
+    from cnnlib.runs import RunConfig
+
+    conv = {"type": "Conv2D", "filters": 1000, "kernel_size": 5}
+    cases = [((conv,), (28, 28, 1), "above_limit"), (({"type": "Flatten"},), (600, 600, 1), "input_too_large"),
+             (({"type": "Flatten"},) * (MAX_LAYERS + 1), (28, 28, 1), "too_many_layers")]
+    for stack, shape, code in cases:
+        with pytest.raises(StackError) as info:
+            RunConfig(stack=stack, input_shape=shape).check()
+        assert info.value.code == code
