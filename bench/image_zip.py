@@ -114,7 +114,7 @@ def build(n: int) -> tuple[bytes, bytes]:
 
 def hostile_upload(kind: str) -> bytes:
     """The uploads of issue 9 #4 and #5 (tiny on disk), and a normal one to compare them with."""
-    from tests.archivehelp import long_names_tar, make_zip, pixel_bomb, two_classes
+    from tests.archivehelp import long_names_tar, make_tar, make_zip, pixel_bomb, two_classes
 
     if kind == "normal":
         letters = make_letters(per_class=30, seed=1)
@@ -133,6 +133,10 @@ def hostile_upload(kind: str) -> bytes:
         return make_zip([*two_classes(), ("A/bomb.png", pixel_bomb(kind))])
     if kind == "long names":  # 1,200 members whose names are 150 KB each
         return long_names_tar(1200, 150_000)
+    if kind == "names 40 KB":  # under the header limit: the names' total stops it
+        return long_names_tar(1200, 40_000)
+    if kind == "100 MB name":  # one pax header of 100 MB
+        return make_tar([*two_classes(), ("A/" + "x" * 100_000_000 + ".png", b"")])
     raise ValueError(kind)
 
 
@@ -161,7 +165,7 @@ def hostile() -> int:
 
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for kind in ("normal", "1bit×200", "rgba", "16bit", "float", "long names"):
+        for kind in ("normal", "1bit×200", "rgba", "16bit", "float", "long names", "names 40 KB", "100 MB name"):
             path = os.path.join(folder, kind)
             with open(path, "wb") as f:
                 f.write(hostile_upload(kind))  # built here: the bomb's own making is not measured

@@ -97,6 +97,7 @@ class DatasetError(LessonError):
         "bomb": ("limit", "ratio"),
         "too_many_files": ("limit",),
         "names_too_long": ("limit",),  # a tar's names together, MB
+        "long_header": ("limit",),  # one tar extended header (a long name), KB
         "no_images": ("n", "reasons"),
         "no_class_folders": (),
         "one_class": ("name",),

@@ -48,6 +48,10 @@ STRINGS = {
         "ko": "압축 파일 안의 파일 이름들이 합쳐서 {limit} MB를 넘습니다: 이름이 비정상적으로 깁니다.",
         "en": "The file names in the archive add up to more than {limit} MB: they are abnormally long.",
     },
+    "data_errors.long_header": {
+        "ko": "tar 파일 안의 한 파일 머리글이 {limit} KB를 넘습니다: 파일 이름이 비정상적으로 깁니다.",
+        "en": "One file's header in the tar is over {limit} KB: its name is abnormally long.",
+    },
     "data_errors.no_images": {
         "ko": "읽을 수 있는 이미지가 없습니다 (건너뛴 파일 {n}개: {reasons}).",
         "en": "No readable images were found ({n} files skipped: {reasons}).",
