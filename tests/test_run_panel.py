@@ -27,6 +27,7 @@ def idle_service(tmp_path, monkeypatch):
     """A service whose worker never starts: runs stay queued while the panel is clicked through."""
     import ui.run_panel
 
+    monkeypatch.delenv("CNNLIB_RUN_MAX_SECONDS", raising=False)
     svc = TrainingService(tmp_path / "cache")
     monkeypatch.setattr(svc, "_ensure_worker", lambda: None)
     monkeypatch.setattr(ui.run_panel, "service", lambda: svc)
@@ -50,6 +51,7 @@ def test_a_click_on_train_after_someone_else_queued_the_run_counts_as_a_request(
     config = tiny(seed=77)
     at = AppTest.from_function(panel_script, default_timeout=30).run()
     assert not at.exception and at.button(key="t_train").label == "Train"
+    assert "Expected training time: about " in at.caption[0].value and "up to 10:00" in at.caption[0].value
     idle_service.submit(config, requester="another session")
     at.button(key="t_train").click().run()
     assert not at.exception

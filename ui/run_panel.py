@@ -18,7 +18,8 @@ from plotly.subplots import make_subplots
 
 from cnnlib.errors import LessonError
 from cnnlib.runs import Run, RunConfig, RunResult, Snapshot, TrainingService, get_service
-from cnnlib.runs.config import preset_name
+from cnnlib.runs.config import estimate_seconds, preset_name
+from cnnlib.settings import run_max_seconds
 from ui.charts import PLOT
 from ui.i18n import message, t
 
@@ -162,10 +163,20 @@ def run_panel(prefix: str, config: RunConfig, button_label: str | None = None) -
                 return None
             st.rerun()
         if not joinable:
+            estimate_note(config)
             return None
         st.caption(t("training.join"))
     live_run(prefix, snap.key)
     return snap if snap.state == "done" else None
+
+
+def estimate_note(config: RunConfig) -> None:
+    """How long the run is expected to take here, next to the limit (a run over it is refused)."""
+    try:
+        seconds = estimate_seconds(config)
+    except LessonError:  # a stack that cannot be built: pressing Train says why
+        return
+    st.caption(t("training.estimate", seconds=seconds_text(seconds), limit=seconds_text(run_max_seconds())))
 
 
 def trained_model(prefix: str, config: RunConfig):

@@ -61,6 +61,10 @@ STRINGS = {
         "ko": "이 설정의 학습은 다른 사람이 이미 요청했습니다. '학습 시작'을 누르면 내 요청도 더해집니다 (한 사람은 한 번에 하나씩).",
         "en": "Someone has already asked for a run of these settings. Press Train to add your request (one run at a time each).",
     },
+    "training.estimate": {
+        "ko": "예상 학습 시간: 약 {seconds} (한 번의 학습은 {limit}까지 가능)",
+        "en": "Expected training time: about {seconds} (a run may take up to {limit})",
+    },
     "training.queue.title": {"ko": "대기열 보기 ({n}개)", "en": "The queue ({n})"},
     "training.queue.place": {"ko": "순서", "en": "Place"},
     "training.queue.now": {"ko": "학습 중", "en": "training"},
