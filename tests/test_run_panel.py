@@ -73,3 +73,4 @@ def test_a_second_run_of_one_session_is_refused_with_a_message(idle_service):
     at.button(key="t_train").click().run()
     assert not at.exception and idle_service.lookup(tiny(seed=77)) is None
     assert "one run at a time" in " ".join(e.value for e in at.error)
+    assert "The run you are waiting for: LeNet-5 (§6), epochs: 1 (queue: 1)" in [c.value for c in at.caption]

@@ -160,6 +160,10 @@ def run_panel(prefix: str, config: RunConfig, button_label: str | None = None) -
                 request(config)
             except LessonError as err:
                 st.error(message(err))
+                held = svc.held(requester())
+                if held is not None:  # which run this session is waiting for
+                    st.caption(t("training.held", model=model_text(held.config), epochs=held.config.epochs,
+                                 place=t("training.queue.now") if held.position == 0 else held.position))
                 return None
             st.rerun()
         if not joinable:

@@ -65,6 +65,10 @@ STRINGS = {
         "ko": "예상 학습 시간: 약 {seconds} (한 번의 학습은 {limit}까지 가능)",
         "en": "Expected training time: about {seconds} (a run may take up to {limit})",
     },
+    "training.held": {
+        "ko": "기다리고 있는 학습: {model}, 에포크 {epochs} (대기열: {place})",
+        "en": "The run you are waiting for: {model}, epochs: {epochs} (queue: {place})",
+    },
     "training.queue.title": {"ko": "대기열 보기 ({n}개)", "en": "The queue ({n})"},
     "training.queue.place": {"ko": "순서", "en": "Place"},
     "training.queue.now": {"ko": "학습 중", "en": "training"},
