@@ -116,3 +116,15 @@ def test_filters_page_in_both_languages(server, browser_page):
         assert not app_errors(page)
         assert page.get_by_text("(5, 5, 3)").count() == 1  # the filter set is a 3-D block
         wait_count(page, '[data-testid="stImage"]', 1 + 1 + 3 + 6)  # picture, digit, 3 + 6 maps
+
+
+def test_a_link_above_the_limits_is_a_notice_and_the_lab_works(server, browser_page):
+    # issue 9 #2: c1000 raised StreamlitValueAboveMaxError, and the error stuck until a preset was clicked
+    page = browser_page
+    open_page(page, f"{server}/layer-stack-lab?lang=en&stack=i28x28x1_c1000-k5_f_d10")
+    assert totals(page)[0] == "203,068"
+    assert "could not be read" in page.locator('[data-testid="stAlert"]').first.inner_text()
+    click(page, "lab_add")
+    expect(page.locator(TOTAL).first).not_to_have_text("203,068")
+    wait_idle(page)
+    assert not app_errors(page)
