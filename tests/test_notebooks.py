@@ -106,6 +106,7 @@ def test_every_page_builds_a_valid_notebook_with_a_python_kernel(page, lang):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     assert nbformat.reads(to_bytes(nb).decode("utf-8"), as_version=4) == nb
     assert filename(page) == f"{page}.ipynb"
+    assert to_bytes(build(page, None, lang_words(lang))) == to_bytes(nb)  # the same setting, the same file
     text = "\n".join(cell.source for cell in nb.cells)
     assert "⟨" not in text  # every piece of words found in the catalogue
     for name in RESULTS[page]:

@@ -65,8 +65,11 @@ def build(page: str, settings: dict | None, words: Words):
     values = module.check(page, merged(settings, module.defaults(page)))  # every refusal happens here
     w = Writer(words)
     module.write(page, values, w)
+    cells = [v4.new_markdown_cell(src) if kind == "markdown" else v4.new_code_cell(src) for kind, src in w.cells]
+    for i, cell in enumerate(cells):
+        cell.id = f"cell-{i}"  # nbformat draws random ids: the same setting must give the same file
     nb = v4.new_notebook(
-        cells=[v4.new_markdown_cell(src) if kind == "markdown" else v4.new_code_cell(src) for kind, src in w.cells],
+        cells=cells,
         metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python", "pygments_lexer": "ipython3"},

@@ -72,7 +72,10 @@ def write(page: str, s: dict, w: Writer) -> None:
         "        z.extractall(folder)",
         "else:",
         "    with tarfile.open(ARCHIVE) as t:",
-        "        t.extractall(folder, filter='data')",
+        "        if hasattr(tarfile, 'data_filter'):  # Python ≥ 3.11.4: no links or paths out of the folder",
+        "            t.extractall(folder, filter='data')",
+        "        else:",
+        "            t.extractall(folder)",
     )
     w.md(w.say("own_read"))
     w.code(
