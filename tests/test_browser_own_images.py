@@ -64,3 +64,32 @@ def test_upload_report_train_and_confusion_matrix(tmp_path):
         cells = [int(n) for n in svg_texts("g.heatmap-label text")]
         assert len(cells) == 16 and sum(cells) == 8  # 20 % of 8 or 9 images per class = 2 test images each
         page.screenshot(path=str(tmp_path / "own_images_browser.png"), full_page=True)  # kept in the test's own folder
+
+
+def test_folder_names_are_drawn_as_plain_text(tmp_path):
+    """Issue 9 #12 in a real browser: Streamlit's own Markdown draws the escaped names as typed."""
+    evil, bold = "[x](javascript:alert(1))", "**B** <b>"
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(f"{evil}/0.png", _png(np.zeros((28, 28), np.uint8)))
+        for i in range(3):
+            z.writestr(f"{bold}/{i}.png", _png(np.full((28, 28), 40 * i, np.uint8)))
+    with streamlit_server(env={"CNNLIB_CACHE_DIR": str(tmp_path / "cache")}) as url, chromium() as page:
+        open_page(page, f"{url}/own-images?lang=en&src=upload")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(archive))
+        page.get_by_text("Report before training").wait_for(timeout=60_000)
+        wait_idle(page)
+        assert not app_errors(page)
+        main = page.locator('[data-testid="stMain"]')
+        assert main.locator('a[href^="javascript"], a:has-text("x")').count() == 0
+        bold_texts = main.locator("strong, b").evaluate_all("els => els.map(e => e.textContent)")
+        assert "B" not in bold_texts and " <b>" not in "".join(bold_texts), bold_texts  # only the page's own headings
+        notice = main.locator('[data-testid="stAlert"]').filter(has_text="has only 1 image").inner_text()
+        assert f"Class '{evil}' has only 1 image(s)" in notice
+        assert main.get_by_text(f"2 columns: {bold}, {evil}. First 5 rows:").count() == 1
+
+
+def _png(picture: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(picture).save(out, "PNG")
+    return out.getvalue()
