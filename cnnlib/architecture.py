@@ -30,22 +30,10 @@ LAYER_TYPES = {
 }
 ALIASES = {"MaxPooling2D": "MaxPool2D", "AvgPool2D": "AveragePooling2D"}
 # What `model.summary()` shows in "(type)" and the snake_case base of Keras' automatic names.
-KERAS_CLASS = {
-    "Conv2D": "Conv2D",
-    "MaxPool2D": "MaxPooling2D",
-    "AveragePooling2D": "AveragePooling2D",
-    "Flatten": "Flatten",
-    "Dense": "Dense",
-    "Dropout": "Dropout",
-}
-KERAS_NAME = {
-    "Conv2D": "conv2d",
-    "MaxPool2D": "max_pooling2d",
-    "AveragePooling2D": "average_pooling2d",
-    "Flatten": "flatten",
-    "Dense": "dense",
-    "Dropout": "dropout",
-}
+KERAS_CLASS = {"Conv2D": "Conv2D", "MaxPool2D": "MaxPooling2D", "AveragePooling2D": "AveragePooling2D",
+               "Flatten": "Flatten", "Dense": "Dense", "Dropout": "Dropout"}
+KERAS_NAME = {"Conv2D": "conv2d", "MaxPool2D": "max_pooling2d", "AveragePooling2D": "average_pooling2d",
+              "Flatten": "flatten", "Dense": "dense", "Dropout": "dropout"}
 # Element-wise activations Keras accepts by name (glu and sparsemax left out: they are not
 # applied cell by cell, and glu halves the last axis).
 ACTIVATIONS = (
@@ -117,7 +105,7 @@ class StackError(LessonError):
         "bad_input_shape": ("shape",),
         "input_too_large": ("shape", "side", "channels"),
         "too_many_layers": ("count", "limit"),
-        "too_big_to_build": ("needed", "budget"),  # cnnlib.models: Keras would need more memory than allowed
+        "too_big_to_build": ("needed", "budget"),  # cnnlib.models.check_buildable: more memory than a run may use
         "build_failed": ("error",),  # cnnlib.models: Keras could not build it (the exception's class name)
         "not_a_list": (),
         "needs_feature_map": ("kind", "shape"),
@@ -346,18 +334,6 @@ def count_params(stack: list[dict], input_shape) -> int:
 
 def output_shape(stack: list[dict], input_shape) -> tuple:
     return summarize(stack, input_shape)[-1].output_shape
-
-
-# Building a Keras model (no training, no data) holds its weights about three times over while the
-# initialisers run: measured 12.1–12.2 bytes per parameter of RSS (Flatten → Dense on 256×256×1,
-# 16.8 M and 67 M parameters: +204 MB, +820 MB); 13 leaves a margin.
-BUILD_BYTES_PER_PARAM = 13
-BUILD_BASE_MB = 5  # Keras' layer objects and the summary text, whatever the weights
-
-
-def estimate_build_mb(rows: list[LayerRow]) -> float:
-    """What building the Keras model of ``summarize``'s rows adds to the server's memory, in MB (weights only)."""
-    return BUILD_BASE_MB + BUILD_BYTES_PER_PARAM * sum(row.params for row in rows) / 1e6
 
 
 # ---------------------------------------------------------------------------------------------

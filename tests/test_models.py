@@ -21,7 +21,7 @@ from cnnlib.architecture import (
 
 import keras  # noqa: E402  (a requirement: a missing Keras must fail, not skip)
 
-from cnnlib.models import build_model, keras_rows, summary_text
+from cnnlib.models import build_model, estimate_build_mb, keras_rows, summary_text
 
 
 def table(stack, shape):
@@ -192,3 +192,11 @@ def test_the_build_budget_is_the_run_memory_setting(monkeypatch):
     with pytest.raises(StackError) as info:
         build_model(stack, shape)
     assert (info.value.code, info.value.params["budget"]) == ("too_big_to_build", 5)
+
+
+def test_build_estimate_is_weights_only():
+    # issue 9 #6: 256×256×1 → Flatten → Dense(4096) has 268 M parameters (measured: +3.2 GB to build)
+    rows = summarize([{"type": "Flatten"}, {"type": "Dense", "units": 4096}], (256, 256, 1))
+    assert sum(r.params for r in rows) == 268_439_552
+    assert estimate_build_mb(rows) > 3_200
+    assert estimate_build_mb(summarize(*preset("lenet5"))) < 10
