@@ -62,8 +62,6 @@ def settings_cell(w: Writer, s: dict, n: str) -> None:
     """The page's settings as variables; the environment may lower epochs and images (tests)."""
     w.md(w.say("train_settings"))
     w.code(
-        "import os",
-        "",
         w.comment("train_epochs", variable=f"{EPOCHS_VARIABLE} / {IMAGES_VARIABLE}"),
         f"epochs = min({s['epochs']}, int(os.environ.get('{EPOCHS_VARIABLE}', {s['epochs']})))",
         f"n = min({n}, int(os.environ.get('{IMAGES_VARIABLE}', {n})))",

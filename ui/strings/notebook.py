@@ -78,13 +78,13 @@ STRINGS = {
     # ---- MNIST -------------------------------------------------------------------------------------
     "notebook.mnist_data": {
         "ko": "**데이터.** 강의처럼 `tf.keras.datasets.mnist.load_data()`로 MNIST를 내려받습니다. 인터넷이 없을 때를 위해, "
-              "노트북 옆에 대시보드의 표본 파일 `{file}`(진짜 MNIST 10,000장: 학습 8,000 + 시험 2,000)이 있으면 "
-              "그것을 numpy로 읽습니다. 어느 쪽을 썼는지 셀이 출력합니다.",
+              "노트북 옆에 대시보드의 표본 파일(`{file}`, 진짜 MNIST 10,000장: 학습 8,000 + 시험 2,000)이 있으면 "
+              "대신 그 파일을 numpy로 읽습니다. 어느 쪽을 썼는지 셀이 출력합니다.",
         "en": "**Data.** MNIST is downloaded with `tf.keras.datasets.mnist.load_data()`, as in the lecture. For "
               "offline use, when the dashboard's sample file `{file}` (10,000 real MNIST digits: 8,000 training + "
               "2,000 test) sits next to this notebook, it is read with numpy instead. The cell prints which one it used.",
     },
-    "notebook.mnist_sample": {"ko": "오프라인 표본 파일 {file}을 읽었습니다", "en": "Read the offline sample file {file}"},
+    "notebook.mnist_sample": {"ko": "오프라인 표본 파일을 읽었습니다: {file}", "en": "Read the offline sample file: {file}"},
     "notebook.mnist_keras": {"ko": "Keras로 MNIST를 내려받았습니다", "en": "Downloaded MNIST through Keras"},
     "notebook.subset": {
         "ko": "학습에는 앞에서부터 {n:,}장까지 씁니다 (페이지의 설정).",
