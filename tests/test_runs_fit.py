@@ -71,6 +71,20 @@ def test_the_data_must_fit_the_model():
     assert x_test.shape == (len(data.y_test), 28, 28, 1)
 
 
+def test_a_data_set_without_test_images_is_refused_before_keras_sees_it():
+    """Issue 9 #11: one image per class left no test image, and Keras failed inside evaluate
+    (UnboundLocalError); any data set without training or test images is a coded refusal."""
+    from dataclasses import replace
+
+    from cnnlib.datasets import load_sample
+
+    sample = load_sample()
+    no_test = replace(sample, x_test=sample.x_test[:0], y_test=sample.y_test[:0])
+    with pytest.raises(TrainingError) as info:
+        fit.prepare(tiny(), no_test)
+    assert info.value.code == "no_images" and info.value.params == {"train": 300, "test": 0}
+
+
 def test_same_configuration_gives_the_same_numbers(tmp_path):
     cache = RunCache(tmp_path)
     config = tiny(seed=7)

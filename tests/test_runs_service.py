@@ -234,3 +234,19 @@ def test_a_damaged_entry_heals_and_a_garbage_model_is_a_coded_error(service, tmp
         assert not fresh.cache.has(config.key) and fresh.lookup(config) is None, "removed: the next request trains"
     finally:
         restarted.shutdown()
+
+
+def test_an_own_data_set_stays_registered_while_its_run_waits_or_trains(service):
+    """Issue 9 #8: a queued §7 run failed 'no longer in memory' after 8 other uploads. The service
+    pins the run's data set from queueing until the run ends, however it ends."""
+    from cnnlib.datasets import pinned
+
+    first, second = slow(seed=1), slow(seed=2, dataset="mnist_sample")
+    a = service.submit(first)
+    b = service.submit(second.with_settings(train_size=300))
+    assert pinned(first.dataset)
+    service.cancel(b.key)  # leaves the queue: one pin less, the training run still holds its own
+    assert b.finished.wait(30) and pinned(first.dataset)
+    service.cancel(a.key)
+    assert a.finished.wait(60)
+    assert not pinned(first.dataset)

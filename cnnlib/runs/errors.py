@@ -20,6 +20,7 @@ class TrainingError(LessonError):
         "one_at_a_time": (),  # this session already waits for another run
         "broken_model": ("name",),  # the cached model.keras could not be read (it is removed; train again)
         "cache_folder": ("path", "reason"),
+        "no_images": ("train", "test"),  # a data set with no training or no test image
         "input_shape": ("shape", "image"),  # the model's input vs the dataset's images
         "output_shape": ("classes", "shape"),  # the last layer must give one score per class
         "nan_loss": ("epoch", "batch"),

@@ -97,6 +97,8 @@ def prepare(config: RunConfig, dataset=None):
     shape = config.input_shape
     n = min(config.train_size, len(data.x_train))
     x_train, y_train = data.x_train[:n], data.y_train[:n]
+    if n == 0 or len(data.x_test) == 0:  # Keras would fail deep inside fit/evaluate (UnboundLocalError)
+        raise TrainingError("no_images", train=n, test=len(data.x_test))
     image = data.x_train.shape[1:]
     if math.prod(image) != math.prod(shape) or tuple(shape[: len(image[:2])]) != tuple(image[:2]):
         raise TrainingError("input_shape", shape=shape, image=image)

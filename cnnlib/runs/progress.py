@@ -66,6 +66,7 @@ class Run:
         self.estimate = estimate
         self.key = key or config.key
         self._lock = threading.Lock()
+        self._on_finish: list = []  # called once when the run ends, however it ends (the service unpins its data)
         self.cancel_requested = threading.Event()
         self.finished = threading.Event()
         self.state = "queued"
@@ -168,6 +169,9 @@ class Run:
             self.state, self.phase = state, state
             self.result, self.error = result, error
             self.finished_at = time.time()
+            callbacks, self._on_finish = self._on_finish, []
+        for callback in callbacks:
+            callback()
         self.finished.set()
 
     # -- read by pages ----------------------------------------------------------------------

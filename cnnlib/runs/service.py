@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+from cnnlib.datasets import pin, unpin
 from cnnlib.runs.cache import RunCache
 from cnnlib.runs.config import RunConfig, estimate_seconds
 from cnnlib.runs.errors import Cancelled, TrainingError, as_lesson_error
@@ -79,6 +80,9 @@ class TrainingService:
                     raise TrainingError("one_at_a_time")
                 run = Run(config, key, max_seconds=limit, estimate=estimate_seconds(config))
                 run._add_request(requester)
+                # an uploaded (§7) data set must stay registered until its run ends, however many others upload
+                pin(config.dataset)
+                run._on_finish.append(lambda: unpin(config.dataset))
                 self._queue.append(run)
                 self._ensure_worker()
                 self._cond.notify_all()

@@ -48,6 +48,10 @@ STRINGS = {
         "ko": "결과를 저장할 폴더를 만들 수 없습니다: {path} ({reason}). CNNLIB_CACHE_DIR를 바꿔 보세요.",
         "en": "Cannot create the results folder {path} ({reason}). Set CNNLIB_CACHE_DIR elsewhere.",
     },
+    "run_errors.no_images": {
+        "ko": "학습할 이미지가 {train:,}장, 테스트할 이미지가 {test:,}장이라 학습할 수 없습니다. 클래스마다 이미지를 두 장 이상 넣어 주세요.",
+        "en": "Cannot train with {train:,} training and {test:,} test images. Give every class at least two images.",
+    },
     "run_errors.input_shape": {
         "ko": "모델의 입력 모양 {shape}이(가) 데이터 이미지 모양 {image}과(와) 맞지 않습니다",
         "en": "The model's input shape {shape} does not fit the dataset's images {image}",
