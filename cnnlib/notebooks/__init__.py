@@ -36,7 +36,7 @@ RESULTS = {
     "why-convolution": ("feature_map",),
     "filter-sets": ("feature_map", "maps"),
     "convolution-arithmetic": ("y",),
-    "max-pooling": ("pooled",),
+    "max-pooling": ("pooled", "pooled_digit"),
     "conv2d-in-keras": ("model", "history"),
     "layer-stack-lab": ("model",),
     "lenet-5": ("model", "history"),

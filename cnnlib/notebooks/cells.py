@@ -65,6 +65,7 @@ class NotebookText(Coded):
         "pool_loop": ("size", "stride"),
         "pool_keras": (),
         "pool_same": (),
+        "pool_digit": ("digit", "pattern"),
         # stacks and training (§2, lab, §6, §7)
         "stack_model": (),
         "stack_total": ("total",),

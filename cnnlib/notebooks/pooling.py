@@ -1,26 +1,30 @@
 """§5 Max-pooling: the page's feature map as a literal, the largest value of each window, then Keras' MaxPool2D.
 
-Leaves ``pooled``, equal to the page's pooled map.
+Leaves ``pooled``, equal to the page's pooled map, and ``pooled_digit``: the page's second part, a
+pattern filter's map of a digit ('same', ReLU) max-pooled 2×2 (``max_pool2d(pattern_map(...), 2)``).
 """
 
 from __future__ import annotations
 
-from cnnlib.filters import INPUT_RANGE
+from cnnlib.digits import examples_of
+from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, PATTERN_FILTERS
 from cnnlib.lecture import POOLING_EXAMPLE_6X6
-from cnnlib.notebooks.cells import NotebookError, Writer, check_array, check_choice, header, literal
+from cnnlib.notebooks.cells import NotebookError, Writer, check_array, check_choice, check_int, header, literal
 
 SIZES = (2, 3)
 STRIDES = (None, 1, 2, 3)
 
 
 def defaults(page: str) -> dict:
-    return {"map": POOLING_EXAMPLE_6X6.copy(), "size": 2, "stride": None}
+    return {"map": POOLING_EXAMPLE_6X6.copy(), "size": 2, "stride": None, "digit": 4, "filter": PATTERN_FILTERS[0]}
 
 
 def check(page: str, s: dict) -> dict:
     fmap = check_array(s, "map", 2, *INPUT_RANGE)
     check_choice(s, "size", SIZES)
     check_choice(s, "stride", STRIDES)
+    check_int(s, "digit", 0, 9)
+    check_choice(s, "filter", PATTERN_FILTERS)
     if fmap.shape[0] < s["size"] or fmap.shape[1] < s["size"]:
         raise NotebookError("bad_setting", name="map", value=f"array{fmap.shape}")
     return {**s, "map": fmap}
@@ -62,5 +66,23 @@ def write(page: str, s: dict, w: Writer) -> None:
         "    ax.set_title(f'{name} {a.shape}')",
         "    for (r, c), v in np.ndenumerate(a):",
         "        ax.text(c, r, f'{v:g}', ha='center', va='center', color='white', fontsize=9)",
+        "plt.show()",
+    )
+    digit = examples_of(s["digit"], 1)[0]
+    w.md(w.say("pool_digit", digit=s["digit"], pattern=s["filter"]))
+    w.code(
+        f"image = np.array({literal(digit)}, dtype=float) / 255",
+        f"w = np.array({literal(FILTER_PRESETS[s['filter']])}, dtype=float)",
+        "X = tf.keras.layers.Input(shape=[28, 28, 1])",
+        "H = tf.keras.layers.Conv2D(1, kernel_size=3, padding='same', activation='relu', use_bias=False)(X)",
+        "Y = tf.keras.layers.MaxPool2D()(H)",
+        "model = tf.keras.models.Model(X, [H, Y])",
+        "model.set_weights([w.reshape(3, 3, 1, 1)])",
+        "digit_map, pooled_digit = model.predict(image.reshape(1, 28, 28, 1), verbose=0)",
+        "digit_map, pooled_digit = digit_map[0, :, :, 0], pooled_digit[0, :, :, 0]",
+        "fig, axes = plt.subplots(1, 3, figsize=(12, 4))",
+        "for ax, a in zip(axes, (image, digit_map, pooled_digit)):",
+        "    ax.imshow(a, cmap='gray_r' if a is image else 'hot')",
+        "    ax.set_title(str(a.shape))",
         "plt.show()",
     )

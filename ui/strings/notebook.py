@@ -170,6 +170,12 @@ STRINGS = {
     },
     "notebook.pool_keras": {"ko": "같은 계산을 Keras의 `MaxPool2D`로.", "en": "The same with Keras' `MaxPool2D`."},
     "notebook.pool_same": {"ko": "반복문의 pooled와 같으면 True", "en": "True when it equals the loop's pooled"},
+    "notebook.pool_digit": {
+        "ko": "진짜 숫자 **{digit}**에서: 패턴 필터(`{pattern}`)의 특징맵 (28, 28)을 2×2로 max-pooling하면 (14, 14)가 되어도 "
+              "획이 있는 곳은 그대로 보입니다. 결과: `pooled_digit`.",
+        "en": "On a real digit **{digit}**: the pattern filter's (`{pattern}`) feature map (28, 28), max-pooled 2×2 to "
+              "(14, 14), still shows where the stroke is. The result: `pooled_digit`.",
+    },
     # ---- stacks and training ------------------------------------------------------------------------
     "notebook.stack_model": {
         "ko": "강의처럼 함수형 API로 모델을 만듭니다: `X = Input`, `H = 층(H)`, …, `Model(X, Y)`.",
