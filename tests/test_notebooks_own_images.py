@@ -56,9 +56,9 @@ def write_tar(path: Path, files: dict[str, bytes]) -> None:
 
 
 def test_the_notebooks_read_class_folders_and_train(tmp_path):
-    write_zip(tmp_path / "my_images.zip", class_files(("cat", "dog", "fish"), 12, 0))
+    write_zip(tmp_path / "우리 반 그림.zip", class_files(("cat", "dog", "fish"), 12, 0))  # the upload's own name
     write_tar(tmp_path / "notMNIST_small.tar.gz", class_files(("A", "B"), 10, 1))  # present: nothing to download
-    cases = [({"src": "upload"}, 3, preset("lenet5")[0]),
+    cases = [({"src": "upload", "archive": "우리 반 그림.zip"}, 3, preset("lenet5")[0]),
              ({"src": "letters", "model": "lab", "stack": (LAB, (28, 28, 1)), "seed": 3}, 2, LAB),
              ({"src": "notmnist", "model": "lab", "stack": LAB, "epochs": 2}, 2, LAB)]
     jobs = [(build("own-images", s, lang_words(("ko", "en")[i % 2])), ("model", "history", "class_names", "skipped", "labels"))

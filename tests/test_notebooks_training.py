@@ -30,6 +30,15 @@ def test_the_notebooks_train_the_page_model(tmp_path):
         assert out["n"] == 256 and 0.0 <= out["accuracy"] <= 1.0
 
 
+def test_run_config_names_are_the_same_settings():
+    """What ui.run_settings.settings_form returns (RunConfig's names) may be passed as it is."""
+    fields = {"epochs": 3, "batch_size": 128, "optimizer": "sgd", "learning_rate": 0.01, "schedule": "constant",
+              "scaling": "raw", "train_size": 2000, "seed": 7}
+    links = {"epochs": 3, "batch": 128, "opt": "sgd", "lr": 0.01, "sched": "constant", "scale": "raw", "n": 2000, "seed": 7}
+    for page in ("conv2d-in-keras", "lenet-5"):
+        assert build(page, fields, lang_words("en")) == build(page, links, lang_words("en"))
+
+
 def test_the_settings_are_in_the_code():
     nb = build("lenet-5", {"epochs": 10, "batch": 32, "opt": "rmsprop", "lr": 0.001, "sched": "constant", "scale": "raw",
                            "n": 60000}, lang_words("ko"))

@@ -62,6 +62,8 @@ def build(page: str, settings: dict | None, words: Words):
     import nbformat.v4 as v4
 
     module = _module(page)
+    aliases = getattr(module, "ALIASES", {})
+    settings = {aliases.get(name, name): value for name, value in (settings or {}).items()}
     values = module.check(page, merged(settings, module.defaults(page)))  # every refusal happens here
     w = Writer(words)
     module.write(page, values, w)

@@ -20,7 +20,8 @@ from cnnlib.runs.config import FAST_SETTINGS
 SOURCES = ("letters", "upload", "notmnist")
 MODELS = ("lenet5", "lab")
 SHAPE = (28, 28, 1)
-_ARCHIVE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\- ]{0,99}\.(zip|tar|tar\.gz|tgz)")
+# The uploaded file's name (any script), as long as it is a plain file name: no folders, no control characters.
+_ARCHIVE = re.compile(r"[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]{0,99}\.(zip|tar|tar\.gz|tgz)", re.IGNORECASE)
 EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 
 

@@ -16,6 +16,9 @@ from cnnlib.notebooks.stacks import model_lines, stack_and_shape
 from cnnlib.runs.config import FAST_SETTINGS, LIMITS, LR_LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES
 
 MODELS = ("lenet5", "two_conv", "two_conv_pool", "lab")
+# RunConfig's field names (what ui.run_settings.settings_form returns) → the link's names used here
+ALIASES = {"batch_size": "batch", "optimizer": "opt", "learning_rate": "lr", "schedule": "sched", "scaling": "scale",
+           "train_size": "n"}
 EPOCHS_VARIABLE, IMAGES_VARIABLE = "NOTEBOOK_EPOCHS", "NOTEBOOK_IMAGES"
 
 
