@@ -133,17 +133,18 @@ def number(v: float) -> str:
     return repr(v)
 
 
-def literal(a, indent: str = "    ") -> str:
-    """A numpy array as a nested list literal, one row per line (numbers exact)."""
-    a = np.asarray(a)
+def _inline(a: np.ndarray) -> str:
     if a.ndim == 0:
         return number(a)
-    if a.ndim == 1:
-        return "[" + ", ".join(number(v) for v in a) + "]"
-    if a.ndim == 2:
-        return "[\n" + "".join(f"{indent}{literal(row)},\n" for row in a) + "]"
-    inner = indent + "    "
-    return "[\n" + "".join(f"{indent}{literal(block, inner)},\n" for block in a) + "]"
+    return "[" + ", ".join(_inline(item) for item in a) + "]"
+
+
+def literal(a) -> str:
+    """A numpy array as a nested list literal (numbers exact): one line per item of the first axis."""
+    a = np.asarray(a)
+    if a.ndim <= 1:
+        return _inline(a)
+    return "[\n" + "".join(f"    {_inline(item)},\n" for item in a) + "]"
 
 
 def header(w: Writer, page: str, result_names: str) -> None:

@@ -42,9 +42,11 @@ def write(page: str, s: dict, w: Writer) -> None:
     header(w, page, "`feature_map`, `maps`")
     w.code("import numpy as np", "import tensorflow as tf", "import matplotlib.pyplot as plt")
     w.md(w.say("filters_picture", shape=f"({h}, {wd}, 3)"))
-    w.code(f"x = np.array({literal(picture)}, dtype=float)", "plt.imshow(x / 255)", "plt.show()")
+    w.code(*(f"x_{name} = np.array({literal(picture[:, :, c])}, dtype=float)" for c, name in enumerate("RGB")),
+           "x = np.stack([x_R, x_G, x_B], axis=-1)", "print(x.shape)", "plt.imshow(x / 255)", "plt.show()")
     w.md(w.say("filters_set", shape=f"({k}, {k}, 3)"))
-    w.code(f"w = np.array({literal(weights)}, dtype=float)", f"b = {bias!r}", "print(w.shape)")
+    w.code(*(f"w_{name} = np.array({literal(weights[:, :, c])}, dtype=float)" for c, name in enumerate("RGB")),
+           "w = np.stack([w_R, w_G, w_B], axis=-1)", f"b = {bias!r}", "print(w.shape)")
     w.md(w.say("filters_sum"))
     w.code(
         f"out_h, out_w = {h} - {k} + 1, {wd} - {k} + 1",

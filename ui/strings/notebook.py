@@ -71,7 +71,7 @@ STRINGS = {
     },
     "notebook.contract": {
         "ko": "끝까지 실행하면 페이지의 결과가 {names} 변수에 들어 있습니다.",
-        "en": "Run to the end, the page's result is in {names}.",
+        "en": "Once it has run to the end, the page's result is in {names}.",
     },
     "notebook.independent": {"ko": "독립", "en": "독립"},
     "notebook.dependent": {"ko": "종속", "en": "종속"},
