@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from tests.apphelp import assert_clean, open_page
 from ui.strings import load_catalogue
 
+# TensorFlow raises the recursion limit on import, which hypothesis reports; nothing to act on.
+pytestmark = pytest.mark.filterwarnings("ignore:The recursion limit will not be reset")
 WORDS = load_catalogue()
 LONG = "9" * 100_000  # a 100 KB value
 HUGE = "9" * 400
