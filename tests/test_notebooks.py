@@ -154,6 +154,7 @@ def test_notebooks_ask_only_for_declared_words():
     ("lenet-5", {"model": "lab"}, "bad_setting"),
     ("lenet-5", {"model": "lab", "stack": ([{"type": "Flatten"}, {"type": "Dense", "units": 7}], (28, 28, 1))}, "cannot_train"),
     ("own-images", {"archive": "../etc/passwd.zip"}, "bad_setting"),
+    ("own-images", {"model": "lab", "stack": [{"type": "Dense", "units": 4}]}, "cannot_train"),
     ("own-images", {"epochs": 21}, "bad_setting"),
 ])
 def test_what_a_notebook_cannot_express_is_refused_before_building(page, settings, code):

@@ -46,7 +46,10 @@ def check(page: str, s: dict) -> dict:
         stack, _ = stack_and_shape({"stack": layers, "input_shape": SHAPE})
     else:
         stack = preset("lenet5")[0]
-    summarize(with_classes(stack, 2), SHAPE)  # the page's model: one output per class; its StackError otherwise
+    out = summarize(with_classes(stack, 2), SHAPE)[-1].output_shape  # one output per class; its StackError otherwise
+    if tuple(out[1:]) != (2,):  # e.g. Dense on the 28×28×1 picture itself: one answer per pixel row, not per picture
+        raise NotebookError("cannot_train", shape=str(SHAPE), output="(" + ", ".join(map(str, out[:-1])) + ", K)",
+                             classes="K")
     return {**s, "stack": stack, "input_shape": SHAPE}
 
 
