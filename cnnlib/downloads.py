@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import os
+import re
 import socket
 import tarfile
 import threading
@@ -93,7 +94,7 @@ def _fetch(url: str, partial: Path, progress, timeout: float, host: str) -> None
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) URL constant)
             length = response.headers.get("Content-Length")
-            total = int(length) if length and length.isdigit() else None
+            total = int(length) if length and re.fullmatch(r"[0-9]{1,15}", length) else None  # ASCII digits only
             if total is not None and total > MAX_DOWNLOAD_BYTES:
                 raise DatasetError("too_big_download", limit=MAX_DOWNLOAD_BYTES // MIB)
             if progress:

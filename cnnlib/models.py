@@ -17,6 +17,9 @@ from cnnlib.settings import run_memory_mb
 # 16.8 M and 67 M parameters: +204 MB, +820 MB); 13 leaves a margin.
 BUILD_BYTES_PER_PARAM = 13
 BUILD_BASE_MB = 5  # Keras' layer objects and the summary text, whatever the weights
+# One click may cost the shared server a few hundred MB at most (issue 9): the lab's "real Keras
+# summary" builds a model for nothing but its table, so it gets this much, not a training run's budget.
+SUMMARY_MEMORY_MB = 300
 
 
 def estimate_build_mb(rows: list[LayerRow]) -> float:
@@ -24,11 +27,11 @@ def estimate_build_mb(rows: list[LayerRow]) -> float:
     return BUILD_BASE_MB + BUILD_BYTES_PER_PARAM * sum(row.params for row in rows) / 1e6
 
 
-def check_buildable(stack: list[dict], input_shape) -> list:
-    """``summarize``'s rows, after checking that building the model fits the memory a run may use
-    ($CNNLIB_RUN_MEMORY_MB); StackError("too_big_to_build") before anything is allocated otherwise."""
+def check_buildable(stack: list[dict], input_shape, budget_mb: int | None = None) -> list:
+    """``summarize``'s rows, after checking that building the model fits ``budget_mb`` (default: the
+    memory a run may use, $CNNLIB_RUN_MEMORY_MB); StackError("too_big_to_build") before anything is allocated otherwise."""
     rows = summarize(stack, input_shape)
-    needed, budget = estimate_build_mb(rows), run_memory_mb()
+    needed, budget = estimate_build_mb(rows), run_memory_mb() if budget_mb is None else budget_mb
     if needed > budget:
         raise StackError("too_big_to_build", needed=round(needed), budget=budget)
     return rows
@@ -45,7 +48,7 @@ def keras_layer(layer: dict, name: str | None = None):
     return getattr(layers, kind)(**args, name=name)
 
 
-def build_model(stack: list[dict], input_shape, *, check: bool = True):
+def build_model(stack: list[dict], input_shape, *, check: bool = True, budget_mb: int | None = None):
     """An UNCOMPILED ``keras.Model`` (functional API) for the stack on input_shape.
 
     check=True (the default) validates with the pure-Python rules first, so a student sees a
@@ -56,7 +59,7 @@ def build_model(stack: list[dict], input_shape, *, check: bool = True):
     import keras
 
     if check:
-        names = [row.name for row in check_buildable(stack, input_shape)]
+        names = [row.name for row in check_buildable(stack, input_shape, budget_mb)]
         specs = [normalize_layer(layer, i) for i, layer in enumerate(stack)]
         X = keras.Input(shape=tuple(input_shape), name=names[0])
     else:

@@ -5,13 +5,14 @@ import streamlit as st
 from cnnlib import architecture
 from cnnlib.models import summary_text
 from cnnlib.runs import default_config
+from cnnlib.errors import LessonError
 from ui.charts import PLOT
 from ui.confusion import confusion_section
 from ui.i18n import message, t
 from ui.learned_filters import filters_section
 from ui.model_comparison import compare_section
 from ui.model_summary import architecture_figure, summary_table
-from ui.run_panel import service, trained_model
+from ui.run_panel import request, service, trained_model
 from ui.run_settings import config_for, dataset_name, dataset_notice, init_settings, model_choice, settings_form, use_settings
 from ui.state import put
 from ui.try_it import try_it
@@ -29,8 +30,11 @@ if service().lookup(default) is None:
         if st.button(t("lenet.class_start_button"), key=f"{P}_class_start", type="primary"):
             use_settings(P, all_of_them=True)
             put(f"{P}_model", "lenet5")
-            service().submit(default)
-            st.rerun()
+            try:
+                request(default)  # as this session: it counts, and only this session's request can be withdrawn
+                st.rerun()
+            except LessonError as err:  # e.g. this session already waits for another run
+                st.error(message(err))
 
 init_settings(P)
 stack, shape = model_choice(P)

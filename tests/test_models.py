@@ -194,6 +194,18 @@ def test_the_build_budget_is_the_run_memory_setting(monkeypatch):
     assert (info.value.code, info.value.params["budget"]) == ("too_big_to_build", 5)
 
 
+def test_a_summary_budget_below_the_run_budget_is_honoured(monkeypatch):
+    """Issue 9: one click may cost a few hundred MB; the lab passes SUMMARY_MEMORY_MB for its summary."""
+    import cnnlib.models
+
+    monkeypatch.setattr(cnnlib.models, "keras_layer", lambda *a, **k: pytest.fail("built"))
+    stack, shape = [{"type": "Flatten"}, {"type": "Dense", "units": 128}], (512, 512, 1)  # 33.6 M params, ≈ 441 MB
+    assert cnnlib.models.check_buildable(stack, shape)  # within a run's 600 MB
+    with pytest.raises(StackError) as info:
+        build_model(stack, shape, budget_mb=cnnlib.models.SUMMARY_MEMORY_MB)
+    assert (info.value.code, info.value.params["budget"]) == ("too_big_to_build", 300)
+
+
 def test_build_estimate_is_weights_only():
     # issue 9 #6: 256×256×1 → Flatten → Dense(4096) has 268 M parameters (measured: +3.2 GB to build)
     rows = summarize([{"type": "Flatten"}, {"type": "Dense", "units": 4096}], (256, 256, 1))

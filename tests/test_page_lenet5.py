@@ -112,6 +112,7 @@ def test_class_start_trains_the_default_configuration():
     assert_clean(at)
     run = runs.get_service().lookup(runs.default_config("mnist_sample"))
     assert run is not None and run.state in ("queued", "running", "done")
+    assert run.requesters == {at.session_state["run_requester"]}  # asked as this session (issue 9 #7, #12)
     wait_for_result(at, timeout=180)
     assert_clean(at)
     assert "lenet_class_start" not in [b.key for b in at.button]
@@ -174,3 +175,17 @@ def test_stack_links_above_the_limits_get_the_bad_link_notice(text):
     assert any("stack" in w.value for w in at.warning)
     assert at.radio(key="lenet_model").value == "lenet5"
     assert list(at.dataframe[0].value.iloc[:, 2])[-1] == "850"  # LeNet-5's own table, drawn at once
+
+
+def test_the_comparison_asks_for_one_missing_model_per_click_as_this_session(tiny_run_on_disk):
+    """Issue 9 #7: each session waits for one run at a time; the comparison used to queue three
+    runs per click with no requester (nobody could withdraw them, and a click could flood the queue)."""
+    at = tiny_form(open_page(PAGE, "en", timeout=60))  # LeNet-5 is trained with these settings; §2's and §5's are not
+    button = at.button(key="lenet_cmp_train")
+    assert "Two Conv2D (§2)" in button.label and "2 missing" in button.label
+    button.click().run()
+    assert_clean(at)
+    queued = runs.get_service().queue()
+    assert len(queued) == 1 and queued[0].requests == 1
+    assert runs.get_service().is_requester(queued[0].key, at.session_state["run_requester"])
+    wait_for_runs(120)

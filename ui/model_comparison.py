@@ -14,7 +14,7 @@ from cnnlib.errors import LessonError
 from cnnlib.runs import ACTIVE, RunConfig
 from ui.charts import PLOT
 from ui.i18n import message, t
-from ui.run_panel import REFRESH, curves_figure, run_panel, service
+from ui.run_panel import REFRESH, curves_figure, request, run_panel, service
 from ui.run_settings import config_for
 
 COMPARED = ("two_conv", "two_conv_pool", "lenet5")
@@ -24,13 +24,14 @@ def compare_section(prefix: str, settings: dict) -> None:
     """§2's model, §5's pooled one and LeNet-5 trained with the same settings: accuracy, size, speed."""
     svc = service()
     configs = {name: config_for(name, settings) for name in COMPARED}
-    missing = [c for c in configs.values() if (r := svc.lookup(c)) is None or r.state in ("failed", "cancelled")]
-    if missing and st.button(t("training.compare_train", n=len(missing)), key=f"{prefix}_cmp_train"):
-        for config in missing:
-            try:
-                svc.submit(config)
-            except LessonError as err:
-                st.error(message(err))
+    missing = [name for name, c in configs.items() if (r := svc.lookup(c)) is None or r.state in ("failed", "cancelled")]
+    # one model per click, asked as this session: a session waits for one run at a time (issue 9 #7)
+    if missing and st.button(t("training.compare_train", model=t(f"training.model.{missing[0]}"), n=len(missing)),
+                             key=f"{prefix}_cmp_train"):
+        try:
+            request(configs[missing[0]])
+        except LessonError as err:
+            st.error(message(err))
     active = any((r := svc.lookup(c)) is not None and r.state in ACTIVE for c in configs.values())
 
     @st.fragment(run_every=2 * REFRESH if active else None)

@@ -229,12 +229,13 @@ def keras_summary(stack: list[dict], shape: tuple) -> tuple[str, list, int, floa
     StackError when it cannot be shown: "too_big_to_build" (refused by the memory estimate before
     Keras allocates anything) or "build_failed" (whatever else Keras raised; its traceback goes to the log).
     """
-    from cnnlib.models import build_model, keras_rows, summary_text
+    from cnnlib.models import SUMMARY_MEMORY_MB, build_model, keras_rows, summary_text
+    from cnnlib.settings import run_memory_mb
 
     with _KERAS_LOCK:
         start = time.perf_counter()
         try:
-            model = build_model(stack, shape)
+            model = build_model(stack, shape, budget_mb=min(SUMMARY_MEMORY_MB, run_memory_mb()))
             text = summary_text(model)
             rows, total = keras_rows(model), model.count_params()
         except StackError:

@@ -164,7 +164,7 @@ STRINGS = {
     "training.col.accuracy": {"ko": "테스트 정확도 (%)", "en": "Test accuracy (%)"},
     "training.col.epoch_s": {"ko": "에포크당 초", "en": "Seconds per epoch"},
     "training.col.state": {"ko": "상태", "en": "State"},
-    "training.compare_train": {"ko": "아직 없는 {n}개 모델 학습하기", "en": "Train the {n} missing models"},
+    "training.compare_train": {"ko": "{model} 학습하기 (아직 없는 모델 {n}개 중 하나)", "en": "Train {model} (one of {n} missing models)"},
     "training.model.lenet5": {"ko": "LeNet-5 (§6)", "en": "LeNet-5 (§6)"},
     "training.model.two_conv": {"ko": "Conv2D 두 개 (§2)", "en": "Two Conv2D (§2)"},
     "training.model.two_conv_pool": {"ko": "Conv2D + 맥스풀링 (§5)", "en": "Conv2D + max-pooling (§5)"},
