@@ -5,12 +5,13 @@
 One fresh `streamlit run` on 127.0.0.1 (its own temporary cache, the shipped MNIST sample), one
 headless Chromium tab per request. For each case the SERVER process's CPU seconds (utime+stime
 from /proc/<pid>/stat) and its peak RSS above the level before the request (VmRSS sampled every
-20 ms from /proc/<pid>/status; VmHWM never resets) are printed next to a normal request of the same
-page, with the ratios. Issue 9's bound: about 2 s of CPU and 300 MB per request.
+20 ms from /proc/<pid>/status; VmHWM never resets), both counted until the server is quiet again,
+are printed next to a normal request of the same page, with the ratios. Issue 9's bound: about 2 s
+of CPU and 300 MB per request.
 
-Bounded: each request waits at most --limit seconds (default 60) for its page to settle; after one
-that did not, the tab is closed and the server is given up to 3 × --limit to go idle before the next
-case (a case that never let go is marked "busy"). The hostile files are generated into a temporary
+Bounded: each request waits at most --limit seconds (default 60) for its page to settle; then the
+tab is closed and the server is given up to 3 × --limit to go quiet (a case that never let go is
+marked "still busy"). The hostile files are generated into a temporary
 folder and removed at the end; nothing leaves the loopback interface.
 """
 
@@ -218,12 +219,16 @@ def request(browser, base: str, case: Case, files: Path, limit: float) -> str:
 
 
 def measure(browser, base: str, pid: int, case: Case, files: Path, limit: float) -> dict:
+    """The request's cost: CPU and peak RSS from its start until the server is quiet again (work that
+    goes on after the page settled or was given up, e.g. a closed tab's script, counts too)."""
     quiet = wait_quiet(pid, 3 * limit)
     rss0, cpu0 = rss_mb(pid), cpu_seconds(pid)
     with PeakRSS(pid) as peak:
         outcome = request(browser, base, case, files, limit)
+        settled = wait_quiet(pid, 3 * limit)
     cpu = cpu_seconds(pid) - cpu0
-    return {"case": case, "cpu": cpu, "rss": max(peak.peak - rss0, 0.0), "outcome": outcome + ("" if quiet else ", server was busy before")}
+    notes = ("" if quiet else ", server was busy before") + ("" if settled else f", still busy {3 * limit:.0f} s later")
+    return {"case": case, "cpu": cpu, "rss": max(peak.peak - rss0, 0.0), "outcome": outcome + notes}
 
 
 def guard_reports(base: str) -> list[str]:
