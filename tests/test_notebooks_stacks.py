@@ -58,4 +58,5 @@ def test_a_list_of_layers_with_its_input_shape_is_the_same_setting():
     stack, shape = preset("lenet5")
     a = build("layer-stack-lab", {"stack": stack, "input_shape": shape}, lang_words("en"))
     b = build("layer-stack-lab", {"stack": (stack, shape)}, lang_words("en"))
-    assert a == b
+    c = build("layer-stack-lab", {"stack": (stack, shape), "cmp": ["c3k5"]}, lang_words("en"))  # the lab link's values, whole
+    assert a == b == c

@@ -12,7 +12,8 @@ from cnnlib.notebooks.cells import Writer, header
 
 
 def defaults(page: str) -> dict:
-    return {"stack": preset("two_conv")[0], "input_shape": preset("two_conv")[1]}
+    # cmp: the lab link's compared stacks, accepted so the link's values can be passed whole (not in the notebook)
+    return {"stack": preset("two_conv")[0], "input_shape": preset("two_conv")[1], "cmp": ()}
 
 
 def stack_and_shape(s: dict) -> tuple[list[dict], tuple]:
