@@ -158,6 +158,7 @@ def queries(page: str):
     value = st.one_of(
         st.sampled_from(HOSTILE),
         st.text(max_size=40),
+        st.binary(max_size=40).map(lambda b: b.decode("latin-1")),  # bytes as a browser might pass them on
         st.text(alphabet=STRANGE_DIGITS, max_size=12),
         st.integers(-10**30, 10**30).map(str),
         st.floats(allow_nan=True, allow_infinity=True).map(repr),
