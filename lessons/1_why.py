@@ -10,6 +10,7 @@ from ui.charts import heatmap, image
 from ui.i18n import labels, t
 from ui.pictures import enlarge
 from ui.state import keep
+from ui import take_home
 
 st.title(t("why.title"))
 st.caption(t("why.intro"))
@@ -71,3 +72,4 @@ else:
 f2.plotly_chart(heatmap(FILTER_PRESETS[pattern], height=200, title=t("why.fig_filter")), key="why_filter_fig", config={"displayModeBar": False})
 f3.plotly_chart(image(fmap, title=t("why.fig_map"), height=340), key="why_map_fig", config={"displayModeBar": False})
 st.info(t("why.strongest", r=r + 1, c=c + 1, v=f"{fmap[r, c]:.2f}"))
+take_home.notebook_button("why-convolution", {"digit": digit, "pattern": pattern})

@@ -12,6 +12,7 @@ from ui.model_summary import architecture_figure, summary_table
 from ui.run_panel import trained_model
 from ui.run_settings import config_for, dataset_notice, init_settings, settings_form
 from ui.try_it import try_it
+from ui import take_home
 
 P = "conv2d"
 st.title(t("conv2d.title"))
@@ -35,6 +36,7 @@ dataset_notice()
 init_settings(P)
 settings = settings_form(P)
 config = config_for("two_conv", settings)
+take_home.notebook_button("conv2d-in-keras", settings)
 _, model = trained_model(P, config)
 
 st.subheader(t("conv2d.maps"))

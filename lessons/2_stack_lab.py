@@ -5,7 +5,7 @@ import streamlit as st
 
 from cnnlib.architecture import MAX_LAYERS, PRESETS, StackError, count_params, preset, summarize
 from cnnlib.keras_code import keras_code
-from ui import links
+from ui import links, take_home
 from ui import stack_lab as lab
 from ui.i18n import message, t
 
@@ -73,6 +73,7 @@ else:
 
     st.subheader(t("lab.code"))
     st.code(keras_code(stack, shape, message), language="python")
+    take_home.notebook_button("layer-stack-lab", {"stack": (stack, shape)})
 
 st.subheader(t("lab.compare"))
 b1, b2, b3 = st.columns(3)

@@ -19,7 +19,7 @@ from cnnlib.filter_sets import (
     slide_notation,
 )
 from ui import filtersets as page
-from ui import links
+from ui import links, take_home
 from ui.charts import heatmap
 from ui.grids import paste_box
 from ui.i18n import labels, message, t
@@ -96,7 +96,6 @@ terms = " + ".join([*(f"({page.fmt(s)})" if s < 0 else page.fmt(s) for s in cell
                     f"({page.fmt(bias)})" if bias < 0 else page.fmt(bias)])
 st.success(t("filtersets.cell_total", r=row, c=col, terms=terms, total=page.fmt(cell.total)))
 st.caption(t("filtersets.cell_check", r=row, c=col, value=page.fmt(float(result.feature_map[row, col]))))
-page.sync_link(w)
 
 # ---- the lecture's stack on a real digit ------------------------------------------------------
 st.divider()
@@ -126,3 +125,4 @@ st.markdown("**" + t("filtersets.second_maps", shape=str(second.shape)) + "**")
 cols = st.columns(7)
 for f in range(second.shape[-1]):
     cols[f].image(page.map_picture(second[..., f]), caption=t("filtersets.map", n=f + 1))
+take_home.notebook_button("filter-sets", {**page.sync_link(w), "image": img})

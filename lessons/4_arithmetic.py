@@ -7,7 +7,7 @@ import streamlit as st
 from cnnlib.convolution import ACTIVATIONS, PADDINGS, activate, conv2d, explain_cell, formula, output_size, output_size_formula
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
 from ui import arithmetic as page
-from ui import links
+from ui import links, take_home
 from ui.charts import heatmap
 from ui.grids import paste_box, set_weights, toggle_grid, weight_grid
 from ui.i18n import labels, t
@@ -47,7 +47,7 @@ with right:
             st.caption(t("arithmetic.activation_note"))
 
 x = st.session_state.arith_x
-page.sync_link(w)
+setting = page.sync_link(w)
 y = activate(conv2d(x, w, stride, padding), act)
 oh, ow = y.shape
 st.info(t("arithmetic.size", formula=output_size_formula(page.SIZE, 3, stride, padding), h=oh, w=output_size(page.SIZE, 3, stride, padding)))
@@ -86,4 +86,6 @@ if st.button(t("arithmetic.to_pooling"), key="arith_to_pool"):
     st.session_state.carried_map = y
     st.session_state.carried_fresh = True
     st.switch_page("lessons/5_pooling.py")
-st.caption(t("arithmetic.share_help"))
+b1, b2 = st.columns([1, 2], vertical_alignment="center")
+take_home.notebook_button("convolution-arithmetic", setting, where=b1)
+b2.caption(t("arithmetic.share_help"))

@@ -16,6 +16,7 @@ from ui.run_panel import request, service, trained_model
 from ui.run_settings import config_for, dataset_name, dataset_notice, init_settings, model_choice, settings_form, use_settings
 from ui.state import put
 from ui.try_it import try_it
+from ui import take_home
 
 P = "lenet"
 st.title(t("lenet.title"))
@@ -51,6 +52,8 @@ except architecture.StackError as err:
 st.subheader(t("lenet.train"))
 settings = settings_form(P)
 config = config_for((stack, shape), settings)
+choice = st.session_state[f"{P}_model"]
+take_home.notebook_button("lenet-5", {**settings, "model": choice, "stack": (stack, shape) if choice == "lab" else None})
 result, model = trained_model(P, config)
 with st.expander(t("lenet.keras_summary")):
     st.code(summary_text(model), language=None)

@@ -7,7 +7,7 @@ from cnnlib.datasets import DatasetError
 from cnnlib.image_folders import register_for_training
 from cnnlib.images import load_image, match_background
 from cnnlib.inference import classify, per_class_accuracy
-from ui import links
+from ui import links, take_home
 from ui import own_images as own
 from ui.charts import PLOT
 from ui.confusion import first_cell
@@ -61,6 +61,7 @@ except DatasetError as err:  # e.g. one image per class: nothing left to test on
     st.stop()
 names, k = dataset.class_names, len(dataset.class_names)
 config = own.run_config(dataset)
+take_home.notebook_button("own-images", own.notebook_settings())
 snap = run_panel("own", config, t("own.train_button")) if config is not None else None
 if snap is None:
     st.stop()
@@ -74,6 +75,7 @@ r2.caption(t("own.trained_in", seconds=seconds_text(result.fit_seconds), rate=f"
              params=f"{result.params:,}"))
 if result.cached:
     r2.caption(t("own.cached"))
+take_home.run_files("own", result)
 
 left, right = st.columns(2)
 left.markdown(f"**{t('own.per_class')}**")

@@ -114,10 +114,13 @@ def set_custom_input(grid: np.ndarray) -> None:
     st.session_state.arith_preset = ("custom", 0)
 
 
-def sync_link(w: np.ndarray) -> None:
+def sync_link(w: np.ndarray) -> dict:
+    """Write the setting into the address; returns it by link name (the notebook's settings too)."""
     preset, arg = st.session_state.arith_preset
-    links.sync(LINK, {"x": (st.session_state.arith_x, preset, arg), "w": w, "pad": st.session_state.arith_pad,
-                      "stride": st.session_state.arith_stride, "act": st.session_state.arith_act})
+    values = {"x": (st.session_state.arith_x, preset, arg), "w": w, "pad": st.session_state.arith_pad,
+              "stride": st.session_state.arith_stride, "act": st.session_state.arith_act}
+    links.sync(LINK, values)
+    return values
 
 
 def input_figure(x: np.ndarray, step: CellStep, stride: int, padding: str):

@@ -95,12 +95,15 @@ def clamp_cell(oh: int, ow: int) -> None:
         st.session_state[key] = min(max(int(st.session_state[key]), 0), n - 1)
 
 
-def sync_link(w: np.ndarray) -> None:
+def sync_link(w: np.ndarray) -> dict:
+    """Write the setting into the address; returns it by link name (the notebook's settings too)."""
     name = st.session_state.get("filt_preset", "horizontal")
     custom = name not in FILTER_SET_PRESETS
-    links.sync(LINK, {"fset": "custom" if custom else name, "k": st.session_state.filt_size,
-                      "w": w if custom else None, "b": float(st.session_state.filt_bias),
-                      "digit": st.session_state.filt_digit, "seed": st.session_state.filt_seed})
+    values = {"fset": "custom" if custom else name, "k": st.session_state.filt_size,
+              "w": w if custom else None, "b": float(st.session_state.filt_bias),
+              "digit": st.session_state.filt_digit, "seed": st.session_state.filt_seed}
+    links.sync(LINK, values)
+    return values
 
 
 def enlarge_rgb(img: np.ndarray, scale: int = 6) -> Image.Image:

@@ -77,6 +77,18 @@ def sync_link() -> None:
     links.sync(LINK, {param: st.session_state[key] for param, key in KEYS.items() if key in st.session_state})
 
 
+def notebook_settings() -> dict:
+    """The page's setting for its notebook: the link's values, the lab's stack, the upload's file name."""
+    values = {param: st.session_state[key] for param, key in KEYS.items() if key in st.session_state}
+    if values.get("model") == "lab":  # without a lab stack the page trains LeNet-5 (run_config says so)
+        values["stack"] = st.session_state.get("lab_stack") or None
+        values["model"] = "lab" if values["stack"] else "lenet5"
+    upload = st.session_state.get("own_upload")
+    if upload is not None and getattr(upload, "name", None):
+        values["archive"] = upload.name
+    return values
+
+
 UPLOAD_STATE = ("own_upload_set", "own_upload_error", "own_upload_id")  # what one upload leaves in a session
 
 

@@ -22,6 +22,7 @@ from cnnlib.runs.config import estimate_seconds, preset_name
 from cnnlib.settings import run_max_seconds
 from ui.charts import PLOT
 from ui.i18n import message, t
+from ui.take_home import run_files
 
 REFRESH = 1.0  # seconds between progress redraws: each is a script run on the server, per watching student
 
@@ -194,6 +195,7 @@ def trained_model(prefix: str, config: RunConfig):
     result = snap.result
     result_metrics(result)
     st.plotly_chart(curves_figure(result.history, len(result.history["loss"])), key=f"{prefix}_final_curves", config=PLOT)
+    run_files(prefix, result)
     try:
         model = service().load_model(result.key)
     except LessonError as err:  # a damaged model file: removed from the cache, the next visit trains again

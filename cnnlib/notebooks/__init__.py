@@ -19,7 +19,7 @@ from __future__ import annotations
 from cnnlib.notebooks import arithmetic, filters, own_images, pooling, stacks, training, why
 from cnnlib.notebooks.cells import PAGES, NotebookError, NotebookText, Words, Writer, merged
 
-__all__ = ["PAGES", "RESULTS", "NotebookError", "NotebookText", "build", "defaults", "filename"]
+__all__ = ["PAGES", "RESULTS", "NotebookError", "NotebookText", "build", "check", "defaults", "filename"]
 
 _MODULES = {
     "why-convolution": why,
@@ -57,14 +57,22 @@ def defaults(page: str) -> dict:
     return _module(page).defaults(page)
 
 
+def check(page: str, settings: dict | None) -> dict:
+    """The settings `build` would use (defaults filled in); LessonError if the notebook cannot express them.
+
+    Cheap (well under a millisecond): a page checks on every rerun and builds only when asked."""
+    module = _module(page)
+    aliases = getattr(module, "ALIASES", {})
+    settings = {aliases.get(name, name): value for name, value in (settings or {}).items()}
+    return module.check(page, merged(settings, module.defaults(page)))
+
+
 def build(page: str, settings: dict | None, words: Words):
     """The notebook (``nbformat.NotebookNode``, v4) for `page` with `settings`; LessonError if it cannot be expressed."""
     import nbformat.v4 as v4
 
     module = _module(page)
-    aliases = getattr(module, "ALIASES", {})
-    settings = {aliases.get(name, name): value for name, value in (settings or {}).items()}
-    values = module.check(page, merged(settings, module.defaults(page)))  # every refusal happens here
+    values = check(page, settings)  # every refusal happens here
     w = Writer(words)
     module.write(page, values, w)
     cells = [v4.new_markdown_cell(src) if kind == "markdown" else v4.new_code_cell(src) for kind, src in w.cells]
