@@ -6,7 +6,7 @@ import streamlit as st
 from cnnlib.digits import closed_loops, examples_of, typical_loops
 from cnnlib.filters import FILTER_PRESETS, PATTERN_FILTERS, pattern_map
 from cnnlib.lecture import LOOP_TABLE_DIGITS
-from ui.charts import heatmap, image
+from ui.charts import heatmap, image, png
 from ui.i18n import labels, t
 from ui.pictures import enlarge
 from ui.state import keep
@@ -70,6 +70,6 @@ if overlay:
 else:
     f1.plotly_chart(image(img, title=t("why.fig_digit", d=digit), height=340), key="why_digit_fig", config={"displayModeBar": False})
 f2.plotly_chart(heatmap(FILTER_PRESETS[pattern], height=200, title=t("why.fig_filter")), key="why_filter_fig", config={"displayModeBar": False})
-f3.plotly_chart(image(fmap, title=t("why.fig_map"), height=340), key="why_map_fig", config={"displayModeBar": False})
+f3.plotly_chart(image(fmap, title=t("why.fig_map"), height=340), key="why_map_fig", config=png("feature-map"))
 st.info(t("why.strongest", r=r + 1, c=c + 1, v=f"{fmap[r, c]:.2f}"))
 take_home.notebook_button("why-convolution", {"digit": digit, "pattern": pattern})

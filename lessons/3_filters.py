@@ -20,7 +20,7 @@ from cnnlib.filter_sets import (
 )
 from ui import filtersets as page
 from ui import links, take_home
-from ui.charts import heatmap
+from ui.charts import heatmap, png
 from ui.grids import paste_box
 from ui.i18n import labels, message, t
 
@@ -83,7 +83,7 @@ for c, name_c in enumerate(CHANNEL_NAMES):
     cols[c].plotly_chart(heatmap(result.partials[..., c], annotate=False, highlight=(row, col, 1, 1), height=240,
                                  title=t("filtersets.partial", name=name_c)), key=f"filt_partial_{c}", config=NO_BAR)
 cols[3].plotly_chart(heatmap(result.feature_map, annotate=False, highlight=(row, col, 1, 1), height=240,
-                             title=t("filtersets.sum_title", shape=f"({oh}, {ow})")), key="filt_sum", config=NO_BAR)
+                             title=t("filtersets.sum_title", shape=f"({oh}, {ow})")), key="filt_sum", config=png("feature-map"))
 
 st.subheader(t("filtersets.cell_title"))
 cell = cell_across_channels(x, w, row, col, bias)

@@ -8,7 +8,7 @@ from cnnlib.convolution import ACTIVATIONS, PADDINGS, activate, conv2d, explain_
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
 from ui import arithmetic as page
 from ui import links, take_home
-from ui.charts import heatmap
+from ui.charts import heatmap, png
 from ui.grids import paste_box, set_weights, toggle_grid, weight_grid
 from ui.i18n import labels, t
 from ui.state import keep
@@ -70,7 +70,7 @@ def step_through() -> None:
     step = explain_cell(x, w, (k - 1) // ow, (k - 1) % ow, stride, padding)
     m1, m2 = st.columns(2)
     m1.plotly_chart(page.input_figure(x, step, stride, padding), key="arith_x_fig", config={"displayModeBar": False})
-    m2.plotly_chart(heatmap(y, marks=[(step.row, step.col)], height=340, title=t("arithmetic.map")), key="arith_y_fig", config={"displayModeBar": False})
+    m2.plotly_chart(heatmap(y, marks=[(step.row, step.col)], height=340, title=t("arithmetic.map")), key="arith_y_fig", config=png("feature-map"))
     st.markdown(f"`{formula(step)}`")
     st.markdown(f"`{formula(step, numbers=True)}`")
     if act != "none":

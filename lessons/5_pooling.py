@@ -7,7 +7,7 @@ from cnnlib.digits import examples_of
 from cnnlib.filters import INPUT_RANGE, PATTERN_FILTERS, pattern_map
 from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.pooling import max_pool2d, pool_winners
-from ui.charts import heatmap, image
+from ui.charts import heatmap, image, png
 from ui.grids import paste_box
 from ui.i18n import labels, t
 from ui.state import keep
@@ -49,7 +49,7 @@ else:
     )
     right.plotly_chart(
         heatmap(pooled, diverging=fmap.min() < 0, height=320, title=t("pooling.output", h=pooled.shape[0], w=pooled.shape[1])),
-        key="pool_out_fig", config={"displayModeBar": False},
+        key="pool_out_fig", config=png("pooled"),
     )
     with right.expander(t("pooling.winners")):
         st.markdown("\n".join(
@@ -68,7 +68,7 @@ feature = pattern_map(img, name)
 small = max_pool2d(feature, 2)
 f1, f2, f3 = st.columns(3)
 f1.plotly_chart(image(img, title=t("pooling.fig_input")), key="pool_digit_in", config={"displayModeBar": False})
-f2.plotly_chart(image(feature, title=t("pooling.fig_map", h=feature.shape[0], w=feature.shape[1])), key="pool_digit_map", config={"displayModeBar": False})
-f3.plotly_chart(image(small, title=t("pooling.fig_pooled", h=small.shape[0], w=small.shape[1])), key="pool_digit_pooled", config={"displayModeBar": False})
+f2.plotly_chart(image(feature, title=t("pooling.fig_map", h=feature.shape[0], w=feature.shape[1])), key="pool_digit_map", config=png("feature-map"))
+f3.plotly_chart(image(small, title=t("pooling.fig_pooled", h=small.shape[0], w=small.shape[1])), key="pool_digit_pooled", config=png("pooled"))
 st.caption(t("pooling.size_formula", n=feature.shape[0], k=2, s=2, o=small.shape[0]))
 take_home.notebook_button("max-pooling", {"map": fmap, "size": size, "stride": stride, "digit": digit, "filter": name})

@@ -9,7 +9,7 @@ from cnnlib.images import load_image, match_background
 from cnnlib.inference import classify, per_class_accuracy
 from ui import links, take_home
 from ui import own_images as own
-from ui.charts import PLOT
+from ui.charts import PLOT, png
 from ui.confusion import first_cell
 from ui.i18n import message, t
 from ui.pictures import enlarge
@@ -82,7 +82,7 @@ left.markdown(f"**{t('own.per_class')}**")
 accuracy = per_class_accuracy(result.confusion)
 left.plotly_chart(own.count_bars(names, accuracy, percent=True), key="own_class_accuracy", config=PLOT)
 right.markdown(f"**{t('own.confusion')}**")
-right.plotly_chart(own.confusion_figure(result.confusion, names), key="own_confusion", config=PLOT)
+right.plotly_chart(own.confusion_figure(result.confusion, names), key="own_confusion", config=png("confusion-matrix"))
 
 worst = first_cell(result.confusion)  # the most common mistake
 e1, e2 = st.columns(2)

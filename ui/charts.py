@@ -9,6 +9,12 @@ DIVERGING = "RdBu_r"  # blue < 0 < red, white at 0
 PLOT = {"displayModeBar": False}  # st.plotly_chart(config=PLOT): no toolbar over the small teaching figures
 
 
+def png(name: str) -> dict:
+    """st.plotly_chart(config=png("feature-map")): only Plotly's camera, on hover — a PNG drawn in the browser, offline."""
+    return {"displaylogo": False, "modeBarButtons": [["toImage"]],
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}
+
+
 def _fmt(value: float) -> str:
     if np.isnan(value):
         return ""

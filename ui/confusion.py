@@ -9,7 +9,7 @@ import streamlit as st
 from cnnlib.datasets import get_dataset
 from cnnlib.inference import most_confused
 from cnnlib.runs import RunResult
-from ui.charts import PLOT, heatmap
+from ui.charts import heatmap, png
 from ui.i18n import t
 from ui.state import keep, put
 
@@ -65,6 +65,6 @@ def confusion_section(prefix: str, result: RunResult) -> None:
         for row in range(0, len(shown), 6):
             for col, i in zip(st.columns(6), shown[row: row + 6]):
                 col.image(data.x_test[i], width=56, caption=f"#{i}", clamp=True)
-    left.plotly_chart(confusion_figure(result.confusion, names, (true, pred)), key=f"{prefix}_cm_fig", config=PLOT,
+    left.plotly_chart(confusion_figure(result.confusion, names, (true, pred)), key=f"{prefix}_cm_fig", config=png("confusion-matrix"),
                       on_select="rerun", selection_mode="points")
     left.caption(t("training.cm_help"))

@@ -20,7 +20,7 @@ from cnnlib.errors import LessonError
 from cnnlib.runs import Run, RunConfig, RunResult, Snapshot, TrainingService, get_service
 from cnnlib.runs.config import estimate_seconds, preset_name
 from cnnlib.settings import run_max_seconds
-from ui.charts import PLOT
+from ui.charts import png
 from ui.i18n import message, t
 from ui.take_home import run_files
 
@@ -136,7 +136,7 @@ def live_run(prefix: str, key: str) -> Snapshot | None:
                     st.rerun()  # the Train (join) button comes back if others keep it going
             c2.caption(t("training.shared", n=snap.requests))
             queue_view(prefix)
-            st.plotly_chart(curves_figure(snap.history, snap.epochs), key=f"{prefix}_curves", config=PLOT)
+            st.plotly_chart(curves_figure(snap.history, snap.epochs), key=f"{prefix}_curves", config=png("training-curves"))
 
     panel()
     return first
@@ -194,7 +194,7 @@ def trained_model(prefix: str, config: RunConfig):
         st.stop()
     result = snap.result
     result_metrics(result)
-    st.plotly_chart(curves_figure(result.history, len(result.history["loss"])), key=f"{prefix}_final_curves", config=PLOT)
+    st.plotly_chart(curves_figure(result.history, len(result.history["loss"])), key=f"{prefix}_final_curves", config=png("training-curves"))
     run_files(prefix, result)
     try:
         model = service().load_model(result.key)

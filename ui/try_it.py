@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from cnnlib import inference
 from cnnlib.datasets import get_dataset
 from cnnlib.runs import RunConfig
-from ui.charts import PLOT, image
+from ui.charts import PLOT, image, png
 from ui.i18n import labels, t
 from ui.state import keep
 
@@ -89,4 +89,4 @@ def try_it(prefix: str, model, config: RunConfig) -> None:
     right.plotly_chart(bars, key=f"{prefix}_try_probs", config=PLOT)
     for name, kind, maps in inference.feature_maps(model, picture, config.input_shape, config.scaling):
         title = t("training.maps_title", name=name, kind=kind, h=maps.shape[0], w=maps.shape[1], c=maps.shape[2])
-        st.plotly_chart(feature_grid(maps, title), key=f"{prefix}_maps_{name}", config=PLOT)
+        st.plotly_chart(feature_grid(maps, title), key=f"{prefix}_maps_{name}", config=png(f"feature-maps-{name}"))
