@@ -11,8 +11,10 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, KERNEL_SIZES, WEIGHT_RANGE, filter_set_preset
+from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, filter_set_preset
 from ui import links
+from ui.page_links import FILTER_SETS as LINK
+from ui.page_links import parse_set_weights as parse_weights  # noqa: F401
 from ui.state import keep, put
 
 CHANNELS = len(CHANNEL_NAMES)
@@ -42,25 +44,6 @@ def mark_custom(c: int):
 
 def weights() -> np.ndarray:
     return np.stack([np.asarray(st.session_state[f"filt_w_{c}"], dtype=float) for c in range(CHANNELS)], axis=-1)
-
-
-def parse_weights(text: str, k: int) -> np.ndarray:
-    """The three k×k filters from the link's comma-separated numbers; ValueError when they cannot be used."""
-    values = np.array([links.decimal_number(v) for v in text.split(",")])  # ASCII numbers only
-    lo, hi = WEIGHT_RANGE
-    if values.size != k * k * CHANNELS or not np.all(np.isfinite(values)) or values.min() < lo or values.max() > hi:
-        raise ValueError(text)
-    return values.reshape(k, k, CHANNELS)
-
-
-LINK = links.Link(
-    links.choice("k", KERNEL_SIZES, 3, parse=int),
-    links.choice("fset", (*FILTER_SET_PRESETS, "custom"), "horizontal"),
-    links.Param("w", None, parse_weights, lambda w: ",".join(f"{v + 0.0:g}" for v in w.ravel()), uses=("k",)),
-    links.number("b", -100.0, 100.0, 0.0, omit_default=True),
-    links.integer("digit", 0, 9, 4),
-    links.integer("seed", 0, 9999, 0, omit_default=True),
-)
 
 
 def init_from_link() -> None:

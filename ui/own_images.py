@@ -24,19 +24,12 @@ from cnnlib.letters import available_fonts, make_letters
 from cnnlib.runs import RunConfig
 from cnnlib.settings import cache_dir
 from ui import links
+from ui.page_links import OWN, OWN_MODELS, OWN_SOURCES
 from ui.i18n import message, t
 from ui.pictures import enlarge
 from ui.state import keep, put
 
-SOURCES = ("letters", "upload", "notmnist")
-MODELS = ("lenet5", "lab")
-LINK = links.Link(
-    links.choice("src", SOURCES, "letters", omit_default=True),
-    links.integer("n", 10, 2000, 300, omit_default=True),
-    links.integer("seed", 0, 9_999, 0, omit_default=True),
-    links.integer("epochs", 1, 20, 5, omit_default=True),
-    links.choice("model", MODELS, "lenet5", omit_default=True),
-)
+SOURCES, MODELS, LINK = OWN_SOURCES, OWN_MODELS, OWN
 KEYS = {"src": "own_source", "n": "own_per_class", "seed": "own_seed", "epochs": "own_epochs", "model": "own_model"}
 
 

@@ -6,23 +6,19 @@ link can ask for nothing the form could not show and nothing ``RunConfig`` would
 
 from __future__ import annotations
 
-from functools import cache
 
 import streamlit as st
 
 from cnnlib import architecture
 from cnnlib.datasets import load_mnist
-from cnnlib.runs import FAST_SETTINGS, LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, SLIDE_SETTINGS, RunConfig, default_config
+from cnnlib.runs import LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, RunConfig
 from ui import links
+from ui.page_links import BATCHES, FIELDS, RATES, SIZES, STACK_LINK, settings_link
+from ui.page_links import training_defaults as defaults
 from ui.i18n import labels, t
-from ui.stack_lab import INPUT_CHOICES, stack_param
+from ui.stack_lab import INPUT_CHOICES
 from ui.state import keep, put
 
-BATCHES = (16, 32, 64, 128, 256, 512)
-RATES = (0.0003, 0.001, 0.002, 0.003, 0.005, 0.01, 0.03, 0.1, 1.0, 10.0)
-SIZES = (300, 1000, 2000, 4000, 8000, 15000, 30000, 60000)
-FIELDS = {"epochs": "epochs", "batch": "batch_size", "opt": "optimizer", "lr": "learning_rate",  # link/widget → RunConfig
-          "sched": "schedule", "scale": "scaling", "n": "train_size", "seed": "seed"}
 
 
 def dataset_name() -> str:
@@ -34,28 +30,6 @@ def dataset_notice() -> None:
     data = load_mnist()
     key = "training.data_keras" if data.source == "keras" else "training.data_sample"
     st.caption(t(key, n=f"{len(data.x_train):,}", m=f"{len(data.x_test):,}"))
-
-
-def defaults(slides: bool = False) -> dict:
-    """The settings by link/widget name: the measured fast ones, or the slides' (n and seed from the default run)."""
-    config = default_config()
-    base = SLIDE_SETTINGS if slides else FAST_SETTINGS
-    return {name: base.get(field, getattr(config, field)) for name, field in FIELDS.items()}
-
-
-@cache
-def settings_link() -> links.Link:
-    start = defaults()
-    return links.Link(
-        links.integer("epochs", *LIMITS["epochs"], start["epochs"], omit_default=True),
-        links.choice("batch", BATCHES, start["batch"], parse=int, omit_default=True),
-        links.choice("opt", OPTIMIZERS, start["opt"], omit_default=True),
-        links.choice("lr", RATES, start["lr"], parse=float, format=lambda v: f"{v:g}", omit_default=True),
-        links.choice("sched", SCHEDULES, start["sched"], omit_default=True),
-        links.choice("scale", SCALINGS, start["scale"], omit_default=True),
-        links.choice("n", SIZES, start["n"], parse=int, omit_default=True),
-        links.integer("seed", *LIMITS["seed"], start["seed"], omit_default=True),
-    )
 
 
 def init_settings(prefix: str) -> None:
@@ -126,7 +100,6 @@ def lab_input_shape() -> tuple:
 # ---- which model (§6) ---------------------------------------------------------------------------
 
 MODELS = ("lenet5", "two_conv", "two_conv_pool", "lab")
-STACK_LINK = links.Link(stack_param(None))  # ?stack=, as the layer-stack lab's "train this" link writes it
 
 
 def model_choice(prefix: str) -> tuple[list, tuple]:

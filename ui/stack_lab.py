@@ -18,6 +18,8 @@ import streamlit as st
 from cnnlib.architecture import MAX_LAYERS, PRESETS, STACK_LIMITS, LayerRow, StackError, normalize_layer, preset, summarize_partial
 from cnnlib.stack_text import decode_stack, encode_stack
 from ui import links
+from ui.page_links import LAB as LINK
+from ui.page_links import parse_compared, parse_stack, stack_param  # noqa: F401
 from ui.i18n import message, t
 from ui.state import keep, put
 
@@ -62,27 +64,6 @@ def set_stack(stack: list[dict], input_shape: tuple) -> None:
 
 def load_preset(name: str) -> None:
     set_stack(*preset(name))
-
-
-def parse_stack(text: str) -> tuple[list[dict], tuple]:
-    """(stack, input shape) from a link's ``stack=`` text; ValueError (StackError) when it cannot be read."""
-    stack, shape = decode_stack(text)
-    if len(shape) not in (2, 3):
-        raise ValueError(text)
-    return stack, shape
-
-
-def parse_compared(text: str) -> str:
-    decode_stack(text)
-    return text
-
-
-def stack_param(default) -> links.Param:
-    """The ``stack=`` parameter this page writes and the LeNet-5 page reads."""
-    return links.Param("stack", default, parse_stack, lambda value: encode_stack(*value))
-
-
-LINK = links.Link(stack_param(preset("two_conv")), links.Param("cmp", (), parse_compared, many=True))
 
 
 def init_from_link() -> None:
