@@ -1,11 +1,15 @@
-"""Command line: train a run outside Streamlit into the same cache (a teacher's pre-warm before class).
+"""Command line: train a run outside Streamlit into the same cache (a teacher's pre-warm before class),
+or write a page's notebook for homework.
 
     python -m cnnlib train                      # the LeNet-5 page's default configuration
     python -m cnnlib train --preset lenet5 --epochs 3 --batch-size 32
     python -m cnnlib train --preset two_conv --slides   # the slides' settings (RMSprop, batch 32, raw 0–255, 10 epochs)
+    python -m cnnlib notebook convolution-arithmetic --query "pad=same&stride=2" --lang en -o arithmetic.ipynb
 
-Prints one JSON object on stdout (test_accuracy, seconds, samples_per_second, cached, …);
-progress goes to stderr. Exit status 1 when the run fails (the JSON then has "error").
+Prints one JSON object on stdout (test_accuracy, seconds, samples_per_second, cached, … / the notebook's
+path); progress goes to stderr. Exit status 1 when the run fails or the notebook cannot be written (the
+JSON then has "error" and "error_ko"); 2 for a command line argparse refuses (an unknown page: the list).
+A notebook's --query is read by the page's own link (ui/page_links.py), as the page reads its address.
 """
 
 from __future__ import annotations
@@ -47,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--cache-dir", help="default: $CNNLIB_CACHE_DIR or ~/.cache/cnnlib")
     train.add_argument("--force", action="store_true", help="train again even if the result is cached")
     train.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    from cnnlib.notebooks import PAGES
+
+    notebook = commands.add_parser("notebook", help="write a page's setting as a Jupyter notebook (.ipynb)")
+    notebook.add_argument("page", choices=PAGES, metavar="page", help="the page's address: " + ", ".join(PAGES))
+    notebook.add_argument("--query", default="", help='the page\'s link parameters, e.g. "pad=same&stride=2" (or the whole link)')
+    notebook.add_argument("--lang", default="ko", choices=("ko", "en"), help="the notebook's language (default: ko)")
+    notebook.add_argument("-o", "--output", help="the .ipynb file to write (default: <page>.ipynb)")
     return parser
 
 
@@ -126,10 +137,55 @@ def run_train(args) -> tuple[dict, int]:
     return out, 0
 
 
+def query_values(page: str, query: str) -> dict:
+    """The page's settings from its link parameters, read by the page's own Link; LessonError naming what it refuses."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from cnnlib.notebooks import NotebookError
+    from ui.page_links import notebook_settings, page_links
+
+    text = query.strip()
+    if "?" in text or "://" in text:
+        text = urlsplit(text).query if "://" in text else text.split("?", 1)[1]
+    given = parse_qs(text, keep_blank_values=True)
+    given.pop("lang", None)  # the page's language, not its setting
+    link = page_links()[page]
+    known = {param.name for param in link.params} if link else set()
+    if not text and not given:
+        return {}
+    values, refused = link.decode(given) if link else ({}, [])
+    refused += sorted(set(given) - known)  # a misspelt name would silently take its default
+    if refused or (text and not given):
+        raise NotebookError("bad_query", what=", ".join(refused) or text[:80], known=", ".join(sorted(known)) or "-")
+    return notebook_settings(page, {name: value for name, value in values.items() if name in given})
+
+
+def run_notebook(args) -> tuple[dict, int]:
+    from pathlib import Path
+
+    from cnnlib import notebooks
+    from cnnlib.notebooks import NotebookError
+    from ui.strings import words
+
+    try:
+        settings = query_values(args.page, args.query)
+        nb = notebooks.build(args.page, settings, lambda coded: words(coded, args.lang))
+        data = notebooks.to_bytes(nb)
+    except LessonError as err:
+        return _error(err), 1
+    path = Path(args.output or notebooks.filename(args.page))
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        return _error(NotebookError("cannot_write", path=str(path), reason=err.strerror or type(err).__name__)), 1
+    return {"notebook": str(path), "page": args.page, "lang": args.lang, "cells": len(nb.cells), "bytes": len(data),
+            "results": list(notebooks.RESULTS[args.page]), "settings": sorted(settings)}, 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     with contextlib.redirect_stdout(sys.stderr):  # Keras' "Downloading data from …" must not spoil the JSON
-        out, status = run_train(args)
+        out, status = run_notebook(args) if args.command == "notebook" else run_train(args)
     print(json.dumps(out, ensure_ascii=False))
     return status
 

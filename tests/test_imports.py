@@ -37,18 +37,32 @@ def test_cnnlib_never_imports_streamlit_or_plotly():
 
 def test_only_the_command_line_takes_words_and_only_from_the_catalogue():
     """The logic never imports ui/; the command line (cnnlib/__main__.py) reads the words of its
-    messages from ui.strings, which is plain data and loads no Streamlit."""
+    messages from ui.strings, which is plain data and loads no Streamlit, and a page's link from
+    ui.page_links (with the codec ui.link_codec), which load no Streamlit either."""
     for path in cnnlib_modules():
         if path.name != "__main__.py":
             assert "ui" not in imported_modules(path, top_level_only=False), path.relative_to(ROOT)
     tree = ast.parse((ROOT / "cnnlib" / "__main__.py").read_text(encoding="utf-8"))
     from_ui = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ui")}
-    assert from_ui <= {"ui.strings"}, from_ui
+    assert from_ui <= {"ui.strings", "ui.page_links"}, from_ui
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, ui.strings; ui.strings.load_catalogue(); print('streamlit' in sys.modules)"],
+        [sys.executable, "-c", "import sys, ui.strings, ui.link_codec, ui.page_links; ui.strings.load_catalogue(); "
+         "ui.page_links.page_links(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly')))"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout.strip()
-    assert loaded == "False"
+    assert loaded == "[]"
+    for name in ("link_codec.py", "page_links.py"):
+        assert not imported_modules(ROOT / "ui" / name, top_level_only=False) & {"streamlit", "plotly"}, name
+
+
+def test_the_notebook_command_loads_no_streamlit(tmp_path):
+    script = ("import sys; from cnnlib.__main__ import main; "
+              "status = main(['notebook', 'lenet-5', '--query', 'epochs=2&stack=i28x28x1_c3-k3_f_d10-softmax', '-o', sys.argv[1]]); "
+              "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly', 'tensorflow', 'keras')); "
+              "print('HEAVY', heavy, file=sys.stderr); sys.exit(status)")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "l.ipynb")], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "HEAVY []" in done.stderr
 
 
 def test_cnnlib_imports_tensorflow_only_inside_functions():

@@ -99,6 +99,8 @@ class NotebookError(LessonError):
         "unknown_setting": ("name", "known"),
         "bad_setting": ("name", "value"),
         "cannot_train": ("shape", "output", "classes"),
+        "bad_query": ("what", "known"),  # the command line's --query: names the page's link cannot read
+        "cannot_write": ("path", "reason"),  # the command line's -o
     }
 
 
