@@ -250,3 +250,17 @@ def test_an_own_data_set_stays_registered_while_its_run_waits_or_trains(service)
     service.cancel(a.key)
     assert a.finished.wait(60)
     assert not pinned(first.dataset)
+
+
+def test_a_gone_requester_withdraws_everything_and_only_unwanted_runs_stop(service):
+    """Issue 9: work that a closed tab no longer needs stops; a run someone else waits for goes on."""
+    mine, shared = slow(seed=3), slow(seed=4)
+    a = service.submit(mine, "tab-1")
+    b = service.submit(shared, "tab-2")
+    service.submit(shared, "tab-3")
+    assert service.withdraw_all("tab-1") == 1
+    assert a.finished.wait(60) and service.snapshot(a.key).state == "cancelled"
+    assert service.withdraw_all("tab-2") == 1 and not b.cancel_requested.is_set()  # tab-3 still waits
+    assert service.withdraw_all("nobody") == 0
+    service.cancel(b.key)
+    assert b.finished.wait(60)

@@ -177,6 +177,14 @@ class TrainingService:
                 self._stop(run)
             return True
 
+    def withdraw_all(self, requester: str) -> int:
+        """A requester is gone (its browser session ended): withdraw every request it still has; a run
+        nobody else waits for stops. Returns how many requests were withdrawn."""
+        with self._cond:
+            keys = [run.key for run in ([self._current] if self._current else []) + list(self._queue)
+                    if requester in run.requesters]
+        return sum(self.withdraw(key, requester) for key in keys)
+
     def cancel(self, key: str) -> bool:
         """Stop a run whoever waits for it (the command line, tests); the pages only ``withdraw``."""
         with self._cond:
