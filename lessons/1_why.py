@@ -72,4 +72,4 @@ else:
 f2.plotly_chart(heatmap(FILTER_PRESETS[pattern], height=200, title=t("why.fig_filter")), key="why_filter_fig", config={"displayModeBar": False})
 f3.plotly_chart(image(fmap, title=t("why.fig_map"), height=340), key="why_map_fig", config=png("feature-map"))
 st.info(t("why.strongest", r=r + 1, c=c + 1, v=f"{fmap[r, c]:.2f}"))
-take_home.notebook_button("why-convolution", {"digit": digit, "pattern": pattern})
+take_home.notebook_button("why-convolution", {"digit": digit, "pattern": pattern}, png_hint=True)

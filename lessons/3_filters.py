@@ -125,4 +125,4 @@ st.markdown("**" + t("filtersets.second_maps", shape=str(second.shape)) + "**")
 cols = st.columns(7)
 for f in range(second.shape[-1]):
     cols[f].image(page.map_picture(second[..., f]), caption=t("filtersets.map", n=f + 1))
-take_home.notebook_button("filter-sets", {**page.sync_link(w), "image": img})
+take_home.notebook_button("filter-sets", {**page.sync_link(w), "image": img}, png_hint=True)

@@ -88,4 +88,4 @@ if st.button(t("arithmetic.to_pooling"), key="arith_to_pool"):
     st.switch_page("lessons/5_pooling.py")
 b1, b2 = st.columns([1, 2], vertical_alignment="center")
 take_home.notebook_button("convolution-arithmetic", setting, where=b1)
-b2.caption(t("arithmetic.share_help"))
+b2.caption(t("arithmetic.share_help") + " " + t("take_home.png_hint"))

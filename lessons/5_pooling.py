@@ -71,4 +71,4 @@ f1.plotly_chart(image(img, title=t("pooling.fig_input")), key="pool_digit_in", c
 f2.plotly_chart(image(feature, title=t("pooling.fig_map", h=feature.shape[0], w=feature.shape[1])), key="pool_digit_map", config=png("feature-map"))
 f3.plotly_chart(image(small, title=t("pooling.fig_pooled", h=small.shape[0], w=small.shape[1])), key="pool_digit_pooled", config=png("pooled"))
 st.caption(t("pooling.size_formula", n=feature.shape[0], k=2, s=2, o=small.shape[0]))
-take_home.notebook_button("max-pooling", {"map": fmap, "size": size, "stride": stride, "digit": digit, "filter": name})
+take_home.notebook_button("max-pooling", {"map": fmap, "size": size, "stride": stride, "digit": digit, "filter": name}, png_hint=True)

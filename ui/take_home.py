@@ -29,11 +29,14 @@ def notebook_bytes(page: str, settings: dict, language: str) -> bytes:
     return notebooks.to_bytes(notebooks.build(page, settings, lambda coded: words(coded, language)))
 
 
-def notebook_button(page: str, settings: dict, *, where=None, key: str | None = None) -> bool:
+def notebook_button(page: str, settings: dict, *, where=None, key: str | None = None, png_hint: bool = False) -> bool:
     """"Download notebook" for what is on screen; the refusal's words instead when it cannot be written.
 
-    Returns whether a button was drawn. `where`: a column or container (default: the page)."""
-    where = where or st
+    Returns whether a button was drawn. `where`: a column or container; by default a row of the page with
+    a note beside the button (and, with `png_hint`, how the page's figures save as PNG)."""
+    beside = None
+    if where is None:  # one row: the button, then what it gives
+        where, beside = st.columns([1, 3], vertical_alignment="center")
     try:
         notebooks.check(page, settings)
     except LessonError as err:
@@ -46,6 +49,8 @@ def notebook_button(page: str, settings: dict, *, where=None, key: str | None = 
         mime=NOTEBOOK_MIME, key=key or f"take_home_notebook_{page}", on_click="ignore", icon=":material/download:",
         help=t("take_home.notebook_help"),
     )
+    if beside is not None:
+        beside.caption(t("take_home.notebook_note") + (" " + t("take_home.png_hint") if png_hint else ""))
     return True
 
 
@@ -68,16 +73,15 @@ def history_csv(result: RunResult) -> str:
     return buffer.getvalue()
 
 
-def run_files(prefix: str, result: RunResult, page: str | None = None, settings: dict | None = None) -> None:
-    """One row under a finished run: the model (.keras), the history (CSV) and, given a page, its notebook."""
-    cols = st.columns(3 if page else 2)
+def run_files(prefix: str, result: RunResult) -> None:
+    """One row under a finished run: the model (.keras) and the history (CSV), both read or written on click."""
+    row = st.container(horizontal=True, vertical_alignment="center")
+    name = f"{prefix}-{result.key[:8]}"
     if result.path is not None and (result.path / "model.keras").is_file():
-        cols[0].download_button(t("take_home.model"), data=lambda: model_bytes(result), file_name=f"{prefix}-{result.key[:8]}.keras",
-                                mime="application/octet-stream", key=f"{prefix}_take_model", on_click="ignore",
-                                icon=":material/download:", help=t("take_home.model_help"))
+        row.download_button(t("take_home.model"), data=lambda: model_bytes(result), file_name=f"{name}.keras",
+                            mime="application/octet-stream", key=f"{prefix}_take_model", on_click="ignore",
+                            icon=":material/download:", help=t("take_home.model_help"))
     else:
-        cols[0].caption(t("training.model_gone"))
-    cols[1].download_button(t("take_home.history"), data=history_csv(result), file_name=f"{prefix}-{result.key[:8]}-history.csv",
-                            mime="text/csv", key=f"{prefix}_take_history", on_click="ignore", icon=":material/download:")
-    if page:
-        notebook_button(page, settings or {}, where=cols[2], key=f"{prefix}_take_notebook")
+        row.caption(t("training.model_gone"))
+    row.download_button(t("take_home.history"), data=lambda: history_csv(result), file_name=f"{name}-history.csv",
+                        mime="text/csv", key=f"{prefix}_take_history", on_click="ignore", icon=":material/download:")
