@@ -40,6 +40,7 @@ def test_opens_on_the_slide_model_with_203068_parameters(lang):
     assert list(at.dataframe[0].value.iloc[:, 2]) == ["0", "78", "456", "0", "201,684", "850"]
     assert "203,068" in at.info[0].value and "84 × (2400 + 1) = 201,684" in at.info[0].value
     assert [b.key for b in at.button if b.key == "conv2d_train"] == ["conv2d_train"]
+    assert [b.label for b in at.get("download_button")] == [{"ko": "노트북으로 받기", "en": "Download notebook"}[lang]]
 
 
 def test_tiny_run_then_raw_vs_scaled_in_english_and_korean():

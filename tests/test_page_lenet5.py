@@ -49,6 +49,10 @@ def wait_for_result(at, timeout=120):
     return at
 
 
+def downloads(at) -> set[str]:
+    return {b.key for b in at.get("download_button")}
+
+
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
 
@@ -137,10 +141,12 @@ def test_a_stack_sent_from_the_layer_stack_lab_trains_here():
     at = open_page(PAGE, "en", timeout=60, query={"stack": link, "epochs": "1", "n": "300"})
     assert_clean(at)
     assert at.radio(key="lenet_model").value == "lab"
+    assert "take_home_notebook_lenet-5" in downloads(at)  # the notebook of this stack and settings, before training
     at.button(key="lenet_train").click().run()
     wait_for_result(at)
     assert_clean(at)
     assert metric(at, "Parameters") == f"{count_params(stack, (28, 28, 1)):,}"
+    assert {"lenet_take_model", "lenet_take_history"} <= downloads(at)  # the trained model and its history
     bad = open_page(PAGE, "en", timeout=60, query={"stack": "i28x28x1_zz"})
     assert_clean(bad)
     assert any("stack" in w.value for w in bad.warning) and bad.radio(key="lenet_model").value == "lenet5"

@@ -299,6 +299,8 @@ def test_train_a_tiny_run_see_results_share_it_and_predict_one_picture():
     assert accuracy.endswith("%")
     assert len(at.get("plotly_chart")) == 3  # class counts, accuracy per class, confusion matrix
     assert any(c.value.endswith("61,706 parameters") for c in at.caption)  # LeNet-5, ten letters: as the slide
+    keys = {b.key for b in at.get("download_button")}  # the notebook, the trained model and its history
+    assert {"take_home_notebook_own-images", "own_take_model", "own_take_history"} <= keys, keys
 
     # another session asking for the same data and settings gets the same run, without training again
     started = service.trainings_started
