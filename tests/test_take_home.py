@@ -139,3 +139,18 @@ def test_the_history_csv_parses_and_matches_the_run(trained):
     for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
         np.testing.assert_allclose(table[name], result.history[name], rtol=1e-12)
     np.testing.assert_allclose(table.seconds, result.epoch_seconds, rtol=1e-12)
+
+
+def test_own_images_notebook_takes_the_uploads_name_when_it_is_a_plain_archive_name(monkeypatch):
+    from types import SimpleNamespace
+
+    from ui import own_images
+
+    state = {"own_source": "upload", "own_per_class": 300, "own_model": "lab", "lab_stack": []}
+    monkeypatch.setattr(own_images.st, "session_state", state)
+    for name, expected in (("손글씨 사진.zip", "손글씨 사진.zip"), ("pictures.gz", None), ("../up.zip", None)):
+        state["own_upload"] = SimpleNamespace(name=name)
+        settings = own_images.notebook_settings()
+        assert settings.get("archive") == expected, name
+        assert settings["model"] == "lenet5"  # no lab stack in this session: the page trains LeNet-5, so does the notebook
+        take_home.notebooks.check("own-images", settings)

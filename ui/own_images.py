@@ -18,6 +18,7 @@ from cnnlib.architecture import count_params, preset, with_classes
 from cnnlib.archives import MAX_UPLOAD_MB
 from cnnlib.datasets import Dataset, DatasetError
 from cnnlib.downloads import NOTMNIST_FILE, discard_notmnist, download_notmnist, notmnist_url
+from cnnlib import notebooks
 from cnnlib.errors import LessonError
 from cnnlib.image_folders import TEST_FRACTION, ImageFolderSet, load_image_archive, load_image_tar
 from cnnlib.letters import available_fonts, make_letters
@@ -77,8 +78,12 @@ def notebook_settings() -> dict:
         values["stack"] = st.session_state.get("lab_stack") or None
         values["model"] = "lab" if values["stack"] else "lenet5"
     upload = st.session_state.get("own_upload")
-    if upload is not None and getattr(upload, "name", None):
-        values["archive"] = upload.name
+    if values.get("src") == "upload" and upload is not None and isinstance(getattr(upload, "name", None), str):
+        try:  # the notebook reads the upload under its own name, if that is a plain archive name
+            notebooks.check("own-images", {**values, "archive": upload.name})
+            values["archive"] = upload.name
+        except LessonError:  # e.g. "pictures.gz": the notebook names the file it reads itself
+            pass
     return values
 
 
