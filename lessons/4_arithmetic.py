@@ -12,6 +12,7 @@ from ui.charts import heatmap, png
 from ui.grids import paste_box, set_weights, toggle_grid, weight_grid
 from ui.i18n import labels, t
 from ui.state import keep
+from ui.guard import guarded
 
 page.init_from_link()
 page.keep_widgets()
@@ -54,6 +55,7 @@ st.info(t("arithmetic.size", formula=output_size_formula(page.SIZE, 3, stride, p
 
 
 @st.fragment(run_every=0.9 if st.session_state.get("arith_playing") else None)
+@guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
 def step_through() -> None:
     """The window on x, the cell on y and the formula — all from explain_cell, like the map."""
     n = oh * ow

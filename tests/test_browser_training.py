@@ -105,17 +105,25 @@ def test_chart_grows_run_survives_a_page_switch_and_a_drawing_is_predicted(serve
         assert not app_errors(page)
 
 
-def test_cancel_from_a_second_tab_stops_the_run_for_everyone(server):
-    """Two students watch the same run; one cancels: both see it cancelled, nothing is cached."""
+def test_a_run_stops_only_when_every_student_waiting_for_it_withdrew(server):
+    """Issue 9 #7: one student could cancel the class's run. Two students wait for the same run; the
+    second withdraws and the run goes on for the first; when the first withdraws too, both see it
+    cancelled and may train again, and nothing is cached."""
     with chromium() as first:
         second = first.context.browser.new_page()  # another student: its own Streamlit session
         url = f"{server}/lenet-5?lang=en&epochs=20&n=8000&batch=32&seed=11"
         open_page(first, url)
         first.get_by_role("button", name="Train", exact=True).click()
         first.locator('[data-testid="stProgress"]').first.wait_for(timeout=60_000)
-        open_page(second, url)  # attaches to the same run: progress, not a Train button
-        second.get_by_role("button", name="Cancel the run").click()
-        for page in (second, first):
+        open_page(second, url)  # the run exists: the button joins it
+        second.get_by_role("button", name="Train", exact=True).click()
+        for page in (first, second):
+            page.get_by_text("Requests waiting for this run: 2").first.wait_for(timeout=60_000)
+        second.get_by_role("button", name="Withdraw my request").click()
+        first.get_by_text("Requests waiting for this run: 1").first.wait_for(timeout=60_000)
+        assert first.get_by_text("This run was cancelled. Nothing was saved.").count() == 0  # still training
+        first.get_by_role("button", name="Withdraw my request").click()
+        for page in (first, second):
             page.get_by_text("This run was cancelled. Nothing was saved.").wait_for(timeout=60_000)
             assert page.get_by_role("button", name="Train", exact=True).count() == 1  # may train again
             assert not app_errors(page)

@@ -74,3 +74,30 @@ def test_a_second_run_of_one_session_is_refused_with_a_message(idle_service):
     assert not at.exception and idle_service.lookup(tiny(seed=77)) is None
     assert "one run at a time" in " ".join(e.value for e in at.error)
     assert "The run you are waiting for: LeNet-5 (§6), epochs: 1 (queue: 1)" in [c.value for c in at.caption]
+
+
+def test_a_closed_session_withdraws_its_requests(idle_service):
+    """Issue 9: work a closed tab no longer needs stops. Streamlit drops a closed session's state after
+    server.disconnectedSessionTTL; the SessionEnd kept there then withdraws the session's requests."""
+    import gc
+
+    from ui.run_panel import SessionEnd
+
+    alone, shared = tiny(seed=81), tiny(seed=82)
+    a = idle_service.submit(alone, requester="closed tab")
+    b = idle_service.submit(shared, requester="closed tab 2")
+    idle_service.submit(shared, requester="open tab")
+    state = {"first": SessionEnd("closed tab", idle_service), "second": SessionEnd("closed tab 2", idle_service)}
+    assert not a.finished.is_set()
+    state.clear()  # what Streamlit does with a session's state when the session ends
+    gc.collect()
+    assert a.finished.is_set() and idle_service.snapshot(a.key).state == "cancelled"
+    assert not b.cancel_requested.is_set() and idle_service.snapshot(b.key).requests == 1  # another tab still waits
+
+
+def test_each_session_gets_one_session_end_guard(idle_service):
+    at = AppTest.from_function(panel_script, default_timeout=30).run()
+    at.button(key="t_train").click().run()  # the session asks: it gets an id and its guard
+    assert not at.exception
+    guard = at.session_state["run_session_end"]
+    assert guard.requester == at.session_state["run_requester"]

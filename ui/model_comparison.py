@@ -16,6 +16,7 @@ from ui.charts import PLOT
 from ui.i18n import message, t
 from ui.run_panel import REFRESH, curves_figure, request, run_panel, service
 from ui.run_settings import config_for
+from ui.guard import guarded
 
 COMPARED = ("two_conv", "two_conv_pool", "lenet5")
 
@@ -35,6 +36,7 @@ def compare_section(prefix: str, settings: dict) -> None:
     active = any((r := svc.lookup(c)) is not None and r.state in ACTIVE for c in configs.values())
 
     @st.fragment(run_every=2 * REFRESH if active else None)
+    @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
     def table():
         records = []
         for name, config in configs.items():

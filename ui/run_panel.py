@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import uuid
+import weakref
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -23,6 +24,7 @@ from cnnlib.settings import run_max_seconds
 from ui.charts import png
 from ui.i18n import message, t
 from ui.take_home import run_files
+from ui.guard import guarded
 
 REFRESH = 1.0  # seconds between progress redraws: each is a script run on the server, per watching student
 
@@ -32,11 +34,24 @@ def service() -> TrainingService:
     return get_service()
 
 
+class SessionEnd:
+    """Kept in a browser session's state: when Streamlit drops that state (the tab closed, after
+    ``server.disconnectedSessionTTL``), the session's run requests are withdrawn, so a run that only a
+    closed tab wanted stops instead of holding the one training worker (issue 9)."""
+
+    def __init__(self, requester_id: str, svc: TrainingService):
+        self.requester = requester_id
+        weakref.finalize(self, svc.withdraw_all, requester_id)  # refers to the id, never to self
+
+
 def requester() -> str:
     """This browser session's id for its run requests (a random uuid kept in session_state)."""
     if "run_requester" not in st.session_state:
         st.session_state["run_requester"] = uuid.uuid4().hex
-    return st.session_state["run_requester"]
+    rid = st.session_state["run_requester"]
+    if getattr(st.session_state.get("run_session_end"), "requester", None) != rid:
+        st.session_state["run_session_end"] = SessionEnd(rid, service())
+    return rid
 
 
 def request(config: RunConfig) -> Run:
@@ -121,6 +136,7 @@ def live_run(prefix: str, key: str) -> Snapshot | None:
     active = not first.finished
 
     @st.fragment(run_every=REFRESH if active else None)
+    @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
     def panel():
         snap = service().snapshot(key)
         if snap is None:
