@@ -14,6 +14,9 @@ FOLDERS = {
     "CNNLIB_CACHE_DIR": "cnnlib-cache",  # training runs and the notMNIST download (cnnlib.settings)
     "XDG_CACHE_HOME": "xdg-cache",  # the fallback of the above, and any other XDG-minded library
     "KERAS_HOME": "keras",  # keras.json, written when Keras is imported; datasets/ for mnist.load_data()
+    # matplotlib (a test requirement: the notebooks' plotting cells) writes its config and font cache
+    # on import; TensorFlow imports it when it is installed
+    "MPLCONFIGDIR": "matplotlib",
 }
 
 
