@@ -55,9 +55,12 @@ def test_start_over_forgets_the_session_but_not_the_language(monkeypatch):
     monkeypatch.setattr("cnnlib.pooling.max_pool2d", boom)
     at = open_page(POOLING, lang="en", query={"junk": "1"})
     at.session_state["pool_slide_map"] = [[1.0]]
+    at.session_state["run_requester"] = "this tab"  # who the session is to the training queue: kept
     at.button(key="guard_reset").click().run()
     assert at.session_state.lang == "en"
     assert "junk" not in at.query_params
+    assert at.session_state["pool_slide_map"].shape == (6, 6)  # forgotten: the slide's map again, not [[1.0]]
+    assert at.session_state["run_requester"] == "this tab"  # starting over withdraws no run request
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

@@ -28,7 +28,9 @@ from ui.i18n import message, t
 
 log = logging.getLogger(__name__)
 HOME = "lessons/0_home.py"
-KEEP_ON_RESET = ("lang",)  # what "start over" keeps: the language
+# what "start over" keeps: the language, and who this session is to the training queue (forgetting
+# it would withdraw the session's run requests: a run it waits for is not lost by starting over)
+KEEP_ON_RESET = ("lang", "run_requester", "run_session_end")
 
 
 def hide_error_details() -> None:
