@@ -223,7 +223,9 @@ def test_notmnist_offline_offers_the_embedded_letters(lang, monkeypatch):
     assert at.radio(key="own_source").value == "letters" and at.metric
 
 
-def test_notmnist_from_a_local_mirror_is_downloaded_cached_and_read(monkeypatch):
+@pytest.fixture
+def mirror(monkeypatch):
+    """A local notMNIST-like mirror (tests.test_downloads.Handler); ``mirror(path)`` points the page at one of its files."""
     import http.server
     import threading
 
@@ -233,53 +235,49 @@ def test_notmnist_from_a_local_mirror_is_downloaded_cached_and_read(monkeypatch)
     port = free_port()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"http://127.0.0.1:{port}/notMNIST_small.tar.gz")
-        at = open_page(PAGE, "en")
-        at.radio(key="own_source").set_value("notmnist").run()
-        at.button(key="own_download").click().run()
-        assert_clean(at)
-        assert metrics(at)["Images"] == "40" and metrics(at)["Skipped files"] == "1"
-        assert "The class folders sit inside 'notMNIST_small/'." in [rendered(c.value)[1].strip() for c in at.caption]
-        again = open_page(PAGE, "en")
-        again.radio(key="own_source").set_value("notmnist").run()
-        assert metrics(again)["Images"] == "40"  # from the cache: no button, no second download
-        assert Handler.hits.count("/notMNIST_small.tar.gz") == 1
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+
+    def point_at(path: str) -> list[str]:
+        monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"http://127.0.0.1:{port}/{path}")
+        return Handler.hits
+
+    yield point_at
+    httpd.shutdown()
+    httpd.server_close()
 
 
-def test_a_bad_cached_notmnist_is_removed_and_the_retry_downloads_it(monkeypatch, isolated_cache):
+def test_notmnist_from_a_local_mirror_is_downloaded_cached_and_read(mirror):
+    hits = mirror("notMNIST_small.tar.gz")
+    at = open_page(PAGE, "en")
+    at.radio(key="own_source").set_value("notmnist").run()
+    at.button(key="own_download").click().run()
+    assert_clean(at)
+    assert metrics(at)["Images"] == "40" and metrics(at)["Skipped files"] == "1"
+    assert "The class folders sit inside 'notMNIST_small/'." in [rendered(c.value)[1].strip() for c in at.caption]
+    again = open_page(PAGE, "en")
+    again.radio(key="own_source").set_value("notmnist").run()
+    assert metrics(again)["Images"] == "40"  # from the cache: no button, no second download
+    assert hits.count("/notMNIST_small.tar.gz") == 1
+
+
+def test_a_bad_cached_notmnist_is_removed_and_the_retry_downloads_it(mirror, isolated_cache):
     """Issue 9 #10: a cached file that was not a tar.gz was read on every visit, with no way to retry."""
-    import http.server
-    import threading
-
-    from tests.test_downloads import NOT_A_TAR, Handler
+    from tests.test_downloads import NOT_A_TAR
 
     isolated_cache.mkdir(parents=True)
     (isolated_cache / "notMNIST_small.tar.gz").write_bytes(NOT_A_TAR)
-    Handler.hits.clear()
-    port = free_port()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"http://127.0.0.1:{port}/cut-tar.tar.gz")
-        at = open_page(PAGE, "en")
-        at.radio(key="own_source").set_value("notmnist").run()
-        assert_clean(at)
-        assert at.error[0].value == says("data_errors.not_tar", "en")
-        assert not (isolated_cache / "notMNIST_small.tar.gz").exists()  # removed: the retry fetches it
-        at.button(key="own_retry").click().run()  # the mirror sends a tar cut short: not cached either
-        assert_clean(at)
-        assert at.error[0].value == says("data_errors.damaged_download", "en")
-        monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"http://127.0.0.1:{port}/notMNIST_small.tar.gz")
-        at.button(key="own_retry").click().run()
-        assert_clean(at)
-        assert metrics(at)["Images"] == "40"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    mirror("cut-tar.tar.gz")
+    at = open_page(PAGE, "en")
+    at.radio(key="own_source").set_value("notmnist").run()
+    assert_clean(at)
+    assert at.error[0].value == says("data_errors.not_tar", "en")
+    assert not (isolated_cache / "notMNIST_small.tar.gz").exists()  # removed: the retry fetches it
+    at.button(key="own_retry").click().run()  # the mirror sends a tar cut short: not cached either
+    assert_clean(at)
+    assert at.error[0].value == says("data_errors.damaged_download", "en")
+    mirror("notMNIST_small.tar.gz")
+    at.button(key="own_retry").click().run()
+    assert_clean(at)
+    assert metrics(at)["Images"] == "40"
 
 
 def test_train_a_tiny_run_see_results_share_it_and_predict_one_picture():
