@@ -5,6 +5,7 @@ import sys
 import streamlit as st
 
 from cnnlib.runs.fit import when_tensorflow_loads
+from ui import classroom
 from ui.guard import hide_error_details, run_page
 from ui.i18n import init_language, keep_language_in_url, language_switch, t
 from ui.keras_guard import guard_clear_session
@@ -12,6 +13,7 @@ from ui.keras_guard import guard_clear_session
 hide_error_details()  # before anything can fail: Community Cloud's forced setting would show tracebacks
 st.set_page_config(page_title="CNN 기초 · CNN basics", page_icon=":material/grid_view:", layout="wide")
 init_language()
+classroom.start()  # ?class= / ?teacher=: who this session is in a class (issue 11)
 when_tensorflow_loads(guard_clear_session)  # a training run must not see Streamlit's clear_session (no Keras import here)
 
 # The lessons live in lessons/, NOT pages/: with a folder named pages/, Streamlit 1.67 starts every
@@ -37,9 +39,11 @@ PAGES = {
 
 navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
 language_switch()
+classroom.sidebar()
 try:
     run_page(navigation)  # no traceback, ever: a failing page shows a message and a way back (ui/guard.py)
 finally:  # st.navigation resets the URL's parameters on a page change: put ?lang= back
     keep_language_in_url()
+    classroom.after_page(navigation)  # a teacher publishes the page and its link state
     if "keras" in sys.modules:  # a page loaded Keras: stop Streamlit clearing its session after every run
         guard_clear_session()
