@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cnnlib.lecture import POOLING_EXAMPLE_6X6
-from cnnlib.pooling import max_pool2d, pool_winners
+from cnnlib.pooling import max_pool2d, pool_out_shape, pool_step, pool_winners
 
 
 def test_slide_example_exact():
@@ -58,3 +58,24 @@ def test_matches_keras_maxpool2d(h, w, c, size, stride):
     for ch in range(c):
         got = x[winners[..., ch, 0], winners[..., ch, 1], ch]
         np.testing.assert_allclose(got, expected[..., ch])
+
+
+def test_pool_step_walks_the_windows_in_reading_order_like_the_slide():
+    x = POOLING_EXAMPLE_6X6
+    assert pool_out_shape(x.shape, 2) == (3, 3) and pool_out_shape(x.shape, 3, 1) == (4, 4)
+    first = pool_step(x, 2, None, 0)
+    assert (first.row, first.col, first.top, first.left) == (0, 0, 0, 0)
+    assert first.values == (10, 7, 1, 16) and first.value == 16 and first.winner == (1, 1)
+    fifth = pool_step(x, 2, None, 4)
+    assert (fifth.row, fifth.col, fifth.top, fifth.left) == (1, 1, 2, 2) and fifth.value == 45 and fifth.winner == (2, 3)
+    pooled, winners = max_pool2d(x, 3, 1), pool_winners(x, 3, 1)
+    for k in range(16):  # every window agrees with max_pool2d and pool_winners
+        step = pool_step(x, 3, 1, k)
+        assert step.value == pooled[step.row, step.col] and step.winner == tuple(winners[step.row, step.col])
+        assert len(step.values) == 9 and max(step.values) == step.value
+
+
+@pytest.mark.parametrize("index", [-1, 9])
+def test_pool_step_refuses_a_window_that_is_not_there(index):
+    with pytest.raises(ValueError):
+        pool_step(POOLING_EXAMPLE_6X6, 2, None, index)
