@@ -195,3 +195,20 @@ def test_stack_links_above_the_limits_are_refused(text):
     assert LAB.decode({"stack": text}) == ({"stack": preset("two_conv"), "cmp": []}, ["stack"])
     assert LAB.decode({"cmp": [text]})[1] == ["cmp"]
     assert STACK_LINK.decode({"stack": text}) == ({"stack": None}, ["stack"])  # the LeNet-5 page's ?stack=
+
+
+@pytest.mark.parametrize("text", SUPERSCRIPTS_AND_OTHER_DIGITS)
+def test_pooling_link(text):
+    from ui.page_links import POOLING, notebook_settings, page_links
+
+    assert page_links()["max-pooling"] is POOLING
+    assert POOLING.decode({}) == ({"size": 2, "stride": None, "src": "slide", "digit": 4, "filter": "lecture_horizontal"}, [])
+    values, refused = POOLING.decode({"size": "3", "stride": "1", "src": "carried", "digit": "7", "filter": "vertical"})
+    assert refused == [] and values == {"size": 3, "stride": 1, "src": "carried", "digit": 7, "filter": "vertical"}
+    assert POOLING.decode({"stride": "auto"}) == POOLING.decode({})
+    bad = {"size": "4", "stride": "0", "src": "upload", "digit": "10", "filter": "sharpen"}
+    assert POOLING.decode(bad)[1] == ["size", "stride", "src", "digit", "filter"]
+    assert POOLING.decode({"size": text, "stride": text, "digit": text})[1] == ["size", "stride", "digit"]
+    assert POOLING.encode(POOLING.decode({})[0]) == dict.fromkeys(("size", "stride", "src", "digit", "filter"))
+    assert POOLING.encode(values) == {"size": "3", "stride": "1", "src": "carried", "digit": "7", "filter": "vertical"}
+    assert notebook_settings("max-pooling", values) == {"size": 3, "stride": 1, "digit": 7, "filter": "vertical"}

@@ -18,12 +18,12 @@ from cnnlib.convolution import ACTIVATIONS, PADDINGS
 from cnnlib.digits import examples_of, reduce_to_grid
 from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, KERNEL_SIZES
 from cnnlib.filter_sets import WEIGHT_RANGE as SET_WEIGHT_RANGE
-from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
+from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, PATTERN_FILTERS, WEIGHT_RANGE
 from cnnlib.grids import bits_to_hex, grid_from_text, grid_to_text, hex_to_bits
 from cnnlib.lecture import FOUR_8X8
 from cnnlib.runs import FAST_SETTINGS, LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, SLIDE_SETTINGS, default_config
 from cnnlib.stack_text import decode_stack, encode_stack
-from ui.link_codec import Adjusted, Link, Param, choice, decimal_number, integer, number
+from ui.link_codec import Adjusted, Link, Param, choice, decimal_number, integer, number, whole_number
 
 # ---- §4 convolution arithmetic: x, w, pad, stride, act --------------------------------------------
 
@@ -107,6 +107,30 @@ FILTER_SETS = Link(
     integer("seed", 0, 9999, 0, omit_default=True),
 )
 
+# ---- §5 max-pooling: size, stride, src, digit, filter ----------------------------------------------
+
+POOL_SOURCES = ("slide", "carried")  # the slide's 6×6 map, or the map carried over from §4 (not in the link)
+POOL_SIZES = (2, 3)
+POOL_STRIDES = (None, 1, 2, 3)  # None: Keras' default, the pool size
+
+
+def parse_pool_stride(text: str) -> int | None:
+    if text == "auto":
+        return None
+    value = whole_number(text)
+    if value not in POOL_STRIDES:
+        raise ValueError(text)
+    return value
+
+
+POOLING = Link(
+    choice("size", POOL_SIZES, 2, parse=whole_number, omit_default=True),
+    Param("stride", None, parse_pool_stride, lambda v: "auto" if v is None else str(v), omit_default=True),
+    choice("src", POOL_SOURCES, "slide", omit_default=True),
+    integer("digit", 0, 9, 4, omit_default=True),
+    choice("filter", PATTERN_FILTERS, PATTERN_FILTERS[0], omit_default=True),
+)
+
 # ---- the layer-stack lab: stack, cmp ----------------------------------------------------------------
 
 
@@ -186,7 +210,7 @@ def page_links() -> dict[str, Link | None]:
         "why-convolution": None,
         "filter-sets": FILTER_SETS,
         "convolution-arithmetic": ARITHMETIC,
-        "max-pooling": None,
+        "max-pooling": POOLING,
         "layer-stack-lab": LAB,
         "conv2d-in-keras": settings_link(),
         "lenet-5": Link(*settings_link().params, *STACK_LINK.params),
@@ -197,6 +221,8 @@ def page_links() -> dict[str, Link | None]:
 def notebook_settings(page: str, values: dict) -> dict:
     """A page's decoded link values as its notebook's settings (cnnlib.notebooks.build)."""
     settings = dict(values)
+    if page == "max-pooling":
+        settings.pop("src", None)  # which map the page pools: the notebook pools the slide's (a carried map is not in the link)
     if page in ("lenet-5", "own-images") and settings.get("stack") is None:
         settings.pop("stack", None)  # no stack in the link: the page's model (LeNet-5)
     elif page == "lenet-5":
