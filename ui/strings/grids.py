@@ -27,4 +27,13 @@ STRINGS = {
         "ko": "줄 수나 칸 수가 맞지 않습니다. 이전 격자를 그대로 두었습니다.",
         "en": "The number of rows or cells does not match. The previous grid is kept.",
     },
+    "grids.type_numbers": {"ko": "숫자로 입력하기", "en": "Type the numbers"},
+    "grids.box_clamped": {
+        "ko": "{name}의 입력 {raw}: 쓸 수 있는 범위 [{lo}, {hi}] 밖이라 가장 가까운 값으로 맞췄습니다 → {value}. 특징맵도 이 값을 씁니다.",
+        "en": "{name}: {raw} is outside the allowed range [{lo}, {hi}], so it was set to {value}. The map uses {value}.",
+    },
+    "grids.box_empty": {
+        "ko": "{name} 칸이 비어 있어 이전 값을 그대로 두었습니다.",
+        "en": "{name} was left empty, so its previous value is kept.",
+    },
 }
