@@ -15,6 +15,7 @@ shows it; an empty value counts as unset (the default).
 | CNNLIB_TF_THREADS        | 0 (= the CPUs this process may use) | TensorFlow's thread pools                     |
 | CNNLIB_MNIST_SOURCE      | auto                             | auto / keras / sample                            |
 | CNNLIB_NOTMNIST_URL      | (the lecture's address)          | a mirror for notMNIST (http, https or file)      |
+| CNNLIB_CLASS_HOURS       | 4                                | how long a class may sit idle before it expires  |
 """
 
 from __future__ import annotations
@@ -117,3 +118,8 @@ def notmnist_url() -> str | None:
     if parts.scheme not in URL_SCHEMES or not (parts.netloc or parts.scheme == "file"):
         raise SettingError("bad_url", name="CNNLIB_NOTMNIST_URL", value=text, allowed=", ".join(URL_SCHEMES))
     return text
+
+
+def class_hours() -> float:
+    """$CNNLIB_CLASS_HOURS (default 4): a class nobody touched for this long has expired (cnnlib.classroom)."""
+    return float(_number("CNNLIB_CLASS_HOURS", 4, 0.001))

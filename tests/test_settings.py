@@ -40,6 +40,13 @@ def test_limits_have_defaults_and_follow_the_environment(monkeypatch):
     assert settings.notmnist_url() == "http://127.0.0.1:8000/notMNIST_small.tar.gz"
 
 
+def test_class_hours_default_and_environment(monkeypatch):
+    monkeypatch.delenv("CNNLIB_CLASS_HOURS", raising=False)
+    assert settings.class_hours() == 4.0
+    monkeypatch.setenv("CNNLIB_CLASS_HOURS", "1.5")
+    assert settings.class_hours() == 1.5
+
+
 @pytest.mark.parametrize(("name", "value", "code", "read"), [
     ("CNNLIB_CACHE_MAX_MB", "lots", "bad_number", settings.cache_max_bytes),
     ("CNNLIB_CACHE_MAX_MB", "nan", "bad_number", settings.cache_max_bytes),
@@ -52,6 +59,8 @@ def test_limits_have_defaults_and_follow_the_environment(monkeypatch):
     ("CNNLIB_TF_THREADS", "2.5", "bad_number", settings.tf_threads),
     ("CNNLIB_TF_THREADS", "-1", "too_small", settings.tf_threads),
     ("CNNLIB_MNIST_SOURCE", "bogus", "bad_choice", settings.mnist_source),
+    ("CNNLIB_CLASS_HOURS", "all day", "bad_number", settings.class_hours),
+    ("CNNLIB_CLASS_HOURS", "0", "too_small", settings.class_hours),
     ("CNNLIB_NOTMNIST_URL", "ftp://example.com/x.tar.gz", "bad_url", settings.notmnist_url),
     ("CNNLIB_NOTMNIST_URL", "not a url", "bad_url", settings.notmnist_url),
 ])
@@ -72,7 +81,7 @@ def test_every_cnnlib_variable_is_read_only_here():
     assert readers == []
     variables = set(re.findall(r"\"(CNNLIB_[A-Z_]+)\"", (ROOT / "cnnlib/settings.py").read_text(encoding="utf-8")))
     assert variables == {"CNNLIB_CACHE_DIR", "CNNLIB_CACHE_MAX_MB", "CNNLIB_RUN_MEMORY_MB", "CNNLIB_RUN_MAX_SECONDS",
-                         "CNNLIB_TF_THREADS", "CNNLIB_MNIST_SOURCE", "CNNLIB_NOTMNIST_URL"}
+                         "CNNLIB_TF_THREADS", "CNNLIB_MNIST_SOURCE", "CNNLIB_NOTMNIST_URL", "CNNLIB_CLASS_HOURS"}
 
 
 def test_load_mnist_and_the_notmnist_address_read_the_settings(monkeypatch):
