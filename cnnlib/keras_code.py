@@ -104,3 +104,138 @@ def keras_code(stack: list[dict], input_shape, words: Callable[[CodeText], str])
         f"# model.fit({x}, {y}, epochs=10)",
     ]
     return "\n".join(lines) + "\n"
+
+
+# ---- §6 and §7: the whole run as the lecture writes it (data, model, compile, fit) ------------------
+
+
+@dataclass(frozen=True)
+class TrainCodeText(Coded):
+    """The words in the training code of §6 and §7 (comments), by code."""
+
+    domain: ClassVar[str] = "keras_code"
+    codes: ClassVar[dict[str, tuple[str, ...]]] = {
+        "train_data": ("n",),  # 1. the data: n training images
+        "train_scaled": (),  # pixels divided by 255 (0–1)
+        "train_raw": (),  # the slides' raw 0–255 pixels
+        "train_model": (),  # 2. the model
+        "train_compile": ("optimizer",),  # 3. how it learns
+        "train_fit": ("epochs", "batch_size"),  # 4. training, checked on the test images after each epoch
+        "own_data": ("n", "k"),  # §7: n pictures in k class folders, the folder name is the label
+        "own_split": ("pct",),  # §7: pct % kept aside for testing
+    }
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Folders:
+    """§7's data as the lecture reads it: PNGs in class folders under ``folder`` (``glob`` + ``plt.imread``)."""
+
+    folder: str  # e.g. "notMNIST_small"
+    images: int  # every picture read (training and test)
+    classes: int
+    test_fraction: float = 0.2
+
+
+OPTIMIZER_CLASSES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD"}
+
+
+def _number(value: float) -> str:
+    """0.003 → "0.003", 1e-05 → "1e-05": Python's shortest repr, the value the run uses."""
+    return repr(float(value))
+
+
+def optimizer_lines(config, steps_per_epoch: int) -> list[str]:
+    """The run's optimizer as code (cnnlib.runs.fit.make_optimizer): a cosine schedule decays over every step."""
+    rate = _number(config.learning_rate)
+    lines = []
+    if config.schedule == "cosine":
+        steps = max(1, steps_per_epoch * config.epochs)
+        lines.append(f"rate = tf.keras.optimizers.schedules.CosineDecay({rate}, decay_steps={steps})"
+                     f"  # {config.epochs} × {steps_per_epoch}")
+        rate = "rate"
+    extra = ", momentum=0.9" if config.optimizer == "sgd" else ""
+    return [*lines, f"optimizer = tf.keras.optimizers.{OPTIMIZER_CLASSES[config.optimizer]}(learning_rate={rate}{extra})"]
+
+
+def _loss(stack) -> str:
+    last = normalize_layer(stack[-1]) if stack else {}
+    if last.get("type") == "Dense" and last.get("activation") == "softmax":
+        return "'categorical_crossentropy'"
+    return "tf.keras.losses.CategoricalCrossentropy(from_logits=True)"  # a stack without softmax gives scores
+
+
+def training_code(config, words: Callable[[Coded], str], folders: Folders | None = None) -> str:
+    """The run ``config`` (a cnnlib.runs.RunConfig) as the lecture's code: data, model, compile, fit.
+
+    MNIST from ``tf.keras.datasets`` (§6), or ``folders`` read with glob as in the lecture's §7. The
+    numbers are the run's: images, epochs, batch size, optimizer, learning rate (and its cosine
+    schedule), the seed, scaling; the slides' typos are not copied. Valid Python (comments included).
+    """
+    shape = check_input_shape(config.input_shape)
+    stack = list(config.stack)
+    summarize(stack, shape)
+    dims = ", ".join(map(str, shape))
+    x, y = words(CodeText("independent")), words(CodeText("dependent"))
+    scaled = config.scaling == "scaled"
+    pixels = "# " + words(TrainCodeText("train_scaled" if scaled else "train_raw"))
+    lines = ["import tensorflow as tf", "import pandas as pd"]
+    if folders is None:
+        n = int(config.train_size)
+        lines += [
+            "",
+            "# 1. " + words(TrainCodeText("train_data", {"n": f"{n:,}"})),
+            f"({x}, {y}), ({x}_test, {y}_test) = tf.keras.datasets.mnist.load_data()",
+            pixels,
+            f"{x} = {x}[:{n}].reshape({n}, {dims})" + (" / 255" if scaled else ""),
+            f"{x}_test = {x}_test.reshape(len({x}_test), {dims})" + (" / 255" if scaled else ""),
+            f"{y} = pd.get_dummies({y}[:{n}])",
+            f"{y}_test = pd.get_dummies({y}_test)",
+        ]
+        validation = f"validation_data=({x}_test, {y}_test)"
+        train = n
+    else:
+        n = folders.images
+        train = n - round(n * folders.test_fraction)
+        lines += [
+            "import glob",
+            "import numpy as np",
+            "import matplotlib.pyplot as plt",
+            "",
+            "# 1. " + words(TrainCodeText("own_data", {"n": f"{n:,}", "k": folders.classes})),
+            f"paths = glob.glob({f'./{folders.folder}/*/*.png'!r})",
+            "paths = np.random.permutation(paths)",
+            f"{x} = np.array([plt.imread(paths[i]) for i in range(len(paths))])",
+            f"{y} = np.array([paths[i].split('/')[-2] for i in range(len(paths))])",
+            pixels,
+            f"{x} = {x}.reshape({n}, {dims})" + ("" if scaled else " * 255"),
+            f"{y} = pd.get_dummies({y})",
+        ]
+        validation = f"validation_split={folders.test_fraction!r}"
+    steps = -(-train // config.batch_size)
+    lines += [
+        f"print({x}.shape, {y}.shape)",
+        "",
+        "# 2. " + words(TrainCodeText("train_model")),
+        f"tf.keras.utils.set_random_seed({int(config.seed)})",
+        f"X = tf.keras.layers.Input(shape=[{dims}])",
+    ]
+    if not stack:
+        lines.append("Y = X")
+    for i, layer in enumerate(stack):
+        lines.append(f"{'Y' if i == len(stack) - 1 else 'H'} = {layer_code(layer)}({'X' if i == 0 else 'H'})")
+    lines += [
+        "model = tf.keras.models.Model(X, Y)",
+        "",
+        "# 3. " + words(TrainCodeText("train_compile", {"optimizer": OPTIMIZER_CLASSES[config.optimizer]})),
+        *optimizer_lines(config, steps),
+        f"model.compile(optimizer=optimizer, loss={_loss(stack)}, metrics=['accuracy'])",
+        "",
+        "# 4. " + words(TrainCodeText("train_fit", {"epochs": config.epochs, "batch_size": config.batch_size})),
+    ]
+    if folders is not None:
+        lines.append("# " + words(TrainCodeText("own_split", {"pct": round(folders.test_fraction * 100)})))
+    lines.append(f"model.fit({x}, {y}, epochs={config.epochs}, batch_size={config.batch_size}, {validation})")
+    return "\n".join(lines) + "\n"
