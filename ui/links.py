@@ -70,3 +70,9 @@ def sync(link: Link, values: Mapping[str, Any]) -> dict[str, str | list[str] | N
         else:
             sync_query_param(name, text)
     return texts
+
+
+def forget_all() -> None:
+    """Every page reads its link again on its next run (a follower takes the teacher's setting: ui/classroom.py)."""
+    for key in [key for key in st.session_state if str(key).endswith(("_link_read", "_bad_link"))]:
+        del st.session_state[key]

@@ -1,0 +1,213 @@
+"""AppTest: class mode (ui/classroom.py) — start a class, follow the teacher, explore, wrong codes, questions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnnlib.classroom import ALPHABET, get_store
+from tests.apphelp import APP, assert_clean, texts
+
+ARITH = "lessons/4_arithmetic.py"
+
+
+def teacher_on_arithmetic(lang: str = "ko") -> tuple[AppTest, str]:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["lang"] = lang
+    at.run()
+    at.button(key="home_start_class").click().run()
+    code = at.query_params["class"]
+    at.switch_page(ARITH).run()
+    assert_clean(at)
+    return at, code
+
+
+def follower(code: str, lang: str = "ko") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["class"] = code
+    at.query_params["lang"] = lang
+    at.run()
+    return at
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_start_a_class_from_the_lecture_map_gives_the_teacher_address(lang):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["lang"] = lang
+    at.run()
+    assert_clean(at)
+    at.button(key="home_start_class").click().run()
+    assert_clean(at)
+    code, key = at.query_params["class"], at.query_params["teacher"]
+    assert re.fullmatch(f"[{ALPHABET}]{{4,6}}", code)
+    assert len(key) >= 43  # token_urlsafe(32): 256 bits
+    assert get_store().is_teacher(code, key)
+    assert at.session_state.class_role == "teacher"
+    assert any(code in m.value for m in at.sidebar.markdown)  # the code, large
+    assert any("<img src=\"data:image/svg+xml" in m.value for m in at.sidebar.markdown)  # the QR code, inline
+    assert [m.value for m in at.sidebar.metric] == ["0"]  # students joined
+    at.switch_page("lessons/5_pooling.py").run()  # the address keeps the class and the key across pages
+    assert (at.query_params["class"], at.query_params["teacher"]) == (code, key)
+
+
+def test_a_follower_gets_the_teachers_page_and_setting_and_follows_changes():
+    teacher, code = teacher_on_arithmetic()
+    teacher.radio(key="arith_stride").set_value(2).run()
+    student = follower(code)
+    assert_clean(student)
+    assert student.title[0].value == "합성곱 연산"
+    assert student.session_state.arith_stride == 2 and student.query_params["stride"] == "2"
+    assert student.query_params["class"] == code and "teacher" not in student.query_params
+    assert [m.value for m in teacher.run().sidebar.metric] == ["1"]
+    teacher.radio(key="arith_pad").set_value("same").run()
+    student.run()  # the sidebar fragment's poll runs in every full run too
+    assert student.session_state.arith_pad == "same" and student.query_params["pad"] == "same"
+    teacher.switch_page("lessons/5_pooling.py").run()
+    student.run()
+    assert student.title[0].value == "맥스풀링"
+
+
+def test_a_follower_never_changes_the_class():
+    teacher, code = teacher_on_arithmetic()
+    before = get_store().check(code)
+    student = follower(code)
+    student.radio(key="arith_stride").set_value(3).run()
+    assert student.session_state.arith_stride == 3
+    assert get_store().check(code) == before
+
+
+def test_explore_stops_following_and_back_to_the_teacher_resumes():
+    teacher, code = teacher_on_arithmetic("en")
+    student = follower(code, "en")
+    assert "Explore on my own" in texts(student)
+    student.button(key="class_explore").click().run()
+    assert "Back to the teacher" in texts(student)
+    teacher.radio(key="arith_stride").set_value(3).run()
+    student.run()
+    assert student.session_state.arith_stride == 1  # exploring: the teacher's change is not applied
+    student.radio(key="arith_act").set_value("relu").run()
+    student.button(key="class_back").click().run()
+    student.run()
+    assert student.session_state.arith_stride == 3 and student.session_state.arith_act == "none"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("ko", "찾을 수 없습니다"), ("en", "There is no class")])
+def test_a_wrong_code_says_so_and_the_page_works_alone(lang, words):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["class"] = "ZZZZZ"
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(ARITH).run()
+    assert_clean(at)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["class"] = "ZZZZZ"
+    at.query_params["lang"] = lang
+    at.run()
+    assert any(words in w.value and "ZZZZZ" in w.value for w in at.warning)
+    assert "class" not in at.query_params and at.session_state.get("class_code") is None
+    at.switch_page(ARITH).run()
+    assert_clean(at)
+    at.radio(key="arith_stride").set_value(2).run()
+    assert at.query_params["stride"] == "2"
+
+
+def test_typing_a_code_on_the_lecture_map_joins(tmp_path):
+    teacher, code = teacher_on_arithmetic()
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input(key="home_class_code").input(code.lower()).run()
+    at.button(key="home_join_class").click().run()
+    at.run()
+    assert_clean(at)
+    assert at.session_state.class_role == "follower" and at.title[0].value == "합성곱 연산"
+
+
+def test_a_wrong_teacher_key_follows_as_a_student():
+    teacher, code = teacher_on_arithmetic("en")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"class": code, "teacher": "guessed", "lang": "en"})
+    at.run()
+    assert at.session_state.class_role == "follower"
+    assert any("only the teacher" in w.value for w in at.warning)
+    assert "teacher" not in at.query_params
+
+
+def test_ending_the_class_lets_followers_work_alone():
+    teacher, code = teacher_on_arithmetic("en")
+    student = follower(code, "en")
+    teacher.button(key="class_end").click().run()
+    assert "class" not in teacher.query_params and "teacher" not in teacher.query_params
+    student.run()  # the poll sees the class ended: a message, then the page alone
+    assert any("ended the class" in w.value for w in student.warning)
+    assert student.session_state.get("class_code") is None and "class" not in student.query_params
+
+
+# ---- questions -----------------------------------------------------------------------------------
+
+
+def question_page(answer):
+    """A page with one question, as the lessons call it."""
+    import streamlit as st
+
+    from ui import classroom
+    from ui.i18n import init_language
+
+    init_language()
+    classroom.start()
+    classroom.sidebar()
+    classroom.question("test.size", answer, prompt="What size is the map?", unit="px", lo=0, hi=100, digits=0)
+    st.write("page end")
+
+
+def run_question(answer=6.0, state: dict | None = None) -> AppTest:
+    at = AppTest.from_function(question_page, args=(answer,), default_timeout=30)
+    at.session_state["lang"] = "en"
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def test_a_question_alone_predicts_then_reveals():
+    at = run_question(6.0)
+    assert_clean(at)
+    at.number_input(key="class_q_test.size_guess").set_value(5).run()
+    at.button(key="class_q_test.size_reveal").click().run()
+    assert [s.value for s in at.success] == ["Computed answer: 6 px. You said 5 px."]
+
+
+def test_a_question_whose_answer_is_not_known_cannot_be_revealed():
+    at = run_question(None)
+    assert at.button(key="class_q_test.size_reveal").disabled
+    assert any("not known yet" in c.value for c in at.caption)
+
+
+def test_a_class_question_open_answer_reveal():
+    code, key = get_store().create()
+    teacher = run_question(6.0, {"class_started": True, "class_code": code, "class_role": "teacher", "class_key": key})
+    students = [run_question(6.0, {"class_started": True, "class_code": code, "class_role": "follower",
+                                   "class_following": False, "run_requester": f"s{i}"}) for i in range(2)]
+    assert "When the teacher asks this question, you answer it here." in texts(students[0])
+    teacher.button(key="class_q_test.size_ask").click().run()
+    for student, value in zip(students, (6, 8)):
+        student.run()
+        student.number_input(key="class_q_test.size_value").set_value(value)
+        student.button[0].click().run()  # the form's submit button
+        assert_clean(student)
+        assert any(f"Your answer: {value} px" in c.value for c in student.caption)
+    assert get_store().histogram(code, "test.size") == [(6.0, 1), (8.0, 1)]
+    teacher.run()
+    assert any("Answers in: 2" in c.value for c in teacher.caption)
+    teacher.button(key="class_q_test.size_reveal").click().run()
+    for student, value in zip(students, (6, 8)):
+        student.run()
+        assert [s.value for s in student.success] == [f"Computed answer: 6 px. You said {value} px."]
+    assert [s.value for s in teacher.success] == ["Computed answer: 6 px."]
+
+
+def test_the_answers_figure_counts_and_marks_the_answer():
+    from ui.classroom import answers_figure
+
+    fig = answers_figure([(6.0, 3), (8.0, 1)], 6.0, "px", 0)
+    assert list(fig.data[0].x) == [6.0, 8.0] and list(fig.data[0].y) == [3, 1]
+    assert fig.layout.shapes[0].x0 == 6.0
