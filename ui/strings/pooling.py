@@ -39,4 +39,45 @@ STRINGS = {
     "pooling.fig_input": {"ko": "입력 (28×28)", "en": "Input (28×28)"},
     "pooling.fig_map": {"ko": "특징맵 ({h}×{w}, ReLU)", "en": "Feature map ({h}×{w}, ReLU)"},
     "pooling.fig_pooled": {"ko": "2×2 맥스풀링 ({h}×{w})", "en": "2×2 max-pooled ({h}×{w})"},
+    # the lecture's story: why pooling (parameter counts)
+    "pooling.why_title": {"ko": "왜 풀링인가: 파라미터 수", "en": "Why pooling: the number of parameters"},
+    "pooling.why_intro": {
+        "ko": "슬라이드의 세 모델을 model.summary()처럼 셉니다. 합성곱 층을 넣으면 Flatten 뒤의 Dense(84)가 커지고, 맥스풀링은 특징맵을 줄여 그 수를 줄입니다.",
+        "en": "The slides' three models, counted as model.summary() counts them. Conv2D layers make the Dense(84) after Flatten bigger; max-pooling shrinks the maps and with them that count.",
+    },
+    "pooling.q_params": {
+        "ko": "Conv2D마다 뒤에 MaxPool2D를 넣으면 파라미터는 모두 몇 개일까요?",
+        "en": "With a MaxPool2D after each Conv2D, how many parameters are there in all?",
+    },
+    "pooling.model.dense_only": {"ko": "① Dense만", "en": "① Dense only"},
+    "pooling.model.two_conv": {"ko": "② Conv2D ×2", "en": "② Conv2D ×2"},
+    "pooling.model.two_conv_pool": {"ko": "③ + MaxPool2D", "en": "③ + MaxPool2D"},
+    "pooling.about.dense_only": {"ko": "Flatten → Dense(84) → Dense(10), 28×28 입력", "en": "Flatten → Dense(84) → Dense(10) on 28×28"},
+    "pooling.about.two_conv": {"ko": "Conv2D(3, 5) → Conv2D(6, 5) → Flatten → Dense(84) → Dense(10), 풀링 없음", "en": "Conv2D(3, 5) → Conv2D(6, 5) → Flatten → Dense(84) → Dense(10), no pooling"},
+    "pooling.about.two_conv_pool": {"ko": "Conv2D마다 뒤에 MaxPool2D", "en": "A MaxPool2D after each Conv2D"},
+    "pooling.total": {"ko": "전체 파라미터", "en": "Total parameters"},
+    "pooling.dense_line": {
+        "ko": "{about}. Flatten 뒤 Dense(84): {formula}",
+        "en": "{about}. Dense(84) after Flatten: {formula}",
+    },
+    "pooling.to_lab": {"ko": "이 모델을 층 쌓기 실험실에서 열기", "en": "Open this model in the layer-stack lab"},
+    "pooling.example_title": {"ko": "슬라이드의 예: 2×2 창마다 가장 큰 값", "en": "The slide's example: the largest value of each 2×2 window"},
+    # stepping through the windows
+    "pooling.step_title": {"ko": "창을 하나씩", "en": "One window at a time"},
+    "pooling.window": {"ko": "창 번호", "en": "Window"},
+    "pooling.prev": {"ko": "이전", "en": "Back"},
+    "pooling.next": {"ko": "다음", "en": "Next"},
+    "pooling.play": {"ko": "재생", "en": "Play"},
+    "pooling.pause": {"ko": "멈춤", "en": "Pause"},
+    "pooling.keys": {
+        "ko": "키보드: ← / → 창 이동, 스페이스 재생·멈춤",
+        "en": "Keys: ← / → move the window, space plays or pauses",
+    },
+    "pooling.step_sentence": {
+        "ko": "창 {k}: 입력 {rows}행 × {cols}열 → 출력 ({r}, {c})",
+        "en": "Window {k}: input rows {rows} × columns {cols} → output ({r}, {c})",
+    },
+    "pooling.step_winner": {"ko": "가장 큰 값은 입력 칸 ({ir}, {ic})에 있습니다.", "en": "The largest value sits in input cell ({ir}, {ic})."},
+    "pooling.fig_window": {"ko": "특징맵 ({h}×{w}) — 노란 상자: 지금 창, 동그라미: 최댓값", "en": "Feature map ({h}×{w}) — yellow box: this window, circle: its max"},
+    "pooling.fig_out": {"ko": "출력 ({h}×{w}) — 상자: 지금 칸", "en": "Output ({h}×{w}) — box: this cell"},
 }

@@ -1,0 +1,159 @@
+"""§5 max-pooling's widgets and figures: the link, the lecture's parameter story, the window step-through."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from cnnlib.architecture import count_params, preset, summarize
+from cnnlib.keras_code import keras_code
+from cnnlib.pooling import max_pool2d, pool_out_shape, pool_step
+from cnnlib.stack_text import encode_stack
+from ui import classroom, links
+from ui.charts import heatmap, png
+from ui.guard import guarded
+from ui.i18n import message, t
+from ui.model_summary import summary_table
+from ui.page_links import POOLING as LINK
+from ui.presenter import caption
+from ui.state import keep, put
+
+STORY = ("dense_only", "two_conv", "two_conv_pool")  # the slides' order: 66,790 → 203,068 → 9,532
+LAB_PAGE = "lessons/2_stack_lab.py"
+WIDGETS = {"size": "pool_size", "stride": "pool_stride", "src": "pool_source", "digit": "pool_digit", "filter": "pool_filter"}
+PLAY_EVERY_S = 0.9
+
+
+# ---- the link -------------------------------------------------------------------------------------
+
+
+def init_from_link() -> None:
+    """A session's first visit: the setting from the address (a part that cannot be read: its default + notice)."""
+    values = links.read_once(LINK, "pool")
+    if values is None:
+        return
+    for name, key in WIDGETS.items():
+        put(key, values[name])
+
+
+def sync_link() -> dict:
+    """Write the page's setting into the address; returns it by link name."""
+    values = {name: st.session_state.get(key, LINK.decode({})[0][name]) for name, key in WIDGETS.items()}
+    links.sync(LINK, values)
+    return values
+
+
+# ---- why pooling: the slides' three models ---------------------------------------------------------
+
+
+def totals() -> dict[str, int]:
+    """Each story model's parameter total, counted as Keras counts (cnnlib.architecture)."""
+    return {name: count_params(*preset(name)) for name in STORY}
+
+
+def dense_formula(name: str) -> str:
+    """The slide's formula for the Dense(84) after Flatten, e.g. 84 · (2400 + 1) = 201,684."""
+    rows = summarize(*preset(name))
+    return next(r.formula for r in rows if r.type == "Dense")
+
+
+def story() -> dict[str, int]:
+    st.subheader(t("pooling.why_title"))
+    caption(t("pooling.why_intro"))
+    counts = totals()
+    classroom.question("pool.params", counts["two_conv_pool"], prompt=t("pooling.q_params"), lo=0, hi=10**7, step=1)
+    before = None
+    for col, name in zip(st.columns(len(STORY)), STORY):
+        delta = None if before is None else f"{counts[name] - before:+,}"
+        col.metric(t(f"pooling.model.{name}"), f"{counts[name]:,}", delta=delta, delta_color="inverse",
+                   help=t("pooling.dense_line", about=t(f"pooling.about.{name}"), formula=dense_formula(name)))
+        before = counts[name]
+    for tab, name in zip(st.tabs([t(f"pooling.model.{name}") for name in STORY]), STORY):
+        with tab:
+            stack, shape = preset(name)
+            caption(t(f"pooling.about.{name}"))
+            summary_table(stack, shape)
+            st.code(model_code(stack, shape), language="python", wrap_lines=True)
+            st.page_link(LAB_PAGE, label=t("pooling.to_lab"), icon=":material/stacks:",
+                         query_params={"stack": encode_stack(stack, shape)})
+    return counts
+
+
+def model_code(stack, shape) -> str:
+    """The model's lines of the lecture-style code, as the slides show them (Input … model.summary())."""
+    lines = keras_code(stack, shape, message).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("X = "))
+    end = next(i for i, line in enumerate(lines) if line.startswith("model.summary()"))
+    return "\n".join(["import tensorflow as tf", "", *lines[start:end + 1]])
+
+
+# ---- the windows, one at a time -------------------------------------------------------------------
+
+
+def _num(v: float) -> str:
+    return f"{round(float(v), 3):g}"
+
+
+def window_figure(fmap: np.ndarray, size: int, stride: int, step):
+    """The map with every window's outline (when they do not overlap), this window boxed and its max circled."""
+    fig = heatmap(fmap, highlight=(step.top, step.left, size, size), marks=[step.winner], height=330,
+                  title=t("pooling.fig_window", h=fmap.shape[0], w=fmap.shape[1]))
+    if stride >= size:
+        out_h, out_w = pool_out_shape(fmap.shape, size, stride)
+        grid = [{"type": "rect", "x0": c * stride - 0.5, "x1": c * stride + size - 0.5, "y0": r * stride - 0.5,
+                 "y1": r * stride + size - 0.5, "line": {"color": "#555", "width": 1.5, "dash": "dot"}, "layer": "above"}
+                for r in range(out_h) for c in range(out_w)]
+        fig.update_layout(shapes=grid + list(fig.layout.shapes))  # the current window's box drawn last, on top
+    return fig
+
+
+def _move(delta: int, n: int) -> None:
+    st.session_state.pool_win = (st.session_state.get("pool_win", 1) - 1 + delta) % n + 1
+
+
+def _toggle_play() -> None:
+    st.session_state.pool_playing = not st.session_state.get("pool_playing", False)
+
+
+def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
+    """← / → / play and a slider for the window; the window on the map, its max, the output cell and max(…) = v."""
+    playing = st.session_state.get("pool_playing", False)
+
+    @st.fragment(run_every=PLAY_EVERY_S if playing else None)
+    @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
+    def windows() -> None:
+        pooled = max_pool2d(fmap, size, stride)
+        n = pooled.size
+        if keep("pool_win", 1) > n:
+            st.session_state.pool_win = 1
+        if st.session_state.get("pool_playing") and n > 1:
+            st.session_state.pool_win = st.session_state.pool_win % n + 1
+        s1, s2 = st.columns([3, 2], vertical_alignment="bottom")
+        k = s1.slider(t("pooling.window"), 1, n, key="pool_win") if n > 1 else 1
+        row = s2.container(horizontal=True)  # buttons wrap on a narrow screen instead of cutting their labels
+        row.button(t("pooling.prev"), key="pool_prev", shortcut="Left", on_click=_move, args=(-1, n))
+        row.button(t("pooling.next"), key="pool_next", shortcut="Right", on_click=_move, args=(1, n))
+        now = st.session_state.get("pool_playing", False)
+        if row.button(t("pooling.pause") if now else t("pooling.play"), key="pool_play", shortcut="Space",
+                      icon=":material/pause:" if now else ":material/play_arrow:", on_click=_toggle_play):
+            st.rerun()  # the fragment's timer is set by the whole page
+        step = pool_step(fmap, size, stride, k - 1)
+        m1, m2 = st.columns([3, 2])
+        m1.plotly_chart(window_figure(fmap, size, stride, step), key="pool_in_fig", config={"displayModeBar": False})
+        with m2:
+            st.plotly_chart(heatmap(pooled, highlight=(step.row, step.col, 1, 1), height=230,
+                                    title=t("pooling.fig_out", h=pooled.shape[0], w=pooled.shape[1])),
+                            key="pool_out_fig", config=png("pooled"))
+            st.markdown(f"#### `max({', '.join(_num(v) for v in step.values)}) = {_num(step.value)}`")
+            st.markdown(t("pooling.step_sentence", k=k, rows=_span(step.top, size), cols=_span(step.left, size),
+                          r=step.row + 1, c=step.col + 1) + " " +
+                        t("pooling.step_winner", ir=step.winner[0] + 1, ic=step.winner[1] + 1))
+        caption(t("pooling.keys"))
+
+    with st.container(key="pool_step"):  # .st-key-pool_step: the browser test's one-screen check
+        windows()
+
+
+def _span(start: int, size: int) -> str:
+    """1-based rows or columns of a window, as on the slides: '3–4'."""
+    return f"{start + 1}–{start + size}"
