@@ -3,38 +3,39 @@
 import pandas as pd
 import streamlit as st
 
-from cnnlib.architecture import MAX_LAYERS, PRESETS, StackError, count_params, preset, summarize
+from cnnlib.architecture import PRESETS, StackError, count_params, preset, summarize
 from cnnlib.keras_code import keras_code
-from ui import links, take_home
+from ui import classroom, links, take_home
 from ui import stack_lab as lab
 from ui.i18n import message, t
+from ui.presenter import caption, presenting
 
 lab.init_from_link()
+lab.style(presenting())
 st.title(t("lab.title"))
-st.caption(t("lab.intro"))
+caption(t("lab.intro"))
 links.notice("lab")
 
 st.subheader(t("lab.presets"))
-for col, name in zip(st.columns(len(PRESETS)), PRESETS):
-    col.button(t(f"lab.preset.{name}"), key=f"lab_preset_{name}", on_click=lab.load_preset, args=(name,),
-               width="stretch")
+presets = st.container(horizontal=True, gap="small")  # wraps where the page is narrow: no name cut short
+for name in PRESETS:
+    presets.button(t(f"lab.preset.{name}"), key=f"lab_preset_{name}", on_click=lab.load_preset, args=(name,))
 shape = lab.input_shape_widget()
 
 st.subheader(t("lab.layers"))
-stack, rows, error = lab.editor(shape)  # one summarize for the editor and the table
-if not stack:
-    st.info(t("lab.empty"))
-a1, a2, _ = st.columns([2, 1, 3], vertical_alignment="bottom")
-kind = a1.selectbox(t("lab.add_type"), lab.LAYER_KINDS, key="lab_add_type")
-full_stack = len(stack) >= MAX_LAYERS
-a2.button(t("lab.add"), key="lab_add", on_click=lab.add_layer, args=(kind,), type="primary", disabled=full_stack,
-          help=t("lab.add_full", limit=MAX_LAYERS) if full_stack else None)
+with st.container(key="lab_editor"):  # the bar sticks while this scrolls: the total stays in view
+    bar = st.container(border=True, key="lab_bar")
+    stack, rows, error = lab.editor(shape)  # one summarize for the editor and the table
+    if not stack:
+        st.info(t("lab.empty"))
+    total = lab.total_bar(bar, stack, rows, error)
+    # the slide's question under the last layer: the stuck bar above it shows the total that answers it
+    classroom.question("lab.params", total, prompt=t("lab.question"), lo=0, hi=10**9, step=1)
 
 link = lab.sync_link(stack, shape)
 
 st.subheader(t("lab.table"))
 if rows:
-    total = sum(r.params for r in rows)
     table = pd.DataFrame({
         t("lab.col.layer"): [f"{r.name} ({r.type})" for r in rows],
         t("lab.col.shape"): [r.shape_text() for r in rows],
@@ -46,11 +47,10 @@ if rows:
 if error is not None:
     st.error(lab.error_text(error))
 else:
-    m1, m2 = st.columns([1, 3])
-    m1.metric(t("lab.total"), f"{total:,}")
+    m1, m2 = st.columns([1.3, 3])
     biggest = max(rows, key=lambda r: r.params)
     if total:
-        m1.caption(t("lab.biggest", name=biggest.name, share=f"{biggest.params / total:.1%}"))
+        m1.markdown(t("lab.biggest", name=biggest.name, share=f"{biggest.params / total:.1%}"))
     m2.plotly_chart(lab.param_bars(rows, t("lab.chart_title")), key="lab_bars", config={"displayModeBar": False})
     m1.page_link("lessons/6_lenet5.py", label=t("lab.train_this"), icon=":material/model_training:", query_params={"stack": link})
     for r in rows:
@@ -69,7 +69,7 @@ else:
             (st.success if agree else st.error)(
                 t("lab.keras_agrees" if agree else "lab.keras_differs", keras=f"{keras_total:,}", ours=f"{total:,}"))
             st.code(text, language=None)
-            st.caption(t("lab.keras_timing", ms=f"{ms:.0f}"))
+            caption(t("lab.keras_timing", ms=f"{ms:.0f}"))
 
     st.subheader(t("lab.code"))
     st.code(keras_code(stack, shape, message), language="python")
@@ -111,5 +111,5 @@ if len(totals) >= 2:
         st.info(t("lab.compare_ratio", a=a, b=b, ratio=f"{na / nb:,.1f}", na=f"{na:,}", nb=f"{nb:,}"))
 
 with st.expander(t("lab.link")):
-    st.caption(t("lab.link_help"))
+    caption(t("lab.link_help"))
     st.code(f"?stack={link}", language=None)

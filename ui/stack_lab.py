@@ -131,7 +131,7 @@ def _int_input(col, label: str, key: str, value, low: int, high: int):
         col.caption(f"{label}: {value[0]}×{value[1]}")
         return tuple(value)
     value = value[0] if isinstance(value, (list, tuple)) else value
-    return int(col.number_input(label, low, high, int(value), key=key))
+    return int(col.number_input(label, low, high, int(value), key=key, width=W_NUMBER))
 
 
 def editor(shape: tuple) -> tuple[list[dict], list[LayerRow], StackError | None]:
@@ -155,50 +155,89 @@ def editor(shape: tuple) -> tuple[list[dict], list[LayerRow], StackError | None]
     return stack, rows, error
 
 
+# widths in px: a row's widgets wrap onto a second line where the page is narrow (150 % zoom),
+# instead of squeezing a select until its text is cut ("= pool size" → "= po…")
+W_LABEL, W_NUMBER, W_SELECT, W_WIDE = 96, 88, 100, 132
+
+
 def layer_row(i: int, uid: int, layer: dict, count: int) -> tuple[dict, st.delta_generator.DeltaGenerator]:
-    """One layer's widgets; returns the layer as edited and its box."""
+    """One layer's widgets in one wrapping line (number, kind, settings, move and remove); returns the layer as edited and its box."""
     spec = normalize_layer(layer, i)
     kind = spec["type"]
     k = f"lab_{uid}_"
-    box = st.container(border=True)
-    cols = box.columns([1.4, 1, 1, 1, 1, 1.2, 0.35, 0.35, 0.35], vertical_alignment="bottom")
-    cols[0].markdown(f"**{i + 1} · {kind}**")
+    box = st.container(border=True, key=f"lab_row_{uid}")
+    line = box.container(horizontal=True, vertical_alignment="bottom", gap="xsmall")
+    line.markdown(f"**{i + 1} · {kind}**", width=W_LABEL if len(kind) <= 10 else "content")  # never cut in a word
     out: dict = {"type": kind}
     acts = {a: (a or t("lab.no_activation")) for a in dict.fromkeys([*ACTIVATION_CHOICES, spec.get("activation")])}
     if kind == "Conv2D":
-        out["filters"] = int(cols[1].number_input(t("lab.filters"), 1, _high("filters"), spec["filters"], key=k + "filters"))
-        out["kernel_size"] = _int_input(cols[2], t("lab.kernel_size"), k + "kernel", spec["kernel_size"], 1, _high("kernel_size"))
-        out["strides"] = _int_input(cols[3], t("lab.strides"), k + "strides", spec["strides"], 1, _high("strides"))
+        out["filters"] = int(line.number_input(t("lab.filters"), 1, _high("filters"), spec["filters"], key=k + "filters",
+                                               width=W_NUMBER))
+        out["kernel_size"] = _int_input(line, t("lab.kernel_size"), k + "kernel", spec["kernel_size"], 1, _high("kernel_size"))
+        out["strides"] = _int_input(line, t("lab.strides"), k + "strides", spec["strides"], 1, _high("strides"))
     elif kind in ("MaxPool2D", "AveragePooling2D"):
-        out["pool_size"] = _int_input(cols[1], t("lab.pool_size"), k + "pool", spec["pool_size"], 1, _high("pool_size"))
+        out["pool_size"] = _int_input(line, t("lab.pool_size"), k + "pool", spec["pool_size"], 1, _high("pool_size"))
         pool, stride = spec["pool_size"], spec["strides"]
         if stride == pool or stride[0] == stride[1]:
             current = None if stride == pool else stride[0]
             options = {None: t("lab.same_as_pool"), **{s: str(s) for s in sorted({*range(1, _high("strides") + 1), current} - {None})}}
-            chosen = cols[2].selectbox(t("lab.pool_strides"), list(options), index=list(options).index(current),
-                                       format_func=options.__getitem__, key=k + "strides")
+            chosen = line.selectbox(t("lab.pool_strides"), list(options), index=list(options).index(current),
+                                    format_func=options.__getitem__, key=k + "strides", width=W_WIDE)
         else:
-            chosen = _int_input(cols[2], t("lab.pool_strides"), k + "strides", stride, 1, _high("strides"))
+            chosen = _int_input(line, t("lab.pool_strides"), k + "strides", stride, 1, _high("strides"))
         if chosen is not None:
             out["strides"] = chosen
     elif kind == "Dense":
-        out["units"] = int(cols[1].number_input(t("lab.units"), 1, _high("units"), spec["units"], key=k + "units"))
+        out["units"] = int(line.number_input(t("lab.units"), 1, _high("units"), spec["units"], key=k + "units", width=W_NUMBER))
     elif kind == "Dropout":
-        out["rate"] = float(cols[1].number_input(t("lab.rate"), *STACK_LIMITS["rate"], float(spec["rate"]), 0.05, key=k + "rate"))
+        out["rate"] = float(line.number_input(t("lab.rate"), *STACK_LIMITS["rate"], float(spec["rate"]), 0.05, key=k + "rate",
+                                              width=W_WIDE))
     else:
-        cols[1].caption(t("lab.flatten_note"))
+        line.caption(t("lab.flatten_note"), width=2 * W_WIDE)
     if "padding" in spec:
-        out["padding"] = cols[4].selectbox(t("lab.padding"), ["valid", "same"], index=["valid", "same"].index(spec["padding"]),
-                                           key=k + "padding")
+        out["padding"] = line.selectbox(t("lab.padding"), ["valid", "same"], index=["valid", "same"].index(spec["padding"]),
+                                        key=k + "padding", width=W_SELECT)
     if "activation" in spec:
-        out["activation"] = cols[5].selectbox(t("lab.activation"), list(acts), index=list(acts).index(spec["activation"]),
-                                              format_func=acts.__getitem__, key=k + "activation")
-    cols[6].button("", icon=":material/arrow_upward:", key=f"lab_up_{uid}", help=t("lab.up"), on_click=_move, args=(i, -1),
-                   disabled=i == 0)
-    cols[7].button("", icon=":material/arrow_downward:", key=f"lab_down_{uid}", help=t("lab.down"), on_click=_move,
-                   args=(i, 1), disabled=i == count - 1)
-    cols[8].button("", icon=":material/close:", key=f"lab_remove_{uid}", help=t("lab.remove"), on_click=_remove, args=(i,))
+        out["activation"] = line.selectbox(t("lab.activation"), list(acts), index=list(acts).index(spec["activation"]),
+                                           format_func=acts.__getitem__, key=k + "activation", width=W_WIDE)
+    moves = line.container(horizontal=True, wrap=False, width="content", gap="xxsmall")
+    moves.button("", icon=":material/arrow_upward:", key=f"lab_up_{uid}", help=t("lab.up"), on_click=_move, args=(i, -1),
+                 disabled=i == 0)
+    moves.button("", icon=":material/arrow_downward:", key=f"lab_down_{uid}", help=t("lab.down"), on_click=_move,
+                 args=(i, 1), disabled=i == count - 1)
+    moves.button("", icon=":material/close:", key=f"lab_remove_{uid}", help=t("lab.remove"), on_click=_remove, args=(i,))
     return out, box
+
+
+# ---- the total, kept in view ----------------------------------------------------------------
+
+# The bar with the total and "add layer" sticks under Streamlit's header while the layer editor
+# scrolls (its scope is the editor's container, so it leaves with the last layer). Streamlit wraps
+# a keyed container in a layout wrapper of the same height: that wrapper is what must stick. Not on
+# very low screens (150 % zoom on a laptop): there it would cover half the page.
+_STYLE = """<style>
+@media (min-height: 560px) {
+  [data-testid="stLayoutWrapper"]:has(> .st-key-lab_bar) { position: sticky; top: 3.75rem; z-index: 20; }
+  .st-key-lab_bar { background: #ffffff; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.08); }
+}
+.st-key-lab_bar [data-testid="stMetricValue"] { font-size: %(px)spx; line-height: 1.1; }
+</style>"""
+
+
+def style(presenting: bool) -> None:
+    st.html(_STYLE % {"px": 56 if presenting else 36})
+
+
+def total_bar(bar, stack: list[dict], rows: list[LayerRow], error: StackError | None) -> int | None:
+    """The stack's total (the headline, None while the stack is refused), the layer kind to add and the button."""
+    total = sum(r.params for r in rows) if error is None else None
+    line = bar.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    line.metric(t("lab.total"), "—" if total is None else f"{total:,}", width="content")
+    kind = line.selectbox(t("lab.add_type"), LAYER_KINDS, key="lab_add_type", width=W_WIDE + 24)
+    full = len(stack) >= MAX_LAYERS
+    line.button(t("lab.add"), key="lab_add", on_click=add_layer, args=(kind,), type="primary", disabled=full,
+                icon=":material/add:", help=t("lab.add_full", limit=MAX_LAYERS) if full else None)
+    return total
 
 
 # ---- keras, on demand -----------------------------------------------------------------------

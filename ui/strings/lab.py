@@ -23,7 +23,8 @@ STRINGS = {
     "lab.width": {"ko": "너비", "en": "Width"},
     "lab.channels": {"ko": "채널", "en": "Channels"},
     "lab.layers": {"ko": "층", "en": "Layers"},
-    "lab.empty": {"ko": "아직 층이 없습니다. 아래에서 층을 더해 보세요.", "en": "No layers yet: add one below."},
+    "lab.empty": {"ko": "아직 층이 없습니다. 위에서 층을 더해 보세요.", "en": "No layers yet: add one above."},
+    "lab.question": {"ko": "이 모델의 파라미터는 모두 몇 개일까요?", "en": "How many parameters does this model have?"},
     "lab.add_type": {"ko": "더할 층", "en": "Layer to add"},
     "lab.add": {"ko": "층 더하기", "en": "Add layer"},
     "lab.add_full": {
