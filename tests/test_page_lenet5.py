@@ -10,7 +10,10 @@ import pytest
 
 from cnnlib import runs
 from cnnlib.runs import service as run_service
+from cnnlib.architecture import count_params, preset
+from cnnlib.keras_code import training_code
 from tests.apphelp import assert_clean, open_page
+from tests.test_architecture import words
 
 PAGE = "lessons/6_lenet5.py"
 TINY = {"epochs": 1, "n": 300}  # the smallest run that still fills every result panel
@@ -53,6 +56,12 @@ def downloads(at) -> set[str]:
     return {b.key for b in at.get("download_button")}
 
 
+def shown_code(at) -> str:
+    """The Keras code of the run on screen (the code block with model.fit in it)."""
+    [code] = [c.value for c in at.code if "model.fit(" in c.value]
+    return code.strip()  # Streamlit drops the last newline
+
+
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
 
@@ -72,8 +81,11 @@ def test_opens_with_the_architecture_and_the_slides_parameter_count(lang):
     assert_clean(at)
     table = at.dataframe[0].value
     assert list(table.iloc[:, 2])[-3:] == ["48,120", "10,164", "850"]  # 120·(400+1), 84·(120+1), 10·(84+1)
-    assert ("61,706" in at.caption[-1].value) or any("61,706" in c.value for c in at.caption)
+    total = next(m for m in at.metric if m.label == {"ko": "전체 파라미터", "en": "Total parameters"}[lang])
+    assert total.value == f"{count_params(*preset('lenet5')):,}" == "61,706"  # a headline, computed
     assert at.radio(key="lenet_model").value == "lenet5"
+    # the lecture's code for the settings on screen: the page's defaults, the slides' typos corrected
+    assert shown_code(at) == training_code(runs.default_config("mnist_sample"), words(lang)).strip()
     assert at.number_input(key="lenet_epochs").value == runs.FAST_SETTINGS["epochs"]
     assert at.selectbox(key="lenet_batch").value == runs.FAST_SETTINGS["batch_size"]
 
@@ -117,9 +129,13 @@ def test_class_start_trains_the_default_configuration():
     run = runs.get_service().lookup(runs.default_config("mnist_sample"))
     assert run is not None and run.state in ("queued", "running", "done")
     assert run.requesters == {at.session_state["run_requester"]}  # asked as this session (issue 9 #7, #12)
+    if not run.finished:  # its progress is where the button was, at the top (the panel below says so)
+        assert any("shown at the top of this page" in c.value for c in at.caption)
     wait_for_result(at, timeout=180)
     assert_clean(at)
     assert "lenet_class_start" not in [b.key for b in at.button]
+    [done] = [s.value for s in at.success if "The default LeNet-5 has finished" in s.value]
+    assert metric(at, "Test accuracy") in done
     assert float(metric(at, "Test accuracy")[:-1]) >= 97.0  # the measured defaults, on the shipped sample
 
 
@@ -195,3 +211,32 @@ def test_the_comparison_asks_for_one_missing_model_per_click_as_this_session(tin
     assert len(queued) == 1 and queued[0].requests == 1
     assert runs.get_service().is_requester(queued[0].key, at.session_state["run_requester"])
     wait_for_runs(120)
+
+
+def test_the_code_follows_the_settings_and_is_what_train_trains(monkeypatch):
+    """The code block changes with the form, and Train queues exactly the run the code describes.
+    The accuracy question (issue 11) is asked before the result: no answer until the run has finished."""
+    import ui.classroom
+
+    asked = []
+    monkeypatch.setattr(ui.classroom, "question", lambda qid, answer, **kw: asked.append((qid, answer, kw)))
+    at = tiny_form(open_page(PAGE, "en", timeout=60))
+    at.selectbox(key="lenet_batch").set_value(128)
+    at.selectbox(key="lenet_opt").set_value("sgd")
+    at.selectbox(key="lenet_lr").set_value(0.01)
+    at.radio(key="lenet_sched").set_value("constant")
+    at.radio(key="lenet_scale").set_value("raw").run()
+    code = shown_code(at)
+    assert "optimizer = tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)" in code
+    assert "model.fit(독립, 종속, epochs=1, batch_size=128, validation_data=(독립_test, 종속_test))" in code
+    assert "독립 = 독립[:300].reshape(300, 28, 28, 1)\n" in code  # raw 0–255: no / 255
+    assert asked[-1][:2] == ("lenet.accuracy", None)
+    assert asked[-1][2] == {"prompt": "What test accuracy (%) do you expect from this setting?", "lo": 0, "hi": 100,
+                            "step": 0.5, "digits": 1}
+    at.button(key="lenet_train").click().run()
+    [queued] = runs.get_service().queue()
+    assert training_code(queued.config, words("en")).strip() == code  # what is shown is what trains
+    wait_for_result(at)
+    assert_clean(at)
+    accuracy = float(metric(at, "Test accuracy")[:-1])
+    assert asked[-1][0] == "lenet.accuracy" and round(asked[-1][1], 2) == accuracy

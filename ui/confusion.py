@@ -1,31 +1,48 @@
-"""The confusion matrix of a finished run (§6): click a cell, or choose it, to see those test images."""
+"""The ONE confusion matrix of a finished run (§6 digits, §7 your own classes): click a cell, or choose it,
+to see those test images. Rows = true class, columns = prediction, row 1 on top."""
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from cnnlib.datasets import get_dataset
+from cnnlib.datasets import Dataset, get_dataset
 from cnnlib.inference import most_confused
 from cnnlib.runs import RunResult
 from ui.charts import heatmap, png
 from ui.i18n import t
+from ui.presenter import caption, text_px
 from ui.state import keep, put
 
+SHOWN = 24  # test images shown for the chosen cell
 
-def confusion_figure(confusion: np.ndarray, names: list[str], chosen: tuple[int, int] | None) -> go.Figure:
-    fig = heatmap(confusion, annotate=True, diverging=False, height=420,
-                  highlight=(chosen[0], chosen[1], 1, 1) if chosen else None)
-    fig.update_traces(colorscale="Blues", hovertemplate=t("training.cm_hover") + "<extra></extra>")
+
+def label(text) -> str:
+    """A class name for a Plotly label: Plotly reads a few HTML tags (<a href>, <b>), so < > & are entities."""
+    return html.escape(str(text), quote=False)
+
+
+def confusion_figure(confusion: np.ndarray, names, chosen: tuple[int, int] | None = None) -> go.Figure:
+    """The matrix with the class names on both axes ("True label" / "Predicted"), the chosen cell boxed."""
+    z = np.asarray(confusion)
     n = len(names)
+    names = [label(name) for name in names]
+    fig = heatmap(z, annotate=n <= 20, diverging=False, height=max(420, min(640, 160 + 32 * n)),
+                  highlight=(chosen[0], chosen[1], 1, 1) if chosen else None)
+    who = np.array([[(names[r], names[c]) for c in range(n)] for r in range(n)], dtype=object)
+    fig.update_traces(colorscale="Blues", customdata=who, textfont={"size": text_px(13 if n <= 10 else 9)},
+                      hovertemplate=t("training.cm_hover") + "<extra></extra>", selector={"type": "heatmap"})
     rows, cols = np.divmod(np.arange(n * n), n)
     # transparent markers on every cell: plotly heatmaps do not report clicks (streamlit#8760)
     fig.add_trace(go.Scatter(x=cols, y=rows, mode="markers", marker={"size": 26, "opacity": 0.01},
                              customdata=np.stack([rows, cols], axis=1), hoverinfo="skip", showlegend=False))
-    fig.update_xaxes(showticklabels=True, tickvals=list(range(n)), ticktext=names, title_text=t("training.predicted"),
-                     side="top")
-    fig.update_yaxes(showticklabels=True, tickvals=list(range(n)), ticktext=names, title_text=t("training.true"))
+    ticks = {"showticklabels": True, "tickvals": list(range(n)), "ticktext": names, "tickfont": {"size": text_px(13)}}
+    fig.update_xaxes(**ticks, title_text=t("training.predicted"), side="top")
+    fig.update_yaxes(**ticks, title_text=t("training.true"))
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8})
     return fig
 
 
@@ -45,26 +62,36 @@ def _clicked(prefix: str) -> None:
         put(f"{prefix}_cm_pred", int(points[0]["customdata"][1]))
 
 
-def confusion_section(prefix: str, result: RunResult) -> None:
-    """The confusion matrix; choosing a cell (click, or the two boxes) shows those test images."""
-    data = get_dataset(result.config["dataset"])
+def confusion_section(prefix: str, result: RunResult, data: Dataset | None = None, plain=str) -> None:
+    """The confusion matrix; choosing a cell (click, or the two boxes) shows those test images.
+
+    data: the run's data set (default: the one its configuration names); plain: how a class name is
+    written in Markdown (§7 escapes names from an upload).
+    """
+    data = data if data is not None else get_dataset(result.config["dataset"])
     names = list(result.class_names)
+    k = len(names)
     true, pred = first_cell(result.confusion)
     keep(f"{prefix}_cm_true", true)
     keep(f"{prefix}_cm_pred", pred)
+    if st.session_state[f"{prefix}_cm_true"] >= k or st.session_state[f"{prefix}_cm_pred"] >= k:  # another run's
+        put(f"{prefix}_cm_true", true)
+        put(f"{prefix}_cm_pred", pred)
     _clicked(prefix)
     left, right = st.columns([3, 2])
     with right:
-        true = st.selectbox(t("training.true"), range(len(names)), key=f"{prefix}_cm_true", format_func=names.__getitem__)
-        pred = st.selectbox(t("training.predicted"), range(len(names)), key=f"{prefix}_cm_pred",
-                            format_func=names.__getitem__)
+        true = st.selectbox(t("training.true"), range(k), key=f"{prefix}_cm_true", format_func=names.__getitem__)
+        pred = st.selectbox(t("training.predicted"), range(k), key=f"{prefix}_cm_pred", format_func=names.__getitem__)
         idx = result.misclassified(true, pred, data.y_test)
         kind = "training.cm_right" if true == pred else "training.cm_wrong"
-        st.markdown(t(kind, n=len(idx), true=names[true], pred=names[pred]))
-        shown = idx[:24]
+        st.markdown(t(kind, n=f"{len(idx):,}", true=plain(names[true]), pred=plain(names[pred])))
+        shown = idx[:SHOWN]
         for row in range(0, len(shown), 6):
             for col, i in zip(st.columns(6), shown[row: row + 6]):
-                col.image(data.x_test[i], width=56, caption=f"#{i}", clamp=True)
-    left.plotly_chart(confusion_figure(result.confusion, names, (true, pred)), key=f"{prefix}_cm_fig", config=png("confusion-matrix"),
-                      on_select="rerun", selection_mode="points")
-    left.caption(t("training.cm_help"))
+                col.image(np.squeeze(data.x_test[i]), width=56, caption=f"#{i + 1:,}", clamp=True)  # 1-based
+        if len(idx) > SHOWN:
+            caption(t("training.cm_more", shown=SHOWN, n=f"{len(idx):,}"))
+    left.plotly_chart(confusion_figure(result.confusion, names, (true, pred)), key=f"{prefix}_cm_fig",
+                      config=png("confusion-matrix"), on_select="rerun", selection_mode="points")
+    with left:
+        caption(t("training.cm_help"))

@@ -9,6 +9,7 @@ cnnlib lets it wait for one run at a time, and its Cancel button withdraws only 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import uuid
 import weakref
@@ -23,6 +24,7 @@ from cnnlib.runs.config import estimate_seconds, preset_name
 from cnnlib.settings import run_max_seconds
 from ui.charts import png
 from ui.i18n import message, t
+from ui.presenter import text_px
 from ui.take_home import run_files
 from ui.guard import guarded
 
@@ -87,7 +89,8 @@ def curves_figure(history: dict, epochs: int, height: int = 300) -> go.Figure:
                                      line={"dash": dash, "color": "#1f77b4" if dash is None else "#ff7f0e"}),
                           row=1, col=col)
     fig.update_xaxes(range=[0.5, max(epochs, 1) + 0.5], dtick=1 if epochs <= 20 else 5, title_text=t("training.epoch"))
-    fig.update_layout(height=height, margin={"l": 8, "r": 8, "t": 36, "b": 8}, legend={"orientation": "h", "y": -0.3})
+    fig.update_layout(height=height, margin={"l": 8, "r": 8, "t": 36, "b": 8}, legend={"orientation": "h", "y": -0.3},
+                      font={"size": text_px(12)})
     return fig
 
 
@@ -124,11 +127,12 @@ def queue_view(prefix: str) -> None:
         st.dataframe(queue_rows(snaps, mine), hide_index=True, key=f"{prefix}_queue")
 
 
-def live_run(prefix: str, key: str) -> Snapshot | None:
+def live_run(prefix: str, key: str, where=None) -> Snapshot | None:
     """Progress bar, queue position, the queue, withdrawing and the growing curves; refreshes itself while active.
 
     Runs as a fragment every REFRESH seconds while the run is queued or training (only this
     part of the page reruns); when it finishes the whole page reruns once to show the results.
+    where: a container drawn earlier on the page (e.g. by the class-start button) to show it in.
     """
     first = service().snapshot(key)
     if first is None:
@@ -154,13 +158,41 @@ def live_run(prefix: str, key: str) -> Snapshot | None:
             queue_view(prefix)
             st.plotly_chart(curves_figure(snap.history, snap.epochs), key=f"{prefix}_curves", config=png("training-curves"))
 
-    panel()
+    with where if where is not None else contextlib.nullcontext():
+        panel()
     return first
 
 
-def run_panel(prefix: str, config: RunConfig, button_label: str | None = None) -> Snapshot | None:
-    """Train button, or the run's progress, or its failure. Returns the snapshot once the run is done."""
+def _train(prefix: str, config: RunConfig) -> None:
+    """The Train button's callback: it runs before the script, so the run that follows draws the progress
+    where the button was, at once (no second rerun); a refusal is kept for that run to show."""
+    try:
+        request(config)
+    except LessonError as err:
+        st.session_state[f"{prefix}_train_error"] = err
+
+
+def finished(config: RunConfig) -> RunResult | None:
+    """The run of these settings when it has finished (for a question's answer), else None."""
+    run = service().lookup(config)
+    snap = service().snapshot(run.key) if run is not None else None
+    return snap.result if snap is not None and snap.state == "done" else None
+
+
+def run_panel(prefix: str, config: RunConfig, button_label: str | None = None, where=None) -> Snapshot | None:
+    """Train button, or the run's progress, or its failure. Returns the snapshot once the run is done.
+
+    The progress takes the button's place, so it is in view the moment the click's run draws it;
+    where: a container higher up to draw the progress in instead (the class start on §6).
+    """
     svc = service()
+    refused = st.session_state.pop(f"{prefix}_train_error", None)
+    if refused is not None:
+        st.error(message(refused))
+        held = svc.held(requester())
+        if held is not None:  # which run this session is waiting for
+            st.caption(t("training.held", model=model_text(held.config), epochs=held.config.epochs,
+                         place=t("training.queue.now") if held.position == 0 else held.position))
     run = svc.lookup(config)
     snap = svc.snapshot(run.key) if run is not None else None
     if snap is not None and snap.state == "failed":
@@ -172,22 +204,15 @@ def run_panel(prefix: str, config: RunConfig, button_label: str | None = None) -
     # run existed vanish in its rerun: five tabs pressed Train and the run counted one request.
     joinable = snap is not None and not snap.finished and not svc.is_requester(snap.key, requester())
     if snap is None or snap.state in ("failed", "cancelled") or joinable:
-        if st.button(button_label or t("training.train"), key=f"{prefix}_train", type="primary"):
-            try:
-                request(config)
-            except LessonError as err:
-                st.error(message(err))
-                held = svc.held(requester())
-                if held is not None:  # which run this session is waiting for
-                    st.caption(t("training.held", model=model_text(held.config), epochs=held.config.epochs,
-                                 place=t("training.queue.now") if held.position == 0 else held.position))
-                return None
-            st.rerun()
+        st.button(button_label or t("training.train"), key=f"{prefix}_train", type="primary",
+                  on_click=_train, args=(prefix, config))
         if not joinable:
             estimate_note(config)
             return None
         st.caption(t("training.join"))
-    live_run(prefix, snap.key)
+    if where is not None and not snap.finished:
+        st.caption(t("training.progress_above"))
+    live_run(prefix, snap.key, where if not snap.finished else None)
     return snap if snap.state == "done" else None
 
 
@@ -200,17 +225,17 @@ def estimate_note(config: RunConfig) -> None:
     st.caption(t("training.estimate", seconds=seconds_text(seconds), limit=seconds_text(run_max_seconds())))
 
 
-def trained_model(prefix: str, config: RunConfig):
+def trained_model(prefix: str, config: RunConfig, where=None):
     """The run's panel; once it is done, its metrics, final curves and the trained model.
 
     Until then (or when the model file is gone) the page stops here: what follows needs the model.
     """
-    snap = run_panel(prefix, config)
+    snap = run_panel(prefix, config, where=where)
     if snap is None:
         st.stop()
     result = snap.result
     result_metrics(result)
-    st.plotly_chart(curves_figure(result.history, len(result.history["loss"])), key=f"{prefix}_final_curves", config=png("training-curves"))
+    final_curves(prefix, result)
     run_files(prefix, result)
     try:
         model = service().load_model(result.key)
@@ -221,6 +246,12 @@ def trained_model(prefix: str, config: RunConfig):
         st.warning(t("training.model_gone"))
         st.stop()
     return result, model
+
+
+def final_curves(prefix: str, result: RunResult) -> None:
+    """A finished run's loss and accuracy per epoch (the curves that grew while it trained)."""
+    st.plotly_chart(curves_figure(result.history, len(result.history["loss"])), key=f"{prefix}_final_curves",
+                    config=png("training-curves"))
 
 
 def result_metrics(result: RunResult) -> None:

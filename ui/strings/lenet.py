@@ -17,6 +17,16 @@ STRINGS = {
     "lenet.model": {"ko": "모델", "en": "Model"},
     "lenet.architecture": {"ko": "구조", "en": "Architecture"},
     "lenet.total": {"ko": "전체 파라미터: {total}개", "en": "Total parameters: {total}"},
+    "lenet.total_label": {"ko": "전체 파라미터", "en": "Total parameters"},
+    "lenet.code": {"ko": "이 설정의 Keras 코드 (강의의 코드, 오타 수정)", "en": "This setting as Keras code (the lecture's code, typos fixed)"},
+    "lenet.q_accuracy": {
+        "ko": "이 설정으로 학습하면 평가 정확도가 몇 %일까요?",
+        "en": "What test accuracy (%) do you expect from this setting?",
+    },
+    "lenet.class_start_done": {
+        "ko": "기본 LeNet-5 학습 완료: 평가 정확도 {accuracy}. 결과는 아래 '학습'에 있습니다.",
+        "en": "The default LeNet-5 has finished: test accuracy {accuracy}. The results are below, under Training.",
+    },
     "lenet.train": {"ko": "학습", "en": "Training"},
     "lenet.keras_summary": {"ko": "학습된 모델의 model.summary()", "en": "model.summary() of the trained model"},
     "lenet.confusion": {"ko": "혼동 행렬", "en": "Confusion matrix"},

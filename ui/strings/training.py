@@ -57,6 +57,10 @@ STRINGS = {
         "ko": "이 학습을 기다리는 요청: {n}개 — 같은 설정이면 모두 같은 학습을 함께 봅니다. 페이지를 옮겨도 학습은 계속됩니다.",
         "en": "Requests waiting for this run: {n} — everyone asking for the same settings watches the same run. It keeps going if you switch pages.",
     },
+    "training.progress_above": {
+        "ko": "학습 진행 상황은 이 페이지 위쪽, 수업 시작 단추 자리에 보입니다.",
+        "en": "The run's progress is shown at the top of this page, where the class-start button was.",
+    },
     "training.join": {
         "ko": "이 설정의 학습은 다른 사람이 이미 요청했습니다. '학습 시작'을 누르면 내 요청도 더해집니다 (한 사람은 한 번에 하나씩).",
         "en": "Someone has already asked for a run of these settings. Press Train to add your request (one run at a time each).",
@@ -101,17 +105,19 @@ STRINGS = {
         "en": "Replayed from the saved result (the same settings are never trained twice).",
     },
     "training.trained_here": {"ko": "방금 이 서버에서 학습한 결과입니다.", "en": "Trained on this server just now."},
-    "training.cm_hover": {"ko": "정답 %{y}, 예측 %{x}: %{z}장", "en": "true %{y}, predicted %{x}: %{z} images"},
+    "training.cm_hover": {"ko": "정답 %{customdata[0]} → 예측 %{customdata[1]}: %{z:,}장",
+                          "en": "true %{customdata[0]} → predicted %{customdata[1]}: %{z:,} images"},
     "training.predicted": {"ko": "예측", "en": "Predicted"},
     "training.true": {"ko": "정답", "en": "True label"},
     "training.cm_right": {
-        "ko": "정답 **{true}**을(를) 맞게 **{pred}**(으)로 예측한 테스트 이미지 {n}장",
+        "ko": "정답 **{true}** → 예측 **{pred}**: 맞게 예측한 테스트 이미지 {n}장",
         "en": "{n} test images of **{true}** correctly predicted as **{pred}**",
     },
     "training.cm_wrong": {
-        "ko": "정답은 **{true}**인데 **{pred}**(으)로 잘못 예측한 테스트 이미지 {n}장",
+        "ko": "정답 **{true}** → 예측 **{pred}**: 잘못 예측한 테스트 이미지 {n}장",
         "en": "{n} test images of **{true}** wrongly predicted as **{pred}**",
     },
+    "training.cm_more": {"ko": "{n}장 중 처음 {shown}장", "en": "The first {shown} of {n}"},
     "training.cm_help": {
         "ko": "행 = 정답, 열 = 예측. 칸을 클릭하거나 오른쪽에서 고르면 그 이미지들을 보여 줍니다.",
         "en": "Rows = true label, columns = prediction. Click a cell, or choose it on the right, to see those images.",
