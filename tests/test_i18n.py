@@ -38,3 +38,21 @@ def test_every_literal_key_in_code_exists():
     used = {key for key in used if not key.endswith(".")}  # t("prefix." + name): a built key
     missing = sorted(used - set(catalogue))
     assert not missing, missing
+
+
+def test_the_uploaders_css_says_the_words_and_nothing_else():
+    from ui.i18n import uploader_css
+
+    css = uploader_css("파일 올리기", "파일 하나에 50MB까지")
+    assert 'content: "파일 올리기"' in css and 'content: "파일 하나에 50MB까지"' in css
+    hostile = uploader_css('a" } body { display: none } p::after { content: "', "</style><script>x</script>")
+    assert "</style>" not in hostile and "<script>" not in hostile
+    assert 'a\\" } body' in hostile  # the quote is escaped: still one CSS string
+
+
+def test_the_upload_limit_is_the_servers_option():
+    from streamlit import config
+
+    from ui.i18n import upload_limit_mb
+
+    assert upload_limit_mb() == config.get_option("server.maxUploadSize")

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 HOME = "lessons/0_home.py"
 # what "start over" keeps: the language, and who this session is to the training queue (forgetting
 # it would withdraw the session's run requests: a run it waits for is not lost by starting over)
-KEEP_ON_RESET = ("lang", "run_requester", "run_session_end")
+KEEP_ON_RESET = ("lang", "present", "run_requester", "run_session_end")
+MAX_SHOWN_PATH = 80  # a mistyped address is shown back, cut to this many characters
 
 
 def hide_error_details() -> None:
@@ -92,3 +93,50 @@ def start_over() -> None:
     for name in list(st.query_params):
         if name not in KEEP_ON_RESET:
             del st.query_params[name]
+
+
+def requested_path() -> str | None:
+    """The address path this run was asked for by name (a typed or linked URL), else None.
+
+    A page change from the sidebar asks by the page's hash and gives None; the lecture map's "/" gives "".
+    """
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        manager = get_script_run_ctx().pages_manager
+        if manager.intended_page_script_hash:
+            return None
+        return manager.intended_page_name
+    except Exception:  # no script run (a bare import) or Streamlit's internals moved: no check
+        return None
+
+
+def page_not_found(url_paths) -> bool:
+    """A mistyped address (e.g. /convolution-arithmetc): say so in the page's language above the lecture
+    map Streamlit falls back to, and close Streamlit's English "Page not found" dialog. True if shown."""
+    path = requested_path()
+    if not path or path.strip("/") in set(url_paths):
+        return False
+    shown = path.strip("/")[:MAX_SHOWN_PATH].replace("`", "'")
+    st.warning(t("common.page_not_found", path=shown), icon=":material/travel_explore:")
+    st.html(CLOSE_NOT_FOUND_DIALOG, unsafe_allow_javascript=True)
+    return True
+
+
+# Streamlit 1.67's dialog has no test id: it is the dialog whose title reads "Page not found".
+CLOSE_NOT_FOUND_DIALOG = """<script>
+(() => {
+  const started = Date.now();
+  const step = () => {
+    for (const dialog of document.querySelectorAll('[role="dialog"]')) {
+      const title = dialog.querySelector("h2");
+      if (title && title.textContent.trim() === "Page not found") {
+        const close = dialog.querySelector('button[aria-label="Close"]');
+        if (close) { close.click(); return; }
+      }
+    }
+    if (Date.now() - started < 5000) setTimeout(step, 50);
+  };
+  step();
+})();
+</script>"""

@@ -80,3 +80,37 @@ def labels(prefix: str, options) -> callable:
     """
     table = {option: t(f"{prefix}.{option}") for option in options}
     return table.__getitem__
+
+
+def localize_streamlit() -> None:
+    """Streamlit's own English on the file uploader, in the page's language (CSS on its test ids).
+
+    Streamlit 1.67 writes "Upload" on the uploader's button and "50MB per file • ZIP, TAR" under it,
+    with no way to pass other words. CSS cannot rewrite part of a text, so the instructions become
+    "파일 하나에 50MB까지" (the size from server.maxUploadSize) and the file types are left out there:
+    the pages' own labels and help say which files they take.
+    """
+    st.html(f"<style>{uploader_css(t('common.uploader.button'), t('common.uploader.limit', mb=upload_limit_mb()))}</style>")
+
+
+def upload_limit_mb() -> int:
+    try:
+        return int(st.get_option("server.maxUploadSize"))
+    except Exception:  # an option Streamlit does not know (another version): its default
+        return 200
+
+
+def uploader_css(button: str, limit: str) -> str:
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return f"""
+{zone} button [data-testid="stMarkdownContainer"] p {{ font-size: 0 !important; }}
+{zone} button [data-testid="stMarkdownContainer"] p::after {{ content: {_css_text(button)}; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::before {{ content: {_css_text(limit)}; font-size: 0.875rem; }}
+"""
+
+
+def _css_text(text: str) -> str:
+    """A CSS string literal: quotes and backslashes escaped, no markup can close the style tag."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return f'"{escaped}"'

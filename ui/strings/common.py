@@ -18,6 +18,17 @@ STRINGS = {
         "ko": "이 페이지에서 예상하지 못한 문제가 생겼습니다. 다시 시도하거나, 처음부터 다시 시작하거나, 강의 지도로 돌아가세요. 자세한 내용은 서버 기록에 남겼습니다.",
         "en": "Something unexpected went wrong on this page. Try again, start over, or go back to the lecture map. The details are in the server's log.",
     },
+    "common.uploader.button": {"ko": "파일 올리기", "en": "Upload"},
+    "common.uploader.limit": {"ko": "파일 하나에 {mb}MB까지", "en": "Up to {mb} MB per file"},
+    "common.present": {"ko": "발표 모드", "en": "Presenter mode"},
+    "common.present_help": {
+        "ko": "강의실 뒤에서도 읽히게: 큰 글씨, 설명 줄임, 사이드바 접기. 주소에 ?present=1을 붙여도 됩니다.",
+        "en": "Readable from the back of the room: large text, captions trimmed, sidebar collapsed. Adding ?present=1 to the address does the same.",
+    },
+    "common.page_not_found": {
+        "ko": "주소 `/{path}`에 해당하는 페이지가 없어 강의 지도를 열었습니다. 왼쪽 메뉴나 아래 카드에서 절을 고르세요.",
+        "en": "There is no page at `/{path}`, so the lecture map opened instead. Pick a section in the menu on the left or from the cards below.",
+    },
     "common.try_again": {"ko": "다시 시도", "en": "Try again"},
     "common.start_over": {"ko": "처음부터 다시", "en": "Start over"},
     "common.bad_link": {
