@@ -30,7 +30,7 @@ from ui import links
 from ui.guard import guarded
 from ui.i18n import message, sync_query_param, t
 
-POLL = 1.0  # seconds between a follower's checks: the issue's "within 2 s", with a rerun's time to spare
+POLL = 0.5  # seconds between a follower's checks: the issue's "within 2 s" holds with a full page rerun and the teacher's own run
 COUNT_EVERY = 3.0  # the teacher's "students joined" and nothing else
 SEEN_EVERY = 20.0  # a follower marks itself alive this often (one small write), well inside store.joined's 90 s
 OWN = ("class", "teacher", "lang", "present")  # address parameters that are the session's, never the page's
@@ -135,16 +135,30 @@ def after_page(navigation) -> None:
     if role() != "teacher":
         return
     sync_query_param("teacher", S["class_key"])
-    if sys.exc_info()[0] is not None:  # the page is switching or rerunning: publish what the next run shows
+    if sys.exc_info()[0] is None:  # else the page is switching or rerunning: publish what the next run shows
+        publish(navigation.url_path)
+
+
+def publish_from_fragment() -> None:
+    """ui.links.sync's hook: a fragment's rerun (a §4 slider step) wrote the address, and no after_page follows."""
+    if role() != "teacher":
         return
-    shown = (navigation.url_path, page_params())
-    if shown != S.get("class_published"):
-        try:
-            store().publish(code, S["class_key"], *shown)
-        except ClassError as err:
-            leave(err)
-            return
-        S["class_published"] = shown
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run and S.get("class_page") is not None:
+        publish(S["class_page"])
+
+
+def publish(url_path: str) -> None:
+    """The teacher's page and its parameters, written to the class when they changed."""
+    shown = (url_path, page_params())
+    if shown == S.get("class_published"):
+        return
+    try:
+        store().publish(S["class_code"], S["class_key"], *shown)
+    except ClassError as err:
+        leave(err)
+        return
+    S["class_published"] = shown
 
 
 # ---- the sidebar --------------------------------------------------------------------------------

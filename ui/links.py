@@ -69,6 +69,9 @@ def sync(link: Link, values: Mapping[str, Any]) -> dict[str, str | list[str] | N
                 st.query_params[name] = text
         else:
             sync_query_param(name, text)
+    from ui import classroom  # here, not at the top: ui.classroom imports this module
+
+    classroom.publish_from_fragment()  # a teacher's edit that reran only a fragment still reaches the class
     return texts
 
 
