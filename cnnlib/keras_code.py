@@ -133,7 +133,7 @@ class TrainCodeText(Coded):
 class Folders:
     """§7's data as the lecture reads it: PNGs in class folders under ``folder`` (``glob`` + ``plt.imread``)."""
 
-    folder: str  # e.g. "notMNIST_small"
+    folder: str  # e.g. "notMNIST_small"; "" when the class folders are at the top
     images: int  # every picture read (training and test)
     classes: int
     test_fraction: float = 0.2
@@ -205,7 +205,7 @@ def training_code(config, words: Callable[[Coded], str], folders: Folders | None
             "import matplotlib.pyplot as plt",
             "",
             "# 1. " + words(TrainCodeText("own_data", {"n": f"{n:,}", "k": folders.classes})),
-            f"paths = glob.glob({f'./{folders.folder}/*/*.png'!r})",
+            f"paths = glob.glob({f'./{folders.folder}/*/*.png' if folders.folder else './*/*.png'!r})",
             "paths = np.random.permutation(paths)",
             f"{x} = np.array([plt.imread(paths[i]) for i in range(len(paths))])",
             f"{y} = np.array([paths[i].split('/')[-2] for i in range(len(paths))])",

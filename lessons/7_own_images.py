@@ -9,15 +9,16 @@ from cnnlib.images import load_image, match_background
 from cnnlib.inference import classify, per_class_accuracy
 from ui import links, take_home
 from ui import own_images as own
-from ui.charts import PLOT, png
-from ui.confusion import first_cell
+from ui.charts import PLOT
+from ui.confusion import confusion_section
 from ui.i18n import message, t
 from ui.pictures import enlarge
-from ui.run_panel import run_panel, seconds_text, service
+from ui.presenter import caption
+from ui.run_panel import final_curves, run_panel, seconds_text, service
 
 own.init_from_link()
 st.title(t("own.title"))
-st.caption(t("own.intro"))
+caption(t("own.intro"))
 links.notice("own")
 
 source = own.source_widget()
@@ -35,7 +36,7 @@ m2.metric(t("own.classes"), f"{len(folder_set.class_names):,}")
 m3.metric(t("own.shape"), str(folder_set.images.shape))
 m4.metric(t("own.skipped_count"), f"{folder_set.skipped_total:,}")
 if folder_set.root:
-    st.caption(t("own.root", root=own.plain(folder_set.root)))
+    caption(t("own.root", root=own.plain(folder_set.root)))
 for notice in folder_set.notices:
     st.warning(own.say(notice))  # names from the upload, shown as plain text
 own.skipped_table(folder_set.skipped, folder_set.skipped_total)
@@ -47,7 +48,8 @@ st.plotly_chart(own.count_bars(list(counts), list(counts.values())), key="own_co
 st.markdown(f"**{t('own.onehot')}**")
 onehot = pd.get_dummies(folder_set.labels)  # as the slide: 종속 = pd.get_dummies(labels)
 st.caption(t("own.onehot_caption", n=onehot.shape[1], columns=", ".join(map(own.plain, onehot.columns))))
-st.dataframe(onehot.sample(min(5, len(onehot)), random_state=0).astype(int), key="own_onehot")
+rows = onehot.sample(min(5, len(onehot)), random_state=0).astype(int)
+st.dataframe(rows.set_axis(rows.index + 1), key="own_onehot")  # image numbers from 1, as on the slides
 
 st.markdown(f"**{t('own.grid')}**")
 own.class_grid(folder_set)
@@ -61,6 +63,7 @@ except DatasetError as err:  # e.g. one image per class: nothing left to test on
     st.stop()
 names, k = dataset.class_names, len(dataset.class_names)
 config = own.run_config(dataset)
+own.code_view(config, folder_set, source)  # the lecture's code for this data and these settings
 take_home.notebook_button("own-images", own.notebook_settings())
 snap = run_panel("own", config, t("own.train_button")) if config is not None else None
 if snap is None:
@@ -77,25 +80,12 @@ if result.cached:
     r2.caption(t("own.cached"))
 take_home.run_files("own", result)
 
-left, right = st.columns(2)
-left.markdown(f"**{t('own.per_class')}**")
+final_curves("own", result)  # loss and accuracy per epoch, as on §6
+st.markdown(f"**{t('own.per_class')}**")
 accuracy = per_class_accuracy(result.confusion)
-left.plotly_chart(own.count_bars(names, accuracy, percent=True), key="own_class_accuracy", config=PLOT)
-right.markdown(f"**{t('own.confusion')}**")
-right.plotly_chart(own.confusion_figure(result.confusion, names), key="own_confusion", config=png("confusion-matrix"))
-
-worst = first_cell(result.confusion)  # the most common mistake
-e1, e2 = st.columns(2)
-true_k = e1.selectbox(t("own.true"), range(k), index=int(worst[0]), format_func=names.__getitem__,
-                      key=f"own_ex_true_{result.key}")
-pred_k = e2.selectbox(t("own.predicted"), range(k), index=int(worst[1]), format_func=names.__getitem__,
-                      key=f"own_ex_pred_{result.key}")
-shown = result.misclassified(true_k, pred_k, dataset.y_test)
-st.caption(t("own.examples", true=own.plain(names[true_k]), pred=own.plain(names[pred_k]), n=f"{len(shown):,}"))
-if len(shown):
-    st.image(enlarge(own.class_strip(dataset.x_test[shown][..., None], 16), 3))
-else:
-    st.info(t("own.examples_none"))
+st.plotly_chart(own.count_bars(names, accuracy, percent=True), key="own_class_accuracy", config=PLOT)
+st.markdown(f"**{t('own.confusion')}**")
+confusion_section("own", result, data=dataset, plain=own.plain)  # the one confusion matrix (§6 too)
 
 # ---- one picture of your own ----------------------------------------------------------------------
 st.subheader(t("own.predict"))

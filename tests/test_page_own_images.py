@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from cnnlib.keras_code import Folders, training_code
 from cnnlib.letters import make_letters
+from tests.test_architecture import words
 from tests.apphelp import assert_clean, open_page
 from tests.browser import free_port
 from ui.strings import load_catalogue
@@ -284,18 +286,28 @@ def test_train_a_tiny_run_see_results_share_it_and_predict_one_picture():
     from cnnlib.runs import get_service
 
     at = open_page(PAGE, "en", timeout=TRAIN_TIMEOUT, query={"n": "10", "epochs": "1"})
+    [code] = [c.value.strip() for c in at.code if "model.fit(" in c.value]  # the lecture's code for this setting
+    assert "model.fit(독립, 종속, epochs=1, batch_size=64, validation_split=0.2)" in code
+    assert "독립 = 독립.reshape(100, 28, 28, 1)" in code  # 10 letters × 10 pictures, counted
     at.button(key="own_train").click().run()
     assert_clean(at)
     service = get_service()
-    key = next(s.key for s in service.queue()) if service.queue() else None
-    if key is not None:
-        assert service.wait(key, TRAIN_TIMEOUT).state == "done"
+    [queued] = service.queue() or [None]
+    if queued is not None:
+        assert training_code(queued.config, words("en"), Folders("letters", 100, 10)).strip() == code  # what trains
+        assert service.wait(queued.key, TRAIN_TIMEOUT).state == "done"
     at.run()
     assert_clean(at)
     assert [s.value for s in at.subheader][-2:] == ["Results", "Predict one image of your own"]
     accuracy = metrics(at)["Test accuracy"]
     assert accuracy.endswith("%")
-    assert len(at.get("plotly_chart")) == 3  # class counts, accuracy per class, confusion matrix
+    assert len(at.get("plotly_chart")) == 4  # class counts, curves per epoch (as §6), accuracy per class, confusion
+    # the one confusion section (as §6): the most common mistake first, its test images listed
+    true, pred = at.selectbox(key="own_cm_true").value, at.selectbox(key="own_cm_pred").value
+    assert 0 <= true < 10 and 0 <= pred < 10
+    at.selectbox(key="own_cm_true").set_value(0).run()
+    at.selectbox(key="own_cm_pred").set_value(0).run()
+    assert any(" test images of **A** correctly predicted as **A**" in m.value for m in at.markdown)
     assert any(c.value.endswith("61,706 parameters") for c in at.caption)  # LeNet-5, ten letters: as the slide
     keys = {b.key for b in at.get("download_button")}  # the notebook, the trained model and its history
     assert {"take_home_notebook_own-images", "own_take_model", "own_take_history"} <= keys, keys

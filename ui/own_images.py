@@ -21,6 +21,7 @@ from cnnlib.downloads import NOTMNIST_FILE, discard_notmnist, download_notmnist,
 from cnnlib import notebooks
 from cnnlib.errors import LessonError
 from cnnlib.image_folders import TEST_FRACTION, ImageFolderSet, load_image_archive, load_image_tar
+from cnnlib.keras_code import Folders, training_code
 from cnnlib.letters import available_fonts, make_letters
 from cnnlib.runs import RunConfig
 from cnnlib.settings import cache_dir
@@ -28,6 +29,7 @@ from ui import links
 from ui.page_links import OWN, OWN_MODELS, OWN_SOURCES
 from ui.i18n import message, t
 from ui.pictures import enlarge
+from ui.presenter import caption
 from ui.state import keep, put
 
 SOURCES, MODELS, LINK = OWN_SOURCES, OWN_MODELS, OWN
@@ -232,20 +234,6 @@ def count_bars(names, values, *, percent: bool = False, height: int = 260) -> go
     return fig
 
 
-def confusion_figure(confusion: np.ndarray, names) -> go.Figure:
-    names = [label(n) for n in names]
-    z = np.asarray(confusion)
-    fig = go.Figure(go.Heatmap(z=z, x=names, y=names, colorscale="Blues", showscale=False, xgap=1, ygap=1,
-                               text=z, texttemplate="%{text}" if len(names) <= 20 else None,
-                               hovertemplate=f"{t('own.true')} %{{y}} → {t('own.predicted')} %{{x}}: "
-                                             "%{z}<extra></extra>"))
-    side = min(640, 160 + 32 * len(names))
-    fig.update_layout(height=side, margin={"l": 4, "r": 4, "t": 8, "b": 4},
-                      xaxis={"title": t("own.predicted"), "type": "category", "side": "top"},
-                      yaxis={"title": t("own.true"), "type": "category", "autorange": "reversed"})
-    return fig
-
-
 # ---- the run ------------------------------------------------------------------------------------
 
 
@@ -273,6 +261,18 @@ def run_config(dataset: Dataset) -> RunConfig | None:
     except LessonError as err:  # a lab stack that cannot take 28×28×1 pictures
         st.error(message(err))
         return None
-    st.caption(t("own.split", pct=round(TEST_FRACTION * 100), train=f"{len(dataset.x_train):,}",
+    caption(t("own.split", pct=round(TEST_FRACTION * 100), train=f"{len(dataset.x_train):,}",
                  test=f"{len(dataset.x_test):,}", k=k, params=f"{params:,}"))
     return config
+
+
+def code_view(config: RunConfig | None, folder_set: ImageFolderSet, source: str) -> None:
+    """The lecture's §7 code (glob + plt.imread, get_dummies, LeNet-5, fit) for this data and these settings."""
+    if config is None:
+        return
+    folder = "notMNIST_small" if source == "notmnist" else folder_set.root or ("letters" if source == "letters" else "")
+    folders = Folders(folder, len(folder_set.images), len(folder_set.class_names), TEST_FRACTION)
+    with st.expander(t("own.code")):
+        if source == "letters":
+            caption(t("own.code_letters"))
+        st.code(training_code(config, message, folders), language="python")

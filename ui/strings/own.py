@@ -76,6 +76,12 @@ STRINGS = {
         "en": "Each class keeps {pct}% aside for testing: {train} training and {test} test images. "
         "The last layer is Dense({k}, softmax); the model has {params} parameters.",
     },
+    "own.code": {"ko": "이 데이터와 설정의 Keras 코드 (강의의 코드, 오타 수정)",
+                 "en": "This data and setting as Keras code (the lecture's code, typos fixed)"},
+    "own.code_letters": {
+        "ko": "내장 글자는 메모리에서 그린 이미지입니다. 글자마다 폴더에 PNG로 저장하면 이 코드로 똑같이 읽을 수 있습니다.",
+        "en": "The embedded letters are drawn in memory; saved as PNGs in one folder per letter, this code reads them the same way.",
+    },
     "own.train_button": {"ko": "학습 시작", "en": "Start training"},
     "own.results": {"ko": "결과", "en": "Results"},
     "own.accuracy": {"ko": "평가 정확도", "en": "Test accuracy"},
@@ -89,10 +95,6 @@ STRINGS = {
     },
     "own.per_class": {"ko": "클래스별 정확도", "en": "Accuracy per class"},
     "own.confusion": {"ko": "혼동 행렬 (행 = 정답, 열 = 예측)", "en": "Confusion matrix (row = true, column = predicted)"},
-    "own.true": {"ko": "정답", "en": "True"},
-    "own.predicted": {"ko": "예측", "en": "Predicted"},
-    "own.examples": {"ko": "평가 이미지: 정답 {true} → 예측 {pred} ({n}장)", "en": "Test images: true {true} → predicted {pred} ({n})"},
-    "own.examples_none": {"ko": "이 칸에는 이미지가 없습니다.", "en": "No images in this cell."},
     "own.predict": {"ko": "내 이미지 하나 예측하기", "en": "Predict one image of your own"},
     "own.predict_upload": {"ko": "이미지 하나 (PNG, JPG, …)", "en": "One image (PNG, JPG, …)"},
     "own.predict_inverted": {
