@@ -1,93 +1,119 @@
-"""§4 Convolution arithmetic: edit x and w, watch y; step the window with the slide's formula."""
+"""§4 Convolution arithmetic: edit x and w, watch y; step the window with the slide's formula.
+
+One screen at 1280×720: the input grid, the filter's sliders and the feature map side by side.
+Everything a filter edit changes runs in one fragment (`workbench`): a slider step reruns only it.
+"""
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from cnnlib.convolution import ACTIVATIONS, PADDINGS, activate, conv2d, explain_cell, formula, output_size, output_size_formula
-from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
+from cnnlib.filters import INPUT_RANGE, WEIGHT_RANGE
 from ui import arithmetic as page
-from ui import links, take_home
-from ui.charts import heatmap, png
-from ui.grids import paste_box, set_weights, toggle_grid, weight_grid
-from ui.i18n import labels, t
-from ui.state import keep
+from ui import classroom, links, take_home
+from ui.charts import PLOT, png
+from ui.grids import paste_box, toggle_grid
 from ui.guard import guarded
+from ui.i18n import labels, t
+from ui.presenter import caption, presenting, text_px
+from ui.weight_editor import weight_editor
 
 page.init_from_link()
 page.keep_widgets()
 st.title(t("arithmetic.title"))
-st.caption(t("arithmetic.intro"))
+caption(t("arithmetic.intro"))
 links.notice("arith")
+st.html(page.LAYOUT_CSS)
 
-left, right = st.columns([1, 1], gap="large")
+with st.container(key="arith_top"):
+    left, right = st.columns([2.3, 6.7], gap="medium")
 with left:
-    st.subheader(t("arithmetic.input"))
-    c1, c2, c3 = st.columns([4, 2, 2], vertical_alignment="bottom")
-    preset = c1.selectbox(t("arithmetic.input_preset"), page.INPUT_PRESETS, format_func=labels("arithmetic.preset", page.INPUT_PRESETS), key="arith_input_choice")
-    arg = c2.number_input(t("arithmetic.digit_pick"), 0, 9, 4, key="arith_digit") if preset == "digit" else int(np.random.default_rng().integers(1000)) if preset == "random" else 0
-    c3.button(t("arithmetic.load"), on_click=page.load_input, args=(preset, arg), key="arith_load")
+    st.markdown(f"**{t('arithmetic.input')}**")
+    preset = st.selectbox(t("arithmetic.input_preset"), page.INPUT_PRESETS, format_func=labels("arithmetic.preset", page.INPUT_PRESETS),
+                          key="arith_input_choice", on_change=page.choose_input, label_visibility="collapsed")
+    if preset == "digit":
+        st.number_input(t("arithmetic.digit_pick"), 0, 9, key="arith_digit", on_change=page.choose_input)
+    elif preset == "random":
+        st.button(t("arithmetic.reroll"), key="arith_reroll", on_click=page.choose_input, icon=":material/casino:")
     toggle_grid("arith_x")
     with st.expander(t("arithmetic.type_numbers")):
         paste_box("arith_x_paste", "arith_x", (page.SIZE, page.SIZE), *INPUT_RANGE, on_ok=page.set_custom_input)
+    st.radio(t("arithmetic.padding"), PADDINGS, format_func=labels("arithmetic.padding", PADDINGS), key="arith_pad")
+    st.radio(t("arithmetic.stride"), (1, 2, 3), key="arith_stride", horizontal=True)
+    st.radio(t("arithmetic.activation"), ACTIVATIONS, format_func=labels("arithmetic.activation", ACTIVATIONS), key="arith_act", horizontal=True)
+    if st.session_state.arith_act == "swish":
+        caption(t("arithmetic.activation_note"))
 
-with right:
-    st.subheader(t("arithmetic.filter"))
-    name = st.selectbox(t("arithmetic.filter_preset"), list(FILTER_PRESETS), format_func=labels("arithmetic.filter", FILTER_PRESETS), key="arith_filter_choice")
-    st.button(t("arithmetic.load"), on_click=page.load_filter, args=(name,), key="arith_filter_load")
-    w = weight_grid("arith_w", (3, 3), *WEIGHT_RANGE)
-    with st.expander(t("arithmetic.type_numbers")):
-        st.session_state.arith_w_grid = w
-        paste_box("arith_w_paste", "arith_w_grid", (3, 3), *WEIGHT_RANGE, on_ok=lambda g: set_weights("arith_w", g))
-    with st.expander(t("arithmetic.options"), expanded=True):
-        o1, o2, o3 = st.columns(3)
-        padding = o1.radio(t("arithmetic.padding"), PADDINGS, format_func=labels("arithmetic.padding", PADDINGS), key="arith_pad")
-        stride = o2.radio(t("arithmetic.stride"), (1, 2, 3), key="arith_stride", horizontal=True)
-        act = o3.radio(t("arithmetic.activation"), ACTIVATIONS, format_func=labels("arithmetic.activation", ACTIVATIONS), key="arith_act")
-        if act == "swish":
-            st.caption(t("arithmetic.activation_note"))
 
-x = st.session_state.arith_x
-setting = page.sync_link(w)
-y = activate(conv2d(x, w, stride, padding), act)
-oh, ow = y.shape
-st.info(t("arithmetic.size", formula=output_size_formula(page.SIZE, 3, stride, padding), h=oh, w=output_size(page.SIZE, 3, stride, padding)))
+def show_formula(text: str) -> None:
+    """A formula as code: at least 20 px in presenter mode."""
+    if presenting():
+        st.html(f'<code style="font-size:{text_px()}px;white-space:pre-wrap">{text}</code>')
+    else:
+        st.markdown(f"`{text}`")
 
 
 @st.fragment(run_every=0.9 if st.session_state.get("arith_playing") else None)
 @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
-def step_through() -> None:
-    """The window on x, the cell on y and the formula — all from explain_cell, like the map."""
+def workbench() -> None:
+    """The filter, the map and the step-through: all that a filter edit (or a play tick) changes."""
+    x, stride, padding, act = st.session_state.arith_x, st.session_state.arith_stride, st.session_state.arith_pad, st.session_state.arith_act
+    w = st.session_state[page.W]
+    y = activate(conv2d(x, w, stride, padding), act)
+    oh, ow = y.shape
     n = oh * ow
     if st.session_state.get("arith_playing"):
-        st.session_state.arith_cell = keep("arith_cell", 1) % n + 1
-    if keep("arith_cell", 1) > n:
-        st.session_state.arith_cell = 1
-    s1, s2 = st.columns([4, 1], vertical_alignment="bottom")
-    k = s1.slider(t("arithmetic.cell"), 1, n, key="arith_cell", format="y%d") if n > 1 else 1
+        st.session_state[page.CELL] = int(st.session_state.get(page.CELL, 1)) % n + 1
+    if not 1 <= int(st.session_state.get(page.CELL, 1)) <= n:
+        st.session_state[page.CELL] = 1
+    k = int(st.session_state.get(page.CELL, 1))
+    step = explain_cell(x, w, (k - 1) // ow, (k - 1) % ow, stride, padding)
+
+    with st.container(key="arith_work"):
+        cw, cy = st.columns([3.5, 3.2], gap="small")
+    with cw:
+        st.markdown(f"**{t('arithmetic.filter')}**")
+        st.selectbox(t("arithmetic.filter_preset"), page.FILTER_CHOICES, format_func=labels("arithmetic.filter", page.FILTER_CHOICES),
+                     key=page.CHOICE, on_change=page.choose_filter, label_visibility="collapsed")
+        w = weight_editor(page.W, (3, 3), *WEIGHT_RANGE, on_edit=page.mark_custom, box_key=page.W_BOX)
+    with cy:
+        title = t("arithmetic.map_title", h=oh, w=ow)
+        st.plotly_chart(page.map_figure(y, (step.row, step.col), title), key="arith_y_fig", config=png("feature-map"))
+        st.info(t("arithmetic.size", formula=output_size_formula(page.SIZE, 3, stride, padding), h=oh, w=output_size(page.SIZE, 3, stride, padding)))
+        classroom.question("arith.size", oh, prompt=t("arithmetic.q_size"), lo=1, hi=page.SIZE)
+        classroom.question("arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), step=0.1, digits=2)
+    setting = page.sync_link(w)
+
+    st.markdown(f"**{t('arithmetic.step')}**")
+    b1, s1, b2, b3 = st.columns([1, 6, 1, 2], vertical_alignment="bottom")
+    b1.button("←", key="arith_prev", shortcut="Left", on_click=page.step_cell, args=(-1, n), help=t("arithmetic.prev"))
+    if n > 1:
+        s1.slider(t("arithmetic.cell"), 1, n, key=page.CELL, format="y%d")
+    b2.button("→", key="arith_next", shortcut="Right", on_click=page.step_cell, args=(1, n), help=t("arithmetic.next"))
     playing = st.session_state.get("arith_playing", False)
-    if s2.button(t("arithmetic.pause") if playing else t("arithmetic.play"), key="arith_play", icon=":material/pause:" if playing else ":material/play_arrow:"):
+    if b3.button(t("arithmetic.pause") if playing else t("arithmetic.play"), key="arith_play", shortcut="Space",
+                 icon=":material/pause:" if playing else ":material/play_arrow:"):
         st.session_state.arith_playing = not playing
         st.rerun()
-    step = explain_cell(x, w, (k - 1) // ow, (k - 1) % ow, stride, padding)
-    m1, m2 = st.columns(2)
-    m1.plotly_chart(page.input_figure(x, step, stride, padding), key="arith_x_fig", config={"displayModeBar": False})
-    m2.plotly_chart(heatmap(y, marks=[(step.row, step.col)], height=340, title=t("arithmetic.map")), key="arith_y_fig", config=png("feature-map"))
-    st.markdown(f"`{formula(step)}`")
-    st.markdown(f"`{formula(step, numbers=True)}`")
-    if act != "none":
-        st.markdown(t("arithmetic.activated", name=act, total=f"{step.total:g}", value=f"{y[step.row, step.col]:.3f}"))
-    st.caption(t("arithmetic.window_note", k=k) + (" " + t("arithmetic.padding_ring") if padding == "same" else ""))
+    fx, ff = st.columns([2, 3], vertical_alignment="center")
+    fx.plotly_chart(page.input_figure(x, step, stride, padding), key="arith_x_fig", config=PLOT)
+    with ff:
+        show_formula(formula(step))
+        show_formula(formula(step, numbers=True))
+        if act != "none":
+            st.markdown(t("arithmetic.activated", name=act, total=f"{step.total:g}", value=f"{y[step.row, step.col]:.3f}"))
+        caption(t("arithmetic.window_note", k=k) + (" " + t("arithmetic.padding_ring") if padding == "same" else ""))
+    with st.expander(t("arithmetic.map_numbers")):
+        st.dataframe(pd.DataFrame(np.round(y, 3), index=range(1, oh + 1), columns=[str(c) for c in range(1, ow + 1)]), key="arith_y_table")
+    if st.button(t("arithmetic.to_pooling"), key="arith_to_pool"):
+        st.session_state.carried_map = y
+        st.session_state.carried_fresh = True
+        st.switch_page("lessons/5_pooling.py")
+    c1, c2 = st.columns([1, 2], vertical_alignment="center")
+    take_home.notebook_button("convolution-arithmetic", setting, where=c1)
+    c2.caption(t("arithmetic.share_help") + " " + t("take_home.png_hint"))
 
 
-st.subheader(t("arithmetic.step"))
-step_through()
-with st.expander(t("arithmetic.map_numbers")):
-    st.dataframe(pd.DataFrame(np.round(y, 3), index=range(1, oh + 1), columns=[str(c) for c in range(1, ow + 1)]), key="arith_y_table")
-if st.button(t("arithmetic.to_pooling"), key="arith_to_pool"):
-    st.session_state.carried_map = y
-    st.session_state.carried_fresh = True
-    st.switch_page("lessons/5_pooling.py")
-b1, b2 = st.columns([1, 2], vertical_alignment="center")
-take_home.notebook_button("convolution-arithmetic", setting, where=b1)
-b2.caption(t("arithmetic.share_help") + " " + t("take_home.png_hint"))
+with right:
+    workbench()

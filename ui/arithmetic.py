@@ -1,4 +1,8 @@
-"""State of the arithmetic page: defaults, the shareable link, presets (page-specific UI glue)."""
+"""State of the arithmetic page: defaults, the shareable link, presets, the step-through (page-specific UI glue).
+
+The filter's one truth is the array ``st.session_state.arith_w`` (ui/weight_editor.py); its number
+boxes keep the keys ``arith_w_0`` … ``arith_w_8`` that links, notebooks and tests have always used.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,35 @@ import streamlit as st
 
 from cnnlib.convolution import CellStep, padding_amounts
 from cnnlib.filters import FILTER_PRESETS
-from ui.charts import heatmap
 from ui import links
+from ui.charts import heatmap_spec, ready
 from ui.page_links import ARITHMETIC, SIZE, input_preset, input_spec, parse_input_spec, parse_weights  # noqa: F401
 from ui.state import keep, put
+from ui.weight_editor import set_grid
 
-W_KEYS = [f"arith_w_{i}" for i in range(9)]
+W = "arith_w"  # the filter's truth (a 3×3 float array)
+W_BOX = "arith_w_{i}"  # its number boxes' keys (the old widget keys: arith_w_0 … arith_w_8)
+CHOICE = "arith_filter_choice"
+CUSTOM = "custom"
+FILTER_CHOICES = (*FILTER_PRESETS, CUSTOM)
 INPUT_PRESETS = ("four", "blank", "random", "digit")
 LINK = ARITHMETIC
+CELL = "arith_cell"
+_ROW = '.st-key-{k} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
+_ROWS = ", ".join(_ROW.format(k=k) for k in ("arith_top", "arith_work"))
+_COLS = ", ".join(_ROW.format(k=k) + ' > [data-testid="stColumn"]' for k in ("arith_top", "arith_work"))
+# Side by side from 1150 px of window width (1280×720 projector: x | w | y on one screen); narrower,
+# e.g. 1280 px at 150 % zoom (853 px), the three parts stack so that no label or value is cut.
+LAYOUT_CSS = (f"<style>@media (max-width: 1150px) {{ {_ROWS} {{ flex-wrap: wrap; }} "
+              f"{_COLS} {{ width: 100% !important; flex: 1 1 100% !important; min-width: 100% !important; }} }}</style>")
+
+
+def preset_of(w: np.ndarray) -> str:
+    """The preset these weights are exactly, else "custom" (a link's weights are never named wrongly)."""
+    for name, grid in FILTER_PRESETS.items():
+        if np.array_equal(np.asarray(w, dtype=float), np.asarray(grid, dtype=float)):
+            return name
+    return CUSTOM
 
 
 def init_from_link() -> None:
@@ -25,26 +50,44 @@ def init_from_link() -> None:
     x, preset, arg = values["x"]
     st.session_state.arith_x = np.array(x, dtype=float)
     st.session_state.arith_preset = (preset, arg)
-    for key, v in zip(W_KEYS, np.asarray(values["w"]).ravel()):
-        put(key, float(v))
+    put("arith_input_choice", preset if preset in INPUT_PRESETS else "blank")
+    w = np.asarray(values["w"], dtype=float).reshape(3, 3)
+    set_grid(W, w)
+    put(CHOICE, preset_of(w))
     for key in ("pad", "stride", "act"):
         put(f"arith_{key}", values[key])
 
 
 def keep_widgets() -> None:
-    for key, v in zip(W_KEYS, FILTER_PRESETS["lecture_horizontal"].ravel()):
-        keep(key, float(v))
+    if W not in st.session_state:
+        set_grid(W, FILTER_PRESETS["lecture_horizontal"])
+    keep(CHOICE, preset_of(st.session_state[W]))
+    keep("arith_input_choice", "four")
+    keep("arith_digit", 4)
     keep("arith_pad", "valid")
     keep("arith_stride", 1)
     keep("arith_act", "none")
 
 
-def load_filter(name: str) -> None:
-    for key, v in zip(W_KEYS, FILTER_PRESETS[name].ravel()):
-        put(key, float(v))
+def choose_filter() -> None:
+    """The preset dropdown's callback: a preset applies at once; "custom" keeps the weights."""
+    name = st.session_state[CHOICE]
+    put(CHOICE, name)
+    if name in FILTER_PRESETS:
+        set_grid(W, FILTER_PRESETS[name])
 
 
-def load_input(name: str, arg: int) -> None:
+def mark_custom() -> None:
+    """After a manual edit (slider, box, paste) the dropdown says "custom" — unless it is a preset exactly."""
+    put(CHOICE, preset_of(st.session_state[W]))
+
+
+def choose_input() -> None:
+    """The input dropdown's callback (and the digit's, and "another random one"): applies at once."""
+    name = st.session_state.arith_input_choice
+    put("arith_input_choice", name)
+    arg = int(st.session_state.get("arith_digit", 4)) if name == "digit" else int(np.random.default_rng().integers(1000)) if name == "random" else 0
+    put("arith_digit", st.session_state.get("arith_digit", 4))
     st.session_state.arith_x = input_preset(name, arg)
     st.session_state.arith_preset = (name, arg)
 
@@ -63,14 +106,32 @@ def sync_link(w: np.ndarray) -> dict:
     return values
 
 
-def input_figure(x: np.ndarray, step: CellStep, stride: int, padding: str):
+def step_cell(delta: int, n: int) -> None:
+    """← / → buttons: the window one output cell back or on (wrapping), 1-based as on the slide."""
+    st.session_state[CELL] = (int(st.session_state.get(CELL, 1)) - 1 + delta) % n + 1
+    st.session_state.arith_playing = False
+
+
+def input_figure(x: np.ndarray, step: CellStep, stride: int, padding: str, height: int = 300):
     """x with the window of `step`; with 'same' padding the zero ring is drawn too (dashed edge)."""
     (top, bottom), (left, right) = (padding_amounts(n, 3, stride, padding) for n in x.shape)
     padded = np.pad(x, ((top, bottom), (left, right)))
-    fig = heatmap(padded, highlight=(step.top + top, step.left + left, 3, 3), height=340, title="x")
+    spec = heatmap_spec(padded, diverging=False, highlight=(step.top + top, step.left + left, 3, 3), height=height,
+                        title="x", colorbar=False)
     if top or bottom or left or right:
-        fig.add_shape(
-            type="rect", x0=left - 0.5, x1=left + x.shape[1] - 0.5, y0=top - 0.5, y1=top + x.shape[0] - 0.5,
-            line={"color": "#555", "width": 2, "dash": "dash"},
-        )
-    return fig
+        spec["layout"]["shapes"].insert(0, {
+            "type": "rect", "x0": left - 0.5, "x1": left + x.shape[1] - 0.5, "y0": top - 0.5, "y1": top + x.shape[0] - 0.5,
+            "line": {"color": "#555", "width": 2, "dash": "dash"},
+        })
+    return ready(spec)
+
+
+def map_figure(y: np.ndarray, cell: tuple[int, int], title: str, height: int = 300):
+    """The feature map, red/blue around 0 with its colour bar, the current cell circled."""
+    return ready(heatmap_spec(y, marks=[cell], height=height, title=title))
+
+
+def y20(y: np.ndarray) -> float | None:
+    """Cell 20 counted row by row from 1, as the slide asks; None when the map has fewer cells."""
+    flat = np.asarray(y, dtype=float).ravel()
+    return round(float(flat[19]), 2) if flat.size >= 20 else None

@@ -1,11 +1,25 @@
-"""Plotly figures for feature maps and images: pictures instead of number dumps."""
+"""Plotly figures for feature maps and images: pictures instead of number dumps.
+
+One colour meaning on every page: a map that can go below zero is red/blue centred on 0 (blue low,
+white 0, red high) with a thin colour bar; a picture is grey. Figures are built as plain dicts in
+Plotly's own form (``heatmap_spec``): ``heatmap()`` wraps one in a ``go.Figure`` for pages that
+add to it, and ``ready()`` hands one to ``st.plotly_chart`` without Plotly validating it a second
+time (the §4 page's edit is about ten times faster that way; tests/test_charts.py validates the spec).
+"""
 
 from __future__ import annotations
 
 import numpy as np
+import plotly.colors as pcolors
 import plotly.graph_objects as go
+from plotly.basedatatypes import BaseFigure
 
-DIVERGING = "RdBu_r"  # blue < 0 < red, white at 0
+from ui.presenter import text_px
+
+# blue < 0 < red, white at 0: ColorBrewer's RdBu reversed (Plotly's named "RdBu" has a grey middle)
+DIVERGING = [[i / 10, colour] for i, colour in enumerate(reversed(pcolors.diverging.RdBu))]
+GREYS = "Greys"  # pictures and counts: white (low) to black (high)
+HIGHLIGHT = "#f5b800"  # the sliding window and the max-pooling winners
 PLOT = {"displayModeBar": False}  # st.plotly_chart(config=PLOT): no toolbar over the small teaching figures
 
 
@@ -23,7 +37,28 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def heatmap(
+def _texts(z: np.ndarray) -> list[list[str]]:
+    return [[_fmt(v) for v in row] for row in z.tolist()]
+
+
+def _range(z: np.ndarray, diverging: bool) -> tuple[float, float]:
+    finite = z[np.isfinite(z)] if z.size else z
+    if diverging:
+        bound = float(np.abs(finite).max()) if finite.size else 1.0
+        return -(bound or 1.0), bound or 1.0
+    if not finite.size:
+        return 0.0, 1.0
+    lo, hi = float(finite.min()), float(finite.max())
+    return lo, hi if hi != lo else lo + 1.0
+
+
+def window_box(r0: int, c0: int, rows: int, cols: int, *, colour: str = HIGHLIGHT, width: int = 4) -> dict:
+    """A rectangle around cells [r0, r0+rows) × [c0, c0+cols), as a Plotly layout shape."""
+    return {"type": "rect", "x0": c0 - 0.5, "x1": c0 + cols - 0.5, "y0": r0 - 0.5, "y1": r0 + rows - 0.5,
+            "line": {"color": colour, "width": width}}
+
+
+def heatmap_spec(
     values: np.ndarray,
     *,
     annotate: bool = True,
@@ -34,66 +69,75 @@ def heatmap(
     title: str | None = None,
     zrange: tuple[float, float] | None = None,
     labels: np.ndarray | None = None,
-) -> go.Figure:
-    """A 2-D array as an annotated heatmap, row 0 on top.
+    colorbar: bool | None = None,
+) -> dict:
+    """A 2-D array as an annotated heatmap, row 0 on top, as a plain Plotly figure dict.
 
-    diverging: a red/blue scale centred on 0 (feature maps); else greys (images).
+    diverging: red/blue centred on 0 (feature maps, filters); else greys (images).
     highlight: (row0, col0, rows, cols) drawn as a yellow box (the sliding window).
     marks: cells to circle (the max-pooling winners).
+    colorbar: a thin colour bar; default on for diverging maps. Numbers take presenter.text_px().
     """
     z = np.asarray(values, dtype=float)
+    zmin, zmax = zrange if zrange is not None else _range(z, diverging)
+    show_bar = diverging if colorbar is None else colorbar
+    small = z.ndim == 2 and z.shape[1] <= 10
+    trace = {
+        "type": "heatmap", "z": np.where(np.isfinite(z), z, np.nan).tolist() if z.size else [],
+        "zmin": zmin, "zmax": zmax, "colorscale": DIVERGING if diverging else GREYS,
+        "hovertemplate": "(%{y}, %{x}) = %{z}<extra></extra>", "showscale": show_bar, "xgap": 1, "ygap": 1,
+    }
     if diverging:
-        bound = float(np.nanmax(np.abs(z))) if z.size and np.isfinite(z).any() else 1.0
-        bound = bound or 1.0
-        zmin, zmax, scale = -bound, bound, DIVERGING
-    else:
-        zmin, zmax = (float(np.nanmin(z)), float(np.nanmax(z))) if z.size else (0.0, 1.0)
-        if zmax == zmin:
-            zmax = zmin + 1.0
-        scale = "Greys"
-    if zrange is not None:
-        zmin, zmax = zrange
-    text = labels if labels is not None else np.vectorize(_fmt, otypes=[str])(z) if annotate else None
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            zmin=zmin,
-            zmax=zmax,
-            colorscale=scale,
-            text=text,
-            texttemplate="%{text}" if annotate else None,
-            textfont={"size": 13 if z.shape[1] <= 10 else 9},
-            hovertemplate="(%{y}, %{x}) = %{z}<extra></extra>",
-            showscale=False,
-            xgap=1,
-            ygap=1,
-        )
-    )
-    if highlight is not None:
-        r0, c0, nr, nc = highlight
-        fig.add_shape(
-            type="rect", x0=c0 - 0.5, x1=c0 + nc - 0.5, y0=r0 - 0.5, y1=r0 + nr - 0.5,
-            line={"color": "#f5b800", "width": 4},
-        )
-    for r, c in marks or []:
-        fig.add_shape(
-            type="circle", x0=c - 0.45, x1=c + 0.45, y0=r - 0.45, y1=r + 0.45,
-            line={"color": "#f5b800", "width": 3},
-        )
-    fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x", constrain="domain")
-    fig.update_xaxes(showticklabels=False, constrain="domain")
-    fig.update_layout(
-        height=height,
-        margin={"l": 4, "r": 4, "t": 32 if title else 4, "b": 4},
-        title={"text": title, "font": {"size": 14}} if title else None,
-        plot_bgcolor="rgba(0,0,0,0)",
-    )
-    return fig
+        trace["zmid"] = 0.0
+    if annotate or labels is not None:
+        trace["text"] = np.asarray(labels).tolist() if labels is not None else _texts(z)
+        trace["texttemplate"] = "%{text}"
+        trace["textfont"] = {"size": text_px(13 if small else 9)}
+    if show_bar:
+        trace["colorbar"] = {"thickness": 8, "len": 0.9, "outlinewidth": 0, "xpad": 4,
+                             "tickfont": {"size": text_px(10)}, "nticks": 5}
+    shapes = [window_box(*highlight)] if highlight is not None else []
+    shapes += [{"type": "circle", "x0": c - 0.45, "x1": c + 0.45, "y0": r - 0.45, "y1": r + 0.45,
+                "line": {"color": HIGHLIGHT, "width": 3}} for r, c in marks or []]
+    layout = {
+        "height": height,
+        "margin": {"l": 4, "r": 4, "t": 32 if title else 4, "b": 4},
+        "yaxis": {"autorange": "reversed", "showticklabels": False, "scaleanchor": "x", "constrain": "domain",
+                  "showgrid": False, "zeroline": False, "ticks": ""},
+        "xaxis": {"showticklabels": False, "constrain": "domain", "showgrid": False, "zeroline": False, "ticks": ""},
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "shapes": shapes,
+    }
+    if title:
+        layout["title"] = {"text": title, "font": {"size": text_px(14)}}
+    return {"data": [trace], "layout": layout}
+
+
+class Ready(BaseFigure):
+    """A figure dict already in Plotly's form, for st.plotly_chart: sent as it is (Streamlit would
+    otherwise rebuild and validate a dict as a go.Figure on every rerun). Only for specs built here."""
+
+    def __init__(self, spec: dict) -> None:  # deliberately not BaseFigure.__init__: no validation
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+    def to_plotly_json(self) -> dict:
+        return self._spec
+
+
+def ready(spec: dict) -> Ready:
+    return Ready(spec)
+
+
+def heatmap(values: np.ndarray, **kwargs) -> go.Figure:
+    """heatmap_spec(...) as a go.Figure, for pages that add traces or shapes to it (same arguments)."""
+    return go.Figure(heatmap_spec(values, **kwargs))
 
 
 def image(values: np.ndarray, *, height: int = 260, title: str | None = None) -> go.Figure:
     """A grayscale image (a digit): white ink on black, as MNIST stores it."""
-    z = np.asarray(values, dtype=float)
-    fig = heatmap(z, annotate=False, diverging=False, height=height, title=title)
-    fig.update_traces(colorscale="gray", hovertemplate="(%{y}, %{x}) = %{z:.0f}<extra></extra>", xgap=0, ygap=0)
-    return fig
+    spec = heatmap_spec(values, annotate=False, diverging=False, height=height, title=title)
+    spec["data"][0].update(colorscale="gray", hovertemplate="(%{y}, %{x}) = %{z:.0f}<extra></extra>", xgap=0, ygap=0)
+    return go.Figure(spec)

@@ -1,4 +1,4 @@
-"""Grid widgets: a clickable 0/1 input, a 3×3 weight grid, and a 'paste numbers' box.
+"""Grid widgets: a clickable 0/1 input and a 'paste numbers' box (a filter's editor: ui/weight_editor.py).
 
 The source of truth is always an array in session_state; widgets only write into it through
 callbacks, so nothing is lost when a rerun happens mid-edit (and no edited frame is fed back).
@@ -17,41 +17,44 @@ def _label(value: float) -> str:
     return f"{value:g}"
 
 
-def toggle_grid(state_key: str) -> None:
-    """Each cell a button: click toggles 0 ↔ 1 (any non-zero value becomes 0)."""
+GRID_CSS = """<style>
+.st-key-{key} {{ max-width: {width}px; }}
+.st-key-{key} [data-testid="stHorizontalBlock"] {{ gap: 2px; flex-wrap: nowrap; }}
+.st-key-{key} [data-testid="stColumn"] {{ min-width: 0; }}
+.st-key-{key} [data-testid="stVerticalBlock"] {{ gap: 2px; }}
+.st-key-{key} button {{ min-height: 0; height: {px}px; min-width: 0; padding: 0; line-height: 1; border-radius: 4px; }}
+.st-key-{key} button p {{ font-size: {font}px; }}
+</style>"""
+
+
+def toggle_grid(state_key: str, *, cell_px: int = 26) -> None:
+    """Each cell a small button: click toggles 0 ↔ 1 (any non-zero value becomes 0).
+
+    Compact: one st.columns call (a column per grid column: every extra st.columns costs about 2 ms
+    a rerun), buttons cell_px high with no padding, so the 0/1 labels fit at 150 % zoom too.
+    """
     grid = st.session_state[state_key]
+    rows, cols = grid.shape
 
     def toggle(r: int, c: int) -> None:
         g = st.session_state[state_key].copy()
         g[r, c] = 0.0 if g[r, c] else 1.0
         st.session_state[state_key] = g
 
-    for r in range(grid.shape[0]):
-        for c, col in enumerate(st.columns(grid.shape[1], gap="small")):
-            col.button(
-                _label(grid[r, c]),
-                key=f"{state_key}_cell_{r}_{c}",
-                type="primary" if grid[r, c] else "secondary",
-                on_click=toggle,
-                args=(r, c),
-                use_container_width=True,
-                help=f"x{r * grid.shape[1] + c + 1}",
-            )
-
-
-def weight_grid(prefix: str, shape: tuple[int, int], lo: float, hi: float, step: float = 0.5) -> np.ndarray:
-    """kh×kw number inputs labelled w1 … w9 as on the slide; returns the current weights."""
-    values = np.zeros(shape)
-    for r in range(shape[0]):
-        for c, col in enumerate(st.columns(shape[1], gap="small")):
-            i = r * shape[1] + c
-            values[r, c] = col.number_input(f"w{i + 1}", min_value=lo, max_value=hi, step=step, key=f"{prefix}_{i}", format="%g")
-    return values
-
-
-def set_weights(prefix: str, grid: np.ndarray) -> None:
-    for i, v in enumerate(np.asarray(grid, dtype=float).ravel()):
-        st.session_state[f"{prefix}_{i}"] = float(v)
+    box = f"{state_key}_grid"
+    st.html(GRID_CSS.format(key=box, px=cell_px, font=max(11, cell_px // 2), width=cols * (cell_px + 8)))
+    with st.container(key=box):
+        for c, col in enumerate(st.columns(cols, gap=None)):
+            for r in range(rows):
+                col.button(
+                    _label(grid[r, c]),
+                    key=f"{state_key}_cell_{r}_{c}",
+                    type="primary" if grid[r, c] else "secondary",
+                    on_click=toggle,
+                    args=(r, c),
+                    help=f"x{r * cols + c + 1}",
+                    width="stretch",
+                )
 
 
 def parse_pasted(text: str, shape: tuple[int, int], lo: float, hi: float) -> CheckedGrid:
