@@ -7,7 +7,10 @@ shared link in a new page to get the same stack back.
 import pytest
 from playwright.sync_api import expect
 
+from cnnlib.architecture import count_params, preset
+from cnnlib.stack_text import encode_stack
 from tests.browser import app_errors, chromium, h1, open_page, streamlit_server, wait_idle
+from ui.stack_lab import NEW_LAYER
 
 TOTAL = '[data-testid="stMetricValue"]'
 
@@ -128,3 +131,70 @@ def test_a_link_above_the_limits_is_a_notice_and_the_lab_works(server, browser_p
     expect(page.locator(TOTAL).first).not_to_have_text("203,068")
     wait_idle(page)
     assert not app_errors(page)
+
+
+PROJECTOR = {"width": 1280, "height": 720}
+
+
+def box_in_view(page, box: dict | None) -> bool:
+    """The box lies wholly inside the viewport."""
+    size = page.viewport_size
+    return (box is not None and box["width"] > 0 and box["height"] > 0 and 0 <= box["x"]
+            and box["x"] + box["width"] <= size["width"] and 0 <= box["y"] and box["y"] + box["height"] <= size["height"])
+
+
+def in_view(page, locator) -> dict:
+    """The element's box, asserted to lie wholly inside the viewport."""
+    box = locator.bounding_box()
+    assert box_in_view(page, box), (box, page.viewport_size)
+    return box
+
+
+def rows_with_controls_in_view(page, bar: dict) -> list[int]:
+    """The layers whose move and remove buttons are all on screen and not under the stuck bar."""
+    shown = []
+    for row in range(page.locator('[class*="st-key-lab_row_"]').count()):
+        boxes = [page.locator(f'[class*="st-key-lab_{kind}_"]').nth(row).bounding_box() for kind in ("up", "down", "remove")]
+        if all(box_in_view(page, b) and b["y"] >= bar["y"] + bar["height"] - 1 for b in boxes):
+            shown.append(row)
+    return shown
+
+
+def edit_controls_in_view(page) -> list[int]:
+    """The total, "add layer" and at least one layer's move and remove buttons are on screen together."""
+    bar = in_view(page, page.locator(".st-key-lab_bar"))
+    in_view(page, page.locator(TOTAL).first)
+    in_view(page, page.locator(".st-key-lab_add button"))
+    shown = rows_with_controls_in_view(page, bar)
+    assert shown, "no layer's move/remove buttons in view with the total"
+    return shown
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_total_stays_in_view_while_layers_are_added_removed_and_moved(server, browser_page, lang):
+    # issue 10: at 1280×720 "add layer" was at y 1308 and the total at y 1712
+    page = browser_page
+    page.set_viewport_size(PROJECTOR)
+    try:
+        stack, shape = preset("lenet5")
+        open_page(page, f"{server}/layer-stack-lab?lang={lang}&stack={encode_stack(stack, shape)}")
+        assert totals(page)[0] == "61,706"
+        assert 0 in edit_controls_in_view(page)  # as the page opens: the first layer
+        last = page.locator('[class*="st-key-lab_row_"]').count() - 1
+        page.locator('[class*="st-key-lab_row_"]').nth(last).scroll_into_view_if_needed()
+        assert last in edit_controls_in_view(page)  # scrolled to the last layer: the bar has stuck at the top
+        click(page, "lab_add")  # Conv2D(8, 3) goes before the Flatten
+        added = f"{count_params(stack[:4] + [NEW_LAYER['Conv2D']] + stack[4:], shape):,}"
+        then_total(page, added)
+        assert added != "61,706"
+        edit_controls_in_view(page)
+        page.locator('[class*="st-key-lab_remove_"]').nth(4).locator("button").first.click()  # the new layer goes
+        then_total(page, "61,706")
+        edit_controls_in_view(page)
+        page.locator('[class*="st-key-lab_down_"]').nth(1).locator("button").first.click()  # the pooling one down
+        moved = [stack[0], stack[2], stack[1], *stack[3:]]
+        then_total(page, f"{count_params(moved, shape):,}")
+        edit_controls_in_view(page)
+        assert not app_errors(page)
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
