@@ -6,7 +6,7 @@ import streamlit as st
 
 from cnnlib.runs.fit import when_tensorflow_loads
 from ui import classroom
-from ui import presenter
+from ui import presenter, warmup
 from ui.guard import hide_error_details, page_not_found, run_page
 from ui.i18n import init_language, keep_language_in_url, language_switch, localize_streamlit, t
 from ui.keras_guard import guard_clear_session
@@ -56,3 +56,4 @@ finally:  # st.navigation resets the URL's parameters on a page change: put ?lan
     classroom.after_page(navigation)  # a teacher publishes the page and its link state
     if "keras" in sys.modules:  # a page loaded Keras: stop Streamlit clearing its session after every run
         guard_clear_session()
+    warmup.warm_tensorflow_soon()  # the page is out: import TensorFlow in a background thread, once (ui/warmup.py)

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import SETTLED, app_errors, chromium, h1, open_page, streamlit_server, wait_idle
+from ui.strings import load_catalogue
 
 PAGES = {  # url path → title in (ko, en)
     "": ("CNN 기초 — 강의 지도", "CNN basics — the lecture map"),
@@ -14,6 +15,12 @@ PAGES = {  # url path → title in (ko, en)
     "convolution-arithmetic": ("합성곱 연산", "Convolution arithmetic"),
     "max-pooling": ("맥스풀링", "Max-pooling"),
 }
+WORDS = load_catalogue()
+LECTURE_ORDER = [  # the sidebar, as the lecture (and the lecture map's cards): §1 … §5, the lab, §6, §7
+    ("", "home"), ("why-convolution", "why_convolution"), ("conv2d-in-keras", "conv2d_keras"),
+    ("filter-sets", "filters"), ("convolution-arithmetic", "arithmetic"), ("max-pooling", "pooling"),
+    ("layer-stack-lab", "stack_lab"), ("lenet-5", "lenet5"), ("own-images", "own_images"),
+]
 PLAY_TICK_MS = 900  # lessons/4_arithmetic.py: the step-through's fragment runs every 0.9 s while playing
 # Resolves "moved" as soon as a script run starts or the element's text changes, else "still" after ms.
 STILL_FOR = """([selector, ms]) => new Promise(resolve => {
@@ -60,6 +67,21 @@ def test_deep_link_on_a_fresh_server(path, lang_index):
         assert page.get_by_text("언어 · Language").count() == 1
         nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
         assert PAGES["why-convolution"][lang_index] in nav
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_sidebar_follows_the_lecture_and_each_page_has_its_tab_title(server, browser_page, lang):
+    page = browser_page
+    open_page(page, f"{server}/max-pooling?lang={lang}")
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    names = [WORDS[f"common.page.{name}"][lang] for _, name in LECTURE_ORDER]
+    # each link reads "<icon name>\n\n<page name>" (Material icons are ligatures): the last line is the name
+    assert [a.inner_text().strip().splitlines()[-1] for a in links.all()] == names
+    paths = [a.get_attribute("href").rstrip("/").rsplit("/", 1)[-1] for a in links.all()]
+    assert paths[1:] == [path for path, _ in LECTURE_ORDER[1:]]  # every address unchanged
+    assert page.title() == f"{WORDS['common.page.pooling'][lang]} · {WORDS['common.app_title'][lang]}"
+    open_page(page, f"{server}/?lang={lang}")
+    assert page.title() == f"{WORDS['common.page.home'][lang]} · {WORDS['common.app_title'][lang]}"
 
 
 def test_idle_waits_for_a_widget_whose_code_arrives_after_the_run(server):
