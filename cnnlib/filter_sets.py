@@ -67,26 +67,29 @@ def load_colour_image(data: bytes, size: int = COLOUR_SHAPE[0]) -> np.ndarray:
 
 
 def filter_set_preset(name: str, size: int = 3, channels: int = 3, seed: int = 0) -> np.ndarray:
-    """A (size, size, channels) filter set: one 2-D filter per channel coming in."""
+    """A (size, size, channels) filter set: one 2-D filter per channel coming in.
+
+    Every weight is on the editor's 0.5 steps (the random ones too); the others are whole numbers."""
     if size not in KERNEL_SIZES and name != "random":
         raise ValueError(f"size must be one of {KERNEL_SIZES}")
     line = np.full((size, size), -1.0)
     line[size // 2, :] = size - 1.0  # middle row +, rows around it −: sums to 0, like the slide's filter
-    average = np.full((size, size), 1.0 / (size * size))
+    centre = np.zeros((size, size))
+    centre[size // 2, size // 2] = 1.0  # passes its channel through: whole numbers a slider can reach
     w = np.zeros((size, size, channels))
     if name == "horizontal":
         w[...] = line[:, :, None]
     elif name == "vertical":
         w[...] = line.T[:, :, None]
     elif name == "red_only":
-        w[:, :, 0] = average
+        w[:, :, 0] = centre
     elif name == "red_minus_blue":
-        w[:, :, 0] = average
-        w[:, :, min(2, channels - 1)] = -average
+        w[:, :, 0] = centre
+        w[:, :, min(2, channels - 1)] = -centre
     elif name == "brightness":
-        w[...] = average[:, :, None] / channels
+        w[...] = centre[:, :, None]  # R + G + B
     elif name == "random":
-        w = np.round(np.random.default_rng(seed).normal(0, 1, (size, size, channels)), 1)
+        w = np.round(np.random.default_rng(seed).normal(0, 1, (size, size, channels)) * 2) / 2  # 0.5 steps
     else:
         raise ValueError(f"unknown filter set {name!r}; known: {FILTER_SET_PRESETS}")
     return w

@@ -8,7 +8,6 @@ from cnnlib.digits import examples_of
 from cnnlib.errors import LessonError
 from cnnlib.filter_sets import (
     CHANNEL_NAMES,
-    FILTER_SET_PRESETS,
     KERNEL_SIZES,
     WEIGHT_RANGE,
     apply_filter_set,
@@ -20,18 +19,18 @@ from cnnlib.filter_sets import (
 )
 from ui import filtersets as page
 from ui import links, take_home
-from ui.charts import heatmap, png
-from ui.grids import paste_box
+from ui.charts import png
 from ui.i18n import labels, message, t
+from ui.presenter import caption
+from ui.weight_editor import weight_editor
 
 page.init_from_link()
 page.keep_widgets()
 st.title(t("filtersets.title"))
 st.markdown(t("filtersets.intro"))
 links.notice("filt")
-NO_BAR = {"displayModeBar": False}
 
-# ---- a colour picture and one filter set ------------------------------------------------------
+# ---- a colour picture and its three channels --------------------------------------------------
 st.subheader(t("filtersets.colour_title"))
 sources = ["sample", "upload"]
 source = st.radio(t("filtersets.source"), sources, format_func=labels("filtersets.source", sources), key="filt_source", horizontal=True)
@@ -46,46 +45,52 @@ if source == "upload":
         except LessonError as err:
             st.error(message(err))
 x = img.astype(float)
-
-c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
-size = c1.radio(t("filtersets.kernel_size"), KERNEL_SIZES, key="filt_size", horizontal=True, on_change=page.on_size_change,
-                format_func=lambda k: f"{k}×{k}")
-current = st.session_state.get("filt_preset", "horizontal")
-name = c2.selectbox(t("filtersets.preset"), FILTER_SET_PRESETS, format_func=labels("filtersets.preset", FILTER_SET_PRESETS),
-                    index=FILTER_SET_PRESETS.index(current) if current in FILTER_SET_PRESETS else 0, key="filt_preset_choice")
-c3.button(t("filtersets.load"), key="filt_load", on_click=page.load_set, args=(name, size))
 w = page.weights()
 k = w.shape[0]
-bias = st.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, key="filt_bias", format="%g")
-st.info(t("filtersets.block", shape=f"({k}, {k}, 3)", k=k, n=w.size))
-
+bias = float(st.session_state.filt_bias)
 result = apply_filter_set(x, w, bias)
 oh, ow = result.feature_map.shape
-r1, r2 = st.columns(2)
-page.clamp_cell(oh, ow)  # a 5×5 set makes a smaller map than a 3×3 one
-row = r1.number_input(t("filtersets.row"), 0, oh - 1, key="filt_row")
-col = r2.number_input(t("filtersets.col"), 0, ow - 1, key="filt_col")
+row, col = page.cell(oh, ow)  # 0-based here; the widgets below count from 1 as the slides do
 
-cols = st.columns([1.3, 1, 1, 1])
-cols[0].image(page.enlarge_rgb(img), caption=t("filtersets.picture", shape="(32, 32, 3)"))
-for c, name_c in enumerate(CHANNEL_NAMES):
-    with cols[c + 1]:
-        st.plotly_chart(heatmap(x[..., c], annotate=False, diverging=False, highlight=(row, col, k, k), height=230,
-                                title=t("filtersets.channel", name=name_c)), key=f"filt_ch_{c}", config=NO_BAR)
-        st.plotly_chart(heatmap(w[..., c], annotate=k <= 5, height=200, title=t("filtersets.filter_of", name=name_c)),
-                        key=f"filt_w_fig_{c}", config=NO_BAR)
-        with st.expander(t("filtersets.edit", name=name_c)):
-            paste_box(f"filt_paste_{c}", f"filt_w_{c}", (k, k), *WEIGHT_RANGE, on_ok=page.mark_custom(c))
-
-st.caption(t("filtersets.partials_caption"))
 cols = st.columns(4)
+cols[0].image(page.enlarge_rgb(img, 5), caption=t("filtersets.picture", shape="(32, 32, 3)"))
 for c, name_c in enumerate(CHANNEL_NAMES):
-    cols[c].plotly_chart(heatmap(result.partials[..., c], annotate=False, highlight=(row, col, 1, 1), height=240,
-                                 title=t("filtersets.partial", name=name_c)), key=f"filt_partial_{c}", config=NO_BAR)
-cols[3].plotly_chart(heatmap(result.feature_map, annotate=False, highlight=(row, col, 1, 1), height=240,
-                             title=t("filtersets.sum_title", shape=f"({oh}, {ow})")), key="filt_sum", config=png("feature-map"))
+    page.chart(cols[c + 1], page.channel_picture(x[..., c], t("filtersets.channel", name=name_c), (row, col, k, k), 190),
+               f"filt_ch_{c}")
 
+# ---- one screen: the filter set's editor on the left, what it makes on the right ---------------
+st.subheader(t("filtersets.work_title"))
+c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
+c1.radio(t("filtersets.kernel_size"), KERNEL_SIZES, key="filt_size", horizontal=True, on_change=page.on_size_change,
+         format_func=lambda n: f"{n}×{n}")
+page.show_preset()
+c2.selectbox(t("filtersets.preset"), page.CHOICES, format_func=labels("filtersets.preset", page.CHOICES),
+             key="filt_preset_choice", on_change=page.on_preset_change)
+c3.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, key="filt_bias", format="%g")
+left, right = st.columns([5, 6], gap="medium")
+with left:
+    channel = st.segmented_control(t("filtersets.channel_editor"), range(len(CHANNEL_NAMES)), key="filt_channel",
+                                   format_func=CHANNEL_NAMES.__getitem__, required=True)
+    weight_editor(f"filt_w_{channel}", (k, k), *WEIGHT_RANGE, step=0.5, on_edit=page.mark_custom)
+with right:
+    thumbs = st.columns(3)
+    for c, name_c in enumerate(CHANNEL_NAMES):
+        title = t("filtersets.filter_of", name=name_c) + (" ✎" if c == channel else "")
+        page.chart(thumbs[c], page.small_map(w[..., c], title, annotate=True, height=130),
+                   f"filt_w_fig_{c}")
+    maps = st.columns(2)
+    for c, name_c in enumerate(CHANNEL_NAMES):
+        page.chart(maps[c % 2], page.small_map(result.partials[..., c], t("filtersets.partial", name=name_c), at=(row, col)),
+                   f"filt_partial_{c}")
+    page.chart(maps[1], page.small_map(result.feature_map, t("filtersets.sum_title", shape=f"({oh}, {ow})"), at=(row, col)),
+               "filt_sum", png("feature-map"))
+caption(t("filtersets.block", shape=f"({k}, {k}, 3)", k=k, n=w.size) + " " + t("filtersets.partials_caption"))
+
+# ---- one output cell, spelt out ----------------------------------------------------------------
 st.subheader(t("filtersets.cell_title"))
+r1, r2, _ = st.columns([1, 1, 2])
+r1.number_input(t("filtersets.row"), 1, oh, key="filt_row")
+r2.number_input(t("filtersets.col"), 1, ow, key="filt_col")
 cell = cell_across_channels(x, w, row, col, bias)
 for c, name_c in enumerate(CHANNEL_NAMES):
     st.markdown("- " + t("filtersets.channel_sum", name=name_c, k=k, value=page.fmt(cell.channel_sums[c])))
@@ -94,8 +99,8 @@ for c, name_c in enumerate(CHANNEL_NAMES):
                                   index=[f"w{i + 1}" for i in range(k * k)]), key=f"filt_products_{c}")
 terms = " + ".join([*(f"({page.fmt(s)})" if s < 0 else page.fmt(s) for s in cell.channel_sums),
                     f"({page.fmt(bias)})" if bias < 0 else page.fmt(bias)])
-st.success(t("filtersets.cell_total", r=row, c=col, terms=terms, total=page.fmt(cell.total)))
-st.caption(t("filtersets.cell_check", r=row, c=col, value=page.fmt(float(result.feature_map[row, col]))))
+st.success(t("filtersets.cell_total", r=row + 1, c=col + 1, terms=terms, total=page.fmt(cell.total)))
+caption(t("filtersets.cell_check", r=row + 1, c=col + 1, value=page.fmt(float(result.feature_map[row, col]))))
 
 # ---- the lecture's stack on a real digit ------------------------------------------------------
 st.divider()
@@ -106,7 +111,7 @@ d1, d2 = st.columns(2)
 digit = d1.selectbox(t("filtersets.digit"), list(range(10)), key="filt_digit")
 seed = d2.number_input(t("filtersets.seed"), 0, 9999, step=1, key="filt_seed")
 stack = lecture_stack(examples_of(int(digit), 1)[0], seed=int(seed))
-st.caption(t("filtersets.random_note", seed=seed))
+caption(t("filtersets.random_note", seed=seed))
 rows = summarize([{"type": "Conv2D", "filters": f, "kernel_size": 5, "activation": "swish"} for f in (3, 6)], (28, 28, 1))[1:]
 st.dataframe(pd.DataFrame({
     t("filtersets.col.layer"): [f"{r.name} ({r.type})" for r in rows],
@@ -116,6 +121,9 @@ st.dataframe(pd.DataFrame({
     t("filtersets.col.params"): [r.formula for r in rows],
 }), hide_index=True, key="filt_shapes")
 first, second = stack.maps
+g1, g2 = st.columns([1, 3], vertical_alignment="center")
+g1.image(page.grey_legend(), width="stretch")
+g2.markdown(t("filtersets.grey_legend"))
 st.markdown("**" + t("filtersets.first_maps", shape=str(first.shape)) + "**")
 cols = st.columns(7)
 cols[0].image(page.map_picture(stack.image[..., 0] * 255), caption=t("filtersets.digit") + f" {digit}")

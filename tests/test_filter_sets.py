@@ -68,7 +68,18 @@ def test_red_only_sees_only_red():
     x = sample_colour_image().astype(float)
     result = apply_filter_set(x, filter_set_preset("red_only", 3))
     assert np.allclose(result.partials[..., 1:], 0)
-    np.testing.assert_allclose(result.feature_map, conv2d(x[..., 0], np.full((3, 3), 1 / 9)))
+    np.testing.assert_allclose(result.feature_map, x[1:-1, 1:-1, 0])  # the red channel itself, inside the border
+
+
+@pytest.mark.parametrize("size", [3, 5])
+def test_presets_are_whole_numbers_a_slider_reaches(size):
+    for name in FILTER_SET_PRESETS:
+        w = filter_set_preset(name, size, seed=size)
+        np.testing.assert_array_equal(w * 2, np.round(w * 2))  # on the editor's 0.5 steps
+    x = sample_colour_image().astype(float)
+    brightness = apply_filter_set(x, filter_set_preset("brightness", size)).feature_map
+    m = size // 2
+    np.testing.assert_allclose(brightness, x.sum(axis=-1)[m:-m, m:-m])  # R + G + B
 
 
 def test_channel_count_must_match():

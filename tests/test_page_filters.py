@@ -5,15 +5,33 @@ import io
 import numpy as np
 import pytest
 
-from cnnlib.filter_sets import apply_filter_set, filter_set_preset, sample_colour_image
+from cnnlib.filter_sets import FILTER_SET_PRESETS, apply_filter_set, filter_set_preset, sample_colour_image
 from tests.apphelp import assert_clean, open_page
 
 PAGE = "lessons/3_filters.py"
 TITLE = {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"}
+X = sample_colour_image().astype(float)
 
 
 def cell_total(at) -> str:
     return [s.value for s in at.success if s.value.startswith("y(")][0]
+
+
+def editor(at, c: int, k: int) -> dict:
+    """What channel c's editor shows: its sliders, its number boxes and its paste text."""
+    return {
+        "sliders": np.array([at.slider(key=f"filt_w_{c}_s{i}").value for i in range(k * k)]).reshape(k, k),
+        "boxes": np.array([at.number_input(key=f"filt_w_{c}_n{i}").value for i in range(k * k)]).reshape(k, k),
+        "paste": at.text_area(key=f"filt_w_{c}_paste").value,
+    }
+
+
+def as_text(grid) -> str:
+    return "\n".join(" ".join(f"{v + 0.0:g}" for v in row) for row in grid)
+
+
+def show_channel(at, c: int):
+    return at.button_group(key="filt_channel").set_value(c).run()
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -22,10 +40,13 @@ def test_renders_both_parts(lang):
     assert_clean(at)
     assert at.title[0].value == TITLE[lang]
     # one output cell = the three channel sums + b, the same number as the feature map's cell
-    x = sample_colour_image().astype(float)
-    expected = apply_filter_set(x, filter_set_preset("horizontal", 3)).feature_map[15, 15]
-    assert cell_total(at).endswith(f"= {expected:g}")
-    assert any("(15, 15)" in c.value and c.value.endswith(f": {expected:g}") for c in at.caption)
+    expected = apply_filter_set(X, filter_set_preset("horizontal", 3)).feature_map[15, 15]
+    assert cell_total(at).startswith("y(16, 16) = ")  # 1-based, as the slides count
+    assert cell_total(at).endswith(f"= {expected:,g}")
+    assert (at.number_input(key="filt_row").value, at.number_input(key="filt_col").value) == (16, 16)
+    assert any("(16, 16)" in c.value and c.value.endswith(f": {expected:,g}") for c in at.caption)
+    assert at.selectbox(key="filt_preset_choice").value == "horizontal"
+    assert len(at.slider) == 9 and at.slider[0].label == "w1" and at.slider[8].label == "w9"  # one channel's editor
     shapes = at.dataframe[-1].value
     assert list(shapes.iloc[:, 1]) == ["(5, 5, 1, 3)", "(5, 5, 3, 6)"]
     assert list(shapes.iloc[:, 2]) == ["(3, 5, 5, ?)", "(6, 5, 5, ?)"]
@@ -33,24 +54,84 @@ def test_renders_both_parts(lang):
     assert list(shapes.iloc[:, 4]) == ["3 × (5 × 5 × 1 + 1) = 78", "6 × (5 × 5 × 3 + 1) = 456"]
 
 
-def test_five_by_five_and_presets_change_the_block():
+def test_a_preset_applies_when_chosen_and_every_widget_shows_it():
+    # the bug: after loading "vertical", the R channel's editor still showed the horizontal numbers
+    at = open_page(PAGE, "ko")
+    at.selectbox(key="filt_preset_choice").set_value("vertical").run()
+    assert_clean(at)
+    vertical = filter_set_preset("vertical", 3)
+    for c in range(3):
+        if c:
+            show_channel(at, c)
+        shown = editor(at, c, 3)
+        np.testing.assert_array_equal(shown["sliders"], vertical[..., c])
+        np.testing.assert_array_equal(shown["boxes"], vertical[..., c])
+        assert shown["paste"] == as_text(vertical[..., c])
+    assert at.query_params["fset"] == "vertical" and "w" not in at.query_params
+    assert cell_total(at).endswith(f"= {apply_filter_set(X, vertical).feature_map[15, 15]:,g}")
+    assert "filt_load" not in [b.key for b in at.button]  # no separate "load" button
+
+
+def test_five_by_five_gives_every_editor_five_by_five_numbers():
+    # the bug: after 3×3 → 5×5 the "5 rows × 5" box held 3×3 numbers and Apply said "shape mismatch"
     at = open_page(PAGE, "en")
     at.radio(key="filt_size").set_value(5).run()
     assert_clean(at)
-    assert any("(5, 5, 3)" in i.value and "75 weights" in i.value for i in at.info)
+    assert any("(5, 5, 3)" in c.value and "75 weights" in c.value for c in at.caption)
     assert at.query_params["k"] == "5"
+    horizontal = filter_set_preset("horizontal", 5)
+    for c in (0, 2):
+        show_channel(at, c)
+        shown = editor(at, c, 5)
+        assert len(at.slider) == 25 and at.slider[24].label == "w25"
+        np.testing.assert_array_equal(shown["sliders"], horizontal[..., c])
+        assert shown["paste"] == as_text(horizontal[..., c]) and "5 rows" in at.text_area(key=f"filt_w_{c}_paste").label
+        at.button(key=f"filt_w_{c}_paste_apply").click().run()  # apply what the box shows
+        assert_clean(at)
+        assert not at.error and any("pplied" in s.value for s in at.success)
     at.selectbox(key="filt_preset_choice").set_value("red_only").run()
-    at.button(key="filt_load").click().run()
-    x = sample_colour_image().astype(float)
-    expected = apply_filter_set(x, filter_set_preset("red_only", 5)).feature_map[15, 15]
-    assert cell_total(at).startswith("y(15, 15) = ")  # the chosen cell stays: it is inside the 28×28 map
-    assert cell_total(at).endswith(f" + 0 + 0 + 0 = {float(f'{expected:.2f}'):g}")
+    expected = apply_filter_set(X, filter_set_preset("red_only", 5)).feature_map[15, 15]
+    assert expected == X[17, 17, 0]  # the red channel passed through
+    assert cell_total(at) == f"y(16, 16) = {expected:g} + 0 + 0 + 0 = {expected:g}"
+    show_channel(at, 0)
+    assert editor(at, 0, 5)["sliders"][2, 2] == 1 and editor(at, 0, 5)["sliders"].sum() == 1
+
+
+def test_a_slider_edit_says_custom_and_a_preset_brings_the_numbers_back():
+    at = open_page(PAGE, "en")
+    at.slider(key="filt_w_0_s4").set_value(3.5).run()
+    assert_clean(at)
+    assert at.selectbox(key="filt_preset_choice").value == "custom"
+    assert at.query_params["fset"] == "custom"
+    w = np.array([float(v) for v in at.query_params["w"].split(",")]).reshape(3, 3, 3)
+    assert w[1, 1, 0] == 3.5 and w[1, 1, 1] == 2
+    assert at.number_input(key="filt_w_0_n4").value == 3.5  # the box shows what the map uses
+    expected = apply_filter_set(X, w).feature_map[15, 15]
+    assert cell_total(at).endswith(f"= {expected:,g}")
+    at.selectbox(key="filt_preset_choice").set_value("horizontal").run()
+    assert at.slider(key="filt_w_0_s4").value == 2 and "w" not in at.query_params
+    at.number_input(key="filt_w_0_n0").set_value(1.5).run()  # a number box is an edit too
+    assert at.selectbox(key="filt_preset_choice").value == "custom" and at.slider(key="filt_w_0_s0").value == 1.5
+
+
+def test_a_custom_set_keeps_its_centre_across_sizes():
+    at = open_page(PAGE, "en")
+    at.slider(key="filt_w_0_s4").set_value(5.0).run()
+    at.radio(key="filt_size").set_value(5).run()
+    assert_clean(at)
+    grid = editor(at, 0, 5)["sliders"]
+    assert grid[2, 2] == 5 and grid[0].sum() == 0 and grid[1, 1] == -1  # the 3×3 framed by zeros
+    assert at.selectbox(key="filt_preset_choice").value == "custom"
+    at.radio(key="filt_size").set_value(3).run()
+    assert editor(at, 0, 3)["sliders"][1, 1] == 5
 
 
 def test_edit_one_channel_and_the_link_carries_it():
     at = open_page(PAGE, "en")
-    at.text_area(key="filt_paste_2").set_value("0 0 0\n0 1 0\n0 0 0").run()
-    at.button(key="filt_paste_2_apply").click().run()
+    show_channel(at, 2)
+    assert at.slider(key="filt_w_2_s0").label == "w1" and len(at.slider) == 9
+    at.text_area(key="filt_w_2_paste").set_value("0 0 0\n0 1 0\n0 0 0").run()
+    at.button(key="filt_w_2_paste_apply").click().run()
     assert_clean(at)
     assert at.query_params["fset"] == "custom"
     w = np.array([float(v) for v in at.query_params["w"].split(",")]).reshape(3, 3, 3)
@@ -58,6 +139,20 @@ def test_edit_one_channel_and_the_link_carries_it():
     again = open_page(PAGE, "en", query=dict(at.query_params))
     assert_clean(again)
     assert cell_total(again) == cell_total(at)
+    assert again.selectbox(key="filt_preset_choice").value == "custom"
+
+
+@pytest.mark.parametrize("name", FILTER_SET_PRESETS)
+def test_a_link_is_named_only_by_the_preset_its_numbers_are(name):
+    other = "vertical" if name == "horizontal" else "horizontal"
+    w = filter_set_preset(name, 3)
+    at = open_page(PAGE, "en", query={"fset": other, "w": ",".join(f"{v:g}" for v in w.ravel())})
+    assert_clean(at)
+    assert at.selectbox(key="filt_preset_choice").value == name
+    w.flat[0] += 0.5  # one weight off
+    at = open_page(PAGE, "en", query={"fset": name, "w": ",".join(f"{v:g}" for v in w.ravel())})
+    assert_clean(at) and not at.warning
+    assert at.selectbox(key="filt_preset_choice").value == "custom"
 
 
 def test_bias_is_added_once():
@@ -66,11 +161,24 @@ def test_bias_is_added_once():
     assert cell_total(at).split(" = ")[1].endswith(" + 2.5")
 
 
+def test_the_explained_cell_counts_from_one():
+    at = open_page(PAGE, "en")
+    at.number_input(key="filt_row").set_value(1).run()
+    at.number_input(key="filt_col").set_value(30).run()
+    assert_clean(at)
+    assert cell_total(at).startswith("y(1, 30) = ")
+    assert cell_total(at).endswith(f"= {apply_filter_set(X, filter_set_preset('horizontal', 3)).feature_map[0, 29]:,g}")
+    assert at.number_input(key="filt_col").max == 30
+    at.radio(key="filt_size").set_value(5).run()  # the 28×28 map: the cell moves inside it
+    assert at.number_input(key="filt_col").value == 28 and cell_total(at).startswith("y(1, 28) = ")
+
+
 def test_bad_link_falls_back_with_a_notice():
     at = open_page(PAGE, "ko", query={"k": "7", "fset": "nope", "w": "1,2", "digit": "12"})
     assert_clean(at)
     assert at.warning and all(p in at.warning[0].value for p in ("k", "fset", "digit"))
     assert at.radio(key="filt_size").value == 3
+    assert at.selectbox(key="filt_preset_choice").value == "horizontal"
 
 
 def test_upload_a_picture_and_a_non_picture():
@@ -83,15 +191,14 @@ def test_upload_a_picture_and_a_non_picture():
     buf = io.BytesIO()
     Image.new("RGB", (64, 48), (255, 0, 0)).save(buf, format="PNG")
     at.selectbox(key="filt_preset_choice").set_value("red_only").run()
-    at.button(key="filt_load").click().run()
     uploader = at.get("file_uploader")[0]
     uploader.set_value(("red.png", buf.getvalue(), "image/png")).run()
     assert_clean(at)
-    assert cell_total(at) == "y(15, 15) = 255 + 0 + 0 + 0 = 255"  # all red, resized to 32×32, averaged
+    assert cell_total(at) == "y(16, 16) = 255 + 0 + 0 + 0 = 255"  # all red, resized to 32×32
     at.get("file_uploader")[0].set_value(("notes.txt", b"not a picture", "text/plain")).run()
     assert_clean(at)
     assert at.error and "PNG" in at.error[0].value
-    assert cell_total(at) != "y(15, 15) = 255 + 0 + 0 + 0 = 255"  # back to the sample
+    assert cell_total(at) != "y(16, 16) = 255 + 0 + 0 + 0 = 255"  # back to the sample
 
 
 def test_lecture_maps_follow_the_digit():
@@ -99,6 +206,14 @@ def test_lecture_maps_follow_the_digit():
     at.selectbox(key="filt_digit").set_value(7).run()
     assert_clean(at)
     assert at.query_params["digit"] == "7"
+    assert any("Black = the lowest" in m.value for m in at.markdown)  # the greys' legend
+
+
+def test_presenter_mode_trims_the_captions():
+    at = open_page(PAGE, "ko", state={"present": True})
+    assert_clean(at)
+    assert not [c.value for c in at.caption if "(16, 16)" in c.value or "(3, 3, 3)" in c.value or "시드" in c.value]
+    assert cell_total(at).startswith("y(16, 16) = ")  # the sum stays (the presenter CSS draws it ≥ 20 px)
 
 
 @pytest.mark.parametrize("query", [{"seed": "³"}, {"digit": "¹"}, {"seed": "٣"}, {"k": "3", "fset": "custom", "w": ",".join(["０.5"] * 27)}])

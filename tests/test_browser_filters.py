@@ -1,0 +1,83 @@
+"""Real browser (Debian Chromium via Playwright): §3's filter set is edited and seen on one projector screen."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import app_errors, chromium, h1, open_page, streamlit_server, wait_idle
+
+TITLE = {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"}
+PROJECTOR = (1280, 720)
+MAPS = [f".st-key-filt_partial_{c}" for c in range(3)] + [".st-key-filt_sum"]
+# The numbers a chart draws (null while Plotly redraws it): selector → JSON of its traces' z.
+PLOTLY_Z = """selector => {
+  const plot = document.querySelector(selector + ' .js-plotly-plot');
+  return plot && plot.data ? JSON.stringify(plot.data.map(trace => trace.z)) : null;
+}"""
+# Scroll so that `el` sits just below Streamlit's fixed header; returns the header's height.
+SCROLL_BELOW_HEADER = """el => {
+  const header = document.querySelector('[data-testid="stHeader"]');
+  const top = header ? header.getBoundingClientRect().bottom : 0;
+  el.style.scrollMarginTop = top + 'px';
+  el.scrollIntoView({block: 'start'});
+  return top;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    with chromium(*PROJECTOR) as page:
+        yield page
+
+
+def one_screen(page, k: int) -> list[str]:
+    """What of the editor (size, preset, channel chooser, every slider) and the four maps lies outside the
+    viewport once the work area's first row is scrolled just below the header; [] when all is in view."""
+    top = page.locator(".st-key-filt_size").evaluate(SCROLL_BELOW_HEADER)
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    wanted = [".st-key-filt_size", ".st-key-filt_preset_choice", ".st-key-filt_channel"]
+    wanted += [f".st-key-filt_w_0_s{i}" for i in range(k * k)] + MAPS
+    outside = []
+    for selector in wanted:
+        box = page.locator(selector).bounding_box()
+        if box is None or box["y"] < top - 1 or box["y"] + box["height"] > height + 1 or box["x"] < 0 or box["x"] + box["width"] > width:
+            outside.append(f"{selector}: {box}")
+    return outside
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("k", [3, 5])
+def test_editor_and_maps_fit_one_projector_screen(server, browser_page, lang, k):
+    page = browser_page
+    open_page(page, f"{server}/filter-sets?lang={lang}&k={k}")
+    assert h1(page) == TITLE[lang] and not app_errors(page)
+    assert page.locator('[data-testid="stSidebar"]').is_visible()  # with the sidebar open
+    assert page.locator('[data-testid="stSlider"]').count() == k * k  # one channel's editor at a time
+    assert one_screen(page, k) == []
+
+
+def test_a_slider_stepped_with_the_keyboard_changes_the_map(server, browser_page):
+    page = browser_page
+    open_page(page, f"{server}/filter-sets?lang=en")
+    drawn = page.evaluate(PLOTLY_Z, ".st-key-filt_sum")
+    assert drawn is not None
+    thumb = page.locator('.st-key-filt_w_0_s4 input[type="range"]')  # w5 of the R channel (react-aria's slider input)
+    expect(thumb).to_have_value("2")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    expect(thumb).to_have_value("2.5")
+    page.wait_for_function(f"before => {{ const now = ({PLOTLY_Z})('.st-key-filt_sum'); return now !== null && now !== before; }}",
+                           arg=drawn)
+    wait_idle(page)
+    assert "fset=custom" in page.url
+    expect(page.locator('.st-key-filt_preset_choice [role="combobox"]')).to_have_value("Custom")
+    # the focus stays on the slider: the next arrow steps it again
+    page.keyboard.press("ArrowRight")
+    expect(thumb).to_have_value("3")
+    wait_idle(page)
+    assert not app_errors(page)
