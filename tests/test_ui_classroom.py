@@ -208,6 +208,9 @@ def test_a_class_question_open_answer_reveal():
 def test_the_answers_figure_counts_and_marks_the_answer():
     from ui.classroom import answers_figure
 
-    fig = answers_figure([(6.0, 3), (8.0, 1)], 6.0, "px", 0)
-    assert list(fig.data[0].x) == [6.0, 8.0] and list(fig.data[0].y) == [3, 1]
-    assert fig.layout.shapes[0].x0 == 6.0
+    fig = answers_figure([(6.0, 3), (8.0, 1)], None, "px", 0)
+    assert list(fig.data[0].x) == ["6", "8"] and list(fig.data[0].y) == [3, 1] and not fig.layout.annotations
+    fig = answers_figure([(6.0, 3), (8.0, 1)], 7.0, "px", 0)  # nobody said 7: its bar is there, empty, marked
+    assert list(fig.data[0].x) == ["6", "7", "8"] and list(fig.data[0].y) == [3, 0, 1]
+    assert fig.data[0].marker.color[1] != fig.data[0].marker.color[0] and fig.layout.annotations[0].x == 1
+    assert list(answers_figure([(1234.5, 2)], 1234.5, "", 1).data[0].x) == ["1,234.5"]

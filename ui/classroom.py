@@ -201,7 +201,7 @@ def teacher_panel() -> None:
     st.caption(t("classroom.code_help"))
     st.markdown(f'<img src="{qr_svg(link)}" alt="QR" width="168" style="image-rendering:pixelated">',
                 unsafe_allow_html=True)
-    st.code(link, language=None)
+    st.code(link, language=None, wrap_lines=True)
     joined_count(code)
     if st.button(t("classroom.stop_run"), key="class_stop_run", icon=":material/stop_circle:", width="stretch"):
         stopped = stop_class_runs(code)
@@ -313,18 +313,24 @@ def page_script(url_path: str) -> str | None:
 
 
 def answers_figure(counts: list[tuple[float, int]], answer: float | None, unit: str, digits: int) -> go.Figure:
-    """The class's answers as bars (anonymous counts), the computed answer as a line once revealed."""
-    labels = [f"{value:,.{digits}f}" for value, _ in counts]
-    fig = go.Figure(go.Bar(x=[value for value, _ in counts], y=[n for _, n in counts], text=[str(n) for _, n in counts],
-                           textposition="outside", marker_color="#4C78A8", hovertext=labels, hoverinfo="text+y",
-                           width=None))
+    """The class's answers as bars, one per value given (anonymous counts); once revealed, the computed
+    answer's bar (there even if nobody gave it) is coloured and marked."""
+    values = dict(counts)
     if answer is not None:
-        fig.add_vline(x=answer, line={"color": "#E45756", "width": 3},
-                      annotation_text=t("classroom.answer_mark", value=f"{answer:,.{digits}f}", unit=unit),
-                      annotation_position="top")
-    fig.update_layout(height=220, margin={"l": 10, "r": 10, "t": 30, "b": 30}, bargap=0.3, showlegend=False,
+        values.setdefault(round(answer, digits), 0)
+    order = sorted(values)
+    labels = [f"{value:,.{digits}f}" for value in order]
+    right = None if answer is None else round(answer, digits)
+    fig = go.Figure(go.Bar(x=labels, y=[values[v] for v in order], text=[str(values[v]) for v in order],
+                           textposition="outside", cliponaxis=False,
+                           marker_color=["#E45756" if v == right else "#4C78A8" for v in order]))
+    if right is not None:
+        fig.add_annotation(x=order.index(right), y=values[right], yshift=22, showarrow=False,  # x: the category's index
+                           text=t("classroom.answer_mark", value=labels[order.index(right)], unit=unit).strip(),
+                           font={"color": "#E45756"})
+    fig.update_layout(height=220, margin={"l": 10, "r": 10, "t": 34, "b": 30}, bargap=0.35, showlegend=False,
                       yaxis={"title": t("classroom.count"), "dtick": 1, "rangemode": "tozero"},
-                      xaxis={"title": unit or None, "tickformat": f",.{digits}f"})
+                      xaxis={"title": unit or None, "type": "category"})
     return fig
 
 
@@ -350,7 +356,8 @@ def question(qid: str, answer: float | None, *, prompt: str, unit: str = "", lo:
         elif role() == "teacher":
             teacher_question(code, qid, answer, unit=unit, digits=digits)
         else:
-            student_question(code, qid, unit=unit, lo=lo, hi=hi, step=step, digits=digits, fmt=fmt)
+            with st.container():  # one block whatever the state: no stale element after a change
+                student_question(code, qid, unit=unit, lo=lo, hi=hi, step=step, digits=digits, fmt=fmt)
 
 
 def alone(qid, answer, *, unit, lo, hi, step, digits, fmt) -> None:
@@ -368,24 +375,29 @@ def alone(qid, answer, *, unit, lo, hi, step, digits, fmt) -> None:
 
 
 def teacher_question(code, qid, answer, *, unit, digits) -> None:
+    """The same elements in every state (a status block, then the two buttons), so a fragment rerun
+    never leaves a stale button behind."""
     key = S["class_key"]
     asked = store().question(code, qid)
-    if not asked.opened:
-        st.button(t("classroom.ask"), key=f"class_q_{qid}_ask", icon=":material/campaign:", type="primary",
-                  on_click=store().open_question, args=(code, key, qid))
-        return
-    if asked.revealed:
-        st.success(t("classroom.computed", value=_show(asked.answer, unit, digits)))
-        st.plotly_chart(answers_figure(store().histogram(code, qid, digits), asked.answer, unit, digits),
-                        key=f"class_q_{qid}_fig", config={"displayModeBar": False})
-        st.button(t("classroom.ask_again"), key=f"class_q_{qid}_again", icon=":material/replay:",
-                  on_click=store().open_question, args=(code, key, qid))
-        return
-    live_answers(code, qid, unit, digits)
-    st.button(t("classroom.reveal"), key=f"class_q_{qid}_reveal", icon=":material/visibility:", type="primary",
-              disabled=answer is None, on_click=store().reveal, args=(code, key, qid, answer))
-    if answer is None:
-        st.caption(t("classroom.not_known"))
+    with st.container():
+        if asked.revealed:
+            st.success(t("classroom.computed", value=_show(asked.answer, unit, digits)))
+            st.plotly_chart(answers_figure(store().histogram(code, qid, digits), asked.answer, unit, digits),
+                            key=f"class_q_{qid}_fig", config={"displayModeBar": False})
+        elif asked.opened:
+            live_answers(code, qid, unit, digits)
+        else:
+            st.caption(t("classroom.not_asked"))
+        if answer is None:
+            st.caption(t("classroom.not_known"))
+    left, right = st.columns(2)
+    left.button(t("classroom.ask_again") if asked.opened else t("classroom.ask"), key=f"class_q_{qid}_ask",
+                icon=":material/campaign:", type="secondary" if asked.opened else "primary",
+                on_click=store().open_question, args=(code, key, qid), width="stretch")
+    right.button(t("classroom.reveal"), key=f"class_q_{qid}_reveal", icon=":material/visibility:",
+                 type="primary" if asked.opened and not asked.revealed else "secondary", width="stretch",
+                 disabled=answer is None or not asked.opened or asked.revealed,
+                 on_click=store().reveal, args=(code, key, qid, 0.0 if answer is None else answer))
 
 
 @st.fragment(run_every=1.0)

@@ -41,6 +41,10 @@ STRINGS = {
     "classroom.sent": {"ko": "보낸 답: {value} (다시 보내면 바뀝니다)", "en": "Your answer: {value} (send again to change it)"},
     "classroom.reveal": {"ko": "정답 보기", "en": "Reveal"},
     "classroom.ask": {"ko": "학생들에게 묻기", "en": "Ask the class"},
+    "classroom.not_asked": {
+        "ko": "학생들에게 물으면 답이 여기에 막대그래프로 모입니다(이름 없이).",
+        "en": "Ask the class, and the answers gather here as bars (anonymously).",
+    },
     "classroom.ask_again": {"ko": "다시 묻기", "en": "Ask again"},
     "classroom.answers_in": {"ko": "들어온 답: {n}개", "en": "Answers in: {n}"},
     "classroom.wait_question": {
