@@ -86,16 +86,16 @@ def workbench() -> None:
     setting = page.sync_link(w)
 
     st.markdown(f"**{t('arithmetic.step')}**")
-    b1, s1, b2, b3 = st.columns([1, 6, 1, 2], vertical_alignment="bottom")
-    b1.button("←", key="arith_prev", shortcut="Left", on_click=page.step_cell, args=(-1, n), help=t("arithmetic.prev"))
+    with st.container(horizontal=True, key="arith_steps"):  # content-wide buttons that wrap: no label is ever cut
+        st.button(t("arithmetic.prev"), key="arith_prev", icon=":material/arrow_back:", shortcut="Left", on_click=page.step_cell, args=(-1, n))
+        st.button(t("arithmetic.next"), key="arith_next", icon=":material/arrow_forward:", shortcut="Right", on_click=page.step_cell, args=(1, n))
+        playing = st.session_state.get("arith_playing", False)
+        if st.button(t("arithmetic.pause") if playing else t("arithmetic.play"), key="arith_play", shortcut="Space",
+                     icon=":material/pause:" if playing else ":material/play_arrow:"):
+            st.session_state.arith_playing = not playing
+            st.rerun()
     if n > 1:
-        s1.slider(t("arithmetic.cell"), 1, n, key=page.CELL, format="y%d")
-    b2.button("→", key="arith_next", shortcut="Right", on_click=page.step_cell, args=(1, n), help=t("arithmetic.next"))
-    playing = st.session_state.get("arith_playing", False)
-    if b3.button(t("arithmetic.pause") if playing else t("arithmetic.play"), key="arith_play", shortcut="Space",
-                 icon=":material/pause:" if playing else ":material/play_arrow:"):
-        st.session_state.arith_playing = not playing
-        st.rerun()
+        st.slider(t("arithmetic.cell"), 1, n, key=page.CELL, format="y%d")
     fx, ff = st.columns([2, 3], vertical_alignment="center")
     fx.plotly_chart(page.input_figure(x, step, stride, padding), key="arith_x_fig", config=PLOT)
     with ff:

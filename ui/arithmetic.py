@@ -121,7 +121,7 @@ def input_figure(x: np.ndarray, step: CellStep, stride: int, padding: str, heigh
     if top or bottom or left or right:
         spec["layout"]["shapes"].insert(0, {
             "type": "rect", "x0": left - 0.5, "x1": left + x.shape[1] - 0.5, "y0": top - 0.5, "y1": top + x.shape[0] - 0.5,
-            "line": {"color": "#555", "width": 2, "dash": "dash"},
+            "line": {"color": "#4da3ff", "width": 2, "dash": "dash"},  # visible on the black zeros too
         })
     return ready(spec)
 
