@@ -28,13 +28,11 @@ dataset_notice()
 # then shows here, where the button was (top), not a screen further down.
 top = st.container()
 default = default_config(dataset_name())
-if service().lookup(default) is None:
+if service().lookup(default) is None and f"{P}_pending" not in st.session_state:
     with top.container(border=True):
         st.markdown(t("lenet.class_start"))
         st.button(t("lenet.class_start_button"), key=f"{P}_class_start", type="primary",
                   on_click=start_class, args=(P, default))
-if (refused := st.session_state.pop(f"{P}_start_error", None)) is not None:
-    top.error(message(refused))
 
 init_settings(P)
 stack, shape = model_choice(P)

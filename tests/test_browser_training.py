@@ -128,3 +128,64 @@ def test_a_run_stops_only_when_every_student_waiting_for_it_withdrew(server):
             assert page.get_by_role("button", name="Train", exact=True).count() == 1  # may train again
             assert not app_errors(page)
         assert metric_value(first, "Test accuracy") is None
+
+
+# ---- issue 10: after Train (or class start) the progress is in view, at the projector's 1280×720 -------
+
+# The first progress bar's box at the first frame it exists (wait_for_function polls every animation frame),
+# with the viewport's size; null while there is none.
+PROGRESS_BOX = """() => {
+  const bar = document.querySelector('[data-testid="stProgress"]');
+  if (!bar) return null;
+  const b = bar.getBoundingClientRect();
+  return {top: b.top, bottom: b.bottom, left: b.left, right: b.right, width: innerWidth, height: innerHeight,
+          at: performance.now()};
+}"""
+TRAIN = {"ko": "학습 시작", "en": "Train"}
+TRAIN_OWN = {"ko": "학습 시작", "en": "Start training"}  # §7's button
+CLASS_START = {"ko": "기본 LeNet-5 학습하기", "en": "Train the default LeNet-5"}
+WITHDRAW = {"ko": "내 요청 취소", "en": "Withdraw my request"}
+LONG = "epochs=50&n=8000&batch=16"  # a run that is still queued or training when its progress is looked at
+
+
+def click_and_find_progress(page, button) -> dict:
+    """Click, then the progress bar's box when it first appears (and how long after the click that was)."""
+    button.scroll_into_view_if_needed()
+    clicked = page.evaluate("() => performance.now()")
+    button.click()
+    box = page.wait_for_function(PROGRESS_BOX, timeout=60_000).json_value()
+    box["after_ms"] = round(box["at"] - clicked)
+    return box
+
+
+def assert_in_view(box: dict) -> None:
+    assert 0 <= box["top"] and box["bottom"] <= box["height"] and 0 <= box["left"] and box["right"] <= box["width"], box
+
+
+def withdraw(page, lang: str) -> None:
+    """Give the run back, so the next case's run does not wait behind it."""
+    page.get_by_role("button", name=WITHDRAW[lang]).first.click()
+    page.locator('[data-testid="stProgress"]').first.wait_for(state="detached", timeout=60_000)
+    wait_idle(page)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_progress_is_in_view_after_train_and_class_start_at_1280x720(tmp_path, lang):
+    """At 1280×720 with the sidebar open, the progress takes the Train button's place (§2, §6, §7), and on §6
+    the class start's progress shows where that button was, at the top, not a screen further down."""
+    env = {"CNNLIB_CACHE_DIR": str(tmp_path / "cache"), "CNNLIB_MNIST_SOURCE": "sample"}
+    seen = {}
+    with streamlit_server(env=env) as url, chromium(1280, 720) as page:
+        open_page(page, f"{url}/lenet-5?lang={lang}")
+        assert page.locator('[data-testid="stSidebar"]').bounding_box()["width"] > 200  # the sidebar is open
+        seen["§6 class start"] = box = click_and_find_progress(page, page.get_by_role("button", name=CLASS_START[lang]))
+        assert_in_view(box)
+        withdraw(page, lang)
+        for name, path, label in (("§6 Train", f"lenet-5?{LONG}&seed=1", TRAIN), ("§2 Train", f"conv2d-in-keras?{LONG}&seed=2", TRAIN),
+                                  ("§7 Train", "own-images?n=300&epochs=20", TRAIN_OWN)):
+            open_page(page, f"{url}/{path}&lang={lang}")
+            seen[name] = box = click_and_find_progress(page, page.get_by_role("button", name=label[lang], exact=True))
+            assert_in_view(box)
+            assert not app_errors(page)
+            withdraw(page, lang)
+    print(lang, {name: (round(box["top"]), box["after_ms"]) for name, box in seen.items()})  # top (px), ms after the click

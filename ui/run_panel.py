@@ -127,28 +127,41 @@ def queue_view(prefix: str) -> None:
         st.dataframe(queue_rows(snaps, mine), hide_index=True, key=f"{prefix}_queue")
 
 
-def live_run(prefix: str, key: str, where=None) -> Snapshot | None:
+def live_run(prefix: str, key: str, where=None, ask: RunConfig | None = None) -> Snapshot | None:
     """Progress bar, queue position, the queue, withdrawing and the growing curves; refreshes itself while active.
 
     Runs as a fragment every REFRESH seconds while the run is queued or training (only this
     part of the page reruns); when it finishes the whole page reruns once to show the results.
     where: a container drawn earlier on the page (e.g. by the class-start button) to show it in.
+    ask: a run a click asked for: the bar is drawn first and the run requested after it, so the bar is on
+    screen before a server's first run starts loading TensorFlow (seconds in which the page barely runs).
     """
     first = service().snapshot(key)
-    if first is None:
+    if first is None and ask is None:
         return None
-    active = not first.finished
+    active = ask is not None or not first.finished
+    asked = [ask]  # requested on the fragment's first draw only
 
     @st.fragment(run_every=REFRESH if active else None)
     @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
     def panel():
+        bar = st.empty()  # one element: the provisional bar becomes the run's own, never a gap
+        if asked[0] is not None:
+            config, asked[0] = asked[0], None
+            bar.progress(0.0, text=t("training.preparing"))
+            try:
+                request(config)
+            except LessonError as err:  # e.g. this session already waits for another run
+                st.session_state[f"{prefix}_train_error"] = err
+                st.rerun()  # the panel shows why, with the Train button
         snap = service().snapshot(key)
         if snap is None:
+            bar.empty()
             return
         if active and snap.finished:
             st.rerun()  # the results below need the whole page
         if not snap.finished:  # once done, the results below draw the final curves
-            st.progress(snap.fraction, text=status_line(snap))
+            bar.progress(snap.fraction, text=status_line(snap))
             c1, c2 = st.columns([1, 3])
             if service().is_requester(key, requester()):
                 if c1.button(t("training.cancel"), key=f"{prefix}_cancel", help=t("training.cancel_help")):
@@ -164,12 +177,9 @@ def live_run(prefix: str, key: str, where=None) -> Snapshot | None:
 
 
 def _train(prefix: str, config: RunConfig) -> None:
-    """The Train button's callback: it runs before the script, so the run that follows draws the progress
-    where the button was, at once (no second rerun); a refusal is kept for that run to show."""
-    try:
-        request(config)
-    except LessonError as err:
-        st.session_state[f"{prefix}_train_error"] = err
+    """The Train button's callback (before the script): the script that follows asks for the run, where
+    the button was, after drawing the bar (live_run's ask)."""
+    st.session_state[f"{prefix}_pending"] = config
 
 
 def finished(config: RunConfig) -> RunResult | None:
@@ -186,15 +196,24 @@ def run_panel(prefix: str, config: RunConfig, button_label: str | None = None, w
     where: a container higher up to draw the progress in instead (the class start on §6).
     """
     svc = service()
+    pending = st.session_state.pop(f"{prefix}_pending", None)
     refused = st.session_state.pop(f"{prefix}_train_error", None)
     if refused is not None:
-        st.error(message(refused))
+        (where if where is not None else st).error(message(refused))
         held = svc.held(requester())
         if held is not None:  # which run this session is waiting for
             st.caption(t("training.held", model=model_text(held.config), epochs=held.config.epochs,
                          place=t("training.queue.now") if held.position == 0 else held.position))
+    if pending is not None and pending.key != config.key:  # the settings changed with the click: train what was clicked
+        _request_quietly(prefix, pending)
+        pending = None
     run = svc.lookup(config)
     snap = svc.snapshot(run.key) if run is not None else None
+    if pending is not None and not (snap is not None and svc.is_requester(snap.key, requester()) and not snap.finished):
+        if where is not None:
+            st.caption(t("training.progress_above"))
+        live_run(prefix, config.key, where, ask=pending)
+        return None
     if snap is not None and snap.state == "failed":
         st.error(message(snap.error) if snap.error else t("training.failed"))
     elif snap is not None and snap.state == "cancelled":
@@ -214,6 +233,13 @@ def run_panel(prefix: str, config: RunConfig, button_label: str | None = None, w
         st.caption(t("training.progress_above"))
     live_run(prefix, snap.key, where if not snap.finished else None)
     return snap if snap.state == "done" else None
+
+
+def _request_quietly(prefix: str, config: RunConfig) -> None:
+    try:
+        request(config)
+    except LessonError as err:
+        st.session_state[f"{prefix}_train_error"] = err
 
 
 def estimate_note(config: RunConfig) -> None:

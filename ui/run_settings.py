@@ -11,7 +11,6 @@ import streamlit as st
 
 from cnnlib import architecture
 from cnnlib.datasets import load_mnist
-from cnnlib.errors import LessonError
 from cnnlib.runs import LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, RunConfig
 from ui import links
 from ui.page_links import BATCHES, FIELDS, RATES, SIZES, STACK_LINK, settings_link
@@ -131,17 +130,13 @@ def model_choice(prefix: str) -> tuple[list, tuple]:
 
 def start_class(prefix: str, config: RunConfig) -> None:
     """The class-start button's callback (before the script: the form's widgets are not drawn yet): the
-    fast settings and LeNet-5 into the form, the run requested as this session, and remembered, so the
-    page shows its progress where the button was."""
-    from ui.run_panel import request  # the run panel imports nothing of this module
-
+    fast settings and LeNet-5 into the form, and the run asked for as a Train click asks (the run panel
+    requests it as this session after drawing its bar), remembered so the page shows its progress where
+    the button was."""
     use_settings(prefix, all_of_them=True)
     put(f"{prefix}_model", "lenet5")
     st.session_state[f"{prefix}_started"] = config.key
-    try:
-        request(config)  # as this session: it counts, and only this session's request can be withdrawn
-    except LessonError as err:  # e.g. this session already waits for another run
-        st.session_state[f"{prefix}_start_error"] = err
+    st.session_state[f"{prefix}_pending"] = config
 
 
 def started_here(prefix: str, config: RunConfig) -> bool:
