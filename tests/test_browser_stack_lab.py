@@ -45,7 +45,7 @@ def click(page, key: str) -> None:
 
 def then_total(page, value: str) -> None:
     """After an action: wait until the stack's total reads value and the run that drew it has finished."""
-    expect(page.locator(TOTAL).first).to_have_text(value)
+    expect(page.locator(TOTAL).first).to_have_text(value, timeout=30_000)  # a shared 2-core machine can be slow
     wait_idle(page)
 
 
@@ -69,7 +69,7 @@ def test_build_a_stack_by_clicking_and_the_total_changes(server, browser_page):
     box = page.get_by_label("Kernel size").first
     box.fill("30")
     box.press("Enter")
-    expect(page.locator('[data-testid="stAlert"]').first).to_contain_text("30×30")
+    expect(page.locator('[data-testid="stAlert"]').first).to_contain_text("30×30", timeout=30_000)
     wait_idle(page)
     assert "30×30" in page.locator('[data-testid="stAlert"]').first.inner_text()
     assert not app_errors(page)
@@ -97,7 +97,7 @@ def test_shared_link_opens_the_same_stack(server, browser_page):
     click(page, "lab_cmp_story")
     totals(page, 3)
     page.locator('[class*="st-key-lab_remove_"]').nth(1).locator("button").first.click()  # drop the first pooling
-    expect(page.locator(TOTAL).first).not_to_have_text("61,706")
+    expect(page.locator(TOTAL).first).not_to_have_text("61,706", timeout=30_000)
     mine = totals(page, 3)
     assert mine[0] != "61,706" and mine[1:] == ["203,068", "9,532"]
     assert "stack=" in page.url and "cmp=" in page.url
@@ -128,7 +128,7 @@ def test_a_link_above_the_limits_is_a_notice_and_the_lab_works(server, browser_p
     assert totals(page)[0] == "203,068"
     assert "could not be read" in page.locator('[data-testid="stAlert"]').first.inner_text()
     click(page, "lab_add")
-    expect(page.locator(TOTAL).first).not_to_have_text("203,068")
+    expect(page.locator(TOTAL).first).not_to_have_text("203,068", timeout=30_000)
     wait_idle(page)
     assert not app_errors(page)
 
