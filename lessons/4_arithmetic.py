@@ -82,7 +82,7 @@ def workbench() -> None:
         st.plotly_chart(page.map_figure(y, (step.row, step.col), title), key="arith_y_fig", config=png("feature-map"))
         st.info(t("arithmetic.size", formula=output_size_formula(page.SIZE, 3, stride, padding), h=oh, w=output_size(page.SIZE, 3, stride, padding)))
         classroom.question("arith.size", oh, prompt=t("arithmetic.q_size"), lo=1, hi=page.SIZE)
-        classroom.question("arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), step=0.1, digits=2)
+        classroom.question("arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2)
     setting = page.sync_link(w)
 
     st.markdown(f"**{t('arithmetic.step')}**")

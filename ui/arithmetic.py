@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from cnnlib.convolution import CellStep, padding_amounts
-from cnnlib.filters import FILTER_PRESETS
+from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
 from ui import links
 from ui.charts import heatmap_spec, ready
 from ui.page_links import ARITHMETIC, SIZE, input_preset, input_spec, parse_input_spec, parse_weights  # noqa: F401
@@ -25,6 +25,7 @@ FILTER_CHOICES = (*FILTER_PRESETS, CUSTOM)
 INPUT_PRESETS = ("four", "blank", "random", "digit")
 LINK = ARITHMETIC
 CELL = "arith_cell"
+Y_BOUND = 9 * max(map(abs, WEIGHT_RANGE)) * max(map(abs, INPUT_RANGE))  # |y| can never be larger (before activation)
 _ROW = '.st-key-{k} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
 _ROWS = ", ".join(_ROW.format(k=k) for k in ("arith_top", "arith_work"))
 _COLS = ", ".join(_ROW.format(k=k) + ' > [data-testid="stColumn"]' for k in ("arith_top", "arith_work"))
