@@ -53,14 +53,18 @@ def test_upload_report_train_and_confusion_matrix(tmp_path):
         wait_idle(page, 60_000)
         assert not app_errors(page)
         assert page.get_by_text("Test accuracy").count() == 1
-        confusion = page.locator('[data-testid="stPlotlyChart"]').nth(2)
+        charts = page.locator('[data-testid="stPlotlyChart"]')
+        assert charts.filter(has=page.locator("text.xtitle", has_text="Epoch")).count() == 1  # the curves, as on §6
+        confusion = charts.filter(has=page.locator("text.xtitle", has_text="Predicted"))  # §6's figure, one for both
         confusion.scroll_into_view_if_needed()
         def svg_texts(selector: str) -> list[str]:
             return confusion.locator(selector).evaluate_all("els => els.map(e => e.textContent)")
 
-        assert sorted(svg_texts("text.xtitle, text.ytitle")) == ["Predicted", "True"]
+        assert sorted(svg_texts("text.xtitle, text.ytitle")) == ["Predicted", "True label"]
         assert svg_texts("g.xtick text") == ["A", "B", "C", "D"]
-        assert svg_texts("g.ytick text") == ["D", "C", "B", "A"]  # row 0 (A) on top
+        rows = confusion.locator("g.ytick text").evaluate_all(
+            "els => els.map(e => [e.textContent, e.getBoundingClientRect().top])")
+        assert [name for name, _ in sorted(rows, key=lambda r: r[1])] == ["A", "B", "C", "D"]  # row 1 (A) on top
         cells = [int(n) for n in svg_texts("g.heatmap-label text")]
         assert len(cells) == 16 and sum(cells) == 8  # 20 % of 8 or 9 images per class = 2 test images each
         page.screenshot(path=str(tmp_path / "own_images_browser.png"), full_page=True)  # kept in the test's own folder
