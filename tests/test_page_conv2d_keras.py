@@ -63,3 +63,27 @@ def test_tiny_run_then_raw_vs_scaled_in_english_and_korean():
     at.run()
     assert_clean(at)
     assert len(accuracies(at)) == 3 and at.title[0].value == "2 · Keras의 Conv2D 층"
+
+
+# ---- issue 10: the learned-vs-classic table is readable (numbers fit, headers whole) ----------------
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_similarity_table_headers_are_whole_and_numbers_signed(lang):
+    import numpy as np
+
+    from cnnlib import inference
+    from ui.learned_filters import similarity_figure
+    from ui.strings import load_catalogue
+
+    catalogue = load_catalogue()
+    words = {c: catalogue[f"training.classic.{c}"][lang] for c in inference.CLASSIC}
+    r = np.linspace(-0.96, 0.92, 6 * len(words)).reshape(6, len(words))
+    fig = similarity_figure(r, [f"{i + 1}" for i in range(6)], list(words.values()))
+    trace = fig.data[0]
+    assert [x.replace("<br>", " ") for x in trace.x] == list(words.values())  # every header whole, none cut
+    assert all(x.count("<br>") <= 1 for x in trace.x)
+    assert trace.text[0][0] == "-0.96" and trace.text[-1][-1] == "+0.92"
+    assert fig.layout.xaxis.tickangle == 0 and fig.layout.xaxis.automargin and fig.layout.yaxis.automargin
+    assert fig.layout.yaxis.scaleanchor is None  # cells as wide as the page allows, not squeezed square
+    assert (trace.zmin, trace.zmax) == (-1, 1)
