@@ -87,3 +87,19 @@ def test_similarity_table_headers_are_whole_and_numbers_signed(lang):
     assert fig.layout.xaxis.tickangle == 0 and fig.layout.xaxis.automargin and fig.layout.yaxis.automargin
     assert fig.layout.yaxis.scaleanchor is None  # cells as wide as the page allows, not squeezed square
     assert (trace.zmin, trace.zmax) == (-1, 1)
+
+
+def test_the_parameter_chart_says_it_is_on_a_log_scale():
+    import numpy as np
+    import pandas as pd
+
+    from ui.i18n import t
+    from ui.model_comparison import compare_figure
+
+    frame = pd.DataFrame({t("training.col.model"): ["a", "b", "c"], t("training.col.params"): [203_068, 9_532, 61_706],
+                          t("training.col.accuracy"): [97.1, np.nan, 98.0], t("training.col.epoch_s"): [1.5, np.nan, 2.0]})
+    fig = compare_figure(frame)
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles[1] == t("conv2d.params_log") and ("로그" in titles[1] or "log scale" in titles[1])
+    assert fig.layout.yaxis2.type == "log"
+    assert list(fig.data[1].text) == ["203,068", "9,532", "61,706"]

@@ -56,23 +56,28 @@ def compare_section(prefix: str, settings: dict) -> None:
             shown[t(key)] = [("—" if np.isnan(v) else f"{v:.2f}") for v in frame[t(key)]]
         st.dataframe(shown, hide_index=True, width="stretch",
                      column_config={t("training.col.params"): st.column_config.NumberColumn(format="localized")})
-        fig = make_subplots(rows=1, cols=3, subplot_titles=(t("training.col.accuracy"), t("training.col.params"),
-                                                            t("training.col.epoch_s")))
-        colors = dict(zip(frame[t("training.col.model")], ("#d62728", "#ff7f0e", "#1f77b4")))
-        for col, key in enumerate(("training.col.accuracy", "training.col.params", "training.col.epoch_s"), 1):
-            shown = frame.dropna(subset=[t(key)])
-            fig.add_trace(go.Bar(x=shown[t("training.col.model")], y=shown[t(key)], showlegend=False,
-                                 marker_color=[colors[m] for m in shown[t("training.col.model")]],
-                                 text=[f"{v:,}" if key == "training.col.params" else f"{v:g}" for v in shown[t(key)]],
-                                 textposition="outside", cliponaxis=False), row=1, col=col)
-        fig.update_yaxes(type="log", dtick=1, row=1, col=2)  # one label per power of ten
-        fig.update_layout(height=320, margin={"l": 4, "r": 4, "t": 40, "b": 4})
-        st.plotly_chart(fig, key=f"{prefix}_cmp_fig", config=PLOT)
+        st.plotly_chart(compare_figure(frame), key=f"{prefix}_cmp_fig", config=PLOT)
         if active and all(r[t("training.col.state")] not in (t("training.state.queued"), t("training.state.running"))
                           for r in records):
             st.rerun()
 
     table()
+
+
+def compare_figure(frame: pd.DataFrame) -> go.Figure:
+    """Accuracy, parameters (on a log scale, and its title says so) and seconds per epoch, one bar per model."""
+    fig = make_subplots(rows=1, cols=3, subplot_titles=(t("training.col.accuracy"), t("conv2d.params_log"),
+                                                        t("training.col.epoch_s")))
+    colors = dict(zip(frame[t("training.col.model")], ("#d62728", "#ff7f0e", "#1f77b4")))
+    for col, key in enumerate(("training.col.accuracy", "training.col.params", "training.col.epoch_s"), 1):
+        shown = frame.dropna(subset=[t(key)])
+        fig.add_trace(go.Bar(x=shown[t("training.col.model")], y=shown[t(key)], showlegend=False,
+                             marker_color=[colors[m] for m in shown[t("training.col.model")]],
+                             text=[f"{v:,}" if key == "training.col.params" else f"{v:g}" for v in shown[t(key)]],
+                             textposition="outside", cliponaxis=False), row=1, col=col)
+    fig.update_yaxes(type="log", dtick=1, row=1, col=2)  # one label per power of ten
+    fig.update_layout(height=320, margin={"l": 4, "r": 4, "t": 40, "b": 4})
+    return fig
 
 
 def scaling_section(prefix: str, config: RunConfig) -> None:

@@ -24,6 +24,7 @@ STRINGS = {
     },
     "conv2d.filters": {"ko": "첫 층이 배운 필터 3개", "en": "The 3 filters the first layer learned"},
     "conv2d.filter_short": {"ko": "필터 {n}", "en": "filter {n}"},
+    "conv2d.params_log": {"ko": "파라미터 수 (로그 눈금)", "en": "parameters (log scale)"},
     "conv2d.scaling": {"ko": "0–255 그대로 vs 0–1로 스케일링", "en": "Raw 0–255 vs scaled to 0–1"},
     "conv2d.scaling_intro": {
         "ko": "슬라이드는 픽셀값 0–255를 그대로 넣습니다. 같은 설정에서 입력만 바꾼 두 학습을 나란히 비교해 보세요.",
