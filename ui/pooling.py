@@ -113,6 +113,7 @@ def _move(delta: int, n: int) -> None:
 
 def _toggle_play() -> None:
     st.session_state.pool_playing = not st.session_state.get("pool_playing", False)
+    st.session_state.pool_play_pressed = True  # the runs the button starts show the window it was pressed on
 
 
 def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
@@ -126,7 +127,7 @@ def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
         n = pooled.size
         if keep("pool_win", 1) > n:
             st.session_state.pool_win = 1
-        if st.session_state.get("pool_playing") and n > 1:
+        if st.session_state.get("pool_playing") and n > 1 and not st.session_state.get("pool_play_pressed"):
             st.session_state.pool_win = st.session_state.pool_win % n + 1
         s1, s2 = st.columns([3, 2], vertical_alignment="bottom")
         k = s1.slider(t("pooling.window"), 1, n, key="pool_win") if n > 1 else 1
@@ -137,6 +138,7 @@ def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
         if row.button(t("pooling.pause") if now else t("pooling.play"), key="pool_play", shortcut="Space",
                       icon=":material/pause:" if now else ":material/play_arrow:", on_click=_toggle_play):
             st.rerun()  # the fragment's timer is set by the whole page
+        st.session_state.pop("pool_play_pressed", None)  # the whole page's run after the press: play steps again
         step = pool_step(fmap, size, stride, k - 1)
         m1, m2 = st.columns([3, 2])
         m1.plotly_chart(window_figure(fmap, size, stride, step), key="pool_in_fig", config={"displayModeBar": False})
