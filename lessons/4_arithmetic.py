@@ -110,9 +110,8 @@ def workbench() -> None:
         st.session_state.carried_map = y
         st.session_state.carried_fresh = True
         st.switch_page("lessons/5_pooling.py")
-    c1, c2 = st.columns([1, 2], vertical_alignment="center")
-    take_home.notebook_button("convolution-arithmetic", setting, where=c1)
-    c2.caption(t("arithmetic.share_help") + " " + t("take_home.png_hint"))
+    take_home.notebook_button("convolution-arithmetic", setting, where=st.container())  # its own line: never cut at 150 %
+    caption(t("arithmetic.share_help") + " " + t("take_home.png_hint"))
 
 
 with right:

@@ -7,7 +7,8 @@ always show what the map uses. Widget keys never change (a remounted slider woul
 and with it the arrow-key stepping).
 
 Keys: slider ``{state_key}_s{i}``, number box ``{state_key}_n{i}`` (see ``box_key``), paste text
-``{state_key}_paste`` and its button ``{state_key}_paste_apply``; i counts row by row from 0.
+``{state_key}_paste`` and its button ``{state_key}_paste_apply``; i counts row by row from 0. The boxes
+and the paste box sit in a container keyed ``{state_key}_typed`` (CSS class ``st-key-{state_key}_typed``).
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def weight_editor(
     if not (numbers or paste):
         return _truth(state_key, shape)
     title = t("grids.type_numbers") if expander is None else expander
-    with st.expander(title) if title else st.container():
+    with st.container(key=f"{state_key}_typed"), st.expander(title) if title else st.container():
         if numbers:
             for r in range(rows):
                 for c, col in enumerate(st.columns(cols, gap="small")):
