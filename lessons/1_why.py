@@ -6,14 +6,15 @@ import streamlit as st
 from cnnlib.digits import closed_loops, examples_of, typical_loops
 from cnnlib.filters import FILTER_PRESETS, PATTERN_FILTERS, pattern_map
 from cnnlib.lecture import LOOP_TABLE_DIGITS
-from ui.charts import heatmap, image, png
+from ui.charts import DIVERGING, PLOT, heatmap_spec, image, png, ready
 from ui.i18n import labels, t
 from ui.pictures import enlarge
+from ui.presenter import caption
 from ui.state import keep
 from ui import take_home
 
 st.title(t("why.title"))
-st.caption(t("why.intro"))
+caption(t("why.intro"))
 st.subheader(t("why.table_title"))
 
 revealed = st.session_state.get("why_revealed", False)
@@ -30,7 +31,7 @@ for digit, col in zip(LOOP_TABLE_DIGITS, st.columns(len(LOOP_TABLE_DIGITS))):
         if st.button(t("why.another"), key=f"why_next_{digit}"):
             st.session_state[f"why_example_{digit}"] = index + 1
             st.rerun()
-        st.caption(t("why.your_guess"))
+        caption(t("why.your_guess"))
         guesses = []
         for part in parts:
             keep(f"why_guess_{digit}_{part}", None)
@@ -48,28 +49,29 @@ if b1.button(t("why.hide") if revealed else t("why.reveal"), key="why_reveal", t
     st.rerun()
 if revealed:
     b2.success(t("why.right", k=score, n=3 * len(LOOP_TABLE_DIGITS)))
-st.caption(t("why.table_caption"))
+caption(t("why.table_caption"))
 
 st.divider()
 st.subheader(t("why.finder_title"))
-st.caption(t("why.finder_intro"))
-c1, c2, c3 = st.columns([2, 3, 2])
+caption(t("why.finder_intro"))
+c1, c2 = st.columns([1, 3])
 keep("why_digit", 4)
 digit = c1.selectbox(t("why.digit"), range(10), key="why_digit")
 keep("why_pattern", PATTERN_FILTERS[0])
 pattern = c2.radio(t("why.pattern"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), key="why_pattern", horizontal=True)
-overlay = c3.toggle(t("why.overlay"), key="why_overlay")
+overlay = st.toggle(t("why.overlay"), key="why_overlay")
 img = examples_of(digit, 1)[0] / 255.0
 fmap = pattern_map(img, pattern)
 r, c = np.unravel_index(np.argmax(fmap), fmap.shape)
-f1, f2, f3 = st.columns([2, 1, 2])
-if overlay:
+f1, f2, f3 = st.columns([2, 1.2, 2])
+if overlay:  # the map's red over the digit, in the map's own colours (zero left out)
     fig = image(img, title=t("why.fig_digit", d=digit), height=340)
-    fig.add_heatmap(z=np.where(fmap > 0, fmap, np.nan), colorscale="Hot", opacity=0.6, showscale=False, hoverinfo="skip")
-    f1.plotly_chart(fig, key="why_overlay_fig", config={"displayModeBar": False})
+    bound = float(fmap.max()) or 1.0
+    fig.add_heatmap(z=np.where(fmap > 0, fmap, np.nan), colorscale=DIVERGING, zmin=-bound, zmax=bound, opacity=0.6, showscale=False, hoverinfo="skip")
+    f1.plotly_chart(fig, key="why_overlay_fig", config=PLOT)
 else:
-    f1.plotly_chart(image(img, title=t("why.fig_digit", d=digit), height=340), key="why_digit_fig", config={"displayModeBar": False})
-f2.plotly_chart(heatmap(FILTER_PRESETS[pattern], height=200, title=t("why.fig_filter")), key="why_filter_fig", config={"displayModeBar": False})
-f3.plotly_chart(image(fmap, title=t("why.fig_map"), height=340), key="why_map_fig", config=png("feature-map"))
-st.info(t("why.strongest", r=r + 1, c=c + 1, v=f"{fmap[r, c]:.2f}"))
+    f1.plotly_chart(image(img, title=t("why.fig_digit", d=digit), height=340), key="why_digit_fig", config=PLOT)
+f2.plotly_chart(ready(heatmap_spec(FILTER_PRESETS[pattern], height=200, title=t("why.fig_filter"), colorbar=False)), key="why_filter_fig", config=PLOT)
+f3.plotly_chart(ready(heatmap_spec(fmap, annotate=False, marks=[(int(r), int(c))], height=340, title=t("why.fig_map"))), key="why_map_fig", config=png("feature-map"))
+st.info(t("why.strongest", r=r + 1, c=c + 1, v=f"{fmap[r, c]:.2f}"))  # 1-based, as on the slides
 take_home.notebook_button("why-convolution", {"digit": digit, "pattern": pattern}, png_hint=True)

@@ -38,3 +38,27 @@ def test_pattern_finder_points_at_the_strongest_place():
     at.radio(key="why_pattern").set_value("vertical").run()
     assert_clean(at)
     assert at.info[-1].value.startswith("Strongest at row") and at.info[-1].value != before
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_strongest_place_is_1_based_and_circled_on_a_map_in_the_one_colour_meaning(lang):
+    import json
+
+    import numpy as np
+
+    from cnnlib.digits import examples_of
+    from cnnlib.filters import pattern_map
+    from ui.charts import DIVERGING
+
+    at = open_page(PAGE, lang)
+    at.selectbox(key="why_digit").set_value(7).run()
+    assert_clean(at)
+    fmap = pattern_map(examples_of(7, 1)[0] / 255.0, "lecture_horizontal")
+    r, c = np.unravel_index(np.argmax(fmap), fmap.shape)
+    words = {"ko": f"행 {r + 1}, 열 {c + 1}", "en": f"row {r + 1}, column {c + 1}"}[lang]
+    assert words in at.info[-1].value
+    charts = {e.proto.id: json.loads(e.proto.spec) for e in at.get("plotly_chart")}
+    spec = next(s for s in charts.values() if s["layout"].get("title", {}).get("text") in ("특징맵", "Feature map"))
+    assert spec["data"][0]["colorscale"] == DIVERGING and spec["data"][0]["showscale"]  # red high, with its colour bar
+    circle = spec["layout"]["shapes"][0]
+    assert (circle["x0"] + 0.45, circle["y0"] + 0.45) == (c, r)

@@ -10,7 +10,7 @@ from cnnlib.keras_code import keras_code
 from cnnlib.pooling import max_pool2d, pool_out_shape, pool_step
 from cnnlib.stack_text import encode_stack
 from ui import classroom, links
-from ui.charts import heatmap, png
+from ui.charts import heatmap_spec, png, ready
 from ui.guard import guarded
 from ui.i18n import message, t
 from ui.model_summary import summary_table
@@ -96,15 +96,15 @@ def _num(v: float) -> str:
 
 def window_figure(fmap: np.ndarray, size: int, stride: int, step):
     """The map with every window's outline (when they do not overlap), this window boxed and its max circled."""
-    fig = heatmap(fmap, highlight=(step.top, step.left, size, size), marks=[step.winner], height=330,
-                  title=t("pooling.fig_window", h=fmap.shape[0], w=fmap.shape[1]))
+    spec = heatmap_spec(fmap, highlight=(step.top, step.left, size, size), marks=[step.winner], height=330,
+                        title=t("pooling.fig_window", h=fmap.shape[0], w=fmap.shape[1]))
     if stride >= size:
         out_h, out_w = pool_out_shape(fmap.shape, size, stride)
         grid = [{"type": "rect", "x0": c * stride - 0.5, "x1": c * stride + size - 0.5, "y0": r * stride - 0.5,
-                 "y1": r * stride + size - 0.5, "line": {"color": "#555", "width": 1.5, "dash": "dot"}, "layer": "above"}
+                 "y1": r * stride + size - 0.5, "line": {"color": "#555", "width": 1.5, "dash": "dot"}}
                 for r in range(out_h) for c in range(out_w)]
-        fig.update_layout(shapes=grid + list(fig.layout.shapes))  # the current window's box drawn last, on top
-    return fig
+        spec["layout"]["shapes"] = grid + spec["layout"]["shapes"]  # this window's box drawn last, on top
+    return ready(spec)
 
 
 def _move(delta: int, n: int) -> None:
@@ -143,8 +143,8 @@ def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
         m1, m2 = st.columns([3, 2])
         m1.plotly_chart(window_figure(fmap, size, stride, step), key="pool_in_fig", config={"displayModeBar": False})
         with m2:
-            st.plotly_chart(heatmap(pooled, highlight=(step.row, step.col, 1, 1), height=230,
-                                    title=t("pooling.fig_out", h=pooled.shape[0], w=pooled.shape[1])),
+            st.plotly_chart(ready(heatmap_spec(pooled, highlight=(step.row, step.col, 1, 1), height=230,
+                                               title=t("pooling.fig_out", h=pooled.shape[0], w=pooled.shape[1]))),
                             key="pool_out_fig", config=png("pooled"))
             st.markdown(f"#### `max({', '.join(_num(v) for v in step.values)}) = {_num(step.value)}`")
             st.markdown(t("pooling.step_sentence", k=k, rows=_span(step.top, size), cols=_span(step.left, size),

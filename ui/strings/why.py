@@ -24,16 +24,16 @@ STRINGS = {
     },
     "why.finder_title": {"ko": "패턴이 ‘어디서’ 나타나는지 찾는 도구", "en": "A tool that finds WHERE a pattern appears"},
     "why.finder_intro": {
-        "ko": "필터(작은 모양 틀)를 그림 위로 미끄러뜨리면 특징맵이 나옵니다. 밝은 곳 = 그 모양이 있는 곳.",
-        "en": "Slide a filter (a small pattern) over the image and you get a feature map. Bright = the pattern is here.",
+        "ko": "필터(작은 모양 틀)를 그림 위로 미끄러뜨리면 특징맵이 나옵니다. 빨간 곳 = 그 모양이 있는 곳 (다른 쪽의 특징맵과 같은 색: 빨강 높음, 흰색 0, 파랑 낮음).",
+        "en": "Slide a filter (a small pattern) over the image and you get a feature map. Red = the pattern is here (the colours of every feature map here: red high, white 0, blue low).",
     },
     "why.pattern": {"ko": "찾을 모양", "en": "Pattern to find"},
     "why.overlay": {"ko": "숫자 위에 겹쳐 보기", "en": "Overlay on the digit"},
     "why.fig_digit": {"ko": "숫자 {d}", "en": "Digit {d}"},
     "why.fig_filter": {"ko": "필터 (3×3)", "en": "Filter (3×3)"},
-    "why.fig_map": {"ko": "특징맵 (밝을수록 강함)", "en": "Feature map (brighter = stronger)"},
+    "why.fig_map": {"ko": "특징맵", "en": "Feature map"},
     "why.strongest": {
-        "ko": "가장 강한 곳: 행 {r}, 열 {c} (값 {v})",
-        "en": "Strongest at row {r}, column {c} (value {v})",
+        "ko": "가장 강한 곳 (특징맵의 ○): 행 {r}, 열 {c} (값 {v})",
+        "en": "Strongest at row {r}, column {c} (value {v}; the ○ on the feature map)",
     },
 }
