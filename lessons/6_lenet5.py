@@ -40,9 +40,8 @@ stack, shape = model_choice(P)
 st.subheader(t("lenet.architecture"))
 try:
     total = architecture.count_params(stack, shape)
-    m, fig = st.columns([1, 4], vertical_alignment="center")
-    m.metric(t("lenet.total_label"), f"{total:,}")
-    fig.plotly_chart(architecture_figure(stack, shape), key=f"{P}_arch", config=PLOT)
+    st.metric(t("lenet.total_label"), f"{total:,}")  # a headline of its own row: never cut (150 % zoom)
+    st.plotly_chart(architecture_figure(stack, shape), key=f"{P}_arch", config=PLOT)
     summary_table(stack, shape)
 except architecture.StackError as err:
     st.error(message(err))

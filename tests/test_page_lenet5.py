@@ -104,7 +104,7 @@ def test_tiny_run_completes_and_every_result_is_shown_in_english():
     # the confusion matrix cell choice lists those test images
     at.selectbox(key="lenet_cm_true").set_value(4).run()
     at.selectbox(key="lenet_cm_pred").set_value(4).run()
-    assert any("of **4** correctly predicted as **4**" in m.value for m in at.markdown)
+    assert any("Test images of **4** correctly predicted as **4**: " in m.value for m in at.markdown)
     # try it with a test image: the prediction and the feature maps of every conv/pool layer
     at.radio(key="lenet_try_source").set_value("test").run()
     assert_clean(at)

@@ -307,7 +307,7 @@ def test_train_a_tiny_run_see_results_share_it_and_predict_one_picture():
     assert 0 <= true < 10 and 0 <= pred < 10
     at.selectbox(key="own_cm_true").set_value(0).run()
     at.selectbox(key="own_cm_pred").set_value(0).run()
-    assert any(" test images of **A** correctly predicted as **A**" in m.value for m in at.markdown)
+    assert any("Test images of **A** correctly predicted as **A**: " in m.value for m in at.markdown)
     assert any(c.value.endswith("61,706 parameters") for c in at.caption)  # LeNet-5, ten letters: as the slide
     keys = {b.key for b in at.get("download_button")}  # the notebook, the trained model and its history
     assert {"take_home_notebook_own-images", "own_take_model", "own_take_history"} <= keys, keys

@@ -33,7 +33,7 @@ def confusion_figure(confusion: np.ndarray, names, chosen: tuple[int, int] | Non
     fig = heatmap(z, annotate=n <= 20, diverging=False, height=max(420, min(640, 160 + 32 * n)),
                   highlight=(chosen[0], chosen[1], 1, 1) if chosen else None)
     who = np.array([[(names[r], names[c]) for c in range(n)] for r in range(n)], dtype=object)
-    fig.update_traces(colorscale="Blues", customdata=who, textfont={"size": text_px(13 if n <= 10 else 9)},
+    fig.update_traces(colorscale="Blues", customdata=who, textfont={"size": text_px(12 if n <= 10 else 9)},
                       hovertemplate=t("training.cm_hover") + "<extra></extra>", selector={"type": "heatmap"})
     rows, cols = np.divmod(np.arange(n * n), n)
     # transparent markers on every cell: plotly heatmaps do not report clicks (streamlit#8760)
@@ -86,9 +86,9 @@ def confusion_section(prefix: str, result: RunResult, data: Dataset | None = Non
         kind = "training.cm_right" if true == pred else "training.cm_wrong"
         st.markdown(t(kind, n=f"{len(idx):,}", true=plain(names[true]), pred=plain(names[pred])))
         shown = idx[:SHOWN]
-        for row in range(0, len(shown), 6):
-            for col, i in zip(st.columns(6), shown[row: row + 6]):
-                col.image(np.squeeze(data.x_test[i]), width=56, caption=f"#{i + 1:,}", clamp=True)  # 1-based
+        if len(shown):  # one list: the browser wraps it to the column's width (fixed columns overflowed at 150 %)
+            st.image([np.squeeze(data.x_test[i]) for i in shown], width=48, clamp=True,
+                     caption=[f"#{i + 1:,}" for i in shown])  # test image numbers from 1, as on the slides
         if len(idx) > SHOWN:
             caption(t("training.cm_more", shown=SHOWN, n=f"{len(idx):,}"))
     left.plotly_chart(confusion_figure(result.confusion, names, (true, pred)), key=f"{prefix}_cm_fig",

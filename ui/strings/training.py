@@ -111,11 +111,11 @@ STRINGS = {
     "training.true": {"ko": "정답", "en": "True label"},
     "training.cm_right": {
         "ko": "정답 **{true}** → 예측 **{pred}**: 맞게 예측한 테스트 이미지 {n}장",
-        "en": "{n} test images of **{true}** correctly predicted as **{pred}**",
+        "en": "Test images of **{true}** correctly predicted as **{pred}**: {n}",
     },
     "training.cm_wrong": {
         "ko": "정답 **{true}** → 예측 **{pred}**: 잘못 예측한 테스트 이미지 {n}장",
-        "en": "{n} test images of **{true}** wrongly predicted as **{pred}**",
+        "en": "Test images of **{true}** wrongly predicted as **{pred}**: {n}",
     },
     "training.cm_more": {"ko": "{n}장 중 처음 {shown}장", "en": "The first {shown} of {n}"},
     "training.cm_help": {
