@@ -12,24 +12,28 @@ from ui.model_summary import architecture_figure, summary_table
 from ui.run_panel import trained_model
 from ui.run_settings import config_for, dataset_notice, init_settings, settings_form
 from ui.try_it import try_it
-from ui import take_home
+from ui import classroom, take_home
+from ui.presenter import caption
 
 P = "conv2d"
 st.title(t("conv2d.title"))
-st.caption(t("conv2d.intro"))
+caption(t("conv2d.intro"))
 stack, shape = architecture.preset("two_conv")
 
 st.subheader(t("conv2d.code"))
 st.code(keras_code(stack, shape, message), language="python")
-st.caption(t("conv2d.code_note"))
+caption(t("conv2d.code_note"))
 
 st.subheader(t("conv2d.summary"))
 st.plotly_chart(architecture_figure(stack, shape), key=f"{P}_arch", config=PLOT)
 total = summary_table(stack, shape)
 rows = architecture.summarize(stack, shape)
 dense = next(r for r in rows if r.type == "Dense")
-st.info(t("conv2d.params_note", total=f"{total:,}", dense=f"{dense.params:,}", share=f"{dense.params / total:.1%}",
-          formula=dense.formula))
+headline, note = st.columns([1, 3], vertical_alignment="center")
+headline.metric(t("conv2d.total"), f"{total:,}")  # the headline the slide's question asks for
+note.info(t("conv2d.params_note", total=f"{total:,}", dense=f"{dense.params:,}", share=f"{dense.params / total:.1%}",
+            formula=dense.formula))
+classroom.question("conv2d.params", total, prompt=t("conv2d.question"), lo=0, hi=10**9, step=1)
 
 st.subheader(t("conv2d.train"))
 dataset_notice()
@@ -40,12 +44,12 @@ take_home.notebook_button("conv2d-in-keras", settings)
 _, model = trained_model(P, config)
 
 st.subheader(t("conv2d.maps"))
-st.caption(t("conv2d.maps_intro"))
+caption(t("conv2d.maps_intro"))
 try_it(P, model, config)
 
 st.subheader(t("conv2d.filters"))
 filters_section(model)
 
 st.subheader(t("conv2d.scaling"))
-st.caption(t("conv2d.scaling_intro"))
+caption(t("conv2d.scaling_intro"))
 scaling_section(P, config)

@@ -39,6 +39,7 @@ def test_opens_on_the_slide_model_with_203068_parameters(lang):
     assert "Conv2D(3, kernel_size=5, activation='swish')" in code and "scategorical" not in code
     assert list(at.dataframe[0].value.iloc[:, 2]) == ["0", "78", "456", "0", "201,684", "850"]
     assert "203,068" in at.info[0].value and "84 × (2400 + 1) = 201,684" in at.info[0].value
+    assert at.metric[0].value == "203,068" and at.metric[0].label == {"ko": "전체 파라미터", "en": "Total params"}[lang]
     assert [b.key for b in at.button if b.key == "conv2d_train"] == ["conv2d_train"]
     assert [b.label for b in at.get("download_button")] == [{"ko": "노트북으로 받기", "en": "Download notebook"}[lang]]
 
@@ -55,6 +56,12 @@ def test_tiny_run_then_raw_vs_scaled_in_english_and_korean():
     at.radio(key="conv2d_try_source").set_value("test").run()
     assert_clean(at)
     assert any(m.label == "Prediction" for m in at.metric)
+    which = at.number_input(key="conv2d_try_k")  # 1-based, as the slides count: the 1st of the sevens
+    assert (which.value, which.min) == (1, 1)
+    first = at.caption[[c.value.startswith("Test image #") for c in at.caption].index(True)].value
+    which.set_value(2).run()
+    assert_clean(at)
+    assert first not in [c.value for c in at.caption]  # the 2nd seven is another test image
     # the raw 0–255 twin of this run, trained from the comparison's button
     at.button(key="conv2d_raw_train").click().run()
     wait_until(at, lambda a: len(accuracies(a)) >= 3)

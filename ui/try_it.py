@@ -15,7 +15,11 @@ from cnnlib.datasets import get_dataset
 from cnnlib.runs import RunConfig
 from ui.charts import PLOT, image, png
 from ui.i18n import labels, t
+from ui.presenter import caption, text_px
 from ui.state import keep
+
+CANVAS_PX = 280
+TOOLBAR_PX = 40  # streamlit-drawable-canvas 0.13 draws its toolbar 34 px above the canvas (measured in Chromium)
 
 
 def _canvas(prefix: str):
@@ -23,7 +27,7 @@ def _canvas(prefix: str):
     try:
         from streamlit_drawable_canvas import st_canvas
 
-        return st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000", height=280, width=280,
+        return st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000", height=CANVAS_PX, width=CANVAS_PX,
                          drawing_mode="freedraw", return_image_data=True, key=f"{prefix}_canvas")
     except Exception:  # noqa: BLE001 - no canvas (e.g. in a test runner): the test images remain
         return None
@@ -34,14 +38,17 @@ def feature_grid(maps: np.ndarray, title: str, per_row: int = 8) -> go.Figure:
     rows = math.ceil(channels / per_row)
     cols = min(channels, per_row)
     fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.01, vertical_spacing=0.02)
+    xs, ys = list(range(1, maps.shape[1] + 1)), list(range(1, maps.shape[0] + 1))  # columns, rows: 1-based as on the slides
     for ch in range(channels):
-        fig.add_trace(go.Heatmap(z=maps[:, :, ch], colorscale="Viridis", showscale=False,
+        fig.add_trace(go.Heatmap(z=maps[:, :, ch], x=xs, y=ys, colorscale="Viridis", showscale=False,
                                  hovertemplate="(%{y}, %{x}) = %{z:.2f}<extra></extra>"),
                       row=ch // per_row + 1, col=ch % per_row + 1)
-    fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x")
-    fig.update_xaxes(showticklabels=False)
+    for ch in range(channels):  # each map square on its own axes (anchoring every y to the first x squeezed the rest)
+        fig.update_yaxes(scaleanchor=f"x{ch + 1 if ch else ''}", row=ch // per_row + 1, col=ch % per_row + 1)
+    fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False, zeroline=False, ticks="")
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="")
     fig.update_layout(height=60 + 95 * rows, margin={"l": 4, "r": 4, "t": 30, "b": 4},
-                      title={"text": title, "font": {"size": 13}})
+                      title={"text": title, "font": {"size": text_px(13)}})
     return fig
 
 
@@ -53,11 +60,17 @@ def try_it(prefix: str, model, config: RunConfig) -> None:
     source = st.radio(t("training.try_source"), sources, key=f"{prefix}_try_source", horizontal=True,
                       format_func=labels("training.try_source", sources))
     picture = None
-    left, mid, right = st.columns([3, 2, 3])
+    # fixed widths in a wrapping row: the 280 px canvas is never clipped by a narrow column (150 % zoom);
+    # where the page is too narrow for all three, the probabilities move under the others
+    row = st.container(horizontal=True, gap="small")
+    left, mid, right = row.container(width=CANVAS_PX + 8), row.container(width=210), row.container(width="stretch")
     if source == "draw":
         with left:
+            # the canvas shows its toolbar on hover in a band above its top right: keep that band empty,
+            # else the toolbar covers the source radio's "test images" (issue 10)
+            st.space(TOOLBAR_PX)
             drawn = _canvas(prefix)
-            st.caption(t("training.draw_hint"))
+            caption(t("training.draw_hint"))
         if drawn is None:
             left.info(t("training.no_canvas"))
         elif drawn.image_data is not None:
@@ -68,12 +81,13 @@ def try_it(prefix: str, model, config: RunConfig) -> None:
         digit = left.selectbox(t("training.try_digit"), range(len(names)), key=f"{prefix}_try_digit",
                                format_func=names.__getitem__)
         choices = np.flatnonzero(data.y_test == digit)
-        keep(f"{prefix}_try_k", 0)
-        k = left.number_input(t("training.try_which", n=len(choices)), 0, max(len(choices) - 1, 0),
+        keep(f"{prefix}_try_k", 1)  # 1-based, as the slides count: the 1st of 220 sevens
+        k = left.number_input(t("training.try_which", n=len(choices)), 1, max(len(choices), 1),
                               key=f"{prefix}_try_k")
         if len(choices):
-            picture = data.x_test[choices[int(k)]]
-            left.caption(t("training.try_index", i=int(choices[int(k)])))
+            index = int(choices[min(int(k), len(choices)) - 1])
+            picture = data.x_test[index]
+            left.caption(t("training.try_index", i=index))
     if picture is None:
         mid.info(t("training.nothing_drawn"))
         return
@@ -85,6 +99,7 @@ def try_it(prefix: str, model, config: RunConfig) -> None:
                                                                           for i in range(len(probs))],
                             text=[f"{p:.0%}" for p in probs], textposition="outside"))
     bars.update_layout(height=260, margin={"l": 4, "r": 4, "t": 30, "b": 4}, yaxis={"range": [0, 1.15]},
+                       xaxis={"type": "category"},  # every class named under its bar, not 0, 5
                        title={"text": t("training.probabilities"), "font": {"size": 13}})
     right.plotly_chart(bars, key=f"{prefix}_try_probs", config=PLOT)
     for name, kind, maps in inference.feature_maps(model, picture, config.input_shape, config.scaling):

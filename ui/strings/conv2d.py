@@ -16,6 +16,8 @@ STRINGS = {
         "ko": "전체 {total}개 중 {dense}개({share})가 Flatten 뒤의 Dense(84)에 있습니다: {formula}. §5의 풀링이 이 숫자를 줄입니다.",
         "en": "Of {total} parameters, {dense} ({share}) sit in the Dense(84) after Flatten: {formula}. §5's pooling shrinks this number.",
     },
+    "conv2d.total": {"ko": "전체 파라미터", "en": "Total params"},
+    "conv2d.question": {"ko": "이 모델의 파라미터는 모두 몇 개일까요?", "en": "How many parameters does this model have?"},
     "conv2d.train": {"ko": "학습", "en": "Training"},
     "conv2d.maps": {"ko": "각 Conv2D 층 뒤의 특징맵", "en": "Feature maps after each Conv2D layer"},
     "conv2d.maps_intro": {
