@@ -73,17 +73,10 @@ with left:
                                    format_func=CHANNEL_NAMES.__getitem__, required=True)
     weight_editor(f"filt_w_{channel}", (k, k), *WEIGHT_RANGE, step=0.5, on_edit=page.mark_custom)
 with right:
-    thumbs = st.columns(3)
-    for c, name_c in enumerate(CHANNEL_NAMES):
-        title = t("filtersets.filter_of", name=name_c) + (" ✎" if c == channel else "")
-        page.chart(thumbs[c], page.small_map(w[..., c], title, annotate=True, height=130),
-                   f"filt_w_fig_{c}")
-    maps = st.columns(2)
-    for c, name_c in enumerate(CHANNEL_NAMES):
-        page.chart(maps[c % 2], page.small_map(result.partials[..., c], t("filtersets.partial", name=name_c), at=(row, col)),
-                   f"filt_partial_{c}")
-    page.chart(maps[1], page.small_map(result.feature_map, t("filtersets.sum_title", shape=f"({oh}, {ow})"), at=(row, col)),
-               "filt_sum", png("feature-map"))
+    titles = [t("filtersets.filter_of", name=name_c) + (" ✎" if c == channel else "") for c, name_c in enumerate(CHANNEL_NAMES)]
+    page.chart(st, page.filter_thumbs(w, titles), "filt_w_fig")
+    titles = [t("filtersets.partial", name=name_c) for name_c in CHANNEL_NAMES] + [t("filtersets.sum_title", shape=f"({oh}, {ow})")]
+    page.chart(st, page.maps_figure(result.partials, result.feature_map, titles, (row, col)), "filt_maps", png("feature-map"))
 caption(t("filtersets.block", shape=f"({k}, {k}, 3)", k=k, n=w.size) + " " + t("filtersets.partials_caption"))
 
 # ---- one output cell, spelt out ----------------------------------------------------------------

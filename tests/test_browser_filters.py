@@ -7,7 +7,7 @@ from tests.browser import app_errors, chromium, h1, open_page, streamlit_server,
 
 TITLE = {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"}
 PROJECTOR = (1280, 720)
-MAPS = [f".st-key-filt_partial_{c}" for c in range(3)] + [".st-key-filt_sum"]
+MAPS = [".st-key-filt_w_fig", ".st-key-filt_maps"]  # the three filters; the partial maps and their sum (one figure each)
 # The numbers a chart draws (null while Plotly redraws it): selector → JSON of its traces' z.
 PLOTLY_Z = """selector => {
   const plot = document.querySelector(selector + ' .js-plotly-plot');
@@ -64,14 +64,14 @@ def test_editor_and_maps_fit_one_projector_screen(server, browser_page, lang, k)
 def test_a_slider_stepped_with_the_keyboard_changes_the_map(server, browser_page):
     page = browser_page
     open_page(page, f"{server}/filter-sets?lang=en")
-    drawn = page.evaluate(PLOTLY_Z, ".st-key-filt_sum")
+    drawn = page.evaluate(PLOTLY_Z, '.st-key-filt_maps')
     assert drawn is not None
     thumb = page.locator('.st-key-filt_w_0_s4 input[type="range"]')  # w5 of the R channel (react-aria's slider input)
     expect(thumb).to_have_value("2")
     thumb.focus()
     page.keyboard.press("ArrowRight")
     expect(thumb).to_have_value("2.5")
-    page.wait_for_function(f"before => {{ const now = ({PLOTLY_Z})('.st-key-filt_sum'); return now !== null && now !== before; }}",
+    page.wait_for_function(f"before => {{ const now = ({PLOTLY_Z})('.st-key-filt_maps'); return now !== null && now !== before; }}",
                            arg=drawn)
     wait_idle(page)
     assert "fset=custom" in page.url

@@ -9,7 +9,10 @@ URL: ``fset`` (preset), ``k`` (3 or 5), ``w`` (the weights when edited), ``b``, 
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 from PIL import Image
 
@@ -18,6 +21,7 @@ from ui import links
 from ui.charts import heatmap, image
 from ui.page_links import FILTER_SETS as LINK
 from ui.page_links import parse_set_weights as parse_weights  # noqa: F401
+from ui.presenter import text_px
 from ui.state import keep, put
 from ui.weight_editor import set_grid
 
@@ -160,11 +164,68 @@ def channel_picture(values: np.ndarray, title: str, window: tuple[int, int, int,
     return fig
 
 
-def small_map(values: np.ndarray, title: str, *, annotate: bool = False, at: tuple[int, int] | None = None,
-              height: int = 190):
-    """A feature map (or a filter) in the one colour meaning of every page's maps."""
-    return heatmap(values, annotate=annotate, highlight=(*at, 1, 1) if at is not None else None,
-                   height=height, title=title)
+TEXT = "rgb(49, 51, 63)"  # Streamlit's text colour (annotations default to a grey)
+AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "ticks": "", "constrain": "domain"}
+
+
+def _colour_bar(y: float, length: float) -> dict:
+    return {"thickness": 8, "len": length, "y": y, "yanchor": "middle", "x": 0.97, "xanchor": "left", "xpad": 4,
+            "outlinewidth": 0, "nticks": 5, "tickfont": {"size": text_px(10)}}
+
+
+def _place(fig: go.Figure, trace, n: int, x: tuple[float, float], y: tuple[float, float], title: str) -> None:
+    """Trace n (1-based) on its own axes in the paper's [x] × [y] box, rows top-down, its title above it."""
+    trace.update(xaxis=f"x{n}", yaxis=f"y{n}")
+    fig.add_trace(trace)
+    fig.layout[f"xaxis{n}"] = {**AXIS, "domain": list(x)}
+    fig.layout[f"yaxis{n}"] = {**AXIS, "domain": list(y), "autorange": "reversed", "scaleanchor": f"x{n}",
+                               "constraintoward": "top"}  # a narrow figure shrinks the map below its title
+    fig.add_annotation(text=f"<b>{html.escape(title)}</b>", x=(x[0] + x[1]) / 2, y=y[1], xref="paper", yref="paper",
+                       xanchor="center", yanchor="bottom", showarrow=False, font={"size": text_px(13), "color": TEXT})
+
+
+def maps_figure(partials: np.ndarray, feature_map: np.ndarray, titles: list[str], at: tuple[int, int],
+                height: int = 420) -> go.Figure:
+    """The three partial maps and their sum + b (the ONE feature map) in a 2×2 grid on ONE colour scale
+    (blue < 0 < red, one colour bar): a part is paler than the whole where the channels agree. The
+    explained cell is boxed on each. One figure, so it never gets narrower than its colour bar (Plotly
+    draws a chart at least 150 px wide, and a narrow column clipped the rest at 150 % zoom)."""
+    fig = go.Figure()
+    maps = [partials[..., c] for c in range(partials.shape[2])] + [feature_map]
+    bound = shared_bound(np.stack(maps))
+    xs, ys = ((0.0, 0.45), (0.49, 0.94)), ((0.54, 0.94), (0.0, 0.40))
+    r0, c0 = at
+    for n, values in enumerate(maps, start=1):
+        trace = heatmap(values, annotate=False, zrange=(-bound, bound)).data[0]
+        trace.update(showscale=n == 1, colorbar=_colour_bar(0.5, 0.9))
+        _place(fig, trace, n, xs[(n - 1) % 2], ys[(n - 1) // 2], titles[n - 1])
+        fig.add_shape(type="rect", xref=f"x{n}", yref=f"y{n}", x0=c0 - 0.5, x1=c0 + 0.5, y0=r0 - 0.5, y1=r0 + 0.5,
+                      line={"color": "#f5b800", "width": 3})
+    fig.update_layout(height=height, margin={"l": 4, "r": 40, "t": 24, "b": 4}, plot_bgcolor="rgba(0,0,0,0)")
+    return fig
+
+
+def filter_thumbs(w: np.ndarray, titles: list[str], height: int = 130) -> go.Figure:
+    """The channels' filters side by side in ONE figure, numbers written in, on one colour scale.
+
+    One figure rather than three narrow ones: at 150 % zoom a column ~80 px wide clipped a filter."""
+    channels = w.shape[2]
+    bound = shared_bound(w)
+    gap = 0.08
+    span = (1 - gap * (channels - 1)) / channels
+    fig = go.Figure()
+    for c in range(channels):
+        trace = heatmap(w[..., c], annotate=True, zrange=(-bound, bound)).data[0]
+        trace.update(showscale=False)
+        left = c * (span + gap)
+        _place(fig, trace, c + 1, (left, left + span), (0.0, 1.0), titles[c])
+    fig.update_layout(height=height, margin={"l": 4, "r": 4, "t": 26, "b": 4}, plot_bgcolor="rgba(0,0,0,0)")
+    return fig
+
+
+def shared_bound(maps: np.ndarray) -> float:
+    """The largest |value| over the partial maps: one colour scale for all three."""
+    return float(np.abs(maps).max()) or 1.0
 
 
 def enlarge_rgb(img: np.ndarray, scale: int = 6) -> Image.Image:
