@@ -63,11 +63,11 @@ def workbench() -> None:
     y = activate(conv2d(x, w, stride, padding), act)
     oh, ow = y.shape
     n = oh * ow
-    if st.session_state.get("arith_playing"):
-        st.session_state[page.CELL] = int(st.session_state.get(page.CELL, 1)) % n + 1
-    if not 1 <= int(st.session_state.get(page.CELL, 1)) <= n:
-        st.session_state[page.CELL] = 1
     k = int(st.session_state.get(page.CELL, 1))
+    moved = bool(st.session_state.get("arith_playing")) or not 1 <= k <= n
+    if moved:
+        k = k % n + 1 if st.session_state.get("arith_playing") and 1 <= k <= n else 1
+        st.session_state[page.CELL] = k
     step = explain_cell(x, w, (k - 1) // ow, (k - 1) % ow, stride, padding)
 
     with st.container(key="arith_work"):
@@ -95,7 +95,7 @@ def workbench() -> None:
             st.session_state.arith_playing = not playing
             st.rerun()
     if n > 1:
-        st.slider(t("arithmetic.cell"), 1, n, key=page.CELL, format="y%d")
+        st.slider(t("arithmetic.cell"), 1, n, None if moved else k, key=page.CELL, format="y%d")  # a value: no session scan
     fx, ff = st.columns([2, 3], vertical_alignment="center")
     fx.plotly_chart(page.input_figure(x, step, stride, padding), key="arith_x_fig", config=PLOT)
     with ff:

@@ -41,10 +41,13 @@ def set_grid(state_key: str, grid) -> None:
     st.session_state[state_key] = np.array(grid, dtype=float)
 
 
-def _sync(key: str, value) -> None:
-    """Set a widget's value only when it differs: an unchanged widget gets no new value from the server."""
+def _sync(key: str, value) -> bool:
+    """Set a widget's value only when it differs: an unchanged widget gets no new value from the server.
+    Returns whether it was set."""
     if st.session_state.get(key) != value:
         st.session_state[key] = value
+        return True
+    return False
 
 
 def weight_editor(
@@ -109,8 +112,10 @@ def weight_editor(
                 on_edit()
 
     # the truth into every widget, before any is drawn
+    # A slider given its value skips Streamlit's scan of the whole session state (about 0.5 ms a widget);
+    # one just set from the truth is given none (Streamlit would log that both were set).
+    given = [None if _sync(sliders[i], float(v)) else float(v) for i, v in enumerate(truth.ravel())]
     for i, v in enumerate(truth.ravel()):
-        _sync(sliders[i], float(v))
         _sync(boxes[i], float(v))
     text = _text(truth)
     if st.session_state.get(shown_key) != text or paste_key not in st.session_state:
@@ -121,7 +126,7 @@ def weight_editor(
     for r in range(rows):
         for c, col in enumerate(st.columns(cols, gap="small")):
             i = r * cols + c
-            col.slider(name(i), min_value=float(lo), max_value=float(hi), step=float(step), key=sliders[i],
+            col.slider(name(i), min_value=float(lo), max_value=float(hi), value=given[i], step=float(step), key=sliders[i],
                        format=fmt, on_change=from_slider, args=(i,))
 
     said = st.session_state.pop(said_key, None)
