@@ -97,7 +97,8 @@ def presenter_css(px: int = PRESENT_TEXT_PX, label_px: int = LABEL_PX) -> str:
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] th {{ font-size: {px}px !important; }}
 [data-testid="stMain"] code {{ font-size: {px}px !important; }}
 [data-testid="stMain"] .katex {{ font-size: max(1.21em, {px}px) !important; }}
-[data-testid="stMain"] [data-testid="stMetricValue"] {{ font-size: {2 * px}px !important; }}
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {{ font-size: {2 * px}px !important; }}
 [data-testid="stMain"] [data-testid="stMetricLabel"] p {{ font-size: {px}px !important; }}
 [data-testid="stMain"] [data-testid="stAlertContainer"] p {{ font-size: {px}px !important; }}
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p {{ font-size: {label_px}px !important; }}
