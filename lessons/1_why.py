@@ -63,7 +63,7 @@ overlay = st.toggle(t("why.overlay"), key="why_overlay")
 img = examples_of(digit, 1)[0] / 255.0
 fmap = pattern_map(img, pattern)
 r, c = np.unravel_index(np.argmax(fmap), fmap.shape)
-f1, f2, f3 = st.columns([2, 1.2, 2])
+f1, f2, f3 = st.columns(3)  # a Plotly chart is at least 150 px wide: at 150 % zoom a narrower column cut the filter
 if overlay:  # the map's red over the digit, in the map's own colours (zero left out)
     fig = image(img, title=t("why.fig_digit", d=digit), height=340)
     bound = float(fmap.max()) or 1.0
@@ -71,7 +71,7 @@ if overlay:  # the map's red over the digit, in the map's own colours (zero left
     f1.plotly_chart(fig, key="why_overlay_fig", config=PLOT)
 else:
     f1.plotly_chart(image(img, title=t("why.fig_digit", d=digit), height=340), key="why_digit_fig", config=PLOT)
-f2.plotly_chart(ready(heatmap_spec(FILTER_PRESETS[pattern], height=200, title=t("why.fig_filter"), colorbar=False)), key="why_filter_fig", config=PLOT)
+f2.plotly_chart(ready(heatmap_spec(FILTER_PRESETS[pattern], height=170, title=t("why.fig_filter"), colorbar=False)), key="why_filter_fig", config=PLOT)
 f3.plotly_chart(ready(heatmap_spec(fmap, annotate=False, marks=[(int(r), int(c))], height=340, title=t("why.fig_map"))), key="why_map_fig", config=png("feature-map"))
 st.info(t("why.strongest", r=r + 1, c=c + 1, v=f"{fmap[r, c]:.2f}"))  # 1-based, as on the slides
 take_home.notebook_button("why-convolution", {"digit": digit, "pattern": pattern}, png_hint=True)
