@@ -85,8 +85,9 @@ def test_presenter_mode_is_kept_across_page_changes(server, browser_page):
     assert page.locator('[data-testid="stSidebar"]').get_by_role("switch").is_checked()
 
 
-@pytest.mark.parametrize(("lang", "button", "limit"), [("ko", "파일 올리기", "파일 하나에 50MB까지"), ("en", "Upload", "Up to 50 MB per file")])
-def test_the_uploaders_words_are_in_the_pages_language(server, browser_page, lang, button, limit):
+@pytest.mark.parametrize(("lang", "button", "limit", "drop"), [("ko", "파일 올리기", "파일 하나에 50MB까지", "여기에 파일을 놓으세요"),
+                                                        ("en", "Upload", "Up to 50 MB per file", "Drop the file here")])
+def test_the_uploaders_words_are_in_the_pages_language(server, browser_page, lang, button, limit, drop):
     page = browser_page
     open_page(page, f"{server}/filter-sets?lang={lang}")
     page.locator('[data-testid="stMain"] [role="radiogroup"]').first.locator("label").nth(1).click()  # source: upload
@@ -99,6 +100,13 @@ def test_the_uploaders_words_are_in_the_pages_language(server, browser_page, lan
     instructions = page.locator('[data-testid="stFileUploaderDropzoneInstructions"] span').first
     assert instructions.evaluate("el => getComputedStyle(el, '::before').content") == f'"{limit}"'
     assert instructions.evaluate(FONT_PX) == 0  # "50MB per file" is not shown
+    dragged = page.evaluate_handle("() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'a.png')); return d; }")
+    zone.dispatch_event("dragenter", {"dataTransfer": dragged})  # a file dragged over the uploader
+    hint = zone.locator(":scope > div:not([data-testid]) > span")
+    expect(hint).to_have_count(1)
+    assert hint.evaluate("el => getComputedStyle(el, '::after').content") == f'"{drop}"'
+    assert hint.evaluate(FONT_PX) == 0  # "Drag and drop a file here" is not shown
+    zone.dispatch_event("dragleave", {"dataTransfer": dragged})
 
 
 @pytest.mark.parametrize(("lang", "words"), [("ko", "해당하는 페이지가 없어"), ("en", "There is no page at")])

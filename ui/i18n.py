@@ -85,12 +85,13 @@ def labels(prefix: str, options) -> callable:
 def localize_streamlit() -> None:
     """Streamlit's own English on the file uploader, in the page's language (CSS on its test ids).
 
-    Streamlit 1.67 writes "Upload" on the uploader's button and "50MB per file • ZIP, TAR" under it,
-    with no way to pass other words. CSS cannot rewrite part of a text, so the instructions become
+    Streamlit 1.67 writes "Upload" on the uploader's button, "50MB per file • ZIP, TAR" under it and
+    "Drag and drop a file here" while a file is dragged over it, with no way to pass other words. CSS cannot rewrite part of a text, so the instructions become
     "파일 하나에 50MB까지" (the size from server.maxUploadSize) and the file types are left out there:
     the pages' own labels and help say which files they take.
     """
-    st.html(f"<style>{uploader_css(t('common.uploader.button'), t('common.uploader.limit', mb=upload_limit_mb()))}</style>")
+    css = uploader_css(t("common.uploader.button"), t("common.uploader.limit", mb=upload_limit_mb()), t("common.uploader.drop"))
+    st.html(f"<style>{css}</style>")
 
 
 def upload_limit_mb() -> int:
@@ -100,9 +101,13 @@ def upload_limit_mb() -> int:
         return 200
 
 
-def uploader_css(button: str, limit: str) -> str:
+def uploader_css(button: str, limit: str, drop: str = "") -> str:
+    """The button's word, the size limit and (while a file is dragged over it) the drop hint."""
     zone = '[data-testid="stFileUploaderDropzone"]'
+    overlay = f"{zone} > div:not([data-testid]) > span"  # "Drag and drop a file here", shown only during a drag
     return f"""
+{overlay} {{ font-size: 0 !important; }}
+{overlay}::after {{ content: {_css_text(drop)}; font-size: 1rem; }}
 {zone} button [data-testid="stMarkdownContainer"] p {{ font-size: 0 !important; }}
 {zone} button [data-testid="stMarkdownContainer"] p::after {{ content: {_css_text(button)}; font-size: 0.875rem; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
