@@ -1,7 +1,5 @@
 """The router: page config, the language switch, and the lecture's pages in order."""
 
-import sys
-
 import streamlit as st
 
 from cnnlib.runs.fit import when_tensorflow_loads
@@ -9,7 +7,7 @@ from ui import classroom
 from ui import presenter, warmup
 from ui.guard import hide_error_details, page_not_found, run_page
 from ui.i18n import init_language, keep_language_in_url, language_switch, localize_streamlit, t
-from ui.keras_guard import guard_clear_session
+from ui.keras_guard import guard_clear_session, guard_if_keras_loaded
 
 hide_error_details()  # before anything can fail: Community Cloud's forced setting would show tracebacks
 init_language()
@@ -54,6 +52,5 @@ finally:  # st.navigation resets the URL's parameters on a page change: put ?lan
     keep_language_in_url()
     presenter.keep_presenter_in_url()
     classroom.after_page(navigation)  # a teacher publishes the page and its link state
-    if "keras" in sys.modules:  # a page loaded Keras: stop Streamlit clearing its session after every run
-        guard_clear_session()
+    guard_if_keras_loaded()  # a page loaded Keras: stop Streamlit clearing its session after every run
     warmup.warm_tensorflow_soon()  # the page is out: import TensorFlow in a background thread, once (ui/warmup.py)

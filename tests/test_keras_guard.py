@@ -25,3 +25,25 @@ def test_streamlits_clear_session_after_every_rerun_no_longer_touches_keras():
     guarded = keras.backend.clear_session
     guard_clear_session()
     assert keras.backend.clear_session is guarded, "installing twice wraps once"
+
+
+def test_the_router_never_waits_for_a_keras_import_under_way_elsewhere(monkeypatch):
+    """While the warm-up thread imports Keras, sys.modules already holds the half-made module; `import keras`
+    in the script thread would block on its import lock. The router's check returns at once instead."""
+    import importlib.machinery
+    import sys
+    import types
+
+    from ui.keras_guard import guard_if_keras_loaded, keras_loaded
+
+    half = types.ModuleType("keras")
+    half.__spec__ = importlib.machinery.ModuleSpec("keras", None)
+    half.__spec__._initializing = True  # what importlib sets until the module's code has run
+    monkeypatch.setitem(sys.modules, "keras", half)
+    assert not keras_loaded() and guard_if_keras_loaded() is False
+    monkeypatch.delitem(sys.modules, "keras")
+    assert not keras_loaded() and guard_if_keras_loaded() is False  # not imported at all: nothing to guard
+    monkeypatch.undo()
+    import keras  # noqa: F401 - a complete import
+
+    assert keras_loaded() and guard_if_keras_loaded() is True

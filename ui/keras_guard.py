@@ -7,7 +7,8 @@ caches under the training thread (a run then stalls for seconds), and its ``gc.c
 explicit layer names (cnnlib.models), so nothing needs the reset.
 
 The router installs the guard as soon as TensorFlow loads (``cnnlib.runs.fit.when_tensorflow_loads``)
-and after any page that loaded Keras; it never imports Keras itself.
+and, with ``guard_if_keras_loaded``, after any page that loaded Keras; it never imports Keras itself,
+and never waits for another thread's import of it (the background warm-up, ui/warmup.py).
 """
 
 from __future__ import annotations
@@ -33,3 +34,21 @@ def guard_clear_session() -> None:
     clear_session._cnnlib_guard = True
     clear_session.__doc__ = original.__doc__
     keras.backend.clear_session = clear_session
+
+
+def keras_loaded() -> bool:
+    """Keras is imported completely (not absent, and not half-way through another thread's import)."""
+    module = sys.modules.get("keras")
+    if module is None:
+        return False
+    return not getattr(getattr(module, "__spec__", None), "_initializing", False)
+
+
+def guard_if_keras_loaded() -> bool:
+    """``guard_clear_session()`` if Keras is loaded, without waiting on an import under way elsewhere
+    (``import keras`` would block on its lock until the other thread finished; that thread's own
+    ``when_tensorflow_loads`` hook installs the guard when it is done). True if the guard is in place."""
+    if not keras_loaded():
+        return False
+    guard_clear_session()
+    return True
