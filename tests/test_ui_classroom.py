@@ -206,7 +206,7 @@ def test_a_class_question_open_answer_reveal():
 
 
 def test_the_answers_figure_counts_and_marks_the_answer():
-    from ui.classroom import answers_figure
+    from ui.class_questions import answers_figure
 
     fig = answers_figure([(6.0, 3), (8.0, 1)], None, "px", 0)
     assert list(fig.data[0].x) == ["6", "8"] and list(fig.data[0].y) == [3, 1] and not fig.layout.annotations

@@ -7,21 +7,22 @@ calls ``start_class()`` and ``join_class(code)``. The class itself lives in cnnl
 - Teacher (``?class=CODE&teacher=KEY``): after each full run the page and its address parameters
   (minus class/teacher/lang/present) are published when they changed: every page already keeps its
   whole setting in its address (ui/links.sync), so the state IS the address.
-- Follower (``?class=CODE``): a sidebar fragment polls ``store.version(code)`` every second (a dict
-  lookup); when it moved, the teacher's parameters become this session's address on the next run
-  (``start`` puts them in before the page reads its link), every page forgets that it read its link
-  (``links.forget_all``) and the session switches to the teacher's page. "Explore on my own" stops that.
+- Follower (``?class=CODE``): nothing polls. A teacher's change asks the server to rerun the class's
+  following sessions at once (``nudge``, below). On a follower's full run, ``sidebar`` compares
+  ``store.version(code)`` (a dict lookup) with the version it applied; when it moved, the teacher's
+  parameters become this session's address before the page reads its link, every page forgets that it
+  read its link (``links.forget_all``), and on another page the session switches to the teacher's page.
+  "Explore on my own" stops that. Questions: ui/class_questions.py.
 """
 
 from __future__ import annotations
 
 import html
 import sys
-import time
+import threading
 import urllib.parse
 import uuid
 
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -30,9 +31,7 @@ from ui import links
 from ui.guard import guarded
 from ui.i18n import message, sync_query_param, t
 
-POLL = 0.5  # seconds between a follower's checks: the issue's "within 2 s" holds with a full page rerun and the teacher's own run
 COUNT_EVERY = 3.0  # the teacher's "students joined" and nothing else
-SEEN_EVERY = 20.0  # a follower marks itself alive this often (one small write), well inside store.joined's 90 s
 OWN = ("class", "teacher", "lang", "present")  # address parameters that are the session's, never the page's
 S = st.session_state  # proxied: always the current session's state
 
@@ -58,7 +57,6 @@ def role() -> str | None:
 
 def start() -> None:
     """Every run, before the page: take ?class= once per session; put a pending teacher state in the address."""
-    S["class_questions_here"] = False
     if not S.get("class_started"):
         S["class_started"] = True
         code = st.query_params.get("class")
@@ -86,7 +84,7 @@ def join_class(code: str, key: str | None = None) -> bool:
         S["class_error"] = ClassError("not_teacher")
         sync_query_param("teacher", None)
     S.update(class_code=code, class_role="teacher" if teacher else "follower", class_following=True,
-             class_applied=None, class_followed=None, class_seen=time.monotonic())
+             class_applied=None, class_followed=None)
     S["class_key"] = key if teacher else None
     sync_query_param("class", code)
     return True
@@ -159,6 +157,7 @@ def publish(url_path: str) -> None:
         leave(err)
         return
     S["class_published"] = shown
+    nudge(S["class_code"])
 
 
 # ---- the sidebar --------------------------------------------------------------------------------
@@ -166,6 +165,8 @@ def publish(url_path: str) -> None:
 
 def sidebar() -> None:
     """The class's sidebar: the teacher's code, QR and count; a follower's follow/explore switch."""
+    if role() == "follower":
+        sync_follower()  # may leave the class (a message) or switch to the teacher's page
     err = S.get("class_error")  # forgotten by after_page once a run has shown it to the end
     if err is not None:
         st.warning(message(err), icon=":material/groups:")
@@ -212,7 +213,8 @@ def teacher_panel() -> None:
 @st.fragment(run_every=COUNT_EVERY)
 @guarded
 def joined_count(code: str) -> None:
-    st.metric(t("classroom.joined"), store().joined(code))
+    live = live_followers(code)  # the sessions open now; without a server, those seen lately
+    st.metric(t("classroom.joined"), store().joined(code) if live is None else live)
 
 
 def stop_class_runs(code: str) -> int:
@@ -227,46 +229,54 @@ def stop_class_runs(code: str) -> int:
 
 
 def end_class() -> None:
+    code = S["class_code"]
     try:
-        store().end(S["class_code"], S["class_key"])
+        store().end(code, S["class_key"])
     except ClassError as err:
         leave(err)
         return
+    nudge(code, everyone=True)
     leave()
+
+
+def sync_follower() -> None:
+    """A follower's full run, before the page: a moved version means the teacher changed something."""
+    code = S["class_code"]
+    watch(code)
+    version = store().version(code)
+    if version is not None and version == S.get("class_applied"):
+        return
+    try:
+        state = store().check(code)
+    except ClassError as err:  # ended or expired: the page works alone, with the reason
+        unwatch(code)
+        leave(err)
+        return
+    S["class_applied"] = state.version
+    shown = (state.page, state.params)
+    if not S.get("class_following") or shown == S.get("class_followed"):
+        return  # exploring, or a question changed: this run redraws it
+    S["class_followed"] = shown
+    links.forget_all()  # every page reads its link (now the teacher's) again
+    if state.page == current_page():
+        put_params(state.params)  # the page has not run yet: it reads them in this run
+    else:
+        S["class_pending"] = state.params  # start() puts them in on the switched page's run
+        script = page_script(state.page)
+        if script:
+            st.switch_page(script)
+
+
+def put_params(params: dict) -> None:
+    """The teacher's page parameters in place of this session's (its own class/lang/present stay)."""
+    for name in [name for name in st.query_params if name not in OWN]:
+        del st.query_params[name]
+    for name, value in params.items():
+        st.query_params[name] = value
 
 
 def follower_panel() -> None:
     st.subheader(t("classroom.follower_title", code=S["class_code"]), divider="gray")
-    follow()
-
-
-def set_following(on: bool) -> None:
-    S["class_following"] = on
-    if on:  # back to the teacher: apply the teacher's state at once, whatever the version
-        S["class_applied"] = S["class_followed"] = None
-
-
-@st.fragment(run_every=POLL)
-@guarded
-def follow() -> None:
-    """Cheap unless the teacher changed something: one dict lookup per second."""
-    code = S.get("class_code")
-    if not code:
-        return
-    version = store().version(code)
-    if time.monotonic() - S.get("class_seen", 0) > SEEN_EVERY:
-        S["class_seen"] = time.monotonic()
-        try:
-            store().join(code, session_id())
-        except ClassError as err:
-            leave(err)
-            st.rerun(scope="app")
-    if version != S.get("class_applied"):
-        S["class_applied"] = version
-        if S.get("class_following"):
-            apply_teacher(code)
-        elif S.get("class_questions_here"):
-            st.rerun(scope="app")  # a question opened or revealed on this page
     if S.get("class_following"):
         st.caption(t("classroom.following"))
         st.button(t("classroom.explore"), key="class_explore", icon=":material/explore:", on_click=set_following,
@@ -277,26 +287,17 @@ def follow() -> None:
                   args=(True,), width="stretch", type="primary")
 
 
-def apply_teacher(code: str) -> None:
-    """Make this session show what the teacher's shows: the teacher's page with the teacher's parameters."""
-    try:
-        state = store().check(code)
-    except ClassError as err:
-        leave(err)
-        st.rerun(scope="app")
-    shown = (state.page, state.params)
-    if shown == S.get("class_followed"):
-        if S.get("class_questions_here"):
-            st.rerun(scope="app")
-        return
-    S["class_followed"] = shown
-    S["class_pending"] = state.params
-    links.forget_all()
-    if state.page != S.get("class_page"):
-        script = page_script(state.page)
-        if script:
-            st.switch_page(script)
-    st.rerun(scope="app")
+def set_following(on: bool) -> None:
+    S["class_following"] = on
+    if on:  # back to the teacher: this very run takes the teacher's state, whatever the version
+        S["class_applied"] = S["class_followed"] = None
+
+
+def current_page() -> str | None:
+    """The url path of the page this run shows."""
+    ctx = get_script_run_ctx()
+    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) if ctx else None
+    return info.get("url_pathname") if info else None
 
 
 def page_script(url_path: str) -> str | None:
@@ -309,128 +310,89 @@ def page_script(url_path: str) -> str | None:
     return None
 
 
-# ---- questions ----------------------------------------------------------------------------------
+
+# ---- the server tells followers (no polling) ----------------------------------------------------
+# Each follower's session is registered here on its full runs; a teacher's change asks Streamlit to
+# rerun those sessions at once (AppSession.request_rerun with the session's own last client state,
+# on the server's event loop: what Streamlit itself does when a source file changes). An idle
+# follower therefore costs the server nothing, and a change reaches it one page run later.
+# Without a server runtime (AppTest) nothing is pushed: each test run checks the version itself.
+
+_WATCHERS: dict[str, dict[str, bool]] = {}  # class code -> {Streamlit session id: following?}, this process
+_WATCH_LOCK = threading.Lock()
 
 
-def answers_figure(counts: list[tuple[float, int]], answer: float | None, unit: str, digits: int) -> go.Figure:
-    """The class's answers as bars, one per value given (anonymous counts); once revealed, the computed
-    answer's bar (there even if nobody gave it) is coloured and marked."""
-    values = dict(counts)
-    if answer is not None:
-        values.setdefault(round(answer, digits), 0)
-    order = sorted(values)
-    labels = [f"{value:,.{digits}f}" for value in order]
-    right = None if answer is None else round(answer, digits)
-    fig = go.Figure(go.Bar(x=labels, y=[values[v] for v in order], text=[str(values[v]) for v in order],
-                           textposition="outside", cliponaxis=False,
-                           marker_color=["#E45756" if v == right else "#4C78A8" for v in order]))
-    if right is not None:
-        fig.add_annotation(x=order.index(right), y=values[right], yshift=22, showarrow=False,  # x: the category's index
-                           text=t("classroom.answer_mark", value=labels[order.index(right)], unit=unit).strip(),
-                           font={"color": "#E45756"})
-    fig.update_layout(height=220, margin={"l": 10, "r": 10, "t": 34, "b": 30}, bargap=0.35, showlegend=False,
-                      yaxis={"title": t("classroom.count"), "dtick": 1, "rangemode": "tozero"},
-                      xaxis={"title": unit or None, "type": "category"})
-    return fig
+def watch(code: str) -> None:
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        with _WATCH_LOCK:
+            _WATCHERS.setdefault(code, {})[ctx.session_id] = bool(S.get("class_following"))
 
 
-def _show(value: float, unit: str, digits: int) -> str:
-    return f"{value:,.{digits}f}{(' ' + unit) if unit else ''}"
+def unwatch(code: str) -> None:
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        with _WATCH_LOCK:
+            _WATCHERS.get(code, {}).pop(ctx.session_id, None)
+
+
+def _server():
+    """Streamlit's session manager and event loop; None without a running server (AppTest)."""
+    try:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return None
+        runtime = Runtime.instance()
+        return runtime._session_mgr, runtime._get_async_objs().eventloop
+    except Exception:  # noqa: BLE001 - no server: nothing to push to
+        return None
+
+
+def live_followers(code: str) -> int | None:
+    """How many sessions follow (or explore in) the class now; None without a server runtime."""
+    server = _server()
+    if server is None:
+        return None
+    with _WATCH_LOCK:
+        watchers = _WATCHERS.get(code, {})
+        for gone in [sid for sid in watchers if server[0].get_active_session_info(sid) is None]:
+            del watchers[gone]
+        return len(watchers)
+
+
+def nudge(code: str, everyone: bool = False) -> int:
+    """Rerun the class's following sessions now (everyone: the explorers too, for a question or the end)."""
+    server = _server()
+    if server is None:
+        return 0
+    with _WATCH_LOCK:
+        targets = [sid for sid, following in _WATCHERS.get(code, {}).items() if following or everyone]
+    for sid in targets:
+        server[1].call_soon_threadsafe(_rerun, server[0], sid)
+    return len(targets)
+
+
+def _rerun(sessions, sid: str) -> None:
+    """On the server's event loop: a full rerun of the session as its browser last asked for it."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+
+    info = sessions.get_active_session_info(sid)
+    if info is None:
+        return
+    state = ClientState()
+    state.CopyFrom(info.session._client_state)
+    state.fragment_id, state.is_auto_rerun = "", False
+    info.session.request_rerun(state)
 
 
 def question(qid: str, answer: float | None, *, prompt: str, unit: str = "", lo: float = 0.0,
              hi: float = 1e9, step: float = 1.0, digits: int = 0) -> None:
     """Predict, then reveal: the slide's question `prompt`, whose computed `answer` (None: not known
-    yet, e.g. before training) is shown after the reveal, next to the class's answers.
+    yet, e.g. before training) is shown after the reveal, next to the class's answers (ui/class_questions.py).
 
     qid names the question on its page ("arith.size", "arith.y20", "pool.params", ...).
     """
-    S["class_questions_here"] = True
-    fmt = f"%.{digits}f"
-    lo, hi, step = float(lo), float(hi), float(step)  # one numeric type for the number inputs, whatever a page passes
-    with st.container(border=True, key=f"class_q_{qid.replace('.', '_')}"):
-        st.markdown(f"**{t('classroom.question')}** {prompt}")
-        code = S.get("class_code")
-        if not code:
-            alone(qid, answer, unit=unit, lo=lo, hi=hi, step=step, digits=digits, fmt=fmt)
-        elif role() == "teacher":
-            teacher_question(code, qid, answer, unit=unit, digits=digits)
-        else:
-            with st.container():  # one block whatever the state: no stale element after a change
-                student_question(code, qid, unit=unit, lo=lo, hi=hi, step=step, digits=digits, fmt=fmt)
+    from ui.class_questions import question as ask  # here: that module uses this one
 
-
-def alone(qid, answer, *, unit, lo, hi, step, digits, fmt) -> None:
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    guess = left.number_input(t("classroom.your_guess"), min_value=lo, max_value=hi, value=None, step=step,
-                              format=fmt, key=f"class_q_{qid}_guess")
-    shown = S.get(f"class_q_{qid}_shown", False)
-    if right.button(t("classroom.reveal"), key=f"class_q_{qid}_reveal", disabled=answer is None or shown):
-        S[f"class_q_{qid}_shown"] = shown = True
-    if answer is None:
-        st.caption(t("classroom.not_known"))
-    elif shown:
-        st.success(t("classroom.computed", value=_show(answer, unit, digits))
-                   + ("" if guess is None else " " + t("classroom.you_said", value=_show(guess, unit, digits))))
-
-
-def teacher_question(code, qid, answer, *, unit, digits) -> None:
-    """The same elements in every state (a status block, then the two buttons), so a fragment rerun
-    never leaves a stale button behind."""
-    key = S["class_key"]
-    asked = store().question(code, qid)
-    with st.container():
-        if asked.revealed:
-            st.success(t("classroom.computed", value=_show(asked.answer, unit, digits)))
-            st.plotly_chart(answers_figure(store().histogram(code, qid, digits), asked.answer, unit, digits),
-                            key=f"class_q_{qid}_fig", config={"displayModeBar": False})
-        elif asked.opened:
-            live_answers(code, qid, unit, digits)
-        else:
-            st.caption(t("classroom.not_asked"))
-        if answer is None:
-            st.caption(t("classroom.not_known"))
-    left, right = st.columns(2)
-    left.button(t("classroom.ask_again") if asked.opened else t("classroom.ask"), key=f"class_q_{qid}_ask",
-                icon=":material/campaign:", type="secondary" if asked.opened else "primary",
-                on_click=store().open_question, args=(code, key, qid), width="stretch")
-    right.button(t("classroom.reveal"), key=f"class_q_{qid}_reveal", icon=":material/visibility:",
-                 type="primary" if asked.opened and not asked.revealed else "secondary", width="stretch",
-                 disabled=answer is None or not asked.opened or asked.revealed,
-                 on_click=store().reveal, args=(code, key, qid, 0.0 if answer is None else answer))
-
-
-@st.fragment(run_every=1.0)
-@guarded
-def live_answers(code: str, qid: str, unit: str, digits: int) -> None:
-    """The teacher's live chart of the class's answers (refreshed every second; students never see it live)."""
-    counts = store().histogram(code, qid, digits)
-    st.caption(t("classroom.answers_in", n=sum(n for _, n in counts)))
-    st.plotly_chart(answers_figure(counts, None, unit, digits), key=f"class_q_{qid}_live",
-                    config={"displayModeBar": False})
-
-
-def student_question(code, qid, *, unit, lo, hi, step, digits, fmt) -> None:
-    asked = store().question(code, qid)
-    mine = store().my_answer(code, qid, session_id()) if asked.opened else None
-    if not asked.opened:
-        st.caption(t("classroom.wait_question"))
-    elif asked.revealed:
-        st.success(t("classroom.computed", value=_show(asked.answer, unit, digits))
-                   + ("" if mine is None else " " + t("classroom.you_said", value=_show(mine, unit, digits))))
-        st.plotly_chart(answers_figure(store().histogram(code, qid, digits), asked.answer, unit, digits),
-                        key=f"class_q_{qid}_fig", config={"displayModeBar": False})
-    else:
-        with st.form(key=f"class_q_{qid}_form", border=False):
-            left, right = st.columns([3, 2], vertical_alignment="bottom")
-            value = left.number_input(t("classroom.your_answer"), min_value=lo, max_value=hi, value=mine, step=step,
-                                      format=fmt, key=f"class_q_{qid}_value")
-            sent = right.form_submit_button(t("classroom.send"), icon=":material/send:")
-        if sent and value is not None:
-            try:
-                store().answer(code, qid, session_id(), value)
-                mine = value
-            except ClassError as err:
-                st.warning(message(err))
-        if mine is not None:
-            st.caption(t("classroom.sent", value=_show(mine, unit, digits)))
+    ask(qid, answer, prompt=prompt, unit=unit, lo=lo, hi=hi, step=step, digits=digits)
