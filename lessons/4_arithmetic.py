@@ -54,19 +54,25 @@ def show_formula(text: str) -> None:
         st.markdown(f"`{text}`")
 
 
-@st.fragment(run_every=0.9 if st.session_state.get("arith_playing") else None)
+TICKING = bool(st.session_state.get("arith_playing"))  # the fragment's timer is set when the whole page runs
+
+
+@st.fragment(run_every=0.9 if TICKING else None)
 @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
 def workbench() -> None:
     """The filter, the map and the step-through: all that a filter edit (or a play tick) changes."""
+    playing = bool(st.session_state.get("arith_playing"))
+    if playing != TICKING:  # play/pause was pressed inside this fragment: start or stop its timer
+        st.rerun()
     x, stride, padding, act = st.session_state.arith_x, st.session_state.arith_stride, st.session_state.arith_pad, st.session_state.arith_act
     w = st.session_state[page.W]
     y = activate(conv2d(x, w, stride, padding), act)
     oh, ow = y.shape
     n = oh * ow
     k = int(st.session_state.get(page.CELL, 1))
-    moved = bool(st.session_state.get("arith_playing")) or not 1 <= k <= n
+    moved = playing or not 1 <= k <= n
     if moved:
-        k = k % n + 1 if st.session_state.get("arith_playing") and 1 <= k <= n else 1
+        k = k % n + 1 if playing and 1 <= k <= n else 1
         st.session_state[page.CELL] = k
     step = explain_cell(x, w, (k - 1) // ow, (k - 1) % ow, stride, padding)
 
@@ -89,11 +95,8 @@ def workbench() -> None:
     with st.container(horizontal=True, key="arith_steps"):  # content-wide buttons that wrap: no label is ever cut
         st.button(t("arithmetic.prev"), key="arith_prev", icon=":material/arrow_back:", shortcut="Left", on_click=page.step_cell, args=(-1, n))
         st.button(t("arithmetic.next"), key="arith_next", icon=":material/arrow_forward:", shortcut="Right", on_click=page.step_cell, args=(1, n))
-        playing = st.session_state.get("arith_playing", False)
-        if st.button(t("arithmetic.pause") if playing else t("arithmetic.play"), key="arith_play", shortcut="Space",
-                     icon=":material/pause:" if playing else ":material/play_arrow:"):
-            st.session_state.arith_playing = not playing
-            st.rerun()
+        st.button(t("arithmetic.pause") if playing else t("arithmetic.play"), key="arith_play", shortcut="Space",
+                  icon=":material/pause:" if playing else ":material/play_arrow:", on_click=page.toggle_play)
     if n > 1:
         st.slider(t("arithmetic.cell"), 1, n, None if moved else k, key=page.CELL, format="y%d")  # a value: no session scan
     fx, ff = st.columns([2, 3], vertical_alignment="center")

@@ -113,6 +113,11 @@ def step_cell(delta: int, n: int) -> None:
     st.session_state.arith_playing = False
 
 
+def toggle_play() -> None:
+    """Play/pause (a callback: a click during a play tick is never lost)."""
+    st.session_state.arith_playing = not st.session_state.get("arith_playing", False)
+
+
 def input_figure(x: np.ndarray, step: CellStep, stride: int, padding: str, height: int = 300):
     """x with the window of `step`; with 'same' padding the zero ring is drawn too (dashed edge)."""
     (top, bottom), (left, right) = (padding_amounts(n, 3, stride, padding) for n in x.shape)
