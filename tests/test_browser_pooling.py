@@ -44,13 +44,14 @@ def out_box(page) -> list[str]:
     return page.evaluate("sel => Array.from(document.querySelectorAll(sel)).map(p => p.getAttribute('d'))", OUT_BOX)
 
 
-@pytest.mark.parametrize("lang", ["ko", "en"])
-def test_controls_map_and_output_on_one_screen_and_the_right_key_moves_the_window(server, browser_page, lang):
+@pytest.mark.parametrize(("lang", "present"), [("ko", False), ("en", False), ("en", True)])
+def test_controls_map_and_output_on_one_screen_and_the_right_key_moves_the_window(server, browser_page, lang, present):
     page = browser_page
-    open_page(page, f"{server}/max-pooling" + ("?lang=en" if lang == "en" else ""))
+    open_page(page, f"{server}/max-pooling?lang={lang}" + ("&present=1" if present else ""))
     wait_drawn(page)
     assert not app_errors(page)
-    assert page.locator('[data-testid="stSidebar"]').is_visible()  # the sidebar is open
+    if not present:  # presenter mode collapses the sidebar and draws the maps larger
+        assert page.locator('[data-testid="stSidebar"]').bounding_box()["width"] > 200  # the sidebar is open
     page.evaluate("sel => document.querySelector(sel).scrollIntoView({block: 'center'})", STEP)
     top = page.evaluate("() => document.querySelector('[data-testid=\"stHeader\"]').getBoundingClientRect().bottom")
     for selector in (*IN_VIEW, f"{STEP} h4"):

@@ -15,7 +15,7 @@ from ui.guard import guarded
 from ui.i18n import message, t
 from ui.model_summary import summary_table
 from ui.page_links import POOLING as LINK
-from ui.presenter import caption
+from ui.presenter import caption, presenting
 from ui.state import keep, put
 
 STORY = ("dense_only", "two_conv", "two_conv_pool")  # the slides' order: 66,790 → 203,068 → 9,532
@@ -96,7 +96,7 @@ def _num(v: float) -> str:
 
 def window_figure(fmap: np.ndarray, size: int, stride: int, step):
     """The map with every window's outline (when they do not overlap), this window boxed and its max circled."""
-    spec = heatmap_spec(fmap, highlight=(step.top, step.left, size, size), marks=[step.winner], height=330,
+    spec = heatmap_spec(fmap, highlight=(step.top, step.left, size, size), marks=[step.winner], height=400 if presenting() else 330,
                         title=t("pooling.fig_window", h=fmap.shape[0], w=fmap.shape[1]))
     if stride >= size:
         out_h, out_w = pool_out_shape(fmap.shape, size, stride)
@@ -143,7 +143,7 @@ def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
         m1, m2 = st.columns([3, 2])
         m1.plotly_chart(window_figure(fmap, size, stride, step), key="pool_in_fig", config={"displayModeBar": False})
         with m2:
-            st.plotly_chart(ready(heatmap_spec(pooled, highlight=(step.row, step.col, 1, 1), height=230,
+            st.plotly_chart(ready(heatmap_spec(pooled, highlight=(step.row, step.col, 1, 1), height=280 if presenting() else 230,
                                                title=t("pooling.fig_out", h=pooled.shape[0], w=pooled.shape[1]))),
                             key="pool_out_fig", config=png("pooled"))
             st.markdown(f"#### `max({', '.join(_num(v) for v in step.values)}) = {_num(step.value)}`")
