@@ -51,7 +51,7 @@ st.subheader(t("lenet.train"))
 settings = settings_form(P)
 config = config_for((stack, shape), settings)
 with st.expander(t("lenet.code")):
-    st.code(training_code(config, message), language="python")
+    st.code(training_code(config, message), language="python", wrap_lines=True)  # no line cut at 150 %
 choice = st.session_state[f"{P}_model"]
 take_home.notebook_button("lenet-5", {**settings, "model": choice, "stack": (stack, shape) if choice == "lab" else None})
 done = finished(config)

@@ -30,11 +30,11 @@ if folder_set is None:
 
 # ---- the report the lecture prints before training --------------------------------------------
 st.subheader(t("own.report"))
-m1, m2, m3, m4 = st.columns([1, 1, 2, 1])  # the shape, e.g. (18724, 28, 28, 1), needs room
+m1, m2, m3 = st.columns(3)
 m1.metric(t("own.images"), f"{len(folder_set.images):,}")
 m2.metric(t("own.classes"), f"{len(folder_set.class_names):,}")
-m3.metric(t("own.shape"), str(folder_set.images.shape))
-m4.metric(t("own.skipped_count"), f"{folder_set.skipped_total:,}")
+m3.metric(t("own.skipped_count"), f"{folder_set.skipped_total:,}")
+st.metric(t("own.shape"), str(folder_set.images.shape))  # e.g. (18724, 28, 28, 1): a row of its own, never cut
 if folder_set.root:
     caption(t("own.root", root=own.plain(folder_set.root)))
 for notice in folder_set.notices:

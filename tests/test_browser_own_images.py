@@ -44,7 +44,7 @@ def test_upload_report_train_and_confusion_matrix(tmp_path):
         wait_idle(page)
         assert not app_errors(page)
         metrics = [" ".join(m.split()) for m in page.locator('[data-testid="stMetric"]').all_inner_texts()]
-        assert metrics == ["Images 33", "Classes 4", "독립 (tensor shape) (33, 28, 28, 1)", "Skipped files 3"], metrics
+        assert metrics == ["Images 33", "Classes 4", "Skipped files 3", "독립 (tensor shape) (33, 28, 28, 1)"], metrics
         assert page.get_by_text("4 columns: A, B, C, D. First 5 rows:").count() == 1
         assert page.get_by_text("The class folders sit inside 'scans/'.").count() == 1
 

@@ -275,4 +275,4 @@ def code_view(config: RunConfig | None, folder_set: ImageFolderSet, source: str)
     with st.expander(t("own.code")):
         if source == "letters":
             caption(t("own.code_letters"))
-        st.code(training_code(config, message, folders), language="python")
+        st.code(training_code(config, message, folders), language="python", wrap_lines=True)
