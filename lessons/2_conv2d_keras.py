@@ -21,7 +21,7 @@ caption(t("conv2d.intro"))
 stack, shape = architecture.preset("two_conv")
 
 st.subheader(t("conv2d.code"))
-st.code(keras_code(stack, shape, message), language="python")
+st.code(keras_code(stack, shape, message), language="python", wrap_lines=True)  # never cut at 150 % zoom
 caption(t("conv2d.code_note"))
 
 st.subheader(t("conv2d.summary"))

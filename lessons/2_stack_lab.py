@@ -72,7 +72,7 @@ else:
             caption(t("lab.keras_timing", ms=f"{ms:.0f}"))
 
     st.subheader(t("lab.code"))
-    st.code(keras_code(stack, shape, message), language="python")
+    st.code(keras_code(stack, shape, message), language="python", wrap_lines=True)  # never cut at 150 % zoom
     take_home.notebook_button("layer-stack-lab", {"stack": (stack, shape)})
 
 st.subheader(t("lab.compare"))

@@ -8,6 +8,7 @@ import streamlit as st
 
 from cnnlib import architecture
 from ui.i18n import t
+from ui.presenter import text_px
 
 
 def summary_table(stack, shape) -> int:
@@ -29,6 +30,7 @@ def architecture_figure(stack, shape) -> go.Figure:
     """
     rows = architecture.summarize(list(stack), shape)
     shapes, labels = [], []
+    size = text_px(11)  # 20 px in presenter mode: the labels' three lines need more room under the blocks
     tallest = max((r.output_shape[1] if len(r.output_shape) == 4 else 8) for r in rows)
     for i, r in enumerate(rows):
         side = r.output_shape[1] if len(r.output_shape) == 4 else None
@@ -37,10 +39,10 @@ def architecture_figure(stack, shape) -> go.Figure:
                  "Dense": "#2ca02c"}.get(r.type, "#7f7f7f")
         shapes.append({"type": "rect", "x0": i - 0.38, "x1": i + 0.38, "y0": -h / 2, "y1": h / 2, "fillcolor": color,
                        "opacity": 0.75, "line": {"width": 0}})
-        labels.append({"x": i, "y": -0.62, "text": f"<b>{r.type}</b><br>{r.shape_text()}<br>{r.params:,}",
-                       "showarrow": False, "font": {"size": 11}})
+        labels.append({"x": i, "y": -0.53, "yanchor": "top", "text": f"<b>{r.type}</b><br>{r.shape_text()}<br>{r.params:,}",
+                       "showarrow": False, "font": {"size": size}})  # under the block, never over it
     fig = go.Figure(layout={"shapes": shapes, "annotations": labels})
     fig.update_xaxes(visible=False, range=[-0.6, len(rows) - 0.4])
-    fig.update_yaxes(visible=False, range=[-0.85, 0.55])
-    fig.update_layout(height=260, margin={"l": 4, "r": 4, "t": 4, "b": 4}, plot_bgcolor="rgba(0,0,0,0)")
+    fig.update_yaxes(visible=False, range=[-0.85 if size <= 11 else -1.1, 0.55])
+    fig.update_layout(height=260 + 3 * (text_px(11) - 11), margin={"l": 4, "r": 4, "t": 4, "b": 4}, plot_bgcolor="rgba(0,0,0,0)")
     return fig

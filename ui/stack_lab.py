@@ -220,12 +220,17 @@ _STYLE = """<style>
   [data-testid="stLayoutWrapper"]:has(> .st-key-lab_bar) { position: sticky; top: 3.75rem; z-index: 20; }
   .st-key-lab_bar { background: #ffffff; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.08); }
 }
-.st-key-lab_bar [data-testid="stMetricValue"] { font-size: %(px)spx; line-height: 1.1; }
+</style>"""
+# presenter mode: the total larger still than ui.presenter's metric values (more specific, also !important)
+_PRESENTING = """<style>
+[data-testid="stMain"] .st-key-lab_bar [data-testid="stMetricValue"],
+[data-testid="stMain"] .st-key-lab_bar [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
+  font-size: 56px !important; line-height: 1.15 !important; }
 </style>"""
 
 
 def style(presenting: bool) -> None:
-    st.html(_STYLE % {"px": 56 if presenting else 36})
+    st.html(_STYLE + (_PRESENTING if presenting else ""))
 
 
 def total_bar(bar, stack: list[dict], rows: list[LayerRow], error: StackError | None) -> int | None:
