@@ -62,7 +62,7 @@ def measure(warm: bool, settle: float, repeat: int) -> dict:
         port = url.rsplit(":", 1)[-1]
         open_page(page, f"{url}/{START}")
         rss_start = server_rss_mb(port)
-        during = click_to(page, NUMPY_PAGES[0])  # at once: while the warm-up (if on) is importing
+        during = click_to(page, NUMPY_PAGES[-1])  # at once: while the warm-up (if on) is importing
         time.sleep(settle)  # the class is under way: students on numpy pages (a bench may wait; tests may not)
         rss_settled = server_rss_mb(port)
         numpy_times = []
