@@ -1,6 +1,19 @@
-"""A class presses "Train" at once: N browser tabs on the LeNet-5 page, same settings.
+"""Two class benchmarks on one fresh server each.
 
-    python bench/classroom.py [N]
+    python bench/classroom.py [N]              # N tabs press Train at once (below)
+    python bench/classroom.py followers [N]    # issue 11: N followers watch the teacher (default 40)
+
+followers: what following students cost the server's CPU (from /proc), while the teacher is idle and
+while the teacher moves a §4 filter slider once a second. The teacher is a real Chromium tab; the N
+followers are WebSocket clients that speak the browser's protocol (Streamlit's BackMsg/ForwardMsg):
+they load /?class=CODE, rerun any fragment the server tells them to (auto_rerun, as the browser
+does) and take the full reruns the server starts when the teacher changed something, exactly the
+work a student's tab makes the server do, without 40 browsers' rendering on this 2-core machine.
+Printed: CPU-seconds per wall second for the teacher alone, with 1 follower and with N, what one
+follower costs idle and per update, how many updates each follower received for the teacher's
+edits, and the ratios to "one follower plus the teacher" (the issue's target: ≤ 1.5).
+
+Training mode: a class presses "Train" at once: N browser tabs on the LeNet-5 page, same settings.
 
 One fresh server (its own empty cache). Baseline: one tab trains a run alone (seed 1); the class
 trains another run of the same cost (seed 2). Then N tabs open the page and press Train within a second of each other. Printed:
@@ -14,19 +27,21 @@ of what the watchers cost it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, open_page, streamlit_server  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, open_page, streamlit_server, wait_idle  # noqa: E402
 
 URL = "/lenet-5?lang=en&n=4000&seed={seed}"  # another seed = another run of the same cost
 
@@ -82,7 +97,164 @@ def class_presses_train(base: str, browser, tabs: int, seed: int) -> tuple[float
     return max(done), done, cpu, counted
 
 
-if __name__ == "__main__":
+# ---- followers (issue 11) ---------------------------------------------------------------------------
+
+WINDOW_S = 15.0  # seconds of wall time per measured phase
+
+
+class Follower:
+    """One student's tab as the server sees it: a WebSocket session that asks for the page, reruns the
+    follow fragment when the server says (auto_rerun) and counts the full runs the server pushes."""
+
+    def __init__(self, ws_url: str, code: str):
+        self.ws_url, self.query, self.page_hash = ws_url, f"class={code}&lang=en", ""
+        self.full_runs = self.fragment_runs = 0  # full runs completed (the page drawn), fragment runs (polls)
+        self.ticks: dict[str, asyncio.Task] = {}
+
+    def rerun(self, fragment_id: str = "") -> bytes:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        msg.rerun_script.query_string = self.query
+        msg.rerun_script.page_script_hash = self.page_hash
+        if fragment_id:
+            msg.rerun_script.fragment_id = fragment_id
+            msg.rerun_script.is_auto_rerun = True
+        return msg.SerializeToString()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        import websockets
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        async with websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None) as ws:
+            async def tick(fragment_id: str, every: float) -> None:
+                while not stop.is_set():
+                    await asyncio.sleep(every)
+                    await ws.send(self.rerun(fragment_id))
+
+            await ws.send(self.rerun())
+            reading = asyncio.ensure_future(self._read(ws, ForwardMsg, tick))
+            await stop.wait()
+            reading.cancel()
+            for task in self.ticks.values():
+                task.cancel()
+
+    async def _read(self, ws, ForwardMsg, tick) -> None:
+        announced: set[str] = set()  # the fragments with run_every that the run under way drew
+        async for data in ws:
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":  # a run starts (full or fragment): its page
+                self.page_hash = msg.new_session.page_script_hash
+            elif kind == "page_info_changed":
+                self.query = msg.page_info_changed.query_string
+            elif kind == "auto_rerun":
+                announced.add(msg.auto_rerun.fragment_id)
+                if msg.auto_rerun.fragment_id not in self.ticks:
+                    self.ticks[msg.auto_rerun.fragment_id] = asyncio.ensure_future(
+                        tick(msg.auto_rerun.fragment_id, msg.auto_rerun.interval))
+            elif kind == "script_finished":
+                if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:  # a full run: its fragments live on
+                    self.full_runs += 1
+                    for gone in set(self.ticks) - announced:
+                        self.ticks.pop(gone).cancel()
+                elif msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                    self.fragment_runs += 1
+                announced = set()
+
+
+class Class:
+    """The followers' event loop in a thread of its own (Playwright's sync API owns the main one)."""
+
+    def __init__(self, base: str, code: str):
+        self.ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
+        self.code, self.followers = code, []
+        self.loop = asyncio.new_event_loop()
+        self.stop = None
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        self.stop = asyncio.run_coroutine_threadsafe(self._event(), self.loop).result()
+
+    @staticmethod
+    async def _event() -> asyncio.Event:
+        return asyncio.Event()
+
+    def add(self, n: int) -> None:
+        new = [Follower(self.ws_url, self.code) for _ in range(n)]
+        self.followers += new
+        for follower in new:
+            asyncio.run_coroutine_threadsafe(follower.run(self.stop), self.loop)
+        deadline = time.perf_counter() + 120
+        while any(f.full_runs < 1 for f in new):  # landed: a run drawn to its end (the teacher's page)
+            if time.perf_counter() > deadline:
+                raise RuntimeError("followers did not land on the teacher's page")
+            time.sleep(0.2)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.stop.set)
+
+
+def teacher_tab(browser, base: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_page(page, base + "/?lang=en")
+    page.get_by_role("button", name="Start a class").click()
+    page.wait_for_url(re.compile("teacher="))
+    wait_idle(page)
+    code = re.search(r"class=([A-Z0-9]+)", page.url).group(1)
+    page.get_by_test_id("stSidebarNav").get_by_text("Convolution arithmetic").click()
+    page.wait_for_url(re.compile("convolution-arithmetic"))
+    wait_idle(page)
+    return page, code
+
+
+def measure(pids: list[int], teacher, edit: bool, followers: list[Follower]) -> tuple[float, int, list[int]]:
+    """Server CPU-seconds per wall second over one window; edits made; full runs each follower got."""
+    runs0 = [f.full_runs for f in followers]
+    cpu0, start, edits = cpu_seconds(pids), time.perf_counter(), 0
+    slider = teacher.get_by_role("slider", name="w5").first
+    while time.perf_counter() - start < WINDOW_S:
+        if edit:  # one slider step a second, right then left (each step is a change)
+            slider.focus()
+            teacher.keyboard.press("ArrowRight" if edits % 2 == 0 else "ArrowLeft")
+            edits += 1
+        teacher.wait_for_timeout(1000)
+    wall = time.perf_counter() - start
+    return (cpu_seconds(pids) - cpu0) / wall, edits, [f.full_runs - r for f, r in zip(followers, runs0)]
+
+
+def main_followers(n: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server() as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        teacher, code = teacher_tab(browser, base)
+        pids, group, rows = server_pids(base), Class(base, code), {}
+        for count in (0, 1, n):
+            group.add(count - len(group.followers))
+            teacher.wait_for_timeout(2000)  # the joins' own runs are over
+            for edit in (False, True):
+                rows[count, edit] = measure(pids, teacher, edit, group.followers)
+                cpu, edits, got = rows[count, edit]
+                print(f"{count:3d} follower(s), teacher {'edits 1/s' if edit else 'idle     '}: server CPU "
+                      f"{cpu:.3f} s/s" + (f"; {edits} edits, full reruns per follower {min(got)}–{max(got)}"
+                                            if count and edit else ""), file=sys.stderr)
+        group.close()
+        browser.close()
+    idle = {c: rows[c, False][0] for c in (0, 1, n)}
+    busy = {c: rows[c, True][0] for c in (0, 1, n)}
+    edits_per_s = rows[n, True][1] / WINDOW_S
+    idle_ms = (idle[n] - idle[1]) / (n - 1) * 1000  # one follower's CPU per second while nothing changes
+    update_ms = ((busy[n] - idle[n]) - (busy[1] - idle[1])) / (n - 1) / edits_per_s * 1000
+    print(f"server CPU (CPU-seconds per second): teacher alone idle {idle[0]:.3f}, editing {busy[0]:.3f}; "
+          f"1 follower + teacher idle {idle[1]:.3f}, editing {busy[1]:.3f}; "
+          f"{n} followers + teacher idle {idle[n]:.3f}, editing {busy[n]:.3f}")
+    print(f"per follower: {idle_ms:.2f} ms CPU per second idle (nothing polls), "
+          f"{update_ms:.1f} ms CPU per update (one full page rerun per teacher edit)")
+    print(f"ratio {n} followers / (1 follower + teacher): idle {idle[n] / idle[1]:.2f}×, "
+          f"teacher editing {busy[n] / busy[1]:.2f}× (target ≤ 1.5×)")
+
+
+def main_training() -> None:
     from playwright.sync_api import sync_playwright
 
     tabs = int(sys.argv[1]) if len(sys.argv) > 1 else 8
@@ -101,3 +273,10 @@ if __name__ == "__main__":
           f"{min(each):.1f}–{max(each):.1f} s ({together / alone:.2f}× the baseline, browsers on the same 2 cores); "
           f"server CPU {cpu_class:.1f} s ({cpu_class / cpu_alone:.2f}× the baseline)")
     shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "followers":
+        main_followers(int(sys.argv[2]) if len(sys.argv) > 2 else 40)
+    else:
+        main_training()

@@ -212,3 +212,32 @@ def test_pooling_link(text):
     assert POOLING.encode(POOLING.decode({})[0]) == dict.fromkeys(("size", "stride", "src", "digit", "filter"))
     assert POOLING.encode(values) == {"size": "3", "stride": "1", "src": "carried", "digit": "7", "filter": "vertical"}
     assert notebook_settings("max-pooling", values) == {"size": 3, "stride": 1, "digit": 7, "filter": "vertical"}
+
+
+# ---- the Streamlit side: read once, forget all (class mode: a follower takes the teacher's link) ----
+
+
+def test_forget_all_makes_every_page_read_its_link_again():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from ui import links
+
+        link = links.Link(links.integer("n", 0, 9, 0))
+        st.session_state.first = links.read_once(link, "a")
+        st.session_state.again = links.read_once(link, "a")
+        links.read_once(links.Link(links.integer("m", 0, 9, 0)), "b")
+        if st.session_state.get("forget"):
+            links.forget_all()
+            st.session_state.after = (links.read_once(link, "a"), links.read_once(link, "b"))
+
+    at = AppTest.from_function(script, default_timeout=30)
+    at.query_params["n"] = "3"
+    at.run()
+    assert at.session_state.first == {"n": 3} and at.session_state.again is None
+    at.session_state["forget"] = True
+    at.query_params["n"] = "7"
+    at.run()
+    assert at.session_state.after == ({"n": 7}, {"n": 7})  # both pages' flags were forgotten

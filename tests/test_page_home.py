@@ -61,3 +61,23 @@ def test_router_guards_keras_clear_session_once_keras_is_loaded():
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert_clean(at)
     assert getattr(keras.backend.clear_session, "_cnnlib_guard", False)
+
+
+@pytest.mark.parametrize(("lang", "start", "join"), [("ko", "수업 시작", "참여"), ("en", "Start a class", "Join")])
+def test_the_lecture_map_starts_or_joins_a_class(lang, start, join):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["lang"] = lang
+    at.run()
+    assert at.button(key="home_start_class").label == start and at.button(key="home_join_class").label == join
+    at.button(key="home_start_class").click().run()
+    assert_clean(at)
+    assert "class" in at.query_params and "teacher" in at.query_params
+    assert not [b for b in at.button if b.key in ("home_start_class", "home_join_class")]  # in a class: no second one
+
+
+def test_a_wrong_typed_code_says_so_on_the_lecture_map():
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input(key="home_class_code").input("nope7").run()
+    at.button(key="home_join_class").click().run()
+    assert_clean(at)
+    assert any("NOPE7" in w.value for w in at.warning) and "class" not in at.query_params
