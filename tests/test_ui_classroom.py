@@ -214,3 +214,24 @@ def test_the_answers_figure_counts_and_marks_the_answer():
     assert list(fig.data[0].x) == ["6", "7", "8"] and list(fig.data[0].y) == [3, 0, 1]
     assert fig.data[0].marker.color[1] != fig.data[0].marker.color[0] and fig.layout.annotations[0].x == 1
     assert list(answers_figure([(1234.5, 2)], 1234.5, "", 1).data[0].x) == ["1,234.5"]
+
+
+def test_a_broken_class_database_never_breaks_the_page(monkeypatch):
+    import sqlite3
+
+    from ui import classroom
+
+    def broken():
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(classroom, "store", broken)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"class": "ACDEF", "lang": "en"})
+    at.run()
+    at.switch_page(ARITH).run()
+    assert_clean(at)
+    assert at.title[0].value == "Convolution arithmetic"
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"class": "ACDEF", "lang": "en"})
+    at.run()
+    assert any("Class mode ran into a problem" in w.value for w in at.warning)

@@ -17,9 +17,10 @@ calls ``start_class()`` and ``join_class(code)``. The class itself lives in cnnl
 
 from __future__ import annotations
 
+import functools
 import html
+import logging
 import sys
-import threading
 import urllib.parse
 import uuid
 
@@ -28,16 +29,33 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from cnnlib.classroom import ClassError, get_store, normal_code
 from ui import links
+from ui.class_push import live_followers, nudge, unwatch, watch
 from ui.guard import guarded
 from ui.i18n import message, sync_query_param, t
 
 COUNT_EVERY = 3.0  # the teacher's "students joined" and nothing else
+log = logging.getLogger(__name__)
 OWN = ("class", "teacher", "lang", "present")  # address parameters that are the session's, never the page's
 S = st.session_state  # proxied: always the current session's state
 
 
 def store():
     return get_store()
+
+
+def safe(hook):
+    """For the router's hooks: class mode failing (a locked or broken database) never breaks the page;
+    the error goes to the log, a notice to the page. Streamlit's control flow (BaseException) passes."""
+
+    @functools.wraps(hook)
+    def run(*args, **kwargs):
+        try:
+            return hook(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - anything: the lesson goes on without the class
+            log.exception("class mode: %s failed", hook.__name__)
+            S["class_failed"] = True
+
+    return run
 
 
 def session_id() -> str:
@@ -55,6 +73,7 @@ def role() -> str | None:
 # ---- joining and leaving ------------------------------------------------------------------------
 
 
+@safe
 def start() -> None:
     """Every run, before the page: take ?class= once per session; put a pending teacher state in the address."""
     if not S.get("class_started"):
@@ -121,6 +140,7 @@ def page_params() -> dict[str, str | list[str]]:
     return out
 
 
+@safe
 def after_page(navigation) -> None:
     """The page has run: keep ?class= (and the teacher's key) in the address; a teacher publishes."""
     S["class_page"] = navigation.url_path
@@ -163,6 +183,7 @@ def publish(url_path: str) -> None:
 # ---- the sidebar --------------------------------------------------------------------------------
 
 
+@safe
 def sidebar() -> None:
     """The class's sidebar: the teacher's code, QR and count; a follower's follow/explore switch."""
     if role() == "follower":
@@ -170,6 +191,8 @@ def sidebar() -> None:
     err = S.get("class_error")  # forgotten by after_page once a run has shown it to the end
     if err is not None:
         st.warning(message(err), icon=":material/groups:")
+    if S.pop("class_failed", False):
+        st.warning(t("classroom.failed"), icon=":material/groups:")
     if role() == "teacher":
         with st.sidebar:
             teacher_panel()
@@ -309,81 +332,6 @@ def page_script(url_path: str) -> str | None:
             return info["script_path"]
     return None
 
-
-
-# ---- the server tells followers (no polling) ----------------------------------------------------
-# Each follower's session is registered here on its full runs; a teacher's change asks Streamlit to
-# rerun those sessions at once (AppSession.request_rerun with the session's own last client state,
-# on the server's event loop: what Streamlit itself does when a source file changes). An idle
-# follower therefore costs the server nothing, and a change reaches it one page run later.
-# Without a server runtime (AppTest) nothing is pushed: each test run checks the version itself.
-
-_WATCHERS: dict[str, dict[str, bool]] = {}  # class code -> {Streamlit session id: following?}, this process
-_WATCH_LOCK = threading.Lock()
-
-
-def watch(code: str) -> None:
-    ctx = get_script_run_ctx()
-    if ctx is not None:
-        with _WATCH_LOCK:
-            _WATCHERS.setdefault(code, {})[ctx.session_id] = bool(S.get("class_following"))
-
-
-def unwatch(code: str) -> None:
-    ctx = get_script_run_ctx()
-    if ctx is not None:
-        with _WATCH_LOCK:
-            _WATCHERS.get(code, {}).pop(ctx.session_id, None)
-
-
-def _server():
-    """Streamlit's session manager and event loop; None without a running server (AppTest)."""
-    try:
-        from streamlit.runtime import Runtime
-
-        if not Runtime.exists():
-            return None
-        runtime = Runtime.instance()
-        return runtime._session_mgr, runtime._get_async_objs().eventloop
-    except Exception:  # noqa: BLE001 - no server: nothing to push to
-        return None
-
-
-def live_followers(code: str) -> int | None:
-    """How many sessions follow (or explore in) the class now; None without a server runtime."""
-    server = _server()
-    if server is None:
-        return None
-    with _WATCH_LOCK:
-        watchers = _WATCHERS.get(code, {})
-        for gone in [sid for sid in watchers if server[0].get_active_session_info(sid) is None]:
-            del watchers[gone]
-        return len(watchers)
-
-
-def nudge(code: str, everyone: bool = False) -> int:
-    """Rerun the class's following sessions now (everyone: the explorers too, for a question or the end)."""
-    server = _server()
-    if server is None:
-        return 0
-    with _WATCH_LOCK:
-        targets = [sid for sid, following in _WATCHERS.get(code, {}).items() if following or everyone]
-    for sid in targets:
-        server[1].call_soon_threadsafe(_rerun, server[0], sid)
-    return len(targets)
-
-
-def _rerun(sessions, sid: str) -> None:
-    """On the server's event loop: a full rerun of the session as its browser last asked for it."""
-    from streamlit.proto.ClientState_pb2 import ClientState
-
-    info = sessions.get_active_session_info(sid)
-    if info is None:
-        return
-    state = ClientState()
-    state.CopyFrom(info.session._client_state)
-    state.fragment_id, state.is_auto_rerun = "", False
-    info.session.request_rerun(state)
 
 
 def question(qid: str, answer: float | None, *, prompt: str, unit: str = "", lo: float = 0.0,

@@ -6,6 +6,10 @@ STRINGS = {
         "ko": "학생은 QR 코드를 찍거나 아래 주소를 열거나, 강의 지도에서 이 코드를 입력합니다.",
         "en": "Students scan the QR code, open the address below, or type this code on the lecture map.",
     },
+    "classroom.failed": {
+        "ko": "수업 기능에 문제가 생겼습니다(서버 기록에 남겼습니다). 이 페이지는 그대로 쓸 수 있습니다.",
+        "en": "Class mode ran into a problem (written to the server's log). This page works as usual.",
+    },
     "classroom.joined": {"ko": "참여 중인 학생", "en": "Students joined"},
     "classroom.stop_run": {"ko": "수업의 학습 멈추기", "en": "Stop the class's training run"},
     "classroom.stopped": {"ko": "학습 {n}개를 멈췄습니다.", "en": "Stopped {n} training run(s)."},
