@@ -235,3 +235,43 @@ def test_a_broken_class_database_never_breaks_the_page(monkeypatch):
     at.query_params.update({"class": "ACDEF", "lang": "en"})
     at.run()
     assert any("Class mode ran into a problem" in w.value for w in at.warning)
+
+
+def test_stop_the_class_runs_cancels_only_runs_a_class_member_waits_for(monkeypatch):
+    import ui.run_panel
+    from ui import classroom
+
+    class Snap:
+        def __init__(self, key):
+            self.key = key
+
+    class FakeService:
+        def __init__(self):
+            self.waiting = {"class-run": {"student-1"}, "other-run": {"stranger"}}
+            self.cancelled = []
+
+        def queue(self):
+            return [Snap(key) for key in self.waiting]
+
+        def is_requester(self, key, who):
+            return who in self.waiting[key]
+
+        def cancel(self, key):
+            self.cancelled.append(key)
+            return True
+
+    svc = FakeService()
+    monkeypatch.setattr(ui.run_panel, "service", lambda: svc)
+    code, key = get_store().create()
+    get_store().join(code, "student-1")
+    monkeypatch.setattr(classroom, "S", {"class_key": "wrong"})
+    assert classroom.stop_class_runs(code) == 0 and svc.cancelled == []  # only the teacher's key stops runs
+    monkeypatch.setattr(classroom, "S", {"class_key": key})
+    assert classroom.stop_class_runs(code) == 1 and svc.cancelled == ["class-run"]
+
+
+def test_the_qr_code_is_drawn_here_as_svg():
+    from ui.classroom import qr_svg
+
+    uri = qr_svg("http://10.0.0.5:8501/?class=ACDEF")
+    assert uri.startswith("data:image/svg+xml") and "http" not in uri.split(",", 1)[0]
