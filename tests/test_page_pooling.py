@@ -69,7 +69,7 @@ def test_why_pooling_counts_the_three_models_as_keras_does(lang):
     keras_totals = [build_model(*preset(name)).count_params() for name in STORY]
     assert metrics(at)[:3] == keras_totals == [66_790, 203_068, 9_532]  # the slides' totals, in the slides' order
     assert [m.delta for m in at.metric[:3]][1:] == ["+136,278", "-193,536"]
-    frames = [f.value for f in at.dataframe]
+    frames = [f.value for f in at.table]
     assert [int(str(v).replace(",", "")) for v in frames[2].iloc[:, 2]] == [0, 78, 0, 456, 0, 0, 8148, 850]
     pooled_code = at.code[2].value
     assert pooled_code.count("tf.keras.layers.MaxPool2D()(H)") == 2 and "swis'" not in pooled_code

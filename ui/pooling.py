@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from cnnlib.architecture import count_params, preset, summarize
@@ -13,7 +14,6 @@ from ui import classroom, links
 from ui.charts import heatmap_spec, png, ready
 from ui.guard import guarded
 from ui.i18n import message, t
-from ui.model_summary import summary_table
 from ui.page_links import POOLING as LINK
 from ui.presenter import caption, presenting
 from ui.state import keep, put
@@ -72,11 +72,22 @@ def story() -> dict[str, int]:
         with tab:
             stack, shape = preset(name)
             caption(t(f"pooling.about.{name}"))
-            summary_table(stack, shape)
+            st.table(summary_frame(stack, shape), hide_index=True)  # a static table: wraps at 150 %, never scrolls
             st.code(model_code(stack, shape), language="python", wrap_lines=True)
             st.page_link(LAB_PAGE, label=t("pooling.to_lab"), icon=":material/stacks:",
                          query_params={"stack": encode_stack(stack, shape)})
     return counts
+
+
+def summary_frame(stack, shape) -> pd.DataFrame:
+    """model.summary()'s rows as ui.model_summary.summary_table shows them (layer, shape, params, how counted)."""
+    rows = summarize(list(stack), shape)
+    return pd.DataFrame({
+        t("training.col.layer"): [f"{r.name} ({r.type})" for r in rows],
+        t("training.col.shape"): [r.shape_text() for r in rows],
+        t("training.col.params"): [f"{r.params:,}" for r in rows],
+        t("training.col.formula"): [r.formula for r in rows],
+    })
 
 
 def model_code(stack, shape) -> str:
