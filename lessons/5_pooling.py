@@ -29,7 +29,9 @@ keep("pool_source", "carried" if "carried_map" in st.session_state else "slide")
 if "carried_map" in st.session_state and st.session_state.pop("carried_fresh", False):
     st.session_state.pool_source = "carried"
 c0, c1, c2 = st.columns([2.2, 1, 3])
-source = c0.radio(t("pooling.source"), POOL_SOURCES, format_func=labels("pooling.source", POOL_SOURCES), key="pool_source")
+h, w = POOLING_EXAMPLE_6X6.shape
+source_names = {o: t(f"pooling.source.{o}", h=h, w=w) for o in POOL_SOURCES}
+source = c0.radio(t("pooling.source"), POOL_SOURCES, format_func=source_names.__getitem__, key="pool_source")
 if "pool_slide_map" not in st.session_state:
     st.session_state.pool_slide_map = POOLING_EXAMPLE_6X6.copy()
 if source == "carried" and "carried_map" not in st.session_state:
@@ -70,11 +72,12 @@ digit = d1.selectbox(t("pooling.digit"), range(10), key="pool_digit")
 name = d2.selectbox(t("pooling.filter"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), key="pool_filter")
 img = examples_of(digit, 1)[0] / 255.0
 feature = pattern_map(img, name)
-small = max_pool2d(feature, 2)
+DIGIT_POOL = 2  # the lecture's MaxPool2D(): Keras' default 2×2
+small = max_pool2d(feature, DIGIT_POOL)
 f1, f2, f3 = st.columns(3)
-f1.plotly_chart(image(img, title=t("pooling.fig_input")), key="pool_digit_in", config={"displayModeBar": False})
+f1.plotly_chart(image(img, title=t("pooling.fig_input", h=img.shape[0], w=img.shape[1])), key="pool_digit_in", config={"displayModeBar": False})
 f2.plotly_chart(image(feature, title=t("pooling.fig_map", h=feature.shape[0], w=feature.shape[1])), key="pool_digit_map", config=png("feature-map"))
-f3.plotly_chart(image(small, title=t("pooling.fig_pooled", h=small.shape[0], w=small.shape[1])), key="pool_digit_pooled", config=png("pooled"))
-caption(t("pooling.size_formula", n=feature.shape[0], k=2, s=2, o=small.shape[0]))
+f3.plotly_chart(image(small, title=t("pooling.fig_pooled", k=DIGIT_POOL, h=small.shape[0], w=small.shape[1])), key="pool_digit_pooled", config=png("pooled"))
+caption(t("pooling.size_formula", n=feature.shape[0], k=DIGIT_POOL, s=DIGIT_POOL, o=small.shape[0]))
 page.sync_link()
 take_home.notebook_button("max-pooling", {"map": fmap, "size": size, "stride": stride, "digit": digit, "filter": name}, png_hint=True)

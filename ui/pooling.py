@@ -51,6 +51,21 @@ def totals() -> dict[str, int]:
     return {name: count_params(*preset(name)) for name in STORY}
 
 
+def about(name: str) -> str:
+    """A story model in words, its layers computed from the preset: Conv2D(3, 5) → … → Dense(10)."""
+    stack, shape = preset(name)
+    return t(f"pooling.about.{name}", arrows=" → ".join(_short(layer) for layer in stack), shape="×".join(map(str, shape[:2])))
+
+
+def _short(layer: dict) -> str:
+    kind = layer["type"]
+    if kind == "Conv2D":
+        return f"Conv2D({layer['filters']}, {layer['kernel_size']})"
+    if kind == "Dense":
+        return f"Dense({layer['units']})"
+    return kind
+
+
 def dense_formula(name: str) -> str:
     """The slide's formula for the Dense(84) after Flatten, e.g. 84 · (2400 + 1) = 201,684."""
     rows = summarize(*preset(name))
@@ -66,12 +81,12 @@ def story() -> dict[str, int]:
     for col, name in zip(st.columns(len(STORY)), STORY):
         delta = None if before is None else f"{counts[name] - before:+,}"
         col.metric(t(f"pooling.model.{name}"), f"{counts[name]:,}", delta=delta, delta_color="inverse",
-                   help=t("pooling.dense_line", about=t(f"pooling.about.{name}"), formula=dense_formula(name)))
+                   help=t("pooling.dense_line", about=about(name), formula=dense_formula(name)))
         before = counts[name]
     for tab, name in zip(st.tabs([t(f"pooling.model.{name}") for name in STORY]), STORY):
         with tab:
             stack, shape = preset(name)
-            caption(t(f"pooling.about.{name}"))
+            caption(about(name))
             st.table(summary_frame(stack, shape), hide_index=True)  # a static table: wraps at 150 %, never scrolls
             st.code(model_code(stack, shape), language="python", wrap_lines=True)
             st.page_link(LAB_PAGE, label=t("pooling.to_lab"), icon=":material/stacks:",

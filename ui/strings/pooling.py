@@ -7,7 +7,7 @@ STRINGS = {
         "en": "Split the feature map into small windows and keep only the largest value of each. The slide: “a large value = the place where the feature the filter looks for appears strongly”.",
     },
     "pooling.source": {"ko": "풀링할 특징맵", "en": "Feature map to pool"},
-    "pooling.source.slide": {"ko": "슬라이드의 6×6 특징맵", "en": "The slide's 6×6 feature map"},
+    "pooling.source.slide": {"ko": "슬라이드의 {h}×{w} 특징맵", "en": "The slide's {h}×{w} feature map"},
     "pooling.source.carried": {"ko": "합성곱 연산 쪽에서 만든 특징맵", "en": "The map you made on the arithmetic page"},
     "pooling.no_carried": {
         "ko": "아직 가져온 특징맵이 없습니다. ‘합성곱 연산’ 쪽에서 “이 특징맵을 맥스풀링하기”를 누르세요.",
@@ -36,9 +36,9 @@ STRINGS = {
     },
     "pooling.digit": {"ko": "숫자", "en": "Digit"},
     "pooling.filter": {"ko": "필터", "en": "Filter"},
-    "pooling.fig_input": {"ko": "입력 (28×28)", "en": "Input (28×28)"},
+    "pooling.fig_input": {"ko": "입력 ({h}×{w})", "en": "Input ({h}×{w})"},
     "pooling.fig_map": {"ko": "특징맵 ({h}×{w}, ReLU)", "en": "Feature map ({h}×{w}, ReLU)"},
-    "pooling.fig_pooled": {"ko": "2×2 맥스풀링 ({h}×{w})", "en": "2×2 max-pooled ({h}×{w})"},
+    "pooling.fig_pooled": {"ko": "{k}×{k} 맥스풀링 ({h}×{w})", "en": "{k}×{k} max-pooled ({h}×{w})"},
     # the lecture's story: why pooling (parameter counts)
     "pooling.why_title": {"ko": "왜 풀링인가: 파라미터 수", "en": "Why pooling: the number of parameters"},
     "pooling.why_intro": {
@@ -52,16 +52,16 @@ STRINGS = {
     "pooling.model.dense_only": {"ko": "① Dense만", "en": "① Dense only"},
     "pooling.model.two_conv": {"ko": "② Conv2D ×2", "en": "② Conv2D ×2"},
     "pooling.model.two_conv_pool": {"ko": "③ + MaxPool2D", "en": "③ + MaxPool2D"},
-    "pooling.about.dense_only": {"ko": "Flatten → Dense(84) → Dense(10), 28×28 입력", "en": "Flatten → Dense(84) → Dense(10) on 28×28"},
-    "pooling.about.two_conv": {"ko": "Conv2D(3, 5) → Conv2D(6, 5) → Flatten → Dense(84) → Dense(10), 풀링 없음", "en": "Conv2D(3, 5) → Conv2D(6, 5) → Flatten → Dense(84) → Dense(10), no pooling"},
-    "pooling.about.two_conv_pool": {"ko": "Conv2D마다 뒤에 MaxPool2D", "en": "A MaxPool2D after each Conv2D"},
+    "pooling.about.dense_only": {"ko": "{arrows}, {shape} 입력", "en": "{arrows} on {shape}"},
+    "pooling.about.two_conv": {"ko": "{arrows}, 풀링 없음", "en": "{arrows}, no pooling"},
+    "pooling.about.two_conv_pool": {"ko": "{arrows}: Conv2D마다 뒤에 MaxPool2D", "en": "{arrows}: a MaxPool2D after each Conv2D"},
     "pooling.total": {"ko": "전체 파라미터", "en": "Total parameters"},
     "pooling.dense_line": {
         "ko": "{about}. Flatten 뒤 Dense(84): {formula}",
         "en": "{about}. Dense(84) after Flatten: {formula}",
     },
     "pooling.to_lab": {"ko": "이 모델을 층 쌓기 실험실에서 열기", "en": "Open this model in the layer-stack lab"},
-    "pooling.example_title": {"ko": "슬라이드의 예: 2×2 창마다 가장 큰 값", "en": "The slide's example: the largest value of each 2×2 window"},
+    "pooling.example_title": {"ko": "슬라이드의 예: 창마다 가장 큰 값", "en": "The slide's example: the largest value of each window"},
     # stepping through the windows
     "pooling.step_title": {"ko": "창을 하나씩", "en": "One window at a time"},
     "pooling.window": {"ko": "창 번호", "en": "Window"},
