@@ -101,3 +101,39 @@ def test_each_session_gets_one_session_end_guard(idle_service):
     assert not at.exception
     guard = at.session_state["run_session_end"]
     assert guard.requester == at.session_state["run_requester"]
+
+
+def test_a_click_draws_the_bar_in_the_buttons_place_and_asks_as_this_session_in_that_run(idle_service):
+    """Issue 10: the click's own script run draws the bar where the button was (no second rerun) and only
+    then asks for the run, as this session; the Train button is gone."""
+    config = tiny(seed=77)  # what panel_script shows
+    at = AppTest.from_function(panel_script, default_timeout=30).run()
+    assert not at.get("progress")
+    at.button(key="t_train").click().run()
+    assert not at.exception
+    [bar] = at.get("progress")
+    assert bar.proto.text == "Waiting: number 1 in the queue (the server trains one run at a time)"
+    assert idle_service.snapshot(config.key).requests == 1
+    assert idle_service.is_requester(config.key, at.session_state["run_requester"])
+    assert [b.key for b in at.button] == ["t_cancel"]
+
+
+def where_script():
+    import streamlit as st
+
+    from tests.runhelp import tiny
+    from ui.run_panel import run_panel
+
+    st.session_state.setdefault("lang", "en")
+    top = st.container()  # e.g. §6's class start, at the top of the page
+    st.markdown("the rest of the page")
+    run_panel("t", tiny(seed=80), where=top)
+
+
+def test_the_progress_goes_where_the_page_asks(idle_service):
+    at = AppTest.from_function(where_script, default_timeout=30).run()
+    at.button(key="t_train").click().run()
+    assert not at.exception
+    order = [type(e).__name__ for e in at.main]
+    assert order.index("Markdown") > 0, order  # the bar's container comes first, above the rest of the page
+    assert at.get("progress") and "shown at the top of this page" in " ".join(c.value for c in at.caption)

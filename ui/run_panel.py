@@ -89,6 +89,8 @@ def curves_figure(history: dict, epochs: int, height: int = 300) -> go.Figure:
                                      line={"dash": dash, "color": "#1f77b4" if dash is None else "#ff7f0e"}),
                           row=1, col=col)
     fig.update_xaxes(range=[0.5, max(epochs, 1) + 0.5], dtick=1 if epochs <= 20 else 5, title_text=t("training.epoch"))
+    if not x:  # before the first epoch: an empty 0–1 frame, not plotly's −1…4
+        fig.update_yaxes(range=[0, 1])
     fig.update_layout(height=height, margin={"l": 8, "r": 8, "t": 36, "b": 8}, legend={"orientation": "h", "y": -0.3},
                       font={"size": text_px(12)})
     return fig
