@@ -36,7 +36,7 @@ with left:
         st.number_input(t("arithmetic.digit_pick"), 0, 9, key="arith_digit", on_change=page.choose_input)
     elif preset == "random":
         st.button(t("arithmetic.reroll"), key="arith_reroll", on_click=page.choose_input, icon=":material/casino:")
-    toggle_grid("arith_x")
+    toggle_grid("arith_x", cell_px=30 if presenting() else 26)
     with st.expander(t("arithmetic.type_numbers")):
         paste_box("arith_x_paste", "arith_x", (page.SIZE, page.SIZE), *INPUT_RANGE, on_ok=page.set_custom_input)
     st.radio(t("arithmetic.padding"), PADDINGS, format_func=labels("arithmetic.padding", PADDINGS), key="arith_pad")
@@ -85,7 +85,7 @@ def workbench() -> None:
         w = weight_editor(page.W, (3, 3), *WEIGHT_RANGE, on_edit=page.mark_custom, box_key=page.W_BOX)
     with cy:
         title = t("arithmetic.map_title", h=oh, w=ow)
-        st.plotly_chart(page.map_figure(y, (step.row, step.col), title), key="arith_y_fig", config=png("feature-map"))
+        st.plotly_chart(page.map_figure(y, (step.row, step.col), title, height=380 if presenting() else 300), key="arith_y_fig", config=png("feature-map"))
         st.info(t("arithmetic.size", formula=output_size_formula(page.SIZE, 3, stride, padding), h=oh, w=output_size(page.SIZE, 3, stride, padding)))
         classroom.question("arith.size", oh, prompt=t("arithmetic.q_size"), lo=1, hi=page.SIZE)
         classroom.question("arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2)
@@ -100,7 +100,7 @@ def workbench() -> None:
     if n > 1:
         st.slider(t("arithmetic.cell"), 1, n, None if moved else k, key=page.CELL, format="y%d")  # a value: no session scan
     fx, ff = st.columns([2, 3], vertical_alignment="center")
-    fx.plotly_chart(page.input_figure(x, step, stride, padding), key="arith_x_fig", config=PLOT)
+    fx.plotly_chart(page.input_figure(x, step, stride, padding, height=380 if presenting() else 300), key="arith_x_fig", config=PLOT)
     with ff:
         show_formula(formula(step))
         show_formula(formula(step, numbers=True))

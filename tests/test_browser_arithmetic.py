@@ -110,6 +110,17 @@ def test_ko_one_screen_then_an_out_of_range_box_shows_the_value_the_map_uses(ser
     assert "특징맵도 이 값을 씁니다" in projector.locator('[data-testid="stAlert"]').first.inner_text()
 
 
+def test_presenter_mode_numbers_and_formulas_at_20_px_still_on_one_screen(server, projector):
+    open_page(projector, f"{server}/{PATH}?lang=ko&present=1")
+    assert_one_screen(projector)
+    labels = ".st-key-arith_y_fig .heatmap-label text"
+    projector.wait_for_function(f"() => document.querySelectorAll('{labels}').length === 36")  # Plotly draws after the run
+    sizes = projector.evaluate(f"() => Array.from(document.querySelectorAll('{labels}')).map(e => parseFloat(getComputedStyle(e).fontSize))")
+    assert len(sizes) == 36 and min(sizes) >= 20  # every number of the 6×6 map
+    code = projector.locator("code").filter(has_text="y1 = x1·w1")
+    assert float(code.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_no_label_is_cut_at_150_percent_zoom(server, browser, lang):
     page = browser.new_page(viewport={"width": 853, "height": 480}, device_scale_factor=1.5)  # 1280×720 at 150 %
