@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from cnnlib.architecture import summarize
-from cnnlib.digits import examples_of
 from cnnlib.errors import LessonError
 from cnnlib.filter_sets import (
     CHANNEL_NAMES,
@@ -12,7 +11,6 @@ from cnnlib.filter_sets import (
     WEIGHT_RANGE,
     apply_filter_set,
     cell_across_channels,
-    lecture_stack,
     load_colour_image,
     sample_colour_image,
     slide_notation,
@@ -20,6 +18,7 @@ from cnnlib.filter_sets import (
 from ui import filtersets as page
 from ui import links, take_home
 from ui.charts import png
+from ui.guard import guarded
 from ui.i18n import labels, message, t
 from ui.presenter import caption
 from ui.weight_editor import weight_editor
@@ -44,56 +43,67 @@ if source == "upload":
             img = load_colour_image(upload.getvalue())
         except LessonError as err:
             st.error(message(err))
-x = img.astype(float)
-w = page.weights()
-k = w.shape[0]
-bias = float(st.session_state.filt_bias)
-result = apply_filter_set(x, w, bias)
-oh, ow = result.feature_map.shape
-row, col = page.cell(oh, ow)  # 0-based here; the widgets below count from 1 as the slides do
 
-cols = st.columns(4)
-cols[0].image(page.enlarge_rgb(img, 5), caption=t("filtersets.picture", shape="(32, 32, 3)"))
-for c, name_c in enumerate(CHANNEL_NAMES):
-    page.chart(cols[c + 1], page.channel_picture(x[..., c], t("filtersets.channel", name=name_c), (row, col, k, k), 190),
-               f"filt_ch_{c}")
 
-# ---- one screen: the filter set's editor on the left, what it makes on the right ---------------
-st.subheader(t("filtersets.work_title"))
-c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
-c1.radio(t("filtersets.kernel_size"), KERNEL_SIZES, key="filt_size", horizontal=True, on_change=page.on_size_change,
-         format_func=lambda n: f"{n}×{n}")
-page.show_preset()
-c2.selectbox(t("filtersets.preset"), page.CHOICES, format_func=labels("filtersets.preset", page.CHOICES),
-             key="filt_preset_choice", on_change=page.on_preset_change)
-c3.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, key="filt_bias", format="%g")
-left, right = st.columns([5, 6], gap="medium")
-with left:
-    channel = st.segmented_control(t("filtersets.channel_editor"), range(len(CHANNEL_NAMES)), key="filt_channel",
-                                   format_func=CHANNEL_NAMES.__getitem__, required=True)
-    weight_editor(f"filt_w_{channel}", (k, k), *WEIGHT_RANGE, step=0.5, on_edit=page.mark_custom)
-with right:
-    titles = [t("filtersets.filter_of", name=name_c) + (" ✎" if c == channel else "") for c, name_c in enumerate(CHANNEL_NAMES)]
-    page.chart(st, page.filter_thumbs(w, titles), "filt_w_fig")
-    titles = [t("filtersets.partial", name=name_c) for name_c in CHANNEL_NAMES] + [t("filtersets.sum_title", shape=f"({oh}, {ow})")]
-    page.chart(st, page.maps_figure(result.partials, result.feature_map, titles, (row, col)), "filt_maps", png("feature-map"))
-caption(t("filtersets.block", shape=f"({k}, {k}, 3)", k=k, n=w.size) + " " + t("filtersets.partials_caption"))
+@st.fragment
+@guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
+def workbench(img) -> None:
+    """All that a filter edit changes: the window on the channels, the editor, the maps, one cell, the link.
 
-# ---- one output cell, spelt out ----------------------------------------------------------------
-st.subheader(t("filtersets.cell_title"))
-r1, r2, _ = st.columns([1, 1, 2])
-r1.number_input(t("filtersets.row"), 1, oh, key="filt_row")
-r2.number_input(t("filtersets.col"), 1, ow, key="filt_col")
-cell = cell_across_channels(x, w, row, col, bias)
-for c, name_c in enumerate(CHANNEL_NAMES):
-    st.markdown("- " + t("filtersets.channel_sum", name=name_c, k=k, value=page.fmt(cell.channel_sums[c])))
-    with st.expander(t("filtersets.products", name=name_c, n=k * k)):
-        st.dataframe(pd.DataFrame({"x": cell.windows[c].ravel(), "w": cell.weights[c].ravel(), "x·w": cell.products[c].ravel()},
-                                  index=[f"w{i + 1}" for i in range(k * k)]), key=f"filt_products_{c}")
-terms = " + ".join([*(f"({page.fmt(s)})" if s < 0 else page.fmt(s) for s in cell.channel_sums),
-                    f"({page.fmt(bias)})" if bias < 0 else page.fmt(bias)])
-st.success(t("filtersets.cell_total", r=row + 1, c=col + 1, terms=terms, total=page.fmt(cell.total)))
-caption(t("filtersets.cell_check", r=row + 1, c=col + 1, value=page.fmt(float(result.feature_map[row, col]))))
+    A slider step reruns only this (the lecture's stack below stays as it is)."""
+    x = img.astype(float)
+    w = page.weights()
+    k = w.shape[0]
+    bias = float(st.session_state.filt_bias)
+    result = apply_filter_set(x, w, bias)
+    oh, ow = result.feature_map.shape
+    row, col = page.cell(oh, ow)  # 0-based here; the widgets below count from 1 as the slides do
+
+    pic, channels = st.columns([1, 3])
+    pic.image(page.enlarge_rgb(img, 5), caption=t("filtersets.picture", shape="(32, 32, 3)"))
+    page.chart(channels, page.channel_pictures(x, [t("filtersets.channel", name=n) for n in CHANNEL_NAMES], (row, col, k, k)),
+               "filt_channels")
+
+    # ---- one screen: the filter set's editor on the left, what it makes on the right ---------------
+    st.subheader(t("filtersets.work_title"))
+    c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
+    c1.radio(t("filtersets.kernel_size"), KERNEL_SIZES, key="filt_size", horizontal=True, on_change=page.on_size_change,
+             format_func=lambda n: f"{n}×{n}")
+    page.show_preset()
+    c2.selectbox(t("filtersets.preset"), page.CHOICES, format_func=labels("filtersets.preset", page.CHOICES),
+                 key="filt_preset_choice", on_change=page.on_preset_change)
+    c3.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, key="filt_bias", format="%g")
+    left, right = st.columns([5, 6], gap="medium")
+    with left:
+        channel = st.segmented_control(t("filtersets.channel_editor"), range(len(CHANNEL_NAMES)), key="filt_channel",
+                                       format_func=CHANNEL_NAMES.__getitem__, required=True)
+        weight_editor(f"filt_w_{channel}", (k, k), *WEIGHT_RANGE, step=0.5, on_edit=page.mark_custom)
+    with right:
+        titles = [t("filtersets.filter_of", name=name_c) + (" ✎" if c == channel else "") for c, name_c in enumerate(CHANNEL_NAMES)]
+        page.chart(st, page.filter_thumbs(w, titles), "filt_w_fig")
+        titles = [t("filtersets.partial", name=name_c) for name_c in CHANNEL_NAMES] + [t("filtersets.sum_title", shape=f"({oh}, {ow})")]
+        page.chart(st, page.maps_figure(result.partials, result.feature_map, titles, (row, col)), "filt_maps", png("feature-map"))
+    caption(t("filtersets.block", shape=f"({k}, {k}, 3)", k=k, n=w.size) + " " + t("filtersets.partials_caption"))
+
+    # ---- one output cell, spelt out ----------------------------------------------------------------
+    st.subheader(t("filtersets.cell_title"))
+    r1, r2, _ = st.columns([1, 1, 2])
+    r1.number_input(t("filtersets.row"), 1, oh, key="filt_row")
+    r2.number_input(t("filtersets.col"), 1, ow, key="filt_col")
+    cell = cell_across_channels(x, w, row, col, bias)
+    for c, name_c in enumerate(CHANNEL_NAMES):
+        st.markdown("- " + t("filtersets.channel_sum", name=name_c, k=k, value=page.fmt(cell.channel_sums[c])))
+        with st.expander(t("filtersets.products", name=name_c, n=k * k)):
+            st.dataframe(pd.DataFrame({"x": cell.windows[c].ravel(), "w": cell.weights[c].ravel(), "x·w": cell.products[c].ravel()},
+                                      index=[f"w{i + 1}" for i in range(k * k)]), key=f"filt_products_{c}")
+    terms = " + ".join([*(f"({page.fmt(s)})" if s < 0 else page.fmt(s) for s in cell.channel_sums),
+                        f"({page.fmt(bias)})" if bias < 0 else page.fmt(bias)])
+    st.success(t("filtersets.cell_total", r=row + 1, c=col + 1, terms=terms, total=page.fmt(cell.total)))
+    caption(t("filtersets.cell_check", r=row + 1, c=col + 1, value=page.fmt(float(result.feature_map[row, col]))))
+    take_home.notebook_button("filter-sets", {**page.sync_link(w), "image": img}, where=st.container(), png_hint=True)
+
+
+workbench(img)
 
 # ---- the lecture's stack on a real digit ------------------------------------------------------
 st.divider()
@@ -103,7 +113,7 @@ st.code("H = tf.keras.layers.Conv2D(3, kernel_size=5, activation='swish')(X)\n"
 d1, d2 = st.columns(2)
 digit = d1.selectbox(t("filtersets.digit"), list(range(10)), key="filt_digit")
 seed = d2.number_input(t("filtersets.seed"), 0, 9999, step=1, key="filt_seed")
-stack = lecture_stack(examples_of(int(digit), 1)[0], seed=int(seed))
+stack = page.stack_on_digit(int(digit), int(seed))
 caption(t("filtersets.random_note", seed=seed))
 rows = summarize([{"type": "Conv2D", "filters": f, "kernel_size": 5, "activation": "swish"} for f in (3, 6)], (28, 28, 1))[1:]
 st.dataframe(pd.DataFrame({
@@ -118,12 +128,9 @@ g1, g2 = st.columns([1, 3], vertical_alignment="center")
 g1.image(page.grey_legend(), width="stretch")
 g2.markdown(t("filtersets.grey_legend"))
 st.markdown("**" + t("filtersets.first_maps", shape=str(first.shape)) + "**")
-cols = st.columns(7)
-cols[0].image(page.map_picture(stack.image[..., 0] * 255), caption=t("filtersets.digit") + f" {digit}")
-for f in range(first.shape[-1]):
-    cols[f + 1].image(page.map_picture(first[..., f]), caption=t("filtersets.map", n=f + 1))
+maps = [stack.image[..., 0] * 255] + [first[..., f] for f in range(first.shape[-1])]
+titles = [t("filtersets.digit") + f" {digit}"] + [t("filtersets.map", n=f + 1) for f in range(first.shape[-1])]
+page.chart(st, page.stack_maps(maps, titles), "filt_stack_1")
 st.markdown("**" + t("filtersets.second_maps", shape=str(second.shape)) + "**")
-cols = st.columns(7)
-for f in range(second.shape[-1]):
-    cols[f].image(page.map_picture(second[..., f]), caption=t("filtersets.map", n=f + 1))
-take_home.notebook_button("filter-sets", {**page.sync_link(w), "image": img}, png_hint=True)
+page.chart(st, page.stack_maps([second[..., f] for f in range(second.shape[-1])],
+                               [t("filtersets.map", n=f + 1) for f in range(second.shape[-1])]), "filt_stack_2")

@@ -81,3 +81,34 @@ def test_a_slider_stepped_with_the_keyboard_changes_the_map(server, browser_page
     expect(thumb).to_have_value("3")
     wait_idle(page)
     assert not app_errors(page)
+
+
+# Every label, option text and figure of the §3 work area that is wider than the box that shows it.
+CUT = """() => {
+  const cut = [];
+  const area = ['filt_size', 'filt_preset_choice', 'filt_bias', 'filt_channel', 'filt_w_fig', 'filt_maps', 'filt_row', 'filt_col']
+    .map(k => document.querySelector('.st-key-' + k)).concat(Array.from(document.querySelectorAll('[class*="st-key-filt_w_0_s"]')));
+  for (const box of area) {
+    if (!box) { cut.push('missing'); continue; }
+    for (const el of box.querySelectorAll('[data-testid="stWidgetLabel"] p, label p, button p, input[role="combobox"]')) {
+      if (el.scrollWidth > el.clientWidth + 1) cut.push((el.value || el.innerText) + ' in ' + box.className.split(' ').find(c => c.startsWith('st-key')));
+    }
+    const plot = box.querySelector('.js-plotly-plot');
+    if (plot && plot._fullLayout.width > box.getBoundingClientRect().width + 1) cut.push('figure ' + box.className);
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_nothing_is_cut_at_150_percent_zoom(server, browser_page, lang):
+    # a context of its own: 150 % zoom lays out 1280×720 as 853×480 CSS pixels
+    context = browser_page.context.browser.new_context(viewport={"width": 853, "height": 480}, device_scale_factor=1.5)
+    page = context.new_page()
+    try:
+        for query in ("", "&k=5&fset=brightness"):
+            open_page(page, f"{server}/filter-sets?lang={lang}{query}")
+            assert not app_errors(page)
+            assert page.evaluate(CUT) == []
+    finally:
+        context.close()

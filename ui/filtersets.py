@@ -12,13 +12,13 @@ from __future__ import annotations
 import html
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 from PIL import Image
 
-from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, filter_set_preset
+from cnnlib.digits import examples_of
+from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, LectureStack, filter_set_preset, lecture_stack
 from ui import links
-from ui.charts import heatmap, image
+from ui.charts import heatmap_spec, ready, window_box
 from ui.page_links import FILTER_SETS as LINK
 from ui.page_links import parse_set_weights as parse_weights  # noqa: F401
 from ui.presenter import text_px
@@ -148,84 +148,117 @@ def sync_link(w: np.ndarray) -> dict:
     return values
 
 
-# ---- figures ----------------------------------------------------------------------------------
+# ---- figures: plain Plotly specs (charts.ready), 1-based cells on hover as on the slides --------
 
 
 def chart(where, fig, key: str, config: dict | None = None) -> None:
     where.plotly_chart(fig, key=key, config=config or NO_BAR)
 
 
-def channel_picture(values: np.ndarray, title: str, window: tuple[int, int, int, int], height: int):
-    """One colour channel as greys (black 0 → white 255) with the filter's window on it."""
-    fig = image(values, height=height, title=title)
-    r0, c0, nr, nc = window
-    fig.add_shape(type="rect", x0=c0 - 0.5, x1=c0 + nc - 0.5, y0=r0 - 0.5, y1=r0 + nr - 0.5,
-                  line={"color": "#f5b800", "width": 3})
-    return fig
-
-
+GRAY = [[0.0, "rgb(0, 0, 0)"], [1.0, "rgb(255, 255, 255)"]]  # black low → white high (plotly.js knows no "gray")
 TEXT = "rgb(49, 51, 63)"  # Streamlit's text colour (annotations default to a grey)
 AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "ticks": "", "constrain": "domain"}
 
 
-def _colour_bar(y: float, length: float) -> dict:
-    return {"thickness": 8, "len": length, "y": y, "yanchor": "middle", "x": 0.97, "xanchor": "left", "xpad": 4,
-            "outlinewidth": 0, "nticks": 5, "tickfont": {"size": text_px(10)}}
+def _trace(values: np.ndarray, *, annotate: bool = False, zrange: tuple[float, float] | None = None,
+           diverging: bool = True) -> dict:
+    """charts' heatmap trace with cells numbered from 1 (hover says (1, 1) for the top-left cell)."""
+    values = np.asarray(values, dtype=float)
+    trace = heatmap_spec(values, annotate=annotate, diverging=diverging, zrange=zrange, colorbar=False)["data"][0]
+    trace["x"], trace["y"] = list(range(1, values.shape[1] + 1)), list(range(1, values.shape[0] + 1))
+    return trace
 
 
-def _place(fig: go.Figure, trace, n: int, x: tuple[float, float], y: tuple[float, float], title: str) -> None:
-    """Trace n (1-based) on its own axes in the paper's [x] × [y] box, rows top-down, its title above it."""
-    trace.update(xaxis=f"x{n}", yaxis=f"y{n}")
-    fig.add_trace(trace)
-    fig.layout[f"xaxis{n}"] = {**AXIS, "domain": list(x)}
-    fig.layout[f"yaxis{n}"] = {**AXIS, "domain": list(y), "autorange": "reversed", "scaleanchor": f"x{n}",
-                               "constraintoward": "top"}  # a narrow figure shrinks the map below its title
-    fig.add_annotation(text=f"<b>{html.escape(title)}</b>", x=(x[0] + x[1]) / 2, y=y[1], xref="paper", yref="paper",
-                       xanchor="center", yanchor="bottom", showarrow=False, font={"size": text_px(13), "color": TEXT})
+def _cell_box(n: int, r0: int, c0: int, rows: int, cols: int) -> dict:
+    """charts.window_box around 0-based cells [r0, r0+rows) × [c0, c0+cols) on the n-th axes (1-based coordinates)."""
+    box = window_box(r0 + 1, c0 + 1, rows, cols, width=3)
+    return {**box, "xref": "x" if n == 1 else f"x{n}", "yref": "y" if n == 1 else f"y{n}"}
+
+
+def _grid(traces: list[dict], boxes: list[tuple[tuple[float, float], tuple[float, float]]], titles: list[str],
+          height: int, right: int = 4, shapes: list[dict] | None = None):
+    """Traces on their own axes, each in its paper box ((x0, x1), (y0, y1)) with its title above it."""
+    layout = {"height": height, "margin": {"l": 4, "r": right, "t": 26, "b": 4}, "plot_bgcolor": "rgba(0,0,0,0)",
+              "annotations": [], "shapes": shapes or []}
+    for n, (trace, (x, y), title) in enumerate(zip(traces, boxes, titles), start=1):
+        suffix = "" if n == 1 else str(n)
+        trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
+        layout[f"xaxis{suffix}"] = {**AXIS, "domain": list(x)}
+        layout[f"yaxis{suffix}"] = {**AXIS, "domain": list(y), "autorange": "reversed", "scaleanchor": f"x{suffix}",
+                                    "constraintoward": "top"}  # a narrow figure shrinks the map below its title
+        layout["annotations"].append({"text": f"<b>{html.escape(title)}</b>", "x": (x[0] + x[1]) / 2, "y": y[1],
+                                      "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
+                                      "showarrow": False, "font": {"size": text_px(13), "color": TEXT}})
+    return ready({"data": traces, "layout": layout})
+
+
+def shared_bound(maps: np.ndarray) -> float:
+    """The largest |value| over several maps: one colour scale for all of them."""
+    return float(np.abs(maps).max()) or 1.0
 
 
 def maps_figure(partials: np.ndarray, feature_map: np.ndarray, titles: list[str], at: tuple[int, int],
-                height: int = 420) -> go.Figure:
+                height: int = 420):
     """The three partial maps and their sum + b (the ONE feature map) in a 2×2 grid on ONE colour scale
     (blue < 0 < red, one colour bar): a part is paler than the whole where the channels agree. The
     explained cell is boxed on each. One figure, so it never gets narrower than its colour bar (Plotly
     draws a chart at least 150 px wide, and a narrow column clipped the rest at 150 % zoom)."""
-    fig = go.Figure()
     maps = [partials[..., c] for c in range(partials.shape[2])] + [feature_map]
     bound = shared_bound(np.stack(maps))
+    traces = [_trace(m, zrange=(-bound, bound)) for m in maps]
+    traces[0].update(showscale=True, colorbar={"thickness": 8, "len": 0.9, "y": 0.5, "yanchor": "middle", "x": 0.97,
+                                               "xanchor": "left", "xpad": 4, "outlinewidth": 0, "nticks": 5,
+                                               "tickfont": {"size": text_px(10)}})
     xs, ys = ((0.0, 0.45), (0.49, 0.94)), ((0.54, 0.94), (0.0, 0.40))
-    r0, c0 = at
-    for n, values in enumerate(maps, start=1):
-        trace = heatmap(values, annotate=False, zrange=(-bound, bound)).data[0]
-        trace.update(showscale=n == 1, colorbar=_colour_bar(0.5, 0.9))
-        _place(fig, trace, n, xs[(n - 1) % 2], ys[(n - 1) // 2], titles[n - 1])
-        fig.add_shape(type="rect", xref=f"x{n}", yref=f"y{n}", x0=c0 - 0.5, x1=c0 + 0.5, y0=r0 - 0.5, y1=r0 + 0.5,
-                      line={"color": "#f5b800", "width": 3})
-    fig.update_layout(height=height, margin={"l": 4, "r": 40, "t": 24, "b": 4}, plot_bgcolor="rgba(0,0,0,0)")
-    return fig
+    boxes = [(xs[n % 2], ys[n // 2]) for n in range(4)]
+    return _grid(traces, boxes, titles, height, right=40, shapes=[_cell_box(n, *at, 1, 1) for n in range(1, 5)])
 
 
-def filter_thumbs(w: np.ndarray, titles: list[str], height: int = 130) -> go.Figure:
+def filter_thumbs(w: np.ndarray, titles: list[str], height: int = 130):
     """The channels' filters side by side in ONE figure, numbers written in, on one colour scale.
 
     One figure rather than three narrow ones: at 150 % zoom a column ~80 px wide clipped a filter."""
     channels = w.shape[2]
-    bound = shared_bound(w)
-    gap = 0.08
+    bound, gap = shared_bound(w), 0.08
     span = (1 - gap * (channels - 1)) / channels
-    fig = go.Figure()
+    traces = [_trace(w[..., c], annotate=True, zrange=(-bound, bound)) for c in range(channels)]
+    boxes = [((c * (span + gap), c * (span + gap) + span), (0.0, 1.0)) for c in range(channels)]
+    return _grid(traces, boxes, titles, height)
+
+
+def channel_pictures(x: np.ndarray, titles: list[str], window: tuple[int, int, int, int], height: int = 190):
+    """The picture's channels as greys (black 0 → white 255), the filter's k×k window boxed on each."""
+    channels = x.shape[2]
+    gap = 0.06
+    span = (1 - gap * (channels - 1)) / channels
+    traces = []
     for c in range(channels):
-        trace = heatmap(w[..., c], annotate=True, zrange=(-bound, bound)).data[0]
-        trace.update(showscale=False)
-        left = c * (span + gap)
-        _place(fig, trace, c + 1, (left, left + span), (0.0, 1.0), titles[c])
-    fig.update_layout(height=height, margin={"l": 4, "r": 4, "t": 26, "b": 4}, plot_bgcolor="rgba(0,0,0,0)")
-    return fig
+        trace = _trace(x[..., c], diverging=False, zrange=(0.0, 255.0))
+        trace.update(colorscale=GRAY, xgap=0, ygap=0, hovertemplate="(%{y}, %{x}) = %{z:.0f}<extra></extra>")
+        traces.append(trace)
+    boxes = [((c * (span + gap), c * (span + gap) + span), (0.0, 1.0)) for c in range(channels)]
+    return _grid(traces, boxes, titles, height, shapes=[_cell_box(n, *window) for n in range(1, channels + 1)])
 
 
-def shared_bound(maps: np.ndarray) -> float:
-    """The largest |value| over the partial maps: one colour scale for all three."""
-    return float(np.abs(maps).max()) or 1.0
+def stack_maps(maps: list[np.ndarray], titles: list[str], columns: int = 7, height: int = 150):
+    """A layer's feature maps in a row of greys, each scaled on its own: its lowest value black, its highest white."""
+    gap = 0.025
+    span = (1 - gap * (columns - 1)) / columns
+    traces = []
+    for m in maps:
+        m = np.asarray(m, dtype=float)
+        lo, hi = float(m.min()), float(m.max())
+        trace = _trace(m, diverging=False, zrange=(lo, hi if hi > lo else lo + 1.0))
+        trace.update(colorscale=GRAY, xgap=0, ygap=0, hovertemplate="(%{y}, %{x}) = %{z:.3g}<extra></extra>")
+        traces.append(trace)
+    boxes = [((n * (span + gap), n * (span + gap) + span), (0.0, 1.0)) for n in range(len(maps))]
+    return _grid(traces, boxes, titles, height)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def stack_on_digit(digit: int, seed: int) -> LectureStack:
+    """The lecture's Conv2D(3, 5) → Conv2D(6, 5) on the digit's first example (the same for every edit above)."""
+    return lecture_stack(examples_of(digit, 1)[0], seed=seed)
 
 
 def enlarge_rgb(img: np.ndarray, scale: int = 6) -> Image.Image:
@@ -233,17 +266,8 @@ def enlarge_rgb(img: np.ndarray, scale: int = 6) -> Image.Image:
     return pic.resize((pic.width * scale, pic.height * scale), Image.Resampling.NEAREST)
 
 
-def map_picture(values: np.ndarray, scale: int = 5) -> Image.Image:
-    """A feature map as greys, min → black, max → white (each map scaled on its own)."""
-    v = np.asarray(values, dtype=float)
-    span = float(v.max() - v.min()) or 1.0
-    grey = np.round((v - v.min()) / span * 255).astype(np.uint8)
-    pic = Image.fromarray(grey, mode="L")
-    return pic.resize((pic.width * scale, pic.height * scale), Image.Resampling.NEAREST)
-
-
 def grey_legend(width: int = 240, height: int = 14) -> Image.Image:
-    """A strip from black to white: the legend of map_picture's greys."""
+    """A strip from black to white: the legend of the lecture maps' greys (stack_maps)."""
     ramp = np.tile(np.linspace(0, 255, width), (height, 1)).astype(np.uint8)
     return Image.fromarray(ramp, mode="L")
 

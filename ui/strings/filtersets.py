@@ -71,9 +71,9 @@ STRINGS = {
         "until a trained model exists.",
     },
     "filtersets.col.layer": {"ko": "층", "en": "Layer"},
-    "filtersets.col.keras": {"ko": "Keras가 저장하는 모양 (kh, kw, 채널, 필터셋)", "en": "Keras' weight shape (kh, kw, channels, filter sets)"},
+    "filtersets.col.keras": {"ko": "Keras 모양 (kh, kw, 채널, 필터셋)", "en": "Keras' shape (kh, kw, C, sets)"},
     "filtersets.col.slide": {"ko": "슬라이드 표기", "en": "The slide's notation"},
-    "filtersets.col.question": {"ko": "? = 들어오는 채널 수", "en": "? = channels coming in"},
+    "filtersets.col.question": {"ko": "? = 들어오는 채널", "en": "? = channels in"},
     "filtersets.col.params": {"ko": "파라미터", "en": "Parameters"},
     "filtersets.first_maps": {
         "ko": "1층: 필터셋 3개 → 특징맵 3장 {shape}",
