@@ -74,14 +74,35 @@ def nudge(code: str, everyone: bool = False) -> int:
     return len(targets)
 
 
-def _rerun(sessions, sid: str) -> None:
-    """On the server's event loop: a full rerun of the session as its browser last asked for it."""
-    from streamlit.proto.ClientState_pb2 import ClientState
+_DUE: set[str] = set()  # sessions whose rerun waits for their current run to end (event loop only)
+RETRY_S = 0.1  # how often a due rerun looks whether the session's run has ended
 
+
+def _rerun(sessions, sid: str, due: bool = False) -> None:
+    """On the server's event loop: a full rerun of the session as its browser last asked for it.
+
+    A session in the middle of a run is not interrupted (with 40 followers, each new change would stop
+    every follower's run before it drew anything): its rerun waits until the run ends, once however
+    many changes came meanwhile, and then shows the latest state.
+    """
+    import asyncio
+
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime.app_session import AppSessionState
+
+    if sid in _DUE and not due:
+        return  # already due when the run ends
     info = sessions.get_active_session_info(sid)
     if info is None:
+        _DUE.discard(sid)
         return
+    session = info.session  # busy: a run under way, or asked for and not started yet (its runner exists)
+    if session._state == AppSessionState.APP_IS_RUNNING or getattr(session, "_scriptrunner", None) is not None:
+        _DUE.add(sid)
+        asyncio.get_running_loop().call_later(RETRY_S, _rerun, sessions, sid, True)
+        return
+    _DUE.discard(sid)
     state = ClientState()
-    state.CopyFrom(info.session._client_state)
+    state.CopyFrom(session._client_state)
     state.fragment_id, state.is_auto_rerun = "", False
-    info.session.request_rerun(state)
+    session.request_rerun(state)
