@@ -83,10 +83,7 @@ def start() -> None:
             join_class(code, st.query_params.get("teacher"))
     pending = S.pop("class_pending", None)
     if pending is not None and role() == "follower":
-        for name in [name for name in st.query_params if name not in OWN]:
-            del st.query_params[name]
-        for name, value in pending.items():
-            st.query_params[name] = value
+        put_params(pending)
 
 
 def join_class(code: str, key: str | None = None) -> bool:
