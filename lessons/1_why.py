@@ -25,23 +25,21 @@ for digit, col in zip(LOOP_TABLE_DIGITS, st.columns(len(LOOP_TABLE_DIGITS))):
     first = typical_loops(digit)[1]
     index = st.session_state.get(f"why_example_{digit}", first)
     img = images[index % len(images)]
-    with col.container(border=True):
-        st.markdown(f"### {digit}")
-        st.image(enlarge(img), caption=t("why.example", i=index % len(images) + 1, n=len(images)))
+    loops = closed_loops(img) if revealed else None
+    counted = (loops.total, loops.top, loops.bottom) if loops else (None,) * 3
+    with col.container(border=True):  # compact: the guesses, the reveal and the answers fit one projector screen
+        head, pic = st.columns([1, 2], vertical_alignment="center")
+        head.markdown(f"### {digit}")
+        pic.image(enlarge(img, 4), width=84)
+        st.caption(t("why.example", i=index % len(images) + 1, n=len(images)))
         if st.button(t("why.another"), key=f"why_next_{digit}"):
             st.session_state[f"why_example_{digit}"] = index + 1
             st.rerun()
-        caption(t("why.your_guess"))
-        guesses = []
-        for part in parts:
+        for part, count in zip(parts, counted):  # after the reveal each guess's label carries the count
             keep(f"why_guess_{digit}_{part}", None)
-            guesses.append(st.number_input(t(f"why.{part}"), 0, 3, key=f"why_guess_{digit}_{part}", placeholder="?"))
-        if revealed:
-            loops = closed_loops(img)
-            counted = (loops.total, loops.top, loops.bottom)
-            score += sum(g == c for g, c in zip(guesses, counted))
-            st.markdown(f"**{t('why.counted')}**")
-            st.markdown(" · ".join(f"{t(f'why.{p}')} **{c}**" for p, c in zip(parts, counted)))
+            label = t(f"why.{part}") if count is None else t("why.counted_label", part=t(f"why.{part}"), n=count)
+            guess = st.number_input(label, 0, 3, key=f"why_guess_{digit}_{part}", placeholder=t("why.your_guess"))
+            score += count is not None and guess == count
 
 b1, b2 = st.columns([1, 3], vertical_alignment="center")
 if b1.button(t("why.hide") if revealed else t("why.reveal"), key="why_reveal", type="primary"):

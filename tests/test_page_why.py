@@ -20,8 +20,9 @@ def test_guess_then_reveal_scores_the_guess():
         at.number_input(key=f"why_guess_8_{part}").set_value(value).run()
     at.button(key="why_reveal").click().run()
     assert_clean(at)
-    counted = [m.value for m in at.markdown if "Total **" in m.value]
-    assert counted == ["Total **1** · Top **1** · Bottom **0**", "Total **2** · Top **1** · Bottom **1**", "Total **1** · Top **0** · Bottom **1**", "Total **1** · Top **0** · Bottom **0**"]
+    counted = [at.number_input(key=f"why_guess_{digit}_{part}").label for digit in (9, 8, 6, 0) for part in ("total", "top", "bottom")]
+    assert counted == [f"{part} — counted **{n}**" for n9 in [(1, 1, 0), (2, 1, 1), (1, 0, 1), (1, 0, 0)]
+                       for part, n in zip(("Total", "Top", "Bottom"), n9)]
     assert at.success[0].value == "3 of 12 right"
 
 

@@ -11,11 +11,11 @@ STRINGS = {
     "why.top": {"ko": "위", "en": "Top"},
     "why.bottom": {"ko": "아래", "en": "Bottom"},
     "why.your_guess": {"ko": "내 추측", "en": "Your guess"},
+    "why.counted_label": {"ko": "{part} — 센 고리 **{n}**", "en": "{part} — counted **{n}**"},
     "why.reveal": {"ko": "정답 보기", "en": "Reveal"},
     "why.hide": {"ko": "다시 숨기기", "en": "Hide again"},
     "why.another": {"ko": "다른 손글씨 보기", "en": "Another handwriting"},
     "why.digit": {"ko": "숫자", "en": "Digit"},
-    "why.counted": {"ko": "이 그림에서 센 고리", "en": "Loops counted in this image"},
     "why.right": {"ko": "{n}개 중 {k}개 맞힘", "en": "{k} of {n} right"},
     "why.example": {"ko": "예시 {i} / {n}", "en": "Example {i} of {n}"},
     "why.table_caption": {
