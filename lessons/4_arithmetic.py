@@ -37,8 +37,10 @@ with left:
     elif preset == "random":
         st.button(t("arithmetic.reroll"), key="arith_reroll", on_click=page.choose_input, icon=":material/casino:")
     toggle_grid("arith_x", cell_px=30 if presenting() else 26)
-    with st.expander(t("arithmetic.type_numbers")):
-        paste_box("arith_x_paste", "arith_x", (page.SIZE, page.SIZE), *INPUT_RANGE, on_ok=page.set_custom_input)
+    typed = st.expander(t("arithmetic.type_numbers"), key="arith_x_typed_open", on_change="rerun")
+    with typed:  # drawn only while open: a text box costs every rerun a scan of the session state
+        if typed.open:
+            paste_box("arith_x_paste", "arith_x", (page.SIZE, page.SIZE), *INPUT_RANGE, on_ok=page.set_custom_input)
     st.radio(t("arithmetic.padding"), PADDINGS, format_func=labels("arithmetic.padding", PADDINGS), key="arith_pad")
     st.radio(t("arithmetic.stride"), (1, 2, 3), key="arith_stride", horizontal=True)
     st.radio(t("arithmetic.activation"), ACTIVATIONS, format_func=labels("arithmetic.activation", ACTIVATIONS), key="arith_act", horizontal=True)
@@ -82,7 +84,7 @@ def workbench() -> None:
         st.markdown(f"**{t('arithmetic.filter')}**")
         st.selectbox(t("arithmetic.filter_preset"), page.FILTER_CHOICES, format_func=labels("arithmetic.filter", page.FILTER_CHOICES),
                      key=page.CHOICE, on_change=page.choose_filter, label_visibility="collapsed")
-        w = weight_editor(page.W, (3, 3), *WEIGHT_RANGE, on_edit=page.mark_custom, box_key=page.W_BOX)
+        w = weight_editor(page.W, (3, 3), *WEIGHT_RANGE, on_edit=page.mark_custom, box_key=page.W_BOX, lazy=True)
     with cy:
         title = t("arithmetic.map_title", h=oh, w=ow)
         st.plotly_chart(page.map_figure(y, (step.row, step.col), title, height=380 if presenting() else 300), key="arith_y_fig", config=png("feature-map"))

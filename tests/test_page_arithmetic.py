@@ -3,9 +3,16 @@
 import numpy as np
 import pytest
 
-from tests.apphelp import assert_clean, open_page
+from tests import apphelp
+from tests.apphelp import assert_clean
 
 PAGE = "lessons/4_arithmetic.py"
+TYPED_OPEN = "arith_w_typed_open"  # the filter's "type the numbers" expander: its boxes are drawn only while open
+
+
+def open_page(page: str, lang: str = "ko", *, state: dict | None = None, **kwargs):
+    """apphelp.open_page with the filter's number boxes and paste box open (as after a click on the expander)."""
+    return apphelp.open_page(page, lang, state={TYPED_OPEN: True, **(state or {})}, **kwargs)
 
 
 def feature_map(at) -> np.ndarray:
@@ -245,3 +252,21 @@ def test_presenter_mode_draws_the_formulas_at_20_px():
     html = [h.proto.body for h in at.get("html") if "y1 =" in h.proto.body]
     assert len(html) == 2 and all("font-size:20px" in h for h in html)
     assert not at.caption or all("w1 … w9" not in c.value for c in at.caption)  # the intro is trimmed
+
+
+def test_the_number_boxes_cost_nothing_until_opened():
+    at = apphelp.open_page(PAGE)
+    assert not [n for n in at.number_input if n.key.startswith("arith_w_")] and not [a for a in at.text_area if a.key == "arith_w_paste"]
+    at.slider(key="arith_w_s4").set_value(3.0).run()
+    at.session_state[TYPED_OPEN] = True  # opening the expander reruns the page
+    at.run()
+    assert at.number_input(key="arith_w_4").value == 3.0 and at.text_area(key="arith_w_paste").value.split()[4] == "3"
+
+
+def test_the_input_paste_box_follows_a_clicked_cell():
+    at = apphelp.open_page(PAGE, state={"arith_x_typed_open": True})
+    at.button(key="arith_x_cell_0_0").click().run()
+    assert at.text_area(key="arith_x_paste").value.splitlines()[0].split()[0] == "1"
+    at.text_area(key="arith_x_paste").set_value("junk").run()
+    at.button(key="arith_x_paste_apply").click().run()
+    assert at.error and at.text_area(key="arith_x_paste").value == "junk"  # a refused paste keeps the text

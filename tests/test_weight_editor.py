@@ -140,3 +140,28 @@ def test_the_paste_text_follows_a_slider_after_a_refused_paste():
     expected = START.copy()
     expected[2, 2] = -3.0
     assert_agree(at, expected)
+
+
+def lazy_app():
+    import numpy as np
+    import streamlit as st
+
+    from ui.weight_editor import set_grid, weight_editor
+
+    if "w" not in st.session_state:
+        set_grid("w", np.arange(9.0).reshape(3, 3) - 4)
+    weight_editor("w", (3, 3), -10.0, 10.0, lazy=True)
+
+
+def test_lazy_boxes_are_drawn_only_while_open_and_then_show_the_truth():
+    at = AppTest.from_function(lazy_app, default_timeout=30).run()
+    assert not at.number_input and not at.text_area  # closed: no box costs a rerun anything
+    at.slider(key="w_s4").set_value(7.0).run()
+    at.session_state["w_typed_open"] = True  # what opening the expander does (it reruns)
+    at.run()
+    expected = START.copy()
+    expected[1, 1] = 7.0
+    assert [at.number_input(key=f"w_n{i}").value for i in range(9)] == expected.ravel().tolist()
+    assert [float(v) for v in at.text_area(key="w_paste").value.split()] == expected.ravel().tolist()
+    at.number_input(key="w_n0").set_value(1.0).run()
+    assert at.slider(key="w_s0").value == 1.0

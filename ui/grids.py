@@ -92,7 +92,11 @@ def paste_box(key: str, state_key: str, shape: tuple[int, int], lo: float, hi: f
     values of other widgets (the filter's number inputs).
     """
     current = st.session_state[state_key] if state_key in st.session_state else np.zeros(shape)
-    default = "\n".join(" ".join(f"{v:g}" for v in row) for row in np.asarray(current))
+    text = "\n".join(" ".join(f"{v:g}" for v in row) for row in np.asarray(current))
+    shown = f"_{key}_shown"
+    if st.session_state.get(shown) != text or key not in st.session_state:
+        st.session_state[key] = text  # the grid changed elsewhere (a click, a preset): the box shows it; a refused paste keeps its text
+        st.session_state[shown] = text
 
     def apply() -> None:
         checked = parse_pasted(st.session_state.get(key, ""), shape, lo, hi)
@@ -100,7 +104,7 @@ def paste_box(key: str, state_key: str, shape: tuple[int, int], lo: float, hi: f
         if checked.ok:
             (on_ok or (lambda g: st.session_state.__setitem__(state_key, g)))(checked.values)
 
-    st.text_area(t("grids.paste_label", rows=shape[0], cols=shape[1]), value=default, key=key, height=68 + 22 * shape[0])
+    st.text_area(t("grids.paste_label", rows=shape[0], cols=shape[1]), key=key, height=68 + 22 * shape[0])
     st.button(t("grids.apply"), key=f"{key}_apply", on_click=apply)
     result = st.session_state.pop(f"{key}_result", None)
     if result is not None:

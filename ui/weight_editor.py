@@ -63,6 +63,7 @@ def weight_editor(
     box_key: str = "{key}_n{i}",
     label: Callable[[int], str] | None = None,
     expander: str | None = None,
+    lazy: bool = False,
 ) -> np.ndarray:
     """Sliders laid out as the filter (labelled w1 … wN as on the slide), optional number boxes and a
     paste box, all editing st.session_state[state_key] (a float array of `shape`, the ONE truth).
@@ -73,6 +74,9 @@ def weight_editor(
     label: the i-th cell's label (0-based i); default "w{i+1}".
     expander: the number boxes and the paste box sit in an expander with this title
         (default "숫자로 입력하기" / "Type the numbers"); "" draws them open, below the sliders.
+    lazy: draw the boxes and the paste box only while the expander is open (its state is
+        st.session_state[f"{state_key}_typed_open"]; opening it reruns). Every number box costs
+        Streamlit a scan of the whole session state (about 0.5 ms) on every rerun, open or not.
     """
     rows, cols = shape
     truth = _truth(state_key, shape)
@@ -115,10 +119,14 @@ def weight_editor(
     # A slider given its value skips Streamlit's scan of the whole session state (about 0.5 ms a widget);
     # one just set from the truth is given none (Streamlit would log that both were set).
     given = [None if _sync(sliders[i], float(v)) else float(v) for i, v in enumerate(truth.ravel())]
+    title = t("grids.type_numbers") if expander is None else expander
+    open_key = f"{state_key}_typed_open"
+    typed = not (lazy and title) or bool(st.session_state.get(open_key, False))  # boxes and paste drawn this run
     for i, v in enumerate(truth.ravel()):
-        _sync(boxes[i], float(v))
+        if numbers and typed:
+            _sync(boxes[i], float(v))
     text = _text(truth)
-    if st.session_state.get(shown_key) != text or paste_key not in st.session_state:
+    if paste and typed and (st.session_state.get(shown_key) != text or paste_key not in st.session_state):
         st.session_state[paste_key] = text  # weights changed elsewhere: the paste box shows them (a refused paste keeps its text)
         st.session_state[shown_key] = text
 
@@ -132,16 +140,17 @@ def weight_editor(
     said = st.session_state.pop(said_key, None)
     if not (numbers or paste):
         return _truth(state_key, shape)
-    title = t("grids.type_numbers") if expander is None else expander
-    with st.container(key=f"{state_key}_typed"), st.expander(title) if title else st.container():
-        if numbers:
+    with st.container(key=f"{state_key}_typed"):
+        block = (st.expander(title, key=open_key, on_change="rerun") if lazy else st.expander(title)) if title else st.container()
+    with block:
+        if numbers and typed:
             for r in range(rows):
                 for c, col in enumerate(st.columns(cols, gap="small")):
                     i = r * cols + c
                     # no min/max on the box: the browser would keep an out-of-range number in a red box
                     # that the map does not use; the callback clamps it and says so instead
                     col.number_input(name(i), step=float(step), key=boxes[i], format=fmt, on_change=from_box, args=(i,))
-        if paste:
+        if paste and typed:
             st.text_area(t("grids.paste_label", rows=rows, cols=cols), key=paste_key, height=68 + 22 * rows)
             st.button(t("grids.apply"), key=f"{paste_key}_apply", on_click=from_paste)
         if said is not None:
