@@ -1,5 +1,7 @@
 """Real browser (Debian Chromium via Playwright): §3's filter set is edited and seen on one projector screen."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -112,3 +114,17 @@ def test_nothing_is_cut_at_150_percent_zoom(server, browser_page, lang):
             assert page.evaluate(CUT) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("k", [3, 5])
+def test_presenter_mode_large_numbers_on_one_screen(server, browser_page, k):
+    page = browser_page
+    open_page(page, f"{server}/filter-sets?lang=ko&k={k}&present=1")
+    expect(page.locator('[data-testid="stSidebar"]')).not_to_be_visible()  # collapsed while presenting
+    wait_idle(page)
+    formula = page.locator('[data-testid="stAlertContainer"] p').filter(has_text=re.compile(r"^y\(\d+, \d+\) = "))
+    assert float(formula.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+    sizes = page.evaluate("() => document.querySelector('.st-key-filt_w_fig .js-plotly-plot').data.map(t => t.textfont && t.textfont.size)")
+    assert sizes == ([20, 20, 20] if k == 3 else [None, None, None])  # a 5×5 thumbnail's cells are too small for 20 px: colours only
+    assert one_screen(page, k) == []
+    assert not app_errors(page)

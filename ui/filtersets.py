@@ -21,7 +21,7 @@ from ui import links
 from ui.charts import heatmap_spec, ready, window_box
 from ui.page_links import FILTER_SETS as LINK
 from ui.page_links import parse_set_weights as parse_weights  # noqa: F401
-from ui.presenter import text_px
+from ui.presenter import presenting, text_px
 from ui.state import keep, put
 from ui.weight_editor import set_grid
 
@@ -217,11 +217,13 @@ def maps_figure(partials: np.ndarray, feature_map: np.ndarray, titles: list[str]
 def filter_thumbs(w: np.ndarray, titles: list[str], height: int = 130):
     """The channels' filters side by side in ONE figure, numbers written in, on one colour scale.
 
-    One figure rather than three narrow ones: at 150 % zoom a column ~80 px wide clipped a filter."""
+    One figure rather than three narrow ones: at 150 % zoom a column ~80 px wide clipped a filter.
+    In presenter mode a 5×5 filter's 20 px numbers do not fit its cells: colours only (the sliders say them)."""
     channels = w.shape[2]
     bound, gap = shared_bound(w), 0.08
     span = (1 - gap * (channels - 1)) / channels
-    traces = [_trace(w[..., c], annotate=True, zrange=(-bound, bound)) for c in range(channels)]
+    numbers = not (presenting() and w.shape[0] > 3)
+    traces = [_trace(w[..., c], annotate=numbers, zrange=(-bound, bound)) for c in range(channels)]
     boxes = [((c * (span + gap), c * (span + gap) + span), (0.0, 1.0)) for c in range(channels)]
     return _grid(traces, boxes, titles, height)
 
