@@ -64,6 +64,7 @@ def test_a_numpy_page_starts_the_warm_up_and_its_script_thread_never_imports_ten
         open_page("lessons/1_why.py", "ko")  # another session, another page: still the one thread
         assert warmup._thread is thread
         thread.join(240)
+        assert sys.getswitchinterval() == 0.005  # Python's default again once the import is done
         import keras
         print("IMPORTERS", importers, "GUARDED", getattr(keras.backend.clear_session, "_cnnlib_guard", False),
               "ERROR", warmup.status["error"])

@@ -54,8 +54,16 @@ def warm_tensorflow_soon() -> threading.Thread | None:
         return _thread
 
 
+SWITCH_S = 0.0005  # Python's GIL switch interval while the import runs (default 0.005)
+
+
 def _warm() -> None:
+    """Import TensorFlow and Keras. Meanwhile Python's GIL changes hands every 0.5 ms instead of 5: the
+    import is one long CPU-bound stretch of Python, and the server's event loop and script threads, which
+    give the GIL up for every small I/O, would otherwise wait up to 5 ms to get it back each time."""
     started = time.perf_counter()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, SWITCH_S))
     try:
         from cnnlib.runs.fit import configure_tensorflow
 
@@ -67,6 +75,8 @@ def _warm() -> None:
     except Exception as err:  # noqa: BLE001 - a page that needs TensorFlow will report it in its own words
         status["error"] = type(err).__name__
         log.warning("warming TensorFlow failed: %r", err)
+    finally:
+        sys.setswitchinterval(interval)
 
 
 def _reset_for_tests() -> None:
