@@ -16,7 +16,6 @@ STRINGS = {
     "lenet.class_start_button": {"ko": "기본 LeNet-5 학습하기", "en": "Train the default LeNet-5"},
     "lenet.model": {"ko": "모델", "en": "Model"},
     "lenet.architecture": {"ko": "구조", "en": "Architecture"},
-    "lenet.total": {"ko": "전체 파라미터: {total}개", "en": "Total parameters: {total}"},
     "lenet.total_label": {"ko": "전체 파라미터", "en": "Total parameters"},
     "lenet.code": {"ko": "이 설정의 Keras 코드 (강의의 코드, 오타 수정)", "en": "This setting as Keras code (the lecture's code, typos fixed)"},
     "lenet.q_accuracy": {
