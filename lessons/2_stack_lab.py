@@ -76,7 +76,7 @@ else:
     take_home.notebook_button("layer-stack-lab", {"stack": (stack, shape)})
 
 st.subheader(t("lab.compare"))
-b1, b2, b3 = st.columns(3)
+b1 = b2 = b3 = st.container(horizontal=True, gap="small")  # buttons wrap, never cut (150 % zoom)
 full = len(st.session_state.lab_compare) >= lab.MAX_COMPARE
 b1.button(t("lab.compare_add"), key="lab_cmp_add", on_click=lab.compare_add, args=(link,), disabled=full,
           help=t("lab.compare_full") if full else None)
@@ -99,9 +99,9 @@ for col, (n, text, rows_n, err) in zip(st.columns(max(len(entries), 1)), entries
         col.error(t("lab.invalid_in_compare", msg=lab.error_text(err)))
     else:
         col.metric(t("lab.total"), f"{sum(r.params for r in rows_n):,}", label_visibility="visible")
-        col.plotly_chart(lab.param_bars(rows_n, ymax=ymax, height=260), key=f"lab_cmp_bars_{n}",
+        col.plotly_chart(lab.param_bars(rows_n, ymax=ymax, height=260, numbered=True), key=f"lab_cmp_bars_{n}",
                          config={"displayModeBar": False})
-    c1, c2 = col.columns(2)
+    c1 = c2 = col.container(horizontal=True, gap="small")
     c1.button(t("lab.compare_load"), key=f"lab_cmp_load_{n}", on_click=lab.compare_load, args=(text,))
     c2.button(t("lab.compare_remove"), key=f"lab_cmp_remove_{n}", on_click=lab.compare_remove, args=(n - 1,))
 totals = [(lab.stack_label(text, n), sum(r.params for r in rows_n)) for n, text, rows_n, err in entries if err is None]

@@ -307,15 +307,22 @@ def compare_load(text: str) -> None:
     set_stack(*decode_stack(text))
 
 
-def param_bars(rows, title: str | None = None, ymax: float | None = None, height: int = 300) -> go.Figure:
-    """Parameters per layer as bars, each labelled with its count (the input row left out)."""
+def param_bars(rows, title: str | None = None, ymax: float | None = None, height: int = 300,
+               numbered: bool = False) -> go.Figure:
+    """Parameters per layer as bars, each labelled with its count (the input row left out).
+
+    numbered: the layers by their 1-based number in the editor (1, 2, …) instead of "name (type)",
+    for the narrow comparison columns where long names piled on each other; hovering names them.
+    """
     rows = [r for r in rows if r.type != "InputLayer"]
+    names = [f"{r.name}<br>({r.type})" for r in rows]
     fig = go.Figure(go.Bar(
-        x=[f"{r.name}<br>({r.type})" for r in rows], y=[r.params for r in rows],
-        text=[f"{r.params:,}" for r in rows], textposition="outside", marker_color="#4c78a8",
-        hovertemplate="%{x}: %{y:,}<extra></extra>",
+        x=[str(i) for i in range(1, len(rows) + 1)] if numbered else names, y=[r.params for r in rows],
+        customdata=names, text=[f"{r.params:,}" for r in rows], textposition="outside", constraintext="none",
+        cliponaxis=False, marker_color="#4c78a8", hovertemplate="%{customdata}: %{y:,}<extra></extra>",
     ))
     fig.update_layout(height=height, margin={"l": 4, "r": 4, "t": 32 if title else 8, "b": 4}, title=title,
+                      xaxis={"type": "category"},
                       yaxis={"range": [0, (ymax or max([r.params for r in rows] or [1]) or 1) * 1.18],
                              "tickformat": ","})
     return fig
