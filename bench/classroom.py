@@ -99,7 +99,7 @@ def class_presses_train(base: str, browser, tabs: int, seed: int) -> tuple[float
 
 # ---- followers (issue 11) ---------------------------------------------------------------------------
 
-WINDOW_S = 15.0  # seconds of wall time per measured phase
+WINDOW_S = 30.0  # seconds of wall time per measured phase
 
 
 class Follower:
@@ -108,6 +108,8 @@ class Follower:
 
     def __init__(self, ws_url: str, code: str):
         self.ws_url, self.query, self.page_hash = ws_url, f"class={code}&lang=en", ""
+        self.error: str | None = None  # why the connection ended early, if it did
+        self.statuses: list[int] = []  # every run's ForwardMsg.ScriptFinishedStatus, in order
         self.full_runs = self.fragment_runs = 0  # full runs completed (the page drawn), fragment runs (polls)
         self.ticks: dict[str, asyncio.Task] = {}
 
@@ -134,7 +136,9 @@ class Follower:
 
             await ws.send(self.rerun())
             reading = asyncio.ensure_future(self._read(ws, ForwardMsg, tick))
-            await stop.wait()
+            await asyncio.wait([reading, asyncio.ensure_future(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
+            if reading.done() and not reading.cancelled():
+                self.error = repr(reading.exception() or "the server closed the connection")
             reading.cancel()
             for task in self.ticks.values():
                 task.cancel()
@@ -155,6 +159,7 @@ class Follower:
                     self.ticks[msg.auto_rerun.fragment_id] = asyncio.ensure_future(
                         tick(msg.auto_rerun.fragment_id, msg.auto_rerun.interval))
             elif kind == "script_finished":
+                self.statuses.append(msg.script_finished)
                 if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:  # a full run: its fragments live on
                     self.full_runs += 1
                     for gone in set(self.ticks) - announced:
@@ -254,14 +259,16 @@ def main_followers(n: int) -> None:
         browser.close()
     idle = {c: rows[c, False][0] for c in (0, 1, n)}
     busy = {c: rows[c, True][0] for c in (0, 1, n)}
-    edits_per_s = rows[n, True][1] / WINDOW_S
     idle_ms = (idle[n] - idle[1]) / (n - 1) * 1000  # one follower's CPU per second while nothing changes
-    update_ms = ((busy[n] - idle[n]) - (busy[1] - idle[1])) / (n - 1) / edits_per_s * 1000
+    got = {c: sum(rows[c, True][2]) for c in (1, n)}  # follower updates (full runs) drawn in the window
+    update_ms = {c: (busy[c] - busy[0]) * WINDOW_S / max(got[c], 1) * 1000 for c in (1, n)}
     print(f"server CPU (CPU-seconds per second): teacher alone idle {idle[0]:.3f}, editing {busy[0]:.3f}; "
           f"1 follower + teacher idle {idle[1]:.3f}, editing {busy[1]:.3f}; "
           f"{n} followers + teacher idle {idle[n]:.3f}, editing {busy[n]:.3f}")
-    print(f"per follower: {idle_ms:.2f} ms CPU per second idle (nothing polls), "
-          f"{update_ms:.1f} ms CPU per update (one full page rerun per teacher edit)")
+    print(f"per follower: {idle_ms:.2f} ms CPU per second idle (nothing polls); one update (a full page run) "
+          f"{update_ms[1]:.0f} ms CPU with 1 follower, {update_ms[n]:.0f} ms with {n} "
+          f"({got[n] / n:.1f} of {rows[n, True][1]} edits reached each follower: a follower's next run starts "
+          f"when its last one ends)")
     print(f"ratio {n} followers / (1 follower + teacher): idle {idle[n] / idle[1]:.2f}×, "
           f"teacher editing {busy[n] / busy[1]:.2f}× (target ≤ 1.5×)")
 
