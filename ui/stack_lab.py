@@ -149,7 +149,7 @@ def editor(shape: tuple) -> tuple[list[dict], list[LayerRow], StackError | None]
     for i, (_, box) in enumerate(edited):
         if i + 1 < len(rows):
             row = rows[i + 1]
-            box.caption(t("lab.row_out", shape=row.shape_text(), params=f"{row.params:,}"))
+            box.markdown(":gray[" + t("lab.row_out", shape=row.shape_text(), params=f"{row.params:,}") + "]")  # not a caption: presenter mode hides those
         elif error is not None and error.index == i:
             box.error(error_text(error))
     return stack, rows, error
