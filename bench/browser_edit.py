@@ -3,7 +3,8 @@
     python bench/browser_edit.py [--steps 21]
 
 Both apps run the same way in this one command: `streamlit run` through a launcher that times every
-script run on the server (fragment reruns included), driven by Debian's Chromium at 1280×720. A step:
+script run on the server (fragment reruns included), driven by Debian's Chromium at 1280×720, stepped
+alternately (one §4 step, one minimal step) so that a busy machine slows both alike. A step:
 focus the slider, press ArrowRight (or ArrowLeft, alternately), and wait until the redrawn heatmap's
 numbers differ — timed in the page from the keydown to the DOM change of the chart. Prints p50 of
 each, the ratio, and the server's script time per edit (median over the steps).
@@ -96,26 +97,31 @@ def server(script: Path, log: Path, cwd: Path):
             proc.wait(15)
 
 
-def measure(browser, url: str, slider: str, chart: str, log: Path, steps: int) -> tuple[float, float, float]:
-    """p50 of a slider step to the redrawn chart, and the median server script wall and CPU time of those steps (ms)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(url, wait_until="domcontentloaded")
-    wait_idle(page, 90_000)
-    handle = page.locator(f"{slider} input[type=range]")
-    times = []
-    for i in range(steps + 1):  # the first step warms the path and is not counted
-        page.evaluate(ARM, [chart])
-        handle.focus()
-        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        elapsed = page.evaluate("() => window.__step")
-        wait_idle(page)
-        if i == 0:
-            runs_before = len(log.read_text().splitlines())
-        else:
-            times.append(elapsed)
-    runs = [tuple(map(float, line.split())) for line in log.read_text().splitlines()[runs_before:]]
-    page.close()
-    return statistics.median(times), statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+class Stepper:
+    """One app open in its own browser page, stepped one slider key at a time."""
+
+    def __init__(self, browser, url: str, slider: str, chart: str, log: Path) -> None:
+        self.page = browser.new_page(viewport={"width": 1280, "height": 720})
+        self.page.goto(url, wait_until="domcontentloaded")
+        wait_idle(self.page, 90_000)
+        self.slider, self.chart, self.log, self.times, self.count = self.page.locator(f"{slider} input[type=range]"), chart, log, [], 0
+
+    def step(self, keep: bool) -> None:
+        self.page.evaluate(ARM, [self.chart])
+        self.slider.focus()
+        self.page.keyboard.press("ArrowRight" if self.count % 2 == 0 else "ArrowLeft")
+        elapsed = self.page.evaluate("() => window.__step")
+        wait_idle(self.page)
+        self.count += 1
+        if keep:
+            self.times.append(elapsed)
+        else:  # a warm-up step: the script runs logged so far are not counted
+            self.runs_before = len(self.log.read_text().splitlines())
+
+    def result(self) -> tuple[float, float, float]:
+        """p50 of a step to the redrawn chart, and the median server script wall and CPU time of those steps (ms)."""
+        runs = [tuple(map(float, line.split())) for line in self.log.read_text().splitlines()[self.runs_before:]]
+        return statistics.median(self.times), statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def main() -> None:
@@ -130,11 +136,15 @@ def main() -> None:
         minimal.write_text(MINIMAL_APP)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            with server(ROOT / "streamlit_app.py", tmp / "page.log", ROOT) as url:
-                page_ms, page_wall, page_cpu = measure(browser, f"{url}/convolution-arithmetic?lang=ko", ".st-key-arith_w_s4",
-                                               ".st-key-arith_y_fig", tmp / "page.log", args.steps)
-            with server(minimal, tmp / "minimal.log", tmp) as url:
-                base_ms, base_wall, base_cpu = measure(browser, url, ".st-key-w5", ".st-key-map", tmp / "minimal.log", args.steps)
+            with server(ROOT / "streamlit_app.py", tmp / "page.log", ROOT) as page_url, \
+                    server(minimal, tmp / "minimal.log", tmp) as minimal_url:
+                ours = Stepper(browser, f"{page_url}/convolution-arithmetic?lang=ko", ".st-key-arith_w_s4", ".st-key-arith_y_fig",
+                               tmp / "page.log")
+                base = Stepper(browser, minimal_url, ".st-key-w5", ".st-key-map", tmp / "minimal.log")
+                for i in range(args.steps + 1):  # alternately, so that a busy moment slows both alike
+                    ours.step(keep=i > 0)
+                    base.step(keep=i > 0)
+                (page_ms, page_wall, page_cpu), (base_ms, base_wall, base_cpu) = ours.result(), base.result()
         finally:
             browser.close()
     print(f"§4 w5 slider step → redrawn map (Chromium, p50 of {args.steps}): {page_ms:.0f} ms")
