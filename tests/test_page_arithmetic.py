@@ -270,3 +270,13 @@ def test_the_input_paste_box_follows_a_clicked_cell():
     at.text_area(key="arith_x_paste").set_value("junk").run()
     at.button(key="arith_x_paste_apply").click().run()
     assert at.error and at.text_area(key="arith_x_paste").value == "junk"  # a refused paste keeps the text
+
+
+def test_a_digit_applies_when_chosen_and_another_digit_when_picked():
+    at = open_page(PAGE, "en")
+    at.selectbox(key="arith_input_choice").set_value("digit").run()
+    assert param(at, "x") == "digit:4"
+    four = at.session_state.arith_x.copy()
+    at.number_input(key="arith_digit").set_value(7).run()
+    assert param(at, "x") == "digit:7" and not np.array_equal(at.session_state.arith_x, four)
+    assert_clean(at)
