@@ -46,8 +46,10 @@ STRINGS = {
     "filtersets.partial": {"ko": "{name} ⊛ 필터 {name}", "en": "{name} ⊛ filter {name}"},
     "filtersets.sum_title": {"ko": "합 + b = 특징맵 1장 {shape}", "en": "Sum + b = 1 map {shape}"},
     "filtersets.partials_caption": {
-        "ko": "채널마다 따로 합성곱한 부분 결과 세 장을 칸마다 더하고 편향을 더하면 특징맵 **한 장**이 됩니다.",
-        "en": "The three partial results, one per channel, are added cell by cell, plus the bias: **one** feature map.",
+        "ko": "채널마다 따로 합성곱한 부분 결과 세 장을 칸마다 더하고 편향을 더하면 특징맵 **한 장**이 됩니다. "
+        "네 장 모두 같은 색 눈금 (파랑 < 0 < 빨강)이라, 채널들이 같은 쪽을 가리키는 칸은 합에서 더 진해집니다.",
+        "en": "The three partial results, one per channel, are added cell by cell, plus the bias: **one** feature map. "
+        "All four share one colour scale (blue < 0 < red): where the channels agree, the sum is darker than its parts.",
     },
     "filtersets.cell_title": {"ko": "출력 한 칸의 계산", "en": "The arithmetic of one output cell"},
     "filtersets.row": {"ko": "행", "en": "Row"},
