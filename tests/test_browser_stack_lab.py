@@ -240,3 +240,20 @@ def test_no_layer_setting_is_cut(server, browser_page, lang, size, scale):
         assert not app_errors(page)
     finally:
         page.close()
+
+
+def test_presenter_mode_shows_the_total_large_and_keeps_the_layer_counts(server, browser_page):
+    page = browser_page
+    page.set_viewport_size(PROJECTOR)
+    try:
+        open_page(page, f"{server}/layer-stack-lab?lang=ko&present=1")
+        assert totals(page)[0] == "203,068"
+        size = page.evaluate("""() => parseFloat(getComputedStyle(document.querySelector(
+            '.st-key-lab_bar [data-testid="stMetricValue"] p') || document.querySelector('.st-key-lab_bar [data-testid="stMetricValue"]')).fontSize)""")
+        assert size >= 48, size  # larger than every other number on the page (presenter mode's metrics are 40 px)
+        in_view(page, page.locator(TOTAL).first)
+        # each layer's output line is content, not a caption that presenter mode trims
+        assert page.get_by_text("→ 출력 (None, 24, 24, 3), 파라미터 78개").is_visible()
+        assert not app_errors(page)
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
