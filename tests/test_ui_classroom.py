@@ -275,3 +275,27 @@ def test_the_qr_code_is_drawn_here_as_svg():
 
     uri = qr_svg("http://10.0.0.5:8501/?class=ACDEF")
     assert uri.startswith("data:image/svg+xml") and "http" not in uri.split(",", 1)[0]
+
+
+EVERY_PAGE = ["lessons/1_why.py", "lessons/2_conv2d_keras.py", "lessons/3_filters.py", ARITH, "lessons/5_pooling.py",
+              "lessons/2_stack_lab.py", "lessons/6_lenet5.py", "lessons/7_own_images.py", "lessons/0_home.py"]
+
+
+def test_a_follower_follows_the_teacher_through_every_page(monkeypatch):
+    """The training pages end in st.stop() before a run, which skips the router's after_page: the teacher
+    still publishes (from the page's link sync) and keeps the class and key in the address."""
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")
+    teacher = AppTest.from_file(APP, default_timeout=120)
+    teacher.query_params["lang"] = "en"
+    teacher.run()
+    teacher.button(key="home_start_class").click().run()
+    code, key = teacher.query_params["class"], teacher.query_params["teacher"]
+    student = follower(code, "en")
+    student.default_timeout = 120
+    for page in EVERY_PAGE:
+        teacher.switch_page(page).run()
+        student.run()
+        assert_clean(teacher)
+        assert_clean(student)
+        assert student.title[0].value == teacher.title[0].value, page
+        assert (teacher.query_params["class"], teacher.query_params["teacher"]) == (code, key), page

@@ -3,7 +3,8 @@
 Each follower's session registers here on its full runs (``watch``); ``nudge(code)`` asks Streamlit to
 rerun those sessions (``AppSession.request_rerun`` with the session's own last client state, on the
 server's event loop: what Streamlit itself does when a source file changes). An idle follower
-therefore costs the server nothing (no polling), and a change reaches it one page run later. Without
+therefore costs the server nothing (no polling), and a change reaches it one page run later; at most
+AT_ONCE followers rerun at a time, and one busy with a run waits for it to end (never interrupted). Without
 a server runtime (AppTest) nothing is pushed: each test run checks the class's version itself.
 
 One server process: the sessions of another replica are not reachable from here (README, "Class mode
@@ -12,6 +13,7 @@ past one server").
 
 from __future__ import annotations
 
+import collections
 import threading
 
 import streamlit as st
@@ -74,35 +76,62 @@ def nudge(code: str, everyone: bool = False) -> int:
     return len(targets)
 
 
-_DUE: set[str] = set()  # sessions whose rerun waits for their current run to end (event loop only)
-RETRY_S = 0.1  # how often a due rerun looks whether the session's run has ended
+# The reruns themselves, on the server's event loop only (no locks needed there).
+AT_ONCE = 4  # followers rerunning at the same time: 40 GIL-bound page runs at once only thrash a 2-core server
+RETRY_S = 0.05  # how often the queue looks whether a rerun has finished
+_WAITING: collections.deque[str] = collections.deque()  # sessions due for a rerun, oldest first
+_QUEUED: set[str] = set()  # the same, as a set
+_RUNNING: set[str] = set()  # sessions rerunning now because of a nudge
+_PUMP = {"sessions": None, "scheduled": False}
 
 
-def _rerun(sessions, sid: str, due: bool = False) -> None:
-    """On the server's event loop: a full rerun of the session as its browser last asked for it.
+def _rerun(sessions, sid: str) -> None:
+    """Queue a session's rerun: once, however many changes come before it starts (it shows the latest)."""
+    _PUMP["sessions"] = sessions
+    if sid not in _QUEUED:
+        _QUEUED.add(sid)
+        _WAITING.append(sid)
+    _pump()
 
-    A session in the middle of a run is not interrupted (with 40 followers, each new change would stop
-    every follower's run before it drew anything): its rerun waits until the run ends, once however
-    many changes came meanwhile, and then shows the latest state.
-    """
+
+def _busy(session) -> bool:
+    """A run under way, or asked for and not started yet (its script runner exists)."""
+    from streamlit.runtime.app_session import AppSessionState
+
+    return session._state == AppSessionState.APP_IS_RUNNING or getattr(session, "_scriptrunner", None) is not None
+
+
+def _pump(timer: bool = False) -> None:
+    """Start queued reruns while fewer than AT_ONCE run; a session busy with a run of its own (a click,
+    the last rerun) waits for it to end instead of being interrupted; look again in RETRY_S."""
     import asyncio
 
     from streamlit.proto.ClientState_pb2 import ClientState
-    from streamlit.runtime.app_session import AppSessionState
 
-    if sid in _DUE and not due:
-        return  # already due when the run ends
-    info = sessions.get_active_session_info(sid)
-    if info is None:
-        _DUE.discard(sid)
-        return
-    session = info.session  # busy: a run under way, or asked for and not started yet (its runner exists)
-    if session._state == AppSessionState.APP_IS_RUNNING or getattr(session, "_scriptrunner", None) is not None:
-        _DUE.add(sid)
-        asyncio.get_running_loop().call_later(RETRY_S, _rerun, sessions, sid, True)
-        return
-    _DUE.discard(sid)
-    state = ClientState()
-    state.CopyFrom(session._client_state)
-    state.fragment_id, state.is_auto_rerun = "", False
-    session.request_rerun(state)
+    sessions = _PUMP["sessions"]
+    if timer:  # this is the one pending look; a direct call leaves it pending
+        _PUMP["scheduled"] = False
+    for sid in list(_RUNNING):
+        info = sessions.get_active_session_info(sid)
+        if info is None or not _busy(info.session):
+            _RUNNING.discard(sid)
+    for _ in range(len(_WAITING)):
+        if len(_RUNNING) >= AT_ONCE:
+            break
+        sid = _WAITING.popleft()
+        info = sessions.get_active_session_info(sid)
+        if info is None:  # the tab closed
+            _QUEUED.discard(sid)
+            continue
+        if _busy(info.session) or sid in _RUNNING:
+            _WAITING.append(sid)  # still due: after its current run
+            continue
+        _QUEUED.discard(sid)
+        _RUNNING.add(sid)
+        state = ClientState()
+        state.CopyFrom(info.session._client_state)
+        state.fragment_id, state.is_auto_rerun = "", False
+        info.session.request_rerun(state)
+    if (_WAITING or _RUNNING) and not _PUMP["scheduled"]:
+        _PUMP["scheduled"] = True
+        asyncio.get_running_loop().call_later(RETRY_S, _pump, True)

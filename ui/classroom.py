@@ -154,13 +154,17 @@ def after_page(navigation) -> None:
         publish(navigation.url_path)
 
 
-def publish_from_fragment() -> None:
-    """ui.links.sync's hook: a fragment's rerun (a §4 slider step) wrote the address, and no after_page follows."""
-    if role() != "teacher":
-        return
-    ctx = get_script_run_ctx()
-    if ctx is not None and ctx.fragment_ids_this_run and S.get("class_page") is not None:
-        publish(S["class_page"])
+def publish_from_sync() -> None:
+    """ui.links.sync's hook: the page wrote its setting into the address.
+
+    A fragment's rerun (a §4 slider step) has no after_page to follow it, and a page that ends in
+    st.stop() (a training page before its run) skips the rest of the router's finally block, where
+    after_page is: the teacher publishes here too (after_page publishes the run's final state).
+    """
+    if role() == "teacher":
+        page = current_page()
+        if page is not None:
+            publish(page)
 
 
 def publish(url_path: str) -> None:
@@ -185,6 +189,10 @@ def sidebar() -> None:
     """The class's sidebar: the teacher's code, QR and count; a follower's follow/explore switch."""
     if role() == "follower":
         sync_follower()  # may leave the class (a message) or switch to the teacher's page
+    if role() is not None:  # before the page: a page that ends in st.stop() never reaches after_page
+        sync_query_param("class", S["class_code"])
+        if role() == "teacher":
+            sync_query_param("teacher", S["class_key"])
     err = S.get("class_error")  # forgotten by after_page once a run has shown it to the end
     if err is not None:
         st.warning(message(err), icon=":material/groups:")

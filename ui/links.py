@@ -71,7 +71,7 @@ def sync(link: Link, values: Mapping[str, Any]) -> dict[str, str | list[str] | N
             sync_query_param(name, text)
     from ui import classroom  # here, not at the top: ui.classroom imports this module
 
-    classroom.publish_from_fragment()  # a teacher's edit that reran only a fragment still reaches the class
+    classroom.publish_from_sync()  # a teacher's edit reaches the class even without after_page (fragments, st.stop)
     return texts
 
 
