@@ -70,11 +70,11 @@ def test_every_numpy_page_offers_its_notebook_in_its_language(path, lang):
 
 def test_the_arithmetic_notebook_is_what_is_on_screen_and_the_pooling_one_too(tmp_path):
     at = open_page("lessons/4_arithmetic.py", "en", query={"x": "digit:7", "pad": "same", "stride": "2", "act": "relu"})
-    at.number_input(key="arith_w_4").set_value(5.0).run()  # an edit after the link
+    at.slider(key="arith_w_s4").set_value(5.0).run()  # an edit after the link (w5's slider)
     assert_clean(at)
     arith = nbformat.reads(clicked(at, "convolution-arithmetic").decode("utf-8"), as_version=4)
     x = at.session_state.arith_x
-    w = np.array([at.session_state[f"arith_w_{i}"] for i in range(9)], dtype=float).reshape(3, 3)
+    w = np.asarray(at.session_state.arith_w, dtype=float)  # the filter's one truth (ui/weight_editor)
     assert w[1, 1] == 5.0
     y_page = activate(conv2d(x, w, 2, "same"), "relu")
     pool = open_page("lessons/5_pooling.py", "en", state={"pool_digit": 7})
@@ -87,7 +87,7 @@ def test_the_arithmetic_notebook_is_what_is_on_screen_and_the_pooling_one_too(tm
 
 def test_a_setting_the_notebook_cannot_express_shows_why_instead_of_a_button():
     # a carried 2×2 map with a 3×3 window: the page warns, and the notebook would fail halfway
-    at = open_page("lessons/5_pooling.py", "ko", state={"carried_map": np.ones((2, 2))})
+    at = open_page("lessons/5_pooling.py", "ko", state={"carried_map": np.ones((2, 2)), "carried_fresh": True})  # as §4 carries it
     at.radio(key="pool_size").set_value(3).run()
     assert_clean(at)
     assert not [b for b in at.get("download_button") if b.key == "take_home_notebook_max-pooling"]

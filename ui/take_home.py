@@ -35,8 +35,8 @@ def notebook_button(page: str, settings: dict, *, where=None, key: str | None = 
     Returns whether a button was drawn. `where`: a column or container; by default a row of the page with
     a note beside the button (and, with `png_hint`, how the page's figures save as PNG)."""
     beside = None
-    if where is None:  # one row: the button, then what it gives
-        where, beside = st.columns([1, 3], vertical_alignment="center")
+    if where is None:  # the button at its own width, then what it gives (a narrow column cut its label at 150 % zoom)
+        where = beside = st.container()
     try:
         notebooks.check(page, settings)
     except LessonError as err:
