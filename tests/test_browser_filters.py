@@ -83,6 +83,12 @@ def test_a_slider_stepped_with_the_keyboard_changes_the_map(server, browser_page
     expect(thumb).to_have_value("3")
     wait_idle(page)
     assert not app_errors(page)
+    # another channel's editor: its own numbers (the R edit stays in R)
+    page.locator(".st-key-filt_channel button").filter(has_text="G").click()
+    expect(page.locator('.st-key-filt_w_1_s4 input[type="range"]')).to_have_value("2")
+    wait_idle(page)
+    assert page.locator('.st-key-filt_w_0_s4').count() == 0
+    assert "w=" in page.url and not app_errors(page)
 
 
 # Every label, option text and figure of the §3 work area that is wider than the box that shows it.
