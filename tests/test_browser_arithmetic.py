@@ -119,6 +119,8 @@ def test_presenter_mode_numbers_and_formulas_at_20_px_still_on_one_screen(server
     assert len(sizes) == 36 and min(sizes) >= 20  # every number of the 6×6 map
     code = projector.locator("code").filter(has_text="y1 = x1·w1")
     assert float(code.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+    size = projector.locator(".st-key-arith_size p").filter(has_text="⌊(8 − 3) / 1⌋ + 1 = 6")
+    assert float(size.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
