@@ -94,8 +94,7 @@ def workbench(img) -> None:
     for c, name_c in enumerate(CHANNEL_NAMES):
         st.markdown("- " + t("filtersets.channel_sum", name=name_c, k=k, value=page.fmt(cell.channel_sums[c])))
         with st.expander(t("filtersets.products", name=name_c, n=k * k)):
-            st.dataframe(pd.DataFrame({"x": cell.windows[c].ravel(), "w": cell.weights[c].ravel(), "x·w": cell.products[c].ravel()},
-                                      index=[f"w{i + 1}" for i in range(k * k)]), key=f"filt_products_{c}")
+            st.markdown(page.products_table(cell.windows[c], cell.weights[c], cell.products[c]))
     terms = " + ".join([*(f"({page.fmt(s)})" if s < 0 else page.fmt(s) for s in cell.channel_sums),
                         f"({page.fmt(bias)})" if bias < 0 else page.fmt(bias)])
     st.success(t("filtersets.cell_total", r=row + 1, c=col + 1, terms=terms, total=page.fmt(cell.total)))

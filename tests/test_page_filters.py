@@ -46,6 +46,9 @@ def test_renders_both_parts(lang):
     assert (at.number_input(key="filt_row").value, at.number_input(key="filt_col").value) == (16, 16)
     assert any("(16, 16)" in c.value and c.value.endswith(f": {expected:,g}") for c in at.caption)
     assert at.selectbox(key="filt_preset_choice").value == "horizontal"
+    tables = [m.value for m in at.markdown if m.value.startswith("| | x | w | x·w |")]
+    centre = X[16, 16, 0]  # w5 of the window at (16, 16) sees the picture's pixel (17, 17)
+    assert len(tables) == 3 and f"| w5 | {centre:g} | 2 | {2 * centre:g} |" in tables[0].splitlines()
     assert len(at.slider) == 9 and at.slider[0].label == "w1" and at.slider[8].label == "w9"  # one channel's editor
     shapes = at.dataframe[-1].value
     assert list(shapes.iloc[:, 1]) == ["(5, 5, 1, 3)", "(5, 5, 3, 6)"]

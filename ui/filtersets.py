@@ -274,6 +274,14 @@ def grey_legend(width: int = 240, height: int = 14) -> Image.Image:
     return Image.fromarray(ramp, mode="L")
 
 
+def products_table(windows: np.ndarray, weights: np.ndarray, products: np.ndarray) -> str:
+    """One channel's window, weights and products x·w as a Markdown table, a row per weight w1 … wN."""
+    rows = ["| | x | w | x·w |", "|---|---:|---:|---:|"]
+    rows += [f"| w{i + 1} | {fmt(a)} | {fmt(b)} | {fmt(c)} |" for i, (a, b, c) in
+             enumerate(zip(windows.ravel(), weights.ravel(), products.ravel()))]
+    return "\n".join(rows)
+
+
 def fmt(v: float) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".") if not float(v).is_integer() else f"{int(v):,}"
 
