@@ -9,7 +9,7 @@ from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.pooling import max_pool2d, pool_winners
 from ui import links, take_home
 from ui import pooling as page
-from ui.charts import image, png
+from ui.charts import heatmap_spec, image, png, ready
 from ui.grids import paste_box
 from ui.i18n import labels, t
 from ui.page_links import POOL_SIZES, POOL_SOURCES, POOL_STRIDES
@@ -76,8 +76,9 @@ DIGIT_POOL = 2  # the lecture's MaxPool2D(): Keras' default 2×2
 small = max_pool2d(feature, DIGIT_POOL)
 f1, f2, f3 = st.columns(3)
 f1.plotly_chart(image(img, title=t("pooling.fig_input", h=img.shape[0], w=img.shape[1])), key="pool_digit_in", config={"displayModeBar": False})
-f2.plotly_chart(image(feature, title=t("pooling.fig_map", h=feature.shape[0], w=feature.shape[1])), key="pool_digit_map", config=png("feature-map"))
-f3.plotly_chart(image(small, title=t("pooling.fig_pooled", k=DIGIT_POOL, h=small.shape[0], w=small.shape[1])), key="pool_digit_pooled", config=png("pooled"))
+bound = (-float(feature.max()) or -1.0, float(feature.max()) or 1.0)  # one scale for both maps: the same red means the same value
+f2.plotly_chart(ready(heatmap_spec(feature, annotate=False, zrange=bound, height=260, title=t("pooling.fig_map", h=feature.shape[0], w=feature.shape[1]))), key="pool_digit_map", config=png("feature-map"))
+f3.plotly_chart(ready(heatmap_spec(small, annotate=False, zrange=bound, height=260, title=t("pooling.fig_pooled", k=DIGIT_POOL, h=small.shape[0], w=small.shape[1]))), key="pool_digit_pooled", config=png("pooled"))
 caption(t("pooling.size_formula", n=feature.shape[0], k=DIGIT_POOL, s=DIGIT_POOL, o=small.shape[0]))
 page.sync_link()
 take_home.notebook_button("max-pooling", {"map": fmap, "size": size, "stride": stride, "digit": digit, "filter": name}, png_hint=True)

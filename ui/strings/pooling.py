@@ -31,8 +31,8 @@ STRINGS = {
     "pooling.size_formula": {"ko": "출력 크기: ⌊({n} − {k}) / {s}⌋ + 1 = {o}", "en": "Output size: ⌊({n} − {k}) / {s}⌋ + 1 = {o}"},
     "pooling.digit_title": {"ko": "실제 숫자에서: 입력 → 특징맵 → 풀링", "en": "On a real digit: input → feature map → pooled"},
     "pooling.digit_intro": {
-        "ko": "필터가 찾는 모양이 강하게 나타난 곳은 풀링 뒤에도 밝게 남습니다. 크기는 4분의 1로 줄어듭니다.",
-        "en": "Where the filter's pattern appears strongly stays bright after pooling, while the map shrinks to a quarter of its size.",
+        "ko": "필터가 찾는 모양이 강하게 나타난 곳(빨강)은 풀링 뒤에도 빨갛게 남습니다. 크기는 4분의 1로 줄어듭니다. 두 맵은 같은 색 눈금을 씁니다.",
+        "en": "Where the filter's pattern appears strongly (red) stays red after pooling, while the map shrinks to a quarter of its size. Both maps share one colour scale.",
     },
     "pooling.digit": {"ko": "숫자", "en": "Digit"},
     "pooling.filter": {"ko": "필터", "en": "Filter"},
