@@ -93,3 +93,11 @@ def test_a_ready_spec_is_sent_as_it_is():
     sent = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert sent["data"][0]["z"] == [[1.0, -1.0]] and sent["data"][0]["zmid"] == 0
     assert ready({"data": []}).to_dict() == {"data": []}
+
+
+def test_hover_names_cells_from_one_as_the_slides_do():
+    spec = heatmap_spec(np.zeros((2, 3)))
+    trace = spec["data"][0]
+    assert trace["customdata"][0][0] == [1, 1] and trace["customdata"][1][2] == [2, 3]
+    assert "%{customdata[0]}" in trace["hovertemplate"] and "%{y}" not in trace["hovertemplate"]
+    assert image(np.zeros((2, 2))).data[0].hovertemplate.startswith("(%{customdata[0]}, %{customdata[1]})")

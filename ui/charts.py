@@ -9,6 +9,8 @@ time (the §4 page's edit is about ten times faster that way; tests/test_charts.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import plotly.colors as pcolors
 import plotly.graph_objects as go
@@ -58,6 +60,16 @@ def window_box(r0: int, c0: int, rows: int, cols: int, *, colour: str = HIGHLIGH
             "line": {"color": colour, "width": width}}
 
 
+HOVER_CELL = "(%{customdata[0]}, %{customdata[1]})"  # a cell's 1-based (row, column), from cell_numbers
+
+
+@functools.lru_cache(maxsize=32)
+def cell_numbers(rows: int, cols: int) -> list:
+    """customdata for a rows×cols heatmap: each cell's 1-based (row, column), as the slides count
+    (Plotly's own %{y}, %{x} count from 0). Shared and never changed, so cached per shape."""
+    return [[[r + 1, c + 1] for c in range(cols)] for r in range(rows)]
+
+
 def heatmap_spec(
     values: np.ndarray,
     *,
@@ -85,8 +97,10 @@ def heatmap_spec(
     trace = {
         "type": "heatmap", "z": np.where(np.isfinite(z), z, np.nan).tolist() if z.size else [],
         "zmin": zmin, "zmax": zmax, "colorscale": DIVERGING if diverging else GREYS,
-        "hovertemplate": "(%{y}, %{x}) = %{z}<extra></extra>", "showscale": show_bar, "xgap": 1, "ygap": 1,
+        "hovertemplate": f"{HOVER_CELL} = %{{z}}<extra></extra>", "showscale": show_bar, "xgap": 1, "ygap": 1,
     }
+    if z.ndim == 2:
+        trace["customdata"] = cell_numbers(*z.shape)  # hover says the slides' 1-based (row, column)
     if diverging:
         trace["zmid"] = 0.0
     if annotate or labels is not None:
@@ -139,5 +153,5 @@ def heatmap(values: np.ndarray, **kwargs) -> go.Figure:
 def image(values: np.ndarray, *, height: int = 260, title: str | None = None) -> go.Figure:
     """A grayscale image (a digit): white ink on black, as MNIST stores it."""
     spec = heatmap_spec(values, annotate=False, diverging=False, height=height, title=title)
-    spec["data"][0].update(colorscale="gray", hovertemplate="(%{y}, %{x}) = %{z:.0f}<extra></extra>", xgap=0, ygap=0)
+    spec["data"][0].update(colorscale="gray", hovertemplate=f"{HOVER_CELL} = %{{z:.0f}}<extra></extra>", xgap=0, ygap=0)
     return go.Figure(spec)

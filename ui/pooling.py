@@ -130,15 +130,7 @@ def window_figure(fmap: np.ndarray, size: int, stride: int, step):
                  "y1": r * stride + size - 0.5, "line": {"color": "#555", "width": 1.5, "dash": "dot"}}
                 for r in range(out_h) for c in range(out_w)]
         spec["layout"]["shapes"] = grid + spec["layout"]["shapes"]  # this window's box drawn last, on top
-    return ready(one_based(spec))
-
-
-def one_based(spec: dict) -> dict:
-    """Hover in the slides' 1-based (row, column) — ui.charts' hover says Plotly's 0-based (y, x)."""
-    h, w = np.shape(spec["data"][0]["z"])
-    spec["data"][0]["customdata"] = [[[r + 1, c + 1] for c in range(w)] for r in range(h)]
-    spec["data"][0]["hovertemplate"] = "(%{customdata[0]}, %{customdata[1]}) = %{z}<extra></extra>"
-    return spec
+    return ready(spec)
 
 
 def _move(delta: int, n: int) -> None:
@@ -177,7 +169,7 @@ def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
         m1, m2 = st.columns([3, 2])
         m1.plotly_chart(window_figure(fmap, size, stride, step), key="pool_in_fig", config={"displayModeBar": False})
         with m2:
-            st.plotly_chart(ready(one_based(heatmap_spec(pooled, highlight=(step.row, step.col, 1, 1), height=280 if presenting() else 230,
+            st.plotly_chart(ready((heatmap_spec(pooled, highlight=(step.row, step.col, 1, 1), height=280 if presenting() else 230,
                                                title=t("pooling.fig_out", h=pooled.shape[0], w=pooled.shape[1])))),
                             key="pool_out_fig", config=png("pooled"))
             st.markdown(f"#### `max({', '.join(_num(v) for v in step.values)}) = {_num(step.value)}`")
