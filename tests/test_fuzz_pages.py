@@ -31,11 +31,13 @@ LAYERS_1000 = "i28x28x1_f" + "_r0" * 1000 + "_d10-softmax"  # finding 1: about 3
 def _links():
     """The Link objects each page reads, imported lazily (they pull in the run settings)."""
     from ui import arithmetic, filtersets, own_images, stack_lab
+    from ui.page_links import POOLING
     from ui.run_settings import STACK_LINK, settings_link
 
     return {
         "filter-sets": [filtersets.LINK],
         "convolution-arithmetic": [arithmetic.LINK],
+        "max-pooling": [POOLING],
         "layer-stack-lab": [stack_lab.LINK],
         "conv2d-in-keras": [settings_link()],
         "lenet-5": [STACK_LINK, settings_link()],
@@ -67,7 +69,11 @@ STRANGE_DIGITS = "0123456789²³¹⁰⁴⁵⁶⁷⁸⁹０１２３４５６７�
 OWN = {
     "home": {},
     "why-convolution": {},
-    "max-pooling": {},
+    "max-pooling": {
+        "size": ["1", "4", "²", "2.0", "-2", HUGE], "stride": ["0", "4", "³", "auto ", "none"],
+        "src": ["carried ", "file:///etc/passwd", "custom"], "digit": ["¹", "10", "-1", "４"],
+        "filter": ["nope", "__class__", "top_loop "],
+    },
     "convolution-arithmetic": {
         "x": ["random:²", "digit:¹", "digit:-1", "random:" + HUGE, "digit:1e3", "bits:zz", "bits:" + "f" * 9000,
               "grid:" + ",".join(["1"] * 63), "grid:nan", "four:1", "blank:x", "random", "digit:"],
