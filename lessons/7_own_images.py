@@ -11,6 +11,7 @@ from ui import links, take_home
 from ui import own_images as own
 from ui.charts import PLOT
 from ui.confusion import confusion_section
+from ui.guard import end_page
 from ui.i18n import message, t
 from ui.pictures import enlarge
 from ui.presenter import caption
@@ -26,7 +27,7 @@ loaders = {"letters": own.letters_source, "upload": own.upload_source, "notmnist
 folder_set, origin = loaders[source]()
 if folder_set is None:
     own.sync_link()
-    st.stop()
+    end_page()
 
 # ---- the report the lecture prints before training --------------------------------------------
 st.subheader(t("own.report"))
@@ -60,14 +61,14 @@ try:
     dataset = register_for_training(folder_set, origin)
 except DatasetError as err:  # e.g. one image per class: nothing left to test on
     st.error(own.say(err))
-    st.stop()
+    end_page()
 names, k = dataset.class_names, len(dataset.class_names)
 config = own.run_config(dataset)
 own.code_view(config, folder_set, source)  # the lecture's code for this data and these settings
 take_home.notebook_button("own-images", own.notebook_settings())
 snap = run_panel("own", config, t("own.train_button")) if config is not None else None
 if snap is None:
-    st.stop()
+    end_page()
 
 # ---- results ------------------------------------------------------------------------------------
 result = snap.result
@@ -95,13 +96,13 @@ if upload is not None:
         picture, inverted = match_background(load_image(upload), folder_set.images)
     except DatasetError as err:
         st.error(message(err))
-        st.stop()
+        end_page()
     with st.spinner(t("own.tf_loading")):
         model = service().load_model(result.key)
         chances = None if model is None else classify(model, picture[None], config.scaling)[0]
     if chances is None:
         st.warning(t("training.model_gone"))
-        st.stop()
+        end_page()
     p1, p2 = st.columns([1, 3])
     p1.image(enlarge(picture[..., 0], 6), caption=t("own.model_input"))
     if inverted:

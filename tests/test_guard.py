@@ -143,3 +143,34 @@ def test_a_guarded_fragment_shows_the_message_and_the_page_goes_on(caplog):
     assert "after the fragment" in [m.value for m in at.markdown]
     assert [b.key for b in at.button] == ["guard__fragment_app.<locals>.part_retry", "guard__fragment_app.<locals>.part_reset"]
     assert any("fragment" in r.getMessage() for r in caplog.records if r.name == "ui.guard")
+
+
+def _ending_app():
+    import streamlit as st
+
+    from ui.guard import end_page, run_page
+
+    class Page:  # what st.navigation returns: a url_path and run()
+        url_path = "lenet-5"
+
+        def run(self):
+            st.write("the page so far")
+            end_page()  # a training page before its run
+            st.write("never")
+
+    try:
+        run_page(Page())
+    finally:  # the router's work after the page: it must still happen
+        st.query_params["lang"] = "en"
+        st.write("the router goes on")
+
+
+def test_a_page_that_ends_early_lets_the_router_finish():
+    """st.stop() would have made every later st call raise: ?lang= and the class hooks were skipped on §2, §6, §7."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_ending_app, default_timeout=30).run()
+    assert not at.exception and not at.error
+    shown = [m.value for m in at.markdown]
+    assert shown == ["the page so far", "the router goes on"]
+    assert at.query_params["lang"] in ("en", ["en"])

@@ -44,6 +44,20 @@ def hide_error_details() -> None:
     st.set_option("client.showErrorDetails", "none")
 
 
+class PageEnd(Exception):
+    """Raised by ``end_page()``: the page has drawn all it can for now (e.g. a training page before its run)."""
+
+
+def end_page() -> None:
+    """Stop drawing this page (or fragment) here — where a page would call ``st.stop()``.
+
+    ``st.stop()`` asks Streamlit to stop the whole script run: every later ``st`` call raises again, so
+    the router's work after the page (the language and class parameters in the address, the class's
+    publication, the Keras guard) would be skipped. This ends only the page; the router goes on.
+    """
+    raise PageEnd
+
+
 def run_page(navigation) -> None:
     """``navigation.run()``, with any error turned into a message and a way back."""
     _guard(navigation.run, f"page /{navigation.url_path}", "guard")
@@ -65,6 +79,8 @@ def _guard(work, where: str, key: str):
         return work()
     except (ScriptControlException, FragmentHandledException):
         raise
+    except PageEnd:
+        return None
     except LessonError as err:
         log.warning("%s: %r", where, err)
         way_back(message(err), key)

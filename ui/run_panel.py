@@ -26,7 +26,7 @@ from ui.charts import png
 from ui.i18n import message, t
 from ui.presenter import text_px
 from ui.take_home import run_files
-from ui.guard import guarded
+from ui.guard import end_page, guarded
 
 REFRESH = 1.0  # seconds between progress redraws: each is a script run on the server, per watching student
 
@@ -256,11 +256,11 @@ def estimate_note(config: RunConfig) -> None:
 def trained_model(prefix: str, config: RunConfig, where=None):
     """The run's panel; once it is done, its metrics, final curves and the trained model.
 
-    Until then (or when the model file is gone) the page stops here: what follows needs the model.
+    Until then (or when the model file is gone) the page ends here (ui.guard.end_page): what follows needs the model.
     """
     snap = run_panel(prefix, config, where=where)
     if snap is None:
-        st.stop()
+        end_page()
     result = snap.result
     result_metrics(result)
     final_curves(prefix, result)
@@ -269,10 +269,10 @@ def trained_model(prefix: str, config: RunConfig, where=None):
         model = service().load_model(result.key)
     except LessonError as err:  # a damaged model file: removed from the cache, the next visit trains again
         st.error(message(err))
-        st.stop()
+        end_page()
     if model is None:
         st.warning(t("training.model_gone"))
-        st.stop()
+        end_page()
     return result, model
 
 
