@@ -241,3 +241,35 @@ def test_forget_all_makes_every_page_read_its_link_again():
     at.query_params["n"] = "7"
     at.run()
     assert at.session_state.after == ({"n": 7}, {"n": 7})  # both pages' flags were forgotten
+
+
+def test_a_link_inside_the_app_is_read_again_but_not_the_pages_own_address():
+    """§5's "open in the lab" (st.page_link with ?stack=) reaches a lab this session has already opened."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from ui import links
+
+        link = links.Link(links.integer("n", 0, 9, 0))
+        read = links.read_once(link, "a")
+        if read is not None:
+            st.session_state.n = read["n"]
+        st.session_state.n = st.session_state.get("n", 0) + (1 if st.session_state.get("bump") else 0)
+        links.sync(link, {"n": st.session_state.n})
+
+    at = AppTest.from_function(script, default_timeout=30)
+    at.query_params["n"] = "3"
+    at.run()
+    assert at.session_state.n == 3
+    at.session_state["bump"] = True
+    at.run()  # the page's own edit: written to the address, not read back over the state
+    assert at.session_state.n == 4 and at.query_params["n"] in ("4", ["4"])
+    at.session_state["bump"] = False
+    at.query_params["n"] = "7"  # a link inside the app
+    at.run()
+    assert at.session_state.n == 7
+    del at.query_params["n"]  # the sidebar: no parameters, no change
+    at.run()
+    assert at.session_state.n == 7

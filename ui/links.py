@@ -35,18 +35,39 @@ def query() -> dict[str, list[str]]:
 
 
 def read_once(link: Link, page: str) -> dict[str, Any] | None:
-    """A session's first run of `page`: the link's values; None on every later run.
+    """A session's first run of `page`: the link's values; None on every later run — unless the address
+    was changed from outside since the page last wrote it (then its values again).
 
     What could not be read is remembered for ``notice(page)``, which the page shows where it likes.
     """
     flag = f"{page}_link_read"
-    if st.session_state.get(flag):
+    if st.session_state.get(flag) and not _changed_from_outside(link):
         return None
     st.session_state[flag] = True
     values, refused = link.decode(query())
     if refused:
         st.session_state[f"{page}_bad_link"] = refused
     return values
+
+
+def _wrote_key(link: Link) -> str:
+    return "_link_wrote_" + ",".join(param.name for param in link.params)
+
+
+def _as_lists(texts: Mapping[str, Any]) -> dict[str, list[str]]:
+    return {name: [text] if isinstance(text, str) else list(text) for name, text in texts.items() if text}
+
+
+def _changed_from_outside(link: Link) -> bool:
+    """The address carries this link's parameters, and they are not what this session last wrote there:
+    a link inside the app (§5's "open in the lab", st.page_link with query_params) or the browser's
+    back button. Going to a page through the sidebar clears the address, which is no change."""
+    wrote = st.session_state.get(_wrote_key(link))
+    if wrote is None:  # the page never wrote its setting: keep the first visit's reading
+        return False
+    names = {param.name for param in link.params}
+    now = {name: texts for name, texts in query().items() if name in names}
+    return bool(now) and now != wrote
 
 
 def warn(refused: Sequence[str]) -> None:
@@ -69,6 +90,7 @@ def sync(link: Link, values: Mapping[str, Any]) -> dict[str, str | list[str] | N
                 st.query_params[name] = text
         else:
             sync_query_param(name, text)
+    st.session_state[_wrote_key(link)] = _as_lists(texts)  # what the address says now (read_once compares)
     from ui import classroom  # here, not at the top: ui.classroom imports this module
 
     classroom.publish_from_sync()  # a teacher's edit reaches the class even without after_page (fragments, st.stop)
