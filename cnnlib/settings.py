@@ -16,6 +16,7 @@ shows it; an empty value counts as unset (the default).
 | CNNLIB_MNIST_SOURCE      | auto                             | auto / keras / sample                            |
 | CNNLIB_NOTMNIST_URL      | (the lecture's address)          | a mirror for notMNIST (http, https or file)      |
 | CNNLIB_CLASS_HOURS       | 4                                | how long a class may sit idle before it expires  |
+| CNNLIB_WARM_TF           | (on under `streamlit run`)       | 1/0: import TensorFlow in the background early   |
 """
 
 from __future__ import annotations
@@ -123,3 +124,16 @@ def notmnist_url() -> str | None:
 def class_hours() -> float:
     """$CNNLIB_CLASS_HOURS (default 4): a class nobody touched for this long has expired (cnnlib.classroom)."""
     return float(_number("CNNLIB_CLASS_HOURS", 4, 0.001))
+
+
+WARM_TF_CHOICES = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def warm_tf() -> bool | None:
+    """$CNNLIB_WARM_TF: True/False (1/0, on/off, ...); None when unset (ui/warmup decides: on in a server)."""
+    text = _text("CNNLIB_WARM_TF")
+    if text is None:
+        return None
+    if text.lower() not in WARM_TF_CHOICES:
+        raise SettingError("bad_choice", name="CNNLIB_WARM_TF", value=text, allowed="1, 0")
+    return WARM_TF_CHOICES[text.lower()]

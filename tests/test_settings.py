@@ -76,12 +76,13 @@ def test_a_bad_value_is_a_coded_message_in_both_languages(monkeypatch, name, val
 
 def test_every_cnnlib_variable_is_read_only_here():
     """No other module reads CNNLIB_* from the environment: one place for defaults and bad values."""
-    readers = [path.relative_to(ROOT).as_posix() for path in (ROOT / "cnnlib").rglob("*.py")
+    readers = [path.relative_to(ROOT).as_posix() for folder in ("cnnlib", "ui") for path in (ROOT / folder).rglob("*.py")
                if re.search(r"(environ|getenv)\W[^\n]*CNNLIB_", path.read_text(encoding="utf-8"))]
     assert readers == []
     variables = set(re.findall(r"\"(CNNLIB_[A-Z_]+)\"", (ROOT / "cnnlib/settings.py").read_text(encoding="utf-8")))
     assert variables == {"CNNLIB_CACHE_DIR", "CNNLIB_CACHE_MAX_MB", "CNNLIB_RUN_MEMORY_MB", "CNNLIB_RUN_MAX_SECONDS",
-                         "CNNLIB_TF_THREADS", "CNNLIB_MNIST_SOURCE", "CNNLIB_NOTMNIST_URL", "CNNLIB_CLASS_HOURS"}
+                         "CNNLIB_TF_THREADS", "CNNLIB_MNIST_SOURCE", "CNNLIB_NOTMNIST_URL", "CNNLIB_CLASS_HOURS",
+                         "CNNLIB_WARM_TF"}
 
 
 def test_load_mnist_and_the_notmnist_address_read_the_settings(monkeypatch):
@@ -97,3 +98,19 @@ def test_load_mnist_and_the_notmnist_address_read_the_settings(monkeypatch):
     monkeypatch.setenv("CNNLIB_NOTMNIST_URL", "gopher://old")
     with pytest.raises(SettingError):
         notmnist_url()
+
+
+@pytest.mark.parametrize(("text", "expected"), [("", None), ("1", True), ("ON", True), ("0", False), ("no", False)])
+def test_warm_tf_reads_on_and_off(monkeypatch, text, expected):
+    monkeypatch.setenv("CNNLIB_WARM_TF", text)
+    assert settings.warm_tf() is expected
+
+
+def test_an_unreadable_warm_tf_is_a_coded_error_and_no_warm_up(monkeypatch):
+    from ui import warmup
+
+    monkeypatch.setenv("CNNLIB_WARM_TF", "maybe")
+    with pytest.raises(settings.SettingError) as caught:
+        settings.warm_tf()
+    assert caught.value.code == "bad_choice" and caught.value.params["name"] == "CNNLIB_WARM_TF"
+    assert warmup.enabled() is False  # the page never fails for it

@@ -16,15 +16,15 @@ so tests that check the numpy pages load no TensorFlow stay true.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 import time
 
+from cnnlib import settings
+from cnnlib.errors import LessonError
+
 log = logging.getLogger(__name__)
-ENV = "CNNLIB_WARM_TF"
-OFF = ("0", "false", "no", "off")
-ON = ("1", "true", "yes", "on")
+ENV = "CNNLIB_WARM_TF"  # read by cnnlib.settings.warm_tf
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -32,12 +32,15 @@ status: dict[str, float | str | None] = {"seconds": None, "error": None}  # what
 
 
 def enabled() -> bool:
-    """CNNLIB_WARM_TF if set; else whether this process is a server started by `streamlit run`."""
-    value = os.environ.get(ENV, "").strip().lower()
-    if value in OFF:
+    """CNNLIB_WARM_TF if set (cnnlib.settings.warm_tf); else whether this process is a server started by
+    `streamlit run`. A value that cannot be read: logged, and no warm-up (the page must not fail for it)."""
+    try:
+        value = settings.warm_tf()
+    except LessonError as err:
+        log.warning("%r: no TensorFlow warm-up", err)
         return False
-    if value in ON:
-        return True
+    if value is not None:
+        return value
     return "streamlit.web.bootstrap" in sys.modules  # the CLI's bootstrap; AppTest never imports it
 
 
