@@ -299,3 +299,25 @@ def test_a_follower_follows_the_teacher_through_every_page(monkeypatch):
         assert_clean(student)
         assert student.title[0].value == teacher.title[0].value, page
         assert (teacher.query_params["class"], teacher.query_params["teacher"]) == (code, key), page
+
+
+def test_an_open_class_question_hides_its_answer_on_the_page_until_the_reveal():
+    """§5 asks for the total with MaxPool2D: the 9,532 under the question waits for the teacher's reveal."""
+    from cnnlib.architecture import count_params, preset
+    from ui.pooling import ASKED
+
+    total = f"{count_params(*preset(ASKED)):,}"
+    teacher, code = teacher_on_arithmetic("en")
+    student = follower(code, "en")
+    teacher.switch_page("lessons/5_pooling.py").run()
+    student.run()
+    values = lambda at: [m.value for m in at.metric]  # noqa: E731
+    assert total in values(student) and total in values(teacher)  # not asked yet: the page as always
+    teacher.button(key="class_q_pool.params_ask").click().run()
+    student.run()
+    for at in (teacher, student):
+        assert_clean(at)
+        assert total not in values(at) and "?" in values(at)
+    teacher.button(key="class_q_pool.params_reveal").click().run()
+    student.run()
+    assert total in values(student) and total in values(teacher)

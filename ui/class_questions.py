@@ -48,7 +48,7 @@ def _show(value: float, unit: str, digits: int) -> str:
 
 
 def question(qid: str, answer: float | None, *, prompt: str, unit: str = "", lo: float = 0.0,
-             hi: float = 1e9, step: float = 1.0, digits: int = 0) -> None:
+             hi: float = 1e9, step: float = 1.0, digits: int = 0) -> bool:
     """Predict, then reveal: the slide's question `prompt`, whose computed `answer` (None: not known
     yet, e.g. before training) is shown after the reveal, next to the class's answers.
 
@@ -66,6 +66,20 @@ def question(qid: str, answer: float | None, *, prompt: str, unit: str = "", lo:
         else:
             with st.container():  # one block whatever the state: no stale element after a change
                 student_question(code, qid, unit=unit, lo=lo, hi=hi, step=step, digits=digits, fmt=fmt)
+    return answer_may_show(qid)
+
+
+def answer_may_show(qid: str) -> bool:
+    """False while the class's teacher has asked `qid` and not revealed it: the page hides the number
+    that answers it (a student alone sees the page as always)."""
+    code = S.get("class_code")
+    if not code:
+        return True
+    try:
+        asked = store().question(code, qid)
+    except Exception:  # a failing class database never hides the lesson's numbers
+        return True
+    return not (asked.opened and not asked.revealed)
 
 
 def alone(qid, answer, *, unit, lo, hi, step, digits, fmt) -> None:

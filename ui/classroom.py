@@ -340,12 +340,13 @@ def page_script(url_path: str) -> str | None:
 
 
 def question(qid: str, answer: float | None, *, prompt: str, unit: str = "", lo: float = 0.0,
-             hi: float = 1e9, step: float = 1.0, digits: int = 0) -> None:
+             hi: float = 1e9, step: float = 1.0, digits: int = 0) -> bool:
     """Predict, then reveal: the slide's question `prompt`, whose computed `answer` (None: not known
     yet, e.g. before training) is shown after the reveal, next to the class's answers (ui/class_questions.py).
 
-    qid names the question on its page ("arith.size", "arith.y20", "pool.params", ...).
+    qid names the question on its page ("arith.size", "arith.y20", "pool.params", ...). Returns whether
+    the page may show the answer elsewhere: False while the teacher has asked it and not yet revealed it.
     """
     from ui.class_questions import question as ask  # here: that module uses this one
 
-    ask(qid, answer, prompt=prompt, unit=unit, lo=lo, hi=hi, step=step, digits=digits)
+    return ask(qid, answer, prompt=prompt, unit=unit, lo=lo, hi=hi, step=step, digits=digits)

@@ -72,22 +72,29 @@ def dense_formula(name: str) -> str:
     return next(r.formula for r in rows if r.type == "Dense")
 
 
+ASKED = "two_conv_pool"  # the model whose total the slide asks for
+
+
 def story() -> dict[str, int]:
     st.subheader(t("pooling.why_title"))
     caption(t("pooling.why_intro"))
     counts = totals()
-    classroom.question("pool.params", counts["two_conv_pool"], prompt=t("pooling.q_params"), lo=0, hi=10**7, step=1)
+    shown = classroom.question("pool.params", counts[ASKED], prompt=t("pooling.q_params"), lo=0, hi=10**7, step=1)
     before = None
     for col, name in zip(st.columns(len(STORY)), STORY):
-        delta = None if before is None else f"{counts[name] - before:+,}"
-        col.metric(t(f"pooling.model.{name}"), f"{counts[name]:,}", delta=delta, delta_color="inverse",
-                   help=t("pooling.dense_line", about=about(name), formula=dense_formula(name)))
+        hidden = name == ASKED and not shown  # the class's question is open: its answer waits for the reveal
+        delta = None if before is None or hidden else f"{counts[name] - before:+,}"
+        col.metric(t(f"pooling.model.{name}"), "?" if hidden else f"{counts[name]:,}", delta=delta, delta_color="inverse",
+                   help=None if hidden else t("pooling.dense_line", about=about(name), formula=dense_formula(name)))
         before = counts[name]
     for tab, name in zip(st.tabs([t(f"pooling.model.{name}") for name in STORY]), STORY):
         with tab:
             stack, shape = preset(name)
             caption(about(name))
-            st.table(summary_frame(stack, shape), hide_index=True)  # a static table: wraps at 150 %, never scrolls
+            if name == ASKED and not shown:
+                st.info(t("pooling.after_reveal"))
+            else:
+                st.table(summary_frame(stack, shape), hide_index=True)  # a static table: wraps at 150 %, never scrolls
             st.code(model_code(stack, shape), language="python", wrap_lines=True)
             st.page_link(LAB_PAGE, label=t("pooling.to_lab"), icon=":material/stacks:",
                          query_params={"stack": encode_stack(stack, shape)})
