@@ -52,7 +52,7 @@ else:
     if total:
         m1.markdown(t("lab.biggest", name=biggest.name, share=f"{biggest.params / total:.1%}"))
     m2.plotly_chart(lab.param_bars(rows, t("lab.chart_title")), key="lab_bars", config={"displayModeBar": False})
-    m1.page_link("lessons/6_lenet5.py", label=t("lab.train_this"), icon=":material/model_training:", query_params={"stack": link})
+    st.page_link("lessons/6_lenet5.py", label=t("lab.train_this"), icon=":material/model_training:", query_params={"stack": link})  # full width: never cut (150 % zoom)
     for r in rows:
         if r.note == "dense_last_axis":
             n, units = rows[rows.index(r) - 1].output_shape[-1], r.output_shape[-1]
