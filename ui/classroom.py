@@ -157,9 +157,9 @@ def after_page(navigation) -> None:
 def publish_from_sync() -> None:
     """ui.links.sync's hook: the page wrote its setting into the address.
 
-    A fragment's rerun (a §4 slider step) has no after_page to follow it, and a page that ends in
-    st.stop() (a training page before its run) skips the rest of the router's finally block, where
-    after_page is: the teacher publishes here too (after_page publishes the run's final state).
+    A fragment's rerun (a §4 slider step) has no after_page to follow it: the teacher publishes here
+    too (after_page publishes the run's final state; pages end early with ui.guard.end_page, never
+    st.stop, so the router's after_page still runs).
     """
     if role() == "teacher":
         page = current_page()
@@ -189,7 +189,7 @@ def sidebar() -> None:
     """The class's sidebar: the teacher's code, QR and count; a follower's follow/explore switch."""
     if role() == "follower":
         sync_follower()  # may leave the class (a message) or switch to the teacher's page
-    if role() is not None:  # before the page: a page that ends in st.stop() never reaches after_page
+    if role() is not None:  # before the page: the class stays in the address whatever the page does
         sync_query_param("class", S["class_code"])
         if role() == "teacher":
             sync_query_param("teacher", S["class_key"])
