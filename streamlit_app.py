@@ -40,9 +40,9 @@ PAGES = {  # the lecture's order, as the lecture map's cards: §1 … §5, the l
 
 navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
 st.set_page_config(page_title=f"{navigation.title} · {t('common.app_title')}")  # each page's own tab title
+classroom.sidebar()  # first under the pages: the teacher's code and QR in view without scrolling the sidebar
 language_switch()
 presenter.presenter_switch(t("common.present"), t("common.present_help"))
-classroom.sidebar()
 localize_streamlit()  # Streamlit's own English (the file uploader) in the page's language
 presenter.apply_presenter()  # large text, no captions, the sidebar collapsed (only while presenting)
 page_not_found(page.url_path for pages in PAGES.values() for page in pages)

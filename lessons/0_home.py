@@ -18,6 +18,8 @@ if classroom.role() is None:  # a class: the teacher starts one, students join b
         join.text_input(t("classroom.join_code"), key="home_class_code", max_chars=8, placeholder="ABCDE")
         join.button(t("classroom.join"), key="home_join_class", icon=":material/login:",  # below: at 150 % zoom a side-by-side button lost its label
                     on_click=lambda: classroom.join_class(st.session_state.get("home_class_code") or ""))
+elif classroom.role() == "teacher":  # the code and QR large on the projector: students join from here
+    classroom.join_card()
 
 CARDS = [  # (page file, title key, card text key) in lecture order
     ("lessons/1_why.py", "common.page.why_convolution", "home.card.why"),

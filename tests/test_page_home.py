@@ -81,3 +81,17 @@ def test_a_wrong_typed_code_says_so_on_the_lecture_map():
     at.button(key="home_join_class").click().run()
     assert_clean(at)
     assert any("NOPE7" in w.value for w in at.warning) and "class" not in at.query_params
+
+
+def test_the_teachers_lecture_map_shows_the_code_and_qr_large():
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.button(key="home_start_class").click().run()
+    assert_clean(at)
+    code = at.query_params["class"]
+    code = code[0] if isinstance(code, list) else code
+    shown = " ".join(m.value for m in at.markdown)
+    assert shown.count(f">{code}</div>") == 2  # the join card on the page and the sidebar
+    assert shown.count('alt="QR"') == 2
+    assert not at.text_input  # the start/join box is for before a class

@@ -238,6 +238,20 @@ def teacher_panel() -> None:
     st.button(t("classroom.end"), key="class_end", icon=":material/logout:", on_click=end_class, width="stretch")
 
 
+def join_card() -> None:
+    """The teacher's lecture map: the code and the QR code large, for the projector (the sidebar also has them)."""
+    code = S["class_code"]
+    link = students_link(code)
+    with st.container(border=True, key="home_class_join"):
+        words, picture = st.columns([3, 2], vertical_alignment="center")
+        words.markdown(f"**{t('classroom.teacher_title')}** — {t('classroom.code_help')}")
+        words.markdown(f'<div class="class-code" style="font-size:4rem;font-weight:700;letter-spacing:.25em;'
+                       f'font-family:monospace;line-height:1.1">{html.escape(code)}</div>', unsafe_allow_html=True)
+        words.code(link, language=None, wrap_lines=True)
+        picture.markdown(f'<img src="{qr_svg(link)}" alt="QR" width="240" style="image-rendering:pixelated">',
+                         unsafe_allow_html=True)
+
+
 @st.fragment(run_every=COUNT_EVERY)
 @guarded
 def joined_count(code: str) -> None:
