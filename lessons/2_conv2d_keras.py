@@ -30,9 +30,11 @@ total = summary_table(stack, shape)
 rows = architecture.summarize(stack, shape)
 dense = next(r for r in rows if r.type == "Dense")
 headline, note = st.columns([1, 3], vertical_alignment="center")
-headline.metric(t("conv2d.total"), f"{total:,}")  # the headline the slide's question asks for
-note.info(t("conv2d.params_note", total=f"{total:,}", dense=f"{dense.params:,}", share=f"{dense.params / total:.1%}",
-            formula=dense.formula))
+shown = classroom.answer_shown("conv2d.params")  # asked in class and not revealed yet: the rows, not the total
+headline.metric(t("conv2d.total"), f"{total:,}" if shown else "?")  # the headline the slide's question asks for
+if shown:
+    note.info(t("conv2d.params_note", total=f"{total:,}", dense=f"{dense.params:,}", share=f"{dense.params / total:.1%}",
+                formula=dense.formula))
 classroom.question("conv2d.params", total, prompt=t("conv2d.question"), lo=0, hi=10**9, step=1)
 
 st.subheader(t("conv2d.train"))

@@ -321,3 +321,19 @@ def test_an_open_class_question_hides_its_answer_on_the_page_until_the_reveal():
     teacher.button(key="class_q_pool.params_reveal").click().run()
     student.run()
     assert total in values(student) and total in values(teacher)
+
+
+@pytest.mark.parametrize(("page", "qid"), [("lessons/2_stack_lab.py", "lab.params"), ("lessons/2_conv2d_keras.py", "conv2d.params")])
+def test_the_labs_and_conv2ds_total_waits_for_the_reveal_too(page, qid):
+    from cnnlib.architecture import count_params, preset
+
+    total = f"{count_params(*preset('two_conv')):,}"  # both pages open on the §2 model
+    teacher, code = teacher_on_arithmetic("en")
+    teacher.switch_page(page).run()
+    values = lambda at: [m.value for m in at.metric]  # noqa: E731
+    assert total in values(teacher)
+    teacher.button(key=f"class_q_{qid}_ask").click().run()
+    assert_clean(teacher)
+    assert total not in values(teacher) and "?" in values(teacher)
+    teacher.button(key=f"class_q_{qid}_reveal").click().run()
+    assert total in values(teacher)

@@ -353,6 +353,14 @@ def page_script(url_path: str) -> str | None:
 
 
 
+def answer_shown(qid: str) -> bool:
+    """Whether a page may show the number that answers `qid` now (False while the class's teacher has
+    asked it and not revealed it) — for a page that draws that number before the question."""
+    from ui.class_questions import answer_may_show  # here: that module uses this one
+
+    return answer_may_show(qid)
+
+
 def question(qid: str, answer: float | None, *, prompt: str, unit: str = "", lo: float = 0.0,
              hi: float = 1e9, step: float = 1.0, digits: int = 0) -> bool:
     """Predict, then reveal: the slide's question `prompt`, whose computed `answer` (None: not known

@@ -233,11 +233,12 @@ def style(presenting: bool) -> None:
     st.html(_STYLE + (_PRESENTING if presenting else ""))
 
 
-def total_bar(bar, stack: list[dict], rows: list[LayerRow], error: StackError | None) -> int | None:
-    """The stack's total (the headline, None while the stack is refused), the layer kind to add and the button."""
+def total_bar(bar, stack: list[dict], rows: list[LayerRow], error: StackError | None, shown: bool = True) -> int | None:
+    """The stack's total (the headline, None while the stack is refused; "?" when not `shown`: the class's
+    question about it is open), the layer kind to add and the button."""
     total = sum(r.params for r in rows) if error is None else None
     line = bar.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-    line.metric(t("lab.total"), "—" if total is None else f"{total:,}", width="content")
+    line.metric(t("lab.total"), "—" if total is None else f"{total:,}" if shown else "?", width="content")
     kind = line.selectbox(t("lab.add_type"), LAYER_KINDS, key="lab_add_type", width=W_WIDE + 24)
     full = len(stack) >= MAX_LAYERS
     line.button(t("lab.add"), key="lab_add", on_click=add_layer, args=(kind,), type="primary", disabled=full,
