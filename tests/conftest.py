@@ -20,12 +20,20 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CNNLIB_WARM_TF", "0")  # browser tests' servers: no background TensorFlow import (~525 MB each) unless a test asks
 
+from tests.browser import streamlit_server  # noqa: E402
 from tests.isolation import changes, isolate, real_home_caches, snapshot  # noqa: E402
 
 WATCHED = real_home_caches()  # read before isolate() replaces XDG_CACHE_HOME
 BEFORE = snapshot(WATCHED)
 SESSION_TMP = Path(tempfile.mkdtemp(prefix="cnnlib-tests-"))
 isolate(SESSION_TMP)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One `streamlit run` server for a browser-test module (a module that needs other settings defines its own)."""
+    with streamlit_server() as url:
+        yield url
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -4,7 +4,7 @@ focused slider, the ←/→ shortcuts, the number box that shows what the map us
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, app_errors, open_page, streamlit_server, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, app_errors, open_page, wait_idle
 
 PATH = "convolution-arithmetic"
 MAP_Z = "() => JSON.stringify(document.querySelector('.st-key-arith_y_fig .js-plotly-plot').data[0].z)"
@@ -27,12 +27,6 @@ CUT = """() => {
   }
   return out;
 }"""
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import app_errors, chromium, h1, open_page, streamlit_server, wait_idle
+from tests.browser import app_errors, chromium, h1, open_page, wait_idle
 
 TITLE = {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"}
 PROJECTOR = (1280, 720)
@@ -23,12 +23,6 @@ SCROLL_BELOW_HEADER = """el => {
   el.scrollIntoView({block: 'start'});
   return top;
 }"""
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

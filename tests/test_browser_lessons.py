@@ -37,14 +37,6 @@ STILL_FOR = """([selector, ms]) => new Promise(resolve => {
 PLOTLY_DATA = "el => JSON.stringify(el.querySelector('.js-plotly-plot').data.map(trace => trace.z))"
 ALL_PLOTLY_DATA = "els => JSON.stringify(els.map(el => el.querySelector('.js-plotly-plot')?.data?.map(trace => trace.z)))"
 
-NO_WARM_UP = {"CNNLIB_WARM_TF": "0"}  # these pages need no TensorFlow: no background import on a 2-core machine
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server(env=NO_WARM_UP) as url:
-        yield url
-
 
 @pytest.fixture(scope="module")
 def browser_page():
@@ -60,7 +52,7 @@ def test_a_hangul_font_is_installed():
 @pytest.mark.parametrize(("path", "lang_index"), [("convolution-arithmetic", 1), ("max-pooling", 0)])
 def test_deep_link_on_a_fresh_server(path, lang_index):
     lang = ("ko", "en")[lang_index]
-    with streamlit_server(env=NO_WARM_UP) as url, chromium() as page:
+    with streamlit_server() as url, chromium() as page:
         open_page(page, f"{url}/{path}?lang={lang}")
         assert h1(page) == PAGES[path][lang_index]
         assert not app_errors(page)

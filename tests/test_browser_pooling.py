@@ -9,18 +9,12 @@ import pytest
 
 from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.pooling import pool_step
-from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_drawn, wait_idle
+from tests.browser import app_errors, chromium, open_page, wait_drawn, wait_idle
 
 STEP = ".st-key-pool_step"
 IN_VIEW = (".st-key-pool_win", ".st-key-pool_prev", ".st-key-pool_next", ".st-key-pool_play", ".st-key-pool_in_fig",
            ".st-key-pool_out_fig")
 OUT_BOX = ".st-key-pool_out_fig .layer-above .shapelayer path"  # the boxed output cell
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

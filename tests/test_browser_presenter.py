@@ -10,14 +10,6 @@ PRESENT = {"ko": "발표 모드", "en": "Presenter mode"}
 FORMULA = '[data-testid="stMain"] code'  # §4's formula for the window, y1 = x1·w1 + …
 FONT_PX = "el => parseFloat(getComputedStyle(el).fontSize)"
 
-NO_WARM_UP = {"CNNLIB_WARM_TF": "0"}  # these pages need no TensorFlow: no background import on a 2-core machine
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server(env=NO_WARM_UP) as url:
-        yield url
-
 
 @pytest.fixture(scope="module")
 def browser_page():
@@ -112,7 +104,7 @@ def test_the_uploaders_words_are_in_the_pages_language(server, browser_page, lan
 @pytest.mark.parametrize(("lang", "words"), [("ko", "해당하는 페이지가 없어"), ("en", "There is no page at")])
 def test_a_mistyped_address_says_so_in_the_pages_language(browser_page, lang, words):
     page = browser_page
-    with streamlit_server(env=NO_WARM_UP) as url:  # a fresh server: the first run of all
+    with streamlit_server() as url:  # a fresh server: the first run of all
         open_page(page, f"{url}/convolution-arithmetc?lang={lang}")
         notice = page.locator('[data-testid="stAlertContainer"]').filter(has_text=words)
         expect(notice).to_have_count(1)

@@ -9,16 +9,10 @@ from playwright.sync_api import expect
 
 from cnnlib.architecture import count_params, preset
 from cnnlib.stack_text import encode_stack
-from tests.browser import app_errors, chromium, h1, open_page, streamlit_server, wait_idle
+from tests.browser import app_errors, chromium, h1, open_page, wait_idle
 from ui.stack_lab import NEW_LAYER
 
 TOTAL = '[data-testid="stMetricValue"]'
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
