@@ -28,7 +28,8 @@ with st.container(key="lab_editor"):  # the bar sticks while this scrolls: the t
     stack, rows, error = lab.editor(shape)  # one summarize for the editor and the table
     if not stack:
         st.info(t("lab.empty"))
-    total = lab.total_bar(bar, stack, rows, error, shown=classroom.answer_shown("lab.params"))
+    shown = classroom.answer_shown("lab.params")  # False while the class's question about the total is open
+    total = lab.total_bar(bar, stack, rows, error, shown=shown)
     # the slide's question under the last layer: the stuck bar above it shows the total that answers it
     classroom.question("lab.params", total, prompt=t("lab.question"), lo=0, hi=10**9, step=1)
 
@@ -49,7 +50,7 @@ if error is not None:
 else:
     m1, m2 = st.columns([1.3, 3])
     biggest = max(rows, key=lambda r: r.params)
-    if total and classroom.answer_shown("lab.params"):
+    if total and shown:
         m1.markdown(t("lab.biggest", name=biggest.name, share=f"{biggest.params / total:.1%}"))
     m2.plotly_chart(lab.param_bars(rows, t("lab.chart_title")), key="lab_bars", config={"displayModeBar": False})
     st.page_link("lessons/6_lenet5.py", label=t("lab.train_this"), icon=":material/model_training:", query_params={"stack": link})  # full width: never cut (150 % zoom)

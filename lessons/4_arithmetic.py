@@ -88,10 +88,8 @@ def workbench() -> None:
     with cy:
         title = t("arithmetic.map_title", h=oh, w=ow)
         st.plotly_chart(page.map_figure(y, (step.row, step.col), title, height=380 if presenting() else 300), key="arith_y_fig", config=png("feature-map"))
-        with st.container(key="arith_size"):  # the output-size formula: ≥ 20 px in presenter mode (page.PRESENT_CSS)
+        with st.container(key="arith_size"):  # the output-size formula: ≥ 20 px in presenter mode (ui/presenter's alert rule)
             st.info(t("arithmetic.size", formula=output_size_formula(page.SIZE, 3, stride, padding), h=oh, w=output_size(page.SIZE, 3, stride, padding)))
-        if presenting():
-            st.html(page.PRESENT_CSS.format(px=text_px()))
         classroom.question("arith.size", oh, prompt=t("arithmetic.q_size"), lo=1, hi=page.SIZE)
         classroom.question("arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2)
     setting = page.sync_link(w)

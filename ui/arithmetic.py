@@ -31,7 +31,6 @@ _ROWS = ", ".join(_ROW.format(k=k) for k in ("arith_top", "arith_work"))
 _COLS = ", ".join(_ROW.format(k=k) + ' > [data-testid="stColumn"]' for k in ("arith_top", "arith_work"))
 # Side by side from 1150 px of window width (1280×720 projector: x | w | y on one screen); narrower,
 # e.g. 1280 px at 150 % zoom (853 px), the three parts stack so that no label or value is cut.
-PRESENT_CSS = '<style>.st-key-arith_size [data-testid="stAlert"] p {{ font-size: {px}px; }}</style>'
 LAYOUT_CSS = (f"<style>@media (max-width: 1150px) {{ {_ROWS} {{ flex-wrap: wrap; }} "
               f"{_COLS} {{ width: 100% !important; flex: 1 1 100% !important; min-width: 100% !important; }} }}</style>")
 
