@@ -40,10 +40,10 @@ LAYERS_1000 = "i28x28x1_f" + "_r0" * 1000 + "_d10-softmax"  # finding 1
 NORMAL_STACK = "i28x28x1_c3-k5-swish_m2_c6-k5-swish_m2_f_d84-swish_d10-softmax"
 UPLOADED = '[data-testid="stMetric"], [data-testid="stAlertContentError"], [data-testid="stException"]'
 MB = 2**20
-KERAS = "Show the real Keras model.summary()"  # the lab's toggle (ui/strings/lab.py, lab.keras)
+KERAS = "Show the real Keras model.summary()"  # the lab's toggle (words/lab.py, lab.keras)
 KERAS_DONE = '[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentError"]'
 RSS_FLOOR_MB = 1.0  # memory ratios: a baseline under 1 MB counts as 1 MB (sampling noise)
-BAD_LINK = "could not be read"  # the bad-link notice (ui/strings/common.py, common.bad_link)
+BAD_LINK = "could not be read"  # the bad-link notice (words/common.py, common.bad_link)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from cnnlib.architecture import preset, summarize  # noqa: E402
 from cnnlib.keras_code import keras_code  # noqa: E402
 from cnnlib.stack_text import encode_stack  # noqa: E402
 from ui.stack_lab import param_bars  # noqa: E402
-from ui.strings import load_catalogue  # noqa: E402
+from words import load_catalogue  # noqa: E402
 
 CATALOGUE = load_catalogue()
 

@@ -12,7 +12,7 @@ Measured in one process, in a fresh temporary cache, on the shipped 8,000 / 2,00
    read of the same files (json + npz) as the baseline;
 4. the slides' settings (RMSprop, batch 32, raw 0–255, 10 epochs) for comparison.
 
-    python bench/training.py --calibrate   # the run-time estimate's constants (cnnlib/runs/config.py)
+    python bench/training.py --calibrate   # the run-time estimate's constants (services/runs/config.py)
 
 trains a few stacks of different shapes (LeNet-5 at three batch sizes, §2's model, a wide 3×3 stack,
 a dense-only one) and fits seconds ≈ a·(multiply-adds) + b·(cells) + c·(batches) + d, printing each stack's
@@ -37,8 +37,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from cnnlib.runs import SLIDE_SETTINGS, Run, RunConfig, TrainingService, default_config  # noqa: E402
-from cnnlib.runs.fit import available_cpus, make_optimizer, make_pipeline  # noqa: E402
+from services.runs import SLIDE_SETTINGS, Run, RunConfig, TrainingService, default_config  # noqa: E402
+from services.runs.fit import available_cpus, make_optimizer, make_pipeline  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -134,7 +134,7 @@ def non_negative_least_squares(a: np.ndarray, y: np.ndarray) -> np.ndarray:
 def calibrate() -> None:
     """Measure the run-time estimate's constants: whole-run seconds (wall and this process' CPU) per stack."""
     from cnnlib import architecture
-    from cnnlib.runs.config import TF_START_SECONDS, estimate_seconds, run_work
+    from services.runs.config import TF_START_SECONDS, estimate_seconds, run_work
 
     service = TrainingService(Path(tempfile.mkdtemp(prefix="cnnlib-calibrate-")))
     service.train_now(default_config("mnist_sample").with_settings(train_size=300, epochs=1))  # TF start-up

@@ -9,7 +9,7 @@ or write a page's notebook for homework.
 Prints one JSON object on stdout (test_accuracy, seconds, samples_per_second, cached, … / the notebook's
 path); progress goes to stderr. Exit status 1 when the run fails or the notebook cannot be written (the
 JSON then has "error" and "error_ko"); 2 for a command line argparse refuses (an unknown page: the list).
-A notebook's --query is read by the page's own link (ui/page_links.py), as the page reads its address.
+A notebook's --query is read by the page's own link (links/pages.py), as the page reads its address.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import time
 
 from cnnlib import architecture
 from cnnlib.errors import LessonError
-from cnnlib.runs import config as run_config
-from cnnlib.runs.errors import TrainingError
-from cnnlib.runs.progress import Snapshot
-from cnnlib.runs.service import TrainingService, get_service
+from services.runs import config as run_config
+from services.runs.errors import TrainingError
+from services.runs.progress import Snapshot
+from services.runs.service import TrainingService, get_service
 from cnnlib.stack_text import decode_stack
 
 
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--cache-dir", help="default: $CNNLIB_CACHE_DIR or ~/.cache/cnnlib")
     train.add_argument("--force", action="store_true", help="train again even if the result is cached")
     train.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    from cnnlib.notebooks import PAGES
+    from notebooks import PAGES
 
     notebook = commands.add_parser("notebook", help="write a page's setting as a Jupyter notebook (.ipynb)")
     notebook.add_argument("page", choices=PAGES, metavar="page", help="the page's address: " + ", ".join(PAGES))
@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def config_from_args(args) -> run_config.RunConfig:
     """The RunConfig the options describe (the page's default LeNet-5 when none are given)."""
-    from cnnlib.datasets import load_mnist
+    from services.training_data import load_mnist
 
     dataset = args.dataset
     if dataset == "auto":
@@ -93,7 +93,7 @@ def _progress(snapshot: Snapshot, last_epoch: list[int]) -> None:
 
 
 def _error(err: LessonError) -> dict:
-    from ui.strings import words  # the catalogue is plain data; the command line says what the pages say
+    from words import words  # the catalogue is plain data; the command line says what the pages say
 
     return {"error": words(err, "en"), "error_ko": words(err, "ko"), "error_code": err.key}
 
@@ -141,8 +141,8 @@ def query_values(page: str, query: str) -> dict:
     """The page's settings from its link parameters, read by the page's own Link; LessonError naming what it refuses."""
     from urllib.parse import parse_qs, urlsplit
 
-    from cnnlib.notebooks import NotebookError
-    from ui.page_links import notebook_settings, page_links
+    from notebooks import NotebookError
+    from links.pages import notebook_settings, page_links
 
     text = query.strip()
     if "?" in text or "://" in text:
@@ -163,9 +163,9 @@ def query_values(page: str, query: str) -> dict:
 def run_notebook(args) -> tuple[dict, int]:
     from pathlib import Path
 
-    from cnnlib import notebooks
-    from cnnlib.notebooks import NotebookError
-    from ui.strings import words
+    import notebooks
+    from notebooks import NotebookError
+    from words import words
 
     try:
         settings = query_values(args.page, args.query)

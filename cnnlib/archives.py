@@ -7,7 +7,7 @@
 - zip names come back as the student typed them (cp949 from Windows, UTF-8 without the flag
   from macOS tools, the Info-ZIP Unicode Path field).
 
-An archive that cannot be read at all raises ``cnnlib.datasets.DatasetError``; a member that cannot
+An archive that cannot be read at all raises ``cnnlib.dataset.DatasetError``; a member that cannot
 be used raises ``Skip`` when it is read, and the caller lists it (``cnnlib.image_folders``).
 Standard library only.
 """
@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
-from cnnlib.datasets import DatasetError, Notice
+from cnnlib.dataset import DatasetError, Notice
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -1,4 +1,4 @@
-"""Messages as codes with parameters: cnnlib says WHAT happened, ui/strings/<domain>.py says it in words.
+"""Messages as codes with parameters: cnnlib says WHAT happened, words/<domain>.py says it in words.
 
 >>> class ShapeError(LessonError):
 ...     domain = "shape_errors"
@@ -43,7 +43,7 @@ class Coded:
 class LessonError(ValueError):
     """An input or run the lecture's maths cannot use; ``key`` + ``params`` name the message to show."""
 
-    domain: ClassVar[str] = ""  # the catalogue module with the words: ui/strings/<domain>.py
+    domain: ClassVar[str] = ""  # the catalogue module with the words: words/<domain>.py
     codes: ClassVar[dict[str, tuple[str, ...]]] = {}  # code -> the parameters its message takes
 
     def __init__(self, code: str, /, **params):

@@ -6,9 +6,9 @@ folder. Here the same tree arrives as an upload (a .zip) or as notMNIST's .tar.g
 and this module decides which files are in the data set and what their labels are:
 
 - every file that is not used is listed with its reason (``SkippedFile``: a code + parameters);
-- an archive that cannot be used at all raises ``cnnlib.datasets.DatasetError`` (a ``LessonError``),
+- an archive that cannot be used at all raises ``cnnlib.dataset.DatasetError`` (a ``LessonError``),
   so one ``except`` catches MNIST and archive problems alike;
-- a usable set may carry notices (``cnnlib.datasets.Notice``): a class too small, names that
+- a usable set may carry notices (``cnnlib.dataset.Notice``): a class too small, names that
   differ only by case, an archive cut short.
 
 Images come back as **uint8, 0–255, shape (N, 28, 28, 1)**, pixels as the picture has them
@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 import unicodedata
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -30,7 +29,7 @@ import numpy as np
 
 from cnnlib import archives
 from cnnlib.archives import Skip
-from cnnlib.datasets import Dataset, DatasetError, Notice, pinned, register_dataset
+from cnnlib.dataset import Dataset, DatasetError, Notice
 from cnnlib.errors import Coded
 from cnnlib.images import SIZE, PixelBudget, decode
 
@@ -324,39 +323,3 @@ def to_dataset(folder_set: ImageFolderSet, source: str, seed: int = 0) -> Datase
         y_test=indices[test_idx].astype(np.uint8),
         class_names=tuple(folder_set.class_names),
     )
-
-
-# Own data sets kept in memory for the training service, by their bytes (a class set of letters
-# is ~2.4 MB, notMNIST_small 15 MB, the largest archive 50,000 × 784 B = 39 MB): 256 MB keeps about
-# a hundred students' typical sets (a count of 8 lost a queued run after 8 uploads, issue 9 #8).
-# A data set a queued or running run needs is pinned (cnnlib.datasets.pin) and never forgotten.
-MAX_REGISTERED_BYTES = 256 * 2**20
-_registered: OrderedDict[str, int] = OrderedDict()  # name → bytes, least recently registered first
-_registered_lock = threading.Lock()
-
-
-def register_for_training(folder_set: ImageFolderSet, source: str, seed: int = 0) -> Dataset:
-    """``to_dataset`` + ``cnnlib.datasets.register_dataset``: a RunConfig can now name it.
-
-    The registry keeps MAX_REGISTERED_BYTES of data sets, the most recently registered first; an
-    older one is forgotten (its name then says it must be reloaded) unless a run has pinned it
-    (``cnnlib.datasets.pin``). A page registers its data again on every rerun.
-    """
-    dataset = to_dataset(folder_set, source, seed=seed)
-    size = sum(a.nbytes for a in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test))
-    with _registered_lock:
-        register_dataset(dataset.name, lambda: dataset)
-        _registered[dataset.name] = size
-        _registered.move_to_end(dataset.name)
-        total = sum(_registered.values())
-        for old in list(_registered)[:-1]:  # oldest first; the one just registered stays
-            if total <= MAX_REGISTERED_BYTES:
-                break
-            if not pinned(old):
-                total -= _registered.pop(old)
-                register_dataset(old, _forgotten)
-    return dataset
-
-
-def _forgotten() -> Dataset:
-    raise DatasetError("forgotten")

@@ -21,7 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cnnlib import archives
 from cnnlib.archives import Skip
-from cnnlib.datasets import DatasetError
+from cnnlib.dataset import DatasetError
 
 SIZE = 28  # the lecture's images are 28×28
 MAX_IMAGE_PIXELS = 25_000_000  # width × height, checked from the header BEFORE decoding

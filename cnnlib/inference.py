@@ -1,7 +1,7 @@
 """Looking inside a trained model (§6): a drawn digit as MNIST input, class probabilities,
 the feature maps after each convolution and pooling layer, and the learned first-layer filters.
 
-Keras is only touched through the model object a caller passes in (loaded by cnnlib.runs.service).
+Keras is only touched through the model object a caller passes in (loaded by services.runs.service).
 """
 
 from __future__ import annotations

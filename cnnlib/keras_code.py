@@ -148,7 +148,7 @@ def _number(value: float) -> str:
 
 
 def optimizer_lines(config, steps_per_epoch: int) -> list[str]:
-    """The run's optimizer as code (cnnlib.runs.fit.make_optimizer): a cosine schedule decays over every step."""
+    """The run's optimizer as code (services.runs.fit.make_optimizer): a cosine schedule decays over every step."""
     rate = _number(config.learning_rate)
     lines = []
     if config.schedule == "cosine":
@@ -168,7 +168,7 @@ def _loss(stack) -> str:
 
 
 def training_code(config, words: Callable[[Coded], str], folders: Folders | None = None) -> str:
-    """The run ``config`` (a cnnlib.runs.RunConfig) as the lecture's code: data, model, compile, fit.
+    """The run ``config`` (a services.runs.RunConfig) as the lecture's code: data, model, compile, fit.
 
     MNIST from ``tf.keras.datasets`` (§6), or ``folders`` read with glob as in the lecture's §7. The
     numbers are the run's: images, epochs, batch size, optimizer, learning rate (and its cosine

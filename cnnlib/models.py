@@ -10,7 +10,6 @@ models a long-running server has built before.
 from __future__ import annotations
 
 from cnnlib.architecture import LayerRow, StackError, normalize_layer, summarize
-from cnnlib.settings import run_memory_mb
 
 # Building a Keras model (no training, no data) holds its weights about three times over while the
 # initialisers run: measured 12.1–12.2 bytes per parameter of RSS (Flatten → Dense on 256×256×1,
@@ -20,6 +19,7 @@ BUILD_BASE_MB = 5  # Keras' layer objects and the summary text, whatever the wei
 # One click may cost the shared server a few hundred MB at most (issue 9): the lab's "real Keras
 # summary" builds a model for nothing but its table, so it gets this much, not a training run's budget.
 SUMMARY_MEMORY_MB = 300
+RUN_MEMORY_MB = 600  # a training run's budget unless the server says otherwise (services.settings.run_memory_mb)
 
 
 def estimate_build_mb(rows: list[LayerRow]) -> float:
@@ -27,13 +27,13 @@ def estimate_build_mb(rows: list[LayerRow]) -> float:
     return BUILD_BASE_MB + BUILD_BYTES_PER_PARAM * sum(row.params for row in rows) / 1e6
 
 
-def check_buildable(stack: list[dict], input_shape, budget_mb: int | None = None) -> list:
-    """``summarize``'s rows, after checking that building the model fits ``budget_mb`` (default: the
-    memory a run may use, $CNNLIB_RUN_MEMORY_MB); StackError("too_big_to_build") before anything is allocated otherwise."""
+def check_buildable(stack: list[dict], input_shape, budget_mb: int = RUN_MEMORY_MB) -> list:
+    """``summarize``'s rows, after checking that building the model fits ``budget_mb`` (the training service
+    passes the server's $CNNLIB_RUN_MEMORY_MB); StackError("too_big_to_build") before anything is allocated otherwise."""
     rows = summarize(stack, input_shape)
-    needed, budget = estimate_build_mb(rows), run_memory_mb() if budget_mb is None else budget_mb
-    if needed > budget:
-        raise StackError("too_big_to_build", needed=round(needed), budget=budget)
+    needed = estimate_build_mb(rows)
+    if needed > budget_mb:
+        raise StackError("too_big_to_build", needed=round(needed), budget=budget_mb)
     return rows
 
 
@@ -48,7 +48,7 @@ def keras_layer(layer: dict, name: str | None = None):
     return getattr(layers, kind)(**args, name=name)
 
 
-def build_model(stack: list[dict], input_shape, *, check: bool = True, budget_mb: int | None = None):
+def build_model(stack: list[dict], input_shape, *, check: bool = True, budget_mb: int = RUN_MEMORY_MB):
     """An UNCOMPILED ``keras.Model`` (functional API) for the stack on input_shape.
 
     check=True (the default) validates with the pure-Python rules first, so a student sees a

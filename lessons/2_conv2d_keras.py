@@ -12,7 +12,7 @@ from ui.model_summary import architecture_figure, summary_table
 from ui.run_panel import trained_model
 from ui.run_settings import config_for, dataset_notice, init_settings, settings_form
 from ui.try_it import try_it
-from ui import classroom, take_home
+from ui import class_questions, take_home
 from ui.presenter import caption
 
 P = "conv2d"
@@ -30,12 +30,12 @@ total = summary_table(stack, shape)
 rows = architecture.summarize(stack, shape)
 dense = next(r for r in rows if r.type == "Dense")
 headline, note = st.columns([1, 3], vertical_alignment="center")
-shown = classroom.answer_shown("conv2d.params")  # asked in class and not revealed yet: the rows, not the total
+shown = class_questions.answer_may_show("conv2d.params")  # asked in class and not revealed yet: the rows, not the total
 headline.metric(t("conv2d.total"), f"{total:,}" if shown else "?")  # the headline the slide's question asks for
 if shown:
     note.info(t("conv2d.params_note", total=f"{total:,}", dense=f"{dense.params:,}", share=f"{dense.params / total:.1%}",
                 formula=dense.formula))
-classroom.question("conv2d.params", total, prompt=t("conv2d.question"), lo=0, hi=10**9, step=1)
+class_questions.question("conv2d.params", total, prompt=t("conv2d.question"), lo=0, hi=10**9, step=1)
 
 st.subheader(t("conv2d.train"))
 dataset_notice()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from cnnlib.architecture import PRESETS, StackError, count_params, preset, summarize
 from cnnlib.keras_code import keras_code
-from ui import classroom, links, take_home
+from ui import class_questions, links, take_home
 from ui import stack_lab as lab
 from ui.i18n import message, t
 from ui.presenter import caption, presenting
@@ -28,10 +28,10 @@ with st.container(key="lab_editor"):  # the bar sticks while this scrolls: the t
     stack, rows, error = lab.editor(shape)  # one summarize for the editor and the table
     if not stack:
         st.info(t("lab.empty"))
-    shown = classroom.answer_shown("lab.params")  # False while the class's question about the total is open
+    shown = class_questions.answer_may_show("lab.params")  # False while the class's question about the total is open
     total = lab.total_bar(bar, stack, rows, error, shown=shown)
     # the slide's question under the last layer: the stuck bar above it shows the total that answers it
-    classroom.question("lab.params", total, prompt=t("lab.question"), lo=0, hi=10**9, step=1)
+    class_questions.question("lab.params", total, prompt=t("lab.question"), lo=0, hi=10**9, step=1)
 
 link = lab.sync_link(stack, shape)
 

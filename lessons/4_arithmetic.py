@@ -11,7 +11,7 @@ import streamlit as st
 from cnnlib.convolution import ACTIVATIONS, PADDINGS, activate, conv2d, explain_cell, formula, output_size, output_size_formula
 from cnnlib.filters import INPUT_RANGE, WEIGHT_RANGE
 from ui import arithmetic as page
-from ui import classroom, links, take_home
+from ui import class_questions, links, take_home
 from ui.charts import PLOT, png
 from ui.grids import paste_box, toggle_grid
 from ui.guard import guarded
@@ -90,8 +90,8 @@ def workbench() -> None:
         st.plotly_chart(page.map_figure(y, (step.row, step.col), title, height=380 if presenting() else 300), key="arith_y_fig", config=png("feature-map"))
         with st.container(key="arith_size"):  # the output-size formula: ≥ 20 px in presenter mode (ui/presenter's alert rule)
             st.info(t("arithmetic.size", formula=output_size_formula(page.SIZE, 3, stride, padding), h=oh, w=output_size(page.SIZE, 3, stride, padding)))
-        classroom.question("arith.size", oh, prompt=t("arithmetic.q_size"), lo=1, hi=page.SIZE)
-        classroom.question("arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2)
+        class_questions.question("arith.size", oh, prompt=t("arithmetic.q_size"), lo=1, hi=page.SIZE)
+        class_questions.question("arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2)
     setting = page.sync_link(w)
 
     st.markdown(f"**{t('arithmetic.step')}**")

@@ -12,7 +12,7 @@ from ui import pooling as page
 from ui.charts import heatmap_spec, image, png, ready
 from ui.grids import paste_box
 from ui.i18n import labels, t
-from ui.page_links import POOL_SIZES, POOL_SOURCES, POOL_STRIDES
+from links.pages import POOL_SIZES, POOL_SOURCES, POOL_STRIDES
 from ui.presenter import caption
 from ui.state import keep
 

@@ -5,9 +5,10 @@ import streamlit as st
 from cnnlib import architecture
 from cnnlib.keras_code import training_code
 from cnnlib.models import summary_text
-from cnnlib.runs import default_config
+from services.runs import default_config
 from ui.charts import PLOT
 from ui.confusion import confusion_section
+from ui.guard import end_page
 from ui.i18n import message, t
 from ui.learned_filters import filters_section
 from ui.model_comparison import compare_section
@@ -17,7 +18,7 @@ from ui.run_panel import finished, service, trained_model
 from ui.run_settings import (config_for, dataset_name, dataset_notice, init_settings, model_choice, settings_form,
                              start_class, started_here)
 from ui.try_it import try_it
-from ui import classroom, take_home
+from ui import class_questions, take_home
 
 P = "lenet"
 st.title(t("lenet.title"))
@@ -45,7 +46,7 @@ try:
     summary_table(stack, shape)
 except architecture.StackError as err:
     st.error(message(err))
-    st.stop()
+    end_page()
 
 st.subheader(t("lenet.train"))
 settings = settings_form(P)
@@ -55,7 +56,7 @@ with st.expander(t("lenet.code")):
 choice = st.session_state[f"{P}_model"]
 take_home.notebook_button("lenet-5", {**settings, "model": choice, "stack": (stack, shape) if choice == "lab" else None})
 done = finished(config)
-classroom.question("lenet.accuracy", None if done is None else done.test_accuracy * 100,
+class_questions.question("lenet.accuracy", None if done is None else done.test_accuracy * 100,
                    prompt=t("lenet.q_accuracy"), lo=0, hi=100, step=0.5, digits=1)
 if done is not None and started_here(P, config):
     top.success(t("lenet.class_start_done", accuracy=f"{done.test_accuracy:.2%}"))

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from cnnlib.datasets import DatasetError
-from cnnlib.image_folders import register_for_training
+from services.training_data import register_for_training
 from cnnlib.images import load_image, match_background
 from cnnlib.inference import classify, per_class_accuracy
 from ui import links, take_home

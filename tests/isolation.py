@@ -11,7 +11,7 @@ from pathlib import Path
 
 # what the app and its libraries would otherwise write under the home folder
 FOLDERS = {
-    "CNNLIB_CACHE_DIR": "cnnlib-cache",  # training runs and the notMNIST download (cnnlib.settings)
+    "CNNLIB_CACHE_DIR": "cnnlib-cache",  # training runs and the notMNIST download (services.settings)
     "XDG_CACHE_HOME": "xdg-cache",  # the fallback of the above, and any other XDG-minded library
     "KERAS_HOME": "keras",  # keras.json, written when Keras is imported; datasets/ for mnist.load_data()
     # matplotlib (a test requirement: the notebooks' plotting cells) writes its config and font cache

@@ -1,11 +1,11 @@
-"""Helpers shared by the tests of cnnlib.runs: tiny and slow configurations, a condition wait, words."""
+"""Helpers shared by the tests of services.runs: tiny and slow configurations, a condition wait, words."""
 
 from __future__ import annotations
 
 import time
 
-from ui.strings import words  # noqa: F401 - a coded report in words, as the CLI and the pages show it
-from cnnlib.runs import RunConfig, default_config
+from words import words  # noqa: F401 - a coded report in words, as the CLI and the pages show it
+from services.runs import RunConfig, default_config
 
 
 def tiny(**settings) -> RunConfig:

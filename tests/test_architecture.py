@@ -23,7 +23,7 @@ from cnnlib.architecture import (
     summarize_partial,
 )
 from cnnlib.errors import LessonError
-from ui.strings import words as ui_words
+from words import words as ui_words
 
 
 
@@ -318,7 +318,7 @@ def test_summarize_partial_keeps_the_rows_before_the_refusal():
 
 
 def test_a_run_refuses_what_the_lab_refuses():
-    from cnnlib.runs import RunConfig
+    from services.runs import RunConfig
 
     conv = {"type": "Conv2D", "filters": 1000, "kernel_size": 5}
     cases = [((conv,), (28, 28, 1), "above_limit"), (({"type": "Flatten"},), (600, 600, 1), "input_too_large"),

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import SETTLED, app_errors, chromium, h1, open_page, streamlit_server, wait_idle
-from ui.strings import load_catalogue
+from words import load_catalogue
 
 PAGES = {  # url path → title in (ko, en)
     "": ("CNN 기초 — 강의 지도", "CNN basics — the lecture map"),

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from cnnlib.__main__ import _parser, config_from_args
-from cnnlib.runs.config import default_config
-from cnnlib.runs.errors import TrainingError
-from cnnlib.runs.service import TrainingService
+from services.runs.config import default_config
+from services.runs.errors import TrainingError
+from services.runs.service import TrainingService
 from tests.runhelp import tiny
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +92,7 @@ def test_notebook_for_the_slide_and_for_a_queried_setting_runs_and_gives_the_pag
     from cnnlib.lecture import POOLING_EXAMPLE_6X6
     from cnnlib.pooling import max_pool2d
     from tests.test_notebooks import run_notebooks
-    from ui.page_links import ARITHMETIC
+    from links.pages import ARITHMETIC
 
     slide = notebook_cli("max-pooling", "-o", "pooling.ipynb", cwd=tmp_path)
     assert slide.returncode == 0, slide.stderr

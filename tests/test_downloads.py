@@ -1,4 +1,4 @@
-"""cnnlib.downloads: the notMNIST download, served by a local http.server (no internet needed).
+"""services.downloads: the notMNIST download, served by a local http.server (no internet needed).
 
 The server listens on 127.0.0.1 in this project's test port range (8561–8570) and serves a
 generated notMNIST-like tar.gz from memory; an unreachable address stands in for "offline".
@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnnlib import downloads, settings
+from services import downloads, settings
 from cnnlib.datasets import DatasetError
-from cnnlib.downloads import NOTMNIST_FILE, NOTMNIST_URL, download, download_notmnist, load_notmnist
+from services.downloads import NOTMNIST_FILE, NOTMNIST_URL, download, download_notmnist, load_notmnist
 from tests.browser import free_port
 
 
@@ -192,7 +192,7 @@ def test_a_cache_folder_that_cannot_be_made(monkeypatch, tmp_path, server):
 
 
 def test_a_mirror_can_be_named_in_the_environment(server, monkeypatch, cache):
-    from cnnlib.downloads import notmnist_url
+    from services.downloads import notmnist_url
 
     assert notmnist_url() == NOTMNIST_URL
     monkeypatch.setenv("CNNLIB_NOTMNIST_URL", f"{server}/notMNIST_small.tar.gz")

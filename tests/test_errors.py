@@ -1,4 +1,4 @@
-"""cnnlib reports codes with parameters; ui/strings has the words: every code, in every language."""
+"""cnnlib reports codes with parameters; words has the words: every code, in every language."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import cnnlib
 from cnnlib.errors import LessonError
 from tests.test_i18n import placeholders
-from ui.strings import load_catalogue
+from words import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
@@ -73,7 +73,7 @@ def test_an_undeclared_code_or_parameter_is_refused():
 
 
 def test_cnnlib_has_no_hangul():
-    """Words live in ui/strings: adding a language never means editing the maths library."""
+    """Words live in words: adding a language never means editing the maths library."""
     offenders = [
         f"{path.relative_to(ROOT)}:{n}"
         for path in sorted((ROOT / "cnnlib").rglob("*.py"))

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.apphelp import assert_clean, open_page
-from ui.strings import load_catalogue
+from words import load_catalogue
 
 # TensorFlow raises the recursion limit on import, which hypothesis reports; nothing to act on.
 pytestmark = pytest.mark.filterwarnings("ignore:The recursion limit will not be reset")
@@ -31,7 +31,7 @@ LAYERS_1000 = "i28x28x1_f" + "_r0" * 1000 + "_d10-softmax"  # finding 1: about 3
 def _links():
     """The Link objects each page reads, imported lazily (they pull in the run settings)."""
     from ui import arithmetic, filtersets, own_images, stack_lab
-    from ui.page_links import POOLING
+    from links.pages import POOLING
     from ui.run_settings import STACK_LINK, settings_link
 
     return {

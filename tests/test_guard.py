@@ -11,7 +11,7 @@ from streamlit.proto.Exception_pb2 import Exception as ExceptionProto
 
 from cnnlib.architecture import StackError
 from tests.apphelp import assert_clean, open_page
-from ui.strings import load_catalogue
+from words import load_catalogue
 
 WORDS = load_catalogue()
 POOLING = "lessons/5_pooling.py"
@@ -107,8 +107,8 @@ def test_the_scripts_error_setting_wins_over_the_servers(monkeypatch):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_a_bad_environment_setting_is_a_message(monkeypatch, lang):
     """CNNLIB_MNIST_SOURCE=bogus (issue 9): the page says which setting is wrong, never a ValueError."""
-    from cnnlib.settings import SettingError
-    from ui.strings import words
+    from services.settings import SettingError
+    from words import words
 
     monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "bogus")
     at = open_page("lessons/6_lenet5.py", lang=lang, timeout=60)

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from ui.strings import load_catalogue
+from words import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 

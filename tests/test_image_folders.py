@@ -1,7 +1,7 @@
 """cnnlib.image_folders: which files of an archive make the data set, their labels, and the split for training.
 
 Every archive here is generated in memory (tests/archivehelp.py); each case asserts its outcome:
-the images that load, or the reason code and its parameters (the words are ui/strings' job).
+the images that load, or the reason code and its parameters (the words are words' job).
 """
 
 from __future__ import annotations
@@ -173,8 +173,9 @@ def test_a_skipped_file_or_notice_with_an_undeclared_code_is_refused():
 
 
 def test_to_dataset_splits_each_class_and_names_the_content():
-    from cnnlib.datasets import get_dataset
-    from cnnlib.image_folders import register_for_training, to_dataset
+    from services.training_data import get_dataset
+    from cnnlib.image_folders import to_dataset
+    from services.training_data import register_for_training
 
     entries = [(f"{c}/{i}.png", png(i + 10 * k)) for k, c in enumerate("ABC") for i in range(10)]
     entries.append(("D/only.png", png(7)))
@@ -199,7 +200,8 @@ def test_to_dataset_splits_each_class_and_names_the_content():
 def test_one_image_per_class_is_refused_before_training():
     """Issue 9 #11: with one picture per class the split left 0 test images, and Keras failed with
     UnboundLocalError after training. It is refused when the run is prepared, with its own code."""
-    from cnnlib.image_folders import register_for_training, to_dataset
+    from cnnlib.image_folders import to_dataset
+    from services.training_data import register_for_training
 
     folder_set = load_image_zip(make_zip([("A/a.png", png(1)), ("B/b.png", png(2)), ("C/c.png", png(3))]))
     assert [n.code for n in folder_set.notices] == ["small_class"] * 3  # loading still reports it calmly
@@ -233,8 +235,8 @@ def test_long_names_are_skipped_and_shown_cut_and_the_skipped_list_is_bounded(mo
 
 
 def test_only_the_most_recent_own_data_sets_stay_registered(monkeypatch):
-    from cnnlib.datasets import get_dataset
-    from cnnlib.image_folders import register_for_training
+    from services.training_data import get_dataset
+    from services.training_data import register_for_training
 
     sets = [load_image_zip(make_zip(two_classes(n=n))) for n in (2, 3, 4)]
     monkeypatch.setattr(imf, "MAX_REGISTERED_BYTES", sum(s.images.nbytes + len(s.images) for s in sets[1:]))
@@ -250,7 +252,7 @@ def test_a_data_set_a_queued_run_needs_is_never_forgotten(monkeypatch):
     """Issue 9 #8: a queued run failed 'no longer in memory' after 8 other uploads. The registry is
     bounded by bytes, and a pinned data set (a run is queued on it) stays however many come after."""
     from cnnlib import datasets
-    from cnnlib.image_folders import register_for_training
+    from services.training_data import register_for_training
 
     monkeypatch.setattr(imf, "_registered", imf.OrderedDict())
     sets = [load_image_zip(make_zip(two_classes(n=n))) for n in range(2, 14)]

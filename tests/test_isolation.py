@@ -23,7 +23,7 @@ def files_under(folder: Path) -> list[str]:
 
 
 def test_this_session_caches_in_a_temporary_folder():
-    from cnnlib.settings import cache_dir
+    from services.settings import cache_dir
 
     temp = Path(tempfile.gettempdir()).resolve()
     for name in FOLDERS:

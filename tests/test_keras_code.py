@@ -18,7 +18,7 @@ from cnnlib.keras_code import CodeText, keras_code
 
 import keras  # noqa: E402  (Keras runs the generated code)
 
-# keras_code's output before its words moved to ui/strings/keras_code.py: it must not change by a byte.
+# keras_code's output before its words moved to words/keras_code.py: it must not change by a byte.
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "keras_code.json").read_text(encoding="utf-8"))
 
 
@@ -105,7 +105,7 @@ import itertools  # noqa: E402
 
 from cnnlib.architecture import with_classes  # noqa: E402
 from cnnlib.keras_code import Folders, TrainCodeText, training_code  # noqa: E402
-from cnnlib.runs import OPTIMIZERS, SCALINGS, SCHEDULES, RunConfig  # noqa: E402
+from services.runs import OPTIMIZERS, SCALINGS, SCHEDULES, RunConfig  # noqa: E402
 
 
 def _calls(code: str) -> dict:
@@ -188,7 +188,7 @@ def test_training_code_runs_and_trains_the_pages_model(monkeypatch, tmp_path):
     import tensorflow as tf
     from PIL import Image
 
-    from cnnlib.datasets import load_mnist
+    from services.training_data import load_mnist
 
     data = load_mnist()
     monkeypatch.setattr(tf.keras.datasets.mnist, "load_data",

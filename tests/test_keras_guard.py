@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnnlib.runs.fit import configure_tensorflow, when_tensorflow_loads
+from services.runs.fit import configure_tensorflow, when_tensorflow_loads
 from ui.keras_guard import guard_clear_session
 
 

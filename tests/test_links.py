@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnnlib.runs import LIMITS
+from services.runs import LIMITS
 from cnnlib.architecture import preset
 from cnnlib.stack_text import encode_stack
 from cnnlib.filters import FILTER_PRESETS
@@ -199,7 +199,7 @@ def test_stack_links_above_the_limits_are_refused(text):
 
 @pytest.mark.parametrize("text", SUPERSCRIPTS_AND_OTHER_DIGITS)
 def test_pooling_link(text):
-    from ui.page_links import POOLING, notebook_settings, page_links
+    from links.pages import POOLING, notebook_settings, page_links
 
     assert page_links()["max-pooling"] is POOLING
     assert POOLING.decode({}) == ({"size": 2, "stride": None, "src": "slide", "digit": 4, "filter": "lecture_horizontal"}, [])

@@ -1,4 +1,4 @@
-"""cnnlib.notebooks: every page builds a valid notebook in both languages, refuses what it cannot express
+"""notebooks: every page builds a valid notebook in both languages, refuses what it cannot express
 before building, imports no project code; ``run_notebooks`` (used by tests/test_notebooks_*.py) executes them.
 
 The runner joins each notebook's code cells and runs them top to bottom in a subprocess, in a
@@ -24,9 +24,9 @@ import pytest
 
 from cnnlib.datasets import SAMPLE_PATH
 from cnnlib.errors import LessonError
-from cnnlib.notebooks import PAGES, RESULTS, NotebookError, NotebookText, build, defaults, filename, to_bytes
+from notebooks import PAGES, RESULTS, NotebookError, NotebookText, build, defaults, filename, to_bytes
 from tests.test_errors import HANGUL
-from ui.strings import words
+from words import words
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = r'''

@@ -6,7 +6,7 @@ import numpy as np
 
 from cnnlib.digits import examples_of
 from cnnlib.filters import PATTERN_FILTERS, pattern_map
-from cnnlib.notebooks import build, defaults
+from notebooks import build, defaults
 from cnnlib.pooling import max_pool2d
 from tests.test_notebooks import lang_words, run_notebooks
 

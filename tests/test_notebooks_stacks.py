@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib.architecture import PRESETS, StackError, count_params, output_shape, preset
-from cnnlib.notebooks import build
+from notebooks import build
 from tests.test_notebooks import lang_words, run_notebooks
 from tests.test_stack_text import EVERY_OPTION
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from cnnlib.digits import examples_of
 from cnnlib.filters import PATTERN_FILTERS, pattern_map
-from cnnlib.notebooks import build
+from notebooks import build
 from tests.test_notebooks import lang_words, run_notebooks
 
 

@@ -81,7 +81,7 @@ def test_similarity_table_headers_are_whole_and_numbers_signed(lang):
 
     from cnnlib import inference
     from ui.learned_filters import similarity_figure
-    from ui.strings import load_catalogue
+    from words import load_catalogue
 
     catalogue = load_catalogue()
     words = {c: catalogue[f"training.classic.{c}"][lang] for c in inference.CLASSIC}

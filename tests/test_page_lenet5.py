@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from cnnlib import runs
-from cnnlib.runs import service as run_service
+from services import runs
+from services.runs import service as run_service
 from cnnlib.architecture import count_params, preset
 from cnnlib.keras_code import training_code
 from tests.apphelp import assert_clean, open_page

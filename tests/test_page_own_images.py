@@ -18,7 +18,7 @@ from cnnlib.letters import make_letters
 from tests.test_architecture import words
 from tests.apphelp import assert_clean, open_page
 from tests.browser import free_port
-from ui.strings import load_catalogue
+from words import load_catalogue
 
 PAGE = "lessons/7_own_images.py"
 TRAIN_TIMEOUT = 180
@@ -283,7 +283,7 @@ def test_a_bad_cached_notmnist_is_removed_and_the_retry_downloads_it(mirror, iso
 
 
 def test_train_a_tiny_run_see_results_share_it_and_predict_one_picture():
-    from cnnlib.runs import get_service
+    from services.runs import get_service
 
     at = open_page(PAGE, "en", timeout=TRAIN_TIMEOUT, query={"n": "10", "epochs": "1"})
     [code] = [c.value.strip() for c in at.code if "model.fit(" in c.value]  # the lecture's code for this setting

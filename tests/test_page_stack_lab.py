@@ -235,7 +235,7 @@ def summarize_calls(monkeypatch, layers: int) -> int:
 
 
 def test_one_rerun_summarises_a_constant_number_of_times(monkeypatch):
-    # 5: the notebook button checks the stack as its notebook will (cnnlib.notebooks.check, one summarize)
+    # 5: the notebook button checks the stack as its notebook will (notebooks.check, one summarize)
     assert summarize_calls(monkeypatch, 4) == summarize_calls(monkeypatch, MAX_LAYERS) <= 5
 
 

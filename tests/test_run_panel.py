@@ -9,7 +9,7 @@ import pytest
 
 from streamlit.testing.v1 import AppTest
 
-from cnnlib.runs import TrainingService
+from services.runs import TrainingService
 from tests.runhelp import tiny
 from ui.run_panel import seconds_text
 

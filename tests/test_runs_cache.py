@@ -1,4 +1,4 @@
-"""cnnlib.runs.cache: the on-disk LRU cache, one-rename commits, sweeping leftovers (no TensorFlow)."""
+"""services.runs.cache: the on-disk LRU cache, one-rename commits, sweeping leftovers (no TensorFlow)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from cnnlib.runs.cache import RunCache, RunResult
-from cnnlib.runs.errors import TrainingError
+from services.runs.cache import RunCache, RunResult
+from services.runs.errors import TrainingError
 
 
 def fake_entry(cache: RunCache, key: str, size: int, used: float) -> None:

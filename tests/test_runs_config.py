@@ -1,4 +1,4 @@
-"""cnnlib.runs.config: the key names the run, every setting counts, limits refuse with codes (no TensorFlow)."""
+"""services.runs.config: the key names the run, every setting counts, limits refuse with codes (no TensorFlow)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 import pytest
 
 from cnnlib import architecture
-from cnnlib.runs import config as run_config
-from cnnlib.runs.config import RunConfig, default_config
-from cnnlib.runs.errors import TrainingError
+from services.runs import config as run_config
+from services.runs.config import RunConfig, default_config
+from services.runs.errors import TrainingError
 from tests.runhelp import words
 
 
@@ -30,7 +30,7 @@ def test_same_configuration_same_key_and_every_field_counts():
 
 
 def test_keys_are_those_of_the_runs_already_on_disk():
-    """The split into cnnlib.runs must not orphan anyone's cache: the same configuration, the same key."""
+    """The split into services.runs must not orphan anyone's cache: the same configuration, the same key."""
     assert default_config().key == "45e20ba8cbdab3cad05b"
     assert default_config("mnist").key == "ace6fa4bfc4b93656c33"
     assert RunConfig.from_preset("two_conv").key == "45ebb1e3b302697f5735"

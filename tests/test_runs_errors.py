@@ -1,9 +1,9 @@
-"""cnnlib.runs.errors: any failure of a run becomes a coded TrainingError (never a traceback on a page)."""
+"""services.runs.errors: any failure of a run becomes a coded TrainingError (never a traceback on a page)."""
 
 from __future__ import annotations
 
 from cnnlib.errors import LessonError
-from cnnlib.runs.errors import NanLossError, TrainingError, as_lesson_error
+from services.runs.errors import NanLossError, TrainingError, as_lesson_error
 from tests.runhelp import words
 
 

@@ -1,4 +1,4 @@
-"""cnnlib.runs.fit: TensorFlow loads lazily (with the app's hooks), the data is checked, the same run gives the same numbers."""
+"""services.runs.fit: TensorFlow loads lazily (with the app's hooks), the data is checked, the same run gives the same numbers."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from cnnlib import architecture
-from cnnlib.runs import fit
-from cnnlib.runs.cache import RunCache
-from cnnlib.runs.config import RunConfig
-from cnnlib.runs.errors import TrainingError
+from services.runs import fit
+from services.runs.cache import RunCache
+from services.runs.config import RunConfig
+from services.runs.errors import TrainingError
 from tests.runhelp import tiny, words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ def offline_sample(monkeypatch):
 
 def test_importing_the_runs_package_loads_no_tensorflow():
     """The import rules per file are in tests/test_imports.py; this checks what an import pulls in."""
-    code = "import sys, cnnlib.runs; print(sorted(m for m in sys.modules if m.startswith(('tensorflow', 'keras'))))"
+    code = "import sys, services.runs; print(sorted(m for m in sys.modules if m.startswith(('tensorflow', 'keras'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr[-2000:]
 

@@ -1,13 +1,13 @@
-"""cnnlib.runs.progress: what the worker writes per batch and epoch, and the snapshots pages read (no TensorFlow)."""
+"""services.runs.progress: what the worker writes per batch and epoch, and the snapshots pages read (no TensorFlow)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from cnnlib.runs.cache import RunResult
-from cnnlib.runs.errors import Cancelled, NanLossError
-from cnnlib.runs.progress import Run
+from services.runs.cache import RunResult
+from services.runs.errors import Cancelled, NanLossError
+from services.runs.progress import Run
 from tests.runhelp import tiny, words
 
 

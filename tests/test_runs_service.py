@@ -1,4 +1,4 @@
-"""cnnlib.runs.service: train once, replay after a restart, attach, queue order, cancel, failures.
+"""services.runs.service: train once, replay after a restart, attach, queue order, cancel, failures.
 
 Real Keras runs, kept tiny (a few hundred images, 1 epoch) in a temporary cache folder.
 """
@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from cnnlib import architecture
-from cnnlib.runs.config import RunConfig
-from cnnlib.runs.errors import NanLossError, TrainingError
-from cnnlib.runs.service import TrainingService, get_service
+from services.runs.config import RunConfig
+from services.runs.errors import NanLossError, TrainingError
+from services.runs.service import TrainingService, get_service
 from tests.runhelp import slow, tiny, wait_until, words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,7 @@ def test_one_service_per_cache_folder(monkeypatch, tmp_path):
     assert get_service(tmp_path / "a") is get_service(tmp_path / "a")
     assert get_service(tmp_path / "a") is not get_service(tmp_path / "b")
     monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path / "a"))
-    assert get_service() is get_service(tmp_path / "a"), "the default folder is cnnlib.settings.cache_dir()"
+    assert get_service() is get_service(tmp_path / "a"), "the default folder is services.settings.cache_dir()"
 
 
 def test_tiny_run_trains_caches_and_replays_after_a_restart(service, tmp_path):
@@ -152,8 +152,8 @@ def test_failing_runs_end_with_a_message_and_the_queue_goes_on(service):
 
 def test_a_run_past_its_time_limit_is_stopped_and_nothing_is_kept(tmp_path, monkeypatch):
     """The estimate let it in (here: a bad guess), but the run outlives CNNLIB_RUN_MAX_SECONDS: "too_long"."""
-    from cnnlib.runs import config as run_config
-    from cnnlib.runs import service as run_service
+    from services.runs import config as run_config
+    from services.runs import service as run_service
 
     for module in (run_config, run_service):
         monkeypatch.setattr(module, "estimate_seconds", lambda config, test_images=0: 1.0)
@@ -239,7 +239,7 @@ def test_a_damaged_entry_heals_and_a_garbage_model_is_a_coded_error(service, tmp
 def test_an_own_data_set_stays_registered_while_its_run_waits_or_trains(service):
     """Issue 9 #8: a queued §7 run failed 'no longer in memory' after 8 other uploads. The service
     pins the run's data set from queueing until the run ends, however it ends."""
-    from cnnlib.datasets import pinned
+    from services.training_data import pinned
 
     first, second = slow(seed=1), slow(seed=2, dataset="mnist_sample")
     a = service.submit(first)

@@ -1,4 +1,4 @@
-"""cnnlib.settings: one answer for where cnnlib writes, how much it keeps, what a run may use."""
+"""services.settings: one answer for where cnnlib writes, how much it keeps, what a run may use."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cnnlib import settings
-from cnnlib.settings import SettingError
-from ui.strings import words
+from services import settings
+from services.settings import SettingError
+from words import words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,15 +79,15 @@ def test_every_cnnlib_variable_is_read_only_here():
     readers = [path.relative_to(ROOT).as_posix() for folder in ("cnnlib", "ui") for path in (ROOT / folder).rglob("*.py")
                if re.search(r"(environ|getenv)\W[^\n]*CNNLIB_", path.read_text(encoding="utf-8"))]
     assert readers == []
-    variables = set(re.findall(r"\"(CNNLIB_[A-Z_]+)\"", (ROOT / "cnnlib/settings.py").read_text(encoding="utf-8")))
+    variables = set(re.findall(r"\"(CNNLIB_[A-Z_]+)\"", (ROOT / "services/settings.py").read_text(encoding="utf-8")))
     assert variables == {"CNNLIB_CACHE_DIR", "CNNLIB_CACHE_MAX_MB", "CNNLIB_RUN_MEMORY_MB", "CNNLIB_RUN_MAX_SECONDS",
                          "CNNLIB_TF_THREADS", "CNNLIB_MNIST_SOURCE", "CNNLIB_NOTMNIST_URL", "CNNLIB_CLASS_HOURS",
                          "CNNLIB_WARM_TF"}
 
 
 def test_load_mnist_and_the_notmnist_address_read_the_settings(monkeypatch):
-    from cnnlib.datasets import load_mnist
-    from cnnlib.downloads import NOTMNIST_URL, notmnist_url
+    from services.training_data import load_mnist
+    from services.downloads import NOTMNIST_URL, notmnist_url
 
     monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "bogus")
     with pytest.raises(SettingError):

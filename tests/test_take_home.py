@@ -20,7 +20,7 @@ from cnnlib.pooling import max_pool2d
 from tests.apphelp import assert_clean, open_page, texts
 from tests.test_notebooks import run_notebooks
 from ui import take_home
-from ui.strings import load_catalogue
+from words import load_catalogue
 
 WORDS = load_catalogue()
 NUMPY_PAGES = {
@@ -100,7 +100,7 @@ def test_a_setting_the_notebook_cannot_express_shows_why_instead_of_a_button():
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    from cnnlib.runs.service import TrainingService
+    from services.runs.service import TrainingService
     from tests.runhelp import tiny
 
     mp = pytest.MonkeyPatch()
@@ -119,7 +119,7 @@ def trained(tmp_path_factory):
 def test_the_downloaded_model_loads_and_scores_as_the_page_shows(trained, tmp_path):
     import keras
 
-    from cnnlib.datasets import get_dataset
+    from services.training_data import get_dataset
 
     config, result = trained
     path = tmp_path / "downloaded.keras"

@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cnnlib.classroom import ALPHABET, get_store
+from services.class_store import ALPHABET, get_store
 from tests.apphelp import APP, assert_clean, texts
 
 ARITH = "lessons/4_arithmetic.py"
@@ -150,13 +150,13 @@ def question_page(answer):
     """A page with one question, as the lessons call it."""
     import streamlit as st
 
-    from ui import classroom
+    from ui import class_questions, classroom
     from ui.i18n import init_language
 
     init_language()
     classroom.start()
     classroom.sidebar()
-    classroom.question("test.size", answer, prompt="What size is the map?", unit="px", lo=0, hi=100, digits=0)
+    class_questions.question("test.size", answer, prompt="What size is the map?", unit="px", lo=0, hi=100, digits=0)
     st.write("page end")
 
 

@@ -13,7 +13,7 @@ from cnnlib.convolution import CellStep, padding_amounts
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
 from ui import links
 from ui.charts import heatmap_spec, ready
-from ui.page_links import ARITHMETIC, SIZE, input_preset, input_spec, parse_input_spec, parse_weights  # noqa: F401
+from links.pages import ARITHMETIC, SIZE, input_preset, input_spec, parse_input_spec, parse_weights  # noqa: F401
 from ui.state import keep, put
 from ui.weight_editor import set_grid
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from cnnlib.classroom import ClassError
+from services.class_store import ClassError
 from ui import classroom
 from ui.classroom import S, role, session_id, store
 from ui.guard import guarded

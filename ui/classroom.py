@@ -2,7 +2,7 @@
 
 The router calls ``start()`` (read ?class= / ?teacher= once per session), ``sidebar()`` and
 ``after_page(navigation)``; pages call ``question(...)`` where the slide asks one; the lecture map
-calls ``start_class()`` and ``join_class(code)``. The class itself lives in cnnlib.classroom (SQLite).
+calls ``start_class()`` and ``join_class(code)``. The class itself lives in services.class_store (SQLite).
 
 - Teacher (``?class=CODE&teacher=KEY``): after each full run the page and its address parameters
   (minus class/teacher/lang/present) are published when they changed: every page already keeps its
@@ -27,7 +27,7 @@ import uuid
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from cnnlib.classroom import ClassError, get_store, normal_code
+from services.class_store import ClassError, get_store, normal_code
 from ui import links
 from ui.class_push import live_followers, nudge, unwatch, watch
 from ui.guard import guarded
@@ -155,7 +155,7 @@ def after_page(navigation) -> None:
 
 
 def publish_from_sync() -> None:
-    """ui.links.sync's hook: the page wrote its setting into the address.
+    """The hook ui.links.sync calls (the router registers it): the page wrote its setting into the address.
 
     A fragment's rerun (a §4 slider step) has no after_page to follow it: the teacher publishes here
     too (after_page publishes the run's final state; pages end early with ui.guard.end_page, never
@@ -350,25 +350,3 @@ def page_script(url_path: str) -> str | None:
         if info.get("url_pathname", None) == url_path and info.get("script_path"):
             return info["script_path"]
     return None
-
-
-
-def answer_shown(qid: str) -> bool:
-    """Whether a page may show the number that answers `qid` now (False while the class's teacher has
-    asked it and not revealed it) — for a page that draws that number before the question."""
-    from ui.class_questions import answer_may_show  # here: that module uses this one
-
-    return answer_may_show(qid)
-
-
-def question(qid: str, answer: float | None, *, prompt: str, unit: str = "", lo: float = 0.0,
-             hi: float = 1e9, step: float = 1.0, digits: int = 0) -> bool:
-    """Predict, then reveal: the slide's question `prompt`, whose computed `answer` (None: not known
-    yet, e.g. before training) is shown after the reveal, next to the class's answers (ui/class_questions.py).
-
-    qid names the question on its page ("arith.size", "arith.y20", "pool.params", ...). Returns whether
-    the page may show the answer elsewhere: False while the teacher has asked it and not yet revealed it.
-    """
-    from ui.class_questions import question as ask  # here: that module uses this one
-
-    return ask(qid, answer, prompt=prompt, unit=unit, lo=lo, hi=hi, step=step, digits=digits)

@@ -9,9 +9,10 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from cnnlib.datasets import Dataset, get_dataset
+from cnnlib.dataset import Dataset
+from services.training_data import get_dataset
 from cnnlib.inference import most_confused
-from cnnlib.runs import RunResult
+from services.runs import RunResult
 from ui.charts import heatmap, png
 from ui.i18n import t
 from ui.presenter import caption, text_px

@@ -19,8 +19,8 @@ from cnnlib.digits import examples_of
 from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, LectureStack, filter_set_preset, lecture_stack
 from ui import links
 from ui.charts import heatmap_spec, ready, window_box
-from ui.page_links import FILTER_SETS as LINK
-from ui.page_links import parse_set_weights as parse_weights  # noqa: F401
+from links.pages import FILTER_SETS as LINK
+from links.pages import parse_set_weights as parse_weights  # noqa: F401
 from ui.presenter import presenting, text_px
 from ui.state import keep, put
 from ui.weight_editor import set_grid

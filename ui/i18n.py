@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.strings import load_catalogue, words
+from words import load_catalogue, words
 
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
@@ -30,7 +30,7 @@ def t(key: str, **fmt) -> str:
 
 
 def message(coded) -> str:
-    """The words, in the current language, for anything cnnlib reports as a code (ui.strings.words)."""
+    """The words, in the current language, for anything cnnlib reports as a code (words.words)."""
     return words(coded, lang(), CATALOGUE)
 
 

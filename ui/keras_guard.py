@@ -6,7 +6,7 @@ caches under the training thread (a run then stalls for seconds), and its ``gc.c
 ~0.2 s per rerun: with forty students watching progress that is the whole CPU. Our models get
 explicit layer names (cnnlib.models), so nothing needs the reset.
 
-The router installs the guard as soon as TensorFlow loads (``cnnlib.runs.fit.when_tensorflow_loads``)
+The router installs the guard as soon as TensorFlow loads (``services.runs.fit.when_tensorflow_loads``)
 and, with ``guard_if_keras_loaded``, after any page that loaded Keras; it never imports Keras itself,
 and never waits for another thread's import of it (the background warm-up, ui/warmup.py).
 """

@@ -9,7 +9,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from cnnlib import inference
-from cnnlib.datasets import get_dataset
+from services.training_data import get_dataset
 from ui.charts import DIVERGING, PLOT
 from ui.i18n import t
 from ui.presenter import caption, text_px

@@ -1,20 +1,20 @@
 """A page's setting in its address, so a teacher can send "this exact setting" as a link.
 
 The codec (``Link``, ``Param``, ``choice``, ``integer``, ``number``, ``Adjusted``; decode/encode) is
-plain Python in ui/link_codec.py, and each page's ``Link`` is declared in ui/page_links.py; both load
+plain Python in links/codec.py, and each page's ``Link`` is declared in links/pages.py; both load
 no Streamlit, so the command line reads a page's link exactly as the page does. This module is the
 Streamlit side: ``read_once``, ``notice``, ``warn``, ``sync`` (and the codec's names, for the pages).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
 
 from ui.i18n import sync_query_param, t
-from ui.link_codec import (  # noqa: F401 - the codec's names, as the pages have always used them (links.Link, …)
+from links.codec import (  # noqa: F401 - the codec's names, as the pages have always used them (links.Link, …)
     Adjusted,
     Link,
     Param,
@@ -91,10 +91,18 @@ def sync(link: Link, values: Mapping[str, Any]) -> dict[str, str | list[str] | N
         else:
             sync_query_param(name, text)
     st.session_state[_wrote_key(link)] = _as_lists(texts)  # what the address says now (read_once compares)
-    from ui import classroom  # here, not at the top: ui.classroom imports this module
-
-    classroom.publish_from_sync()  # a teacher's edit reaches the class even without after_page (fragments, st.stop)
+    for hook in _WRITTEN:  # class mode: a teacher's edit reaches the class even in a fragment's rerun
+        hook()
     return texts
+
+
+_WRITTEN: list[Callable[[], None]] = []
+
+
+def when_written(hook: Callable[[], None]) -> None:
+    """Call hook() after every ``sync`` (the router registers class mode's publishing; once is enough)."""
+    if hook not in _WRITTEN:
+        _WRITTEN.append(hook)
 
 
 def forget_all() -> None:

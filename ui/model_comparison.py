@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from cnnlib import architecture
 from cnnlib.errors import LessonError
-from cnnlib.runs import ACTIVE, RunConfig
+from services.runs import ACTIVE, RunConfig
 from ui.charts import PLOT
 from ui.i18n import message, t
 from ui.run_panel import REFRESH, curves_figure, request, run_panel, service

@@ -17,16 +17,16 @@ import streamlit as st
 from cnnlib.architecture import count_params, preset, with_classes
 from cnnlib.archives import MAX_UPLOAD_MB
 from cnnlib.datasets import Dataset, DatasetError
-from cnnlib.downloads import NOTMNIST_FILE, discard_notmnist, download_notmnist, notmnist_url
-from cnnlib import notebooks
+from services.downloads import NOTMNIST_FILE, discard_notmnist, download_notmnist, notmnist_url
+import notebooks
 from cnnlib.errors import LessonError
 from cnnlib.image_folders import TEST_FRACTION, ImageFolderSet, load_image_archive, load_image_tar
 from cnnlib.keras_code import Folders, training_code
 from cnnlib.letters import available_fonts, make_letters
-from cnnlib.runs import RunConfig
-from cnnlib.settings import cache_dir
+from services.runs import RunConfig
+from services.settings import cache_dir
 from ui import links
-from ui.page_links import OWN, OWN_MODELS, OWN_SOURCES
+from links.pages import OWN, OWN_MODELS, OWN_SOURCES
 from ui.i18n import message, t
 from ui.pictures import enlarge
 from ui.presenter import caption

@@ -10,11 +10,11 @@ from cnnlib.architecture import count_params, preset, summarize
 from cnnlib.keras_code import keras_code
 from cnnlib.pooling import max_pool2d, pool_out_shape, pool_step
 from cnnlib.stack_text import encode_stack
-from ui import classroom, links
+from ui import class_questions, links
 from ui.charts import heatmap_spec, png, ready
 from ui.guard import guarded
 from ui.i18n import message, t
-from ui.page_links import POOLING as LINK
+from links.pages import POOLING as LINK
 from ui.presenter import caption, presenting
 from ui.state import keep, put
 
@@ -79,7 +79,7 @@ def story() -> dict[str, int]:
     st.subheader(t("pooling.why_title"))
     caption(t("pooling.why_intro"))
     counts = totals()
-    shown = classroom.question("pool.params", counts[ASKED], prompt=t("pooling.q_params"), lo=0, hi=10**7, step=1)
+    shown = class_questions.question("pool.params", counts[ASKED], prompt=t("pooling.q_params"), lo=0, hi=10**7, step=1)
     before = None
     for col, name in zip(st.columns(len(STORY)), STORY):
         hidden = name == ASKED and not shown  # the class's question is open: its answer waits for the reveal

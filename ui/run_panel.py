@@ -1,7 +1,7 @@
 """One run panel for every page that trains (§2, §6, §7): the Train button, or the shared run's progress
 (queue place, epoch, rate, time left, the queue, withdrawing your request, the growing curves), or why it stopped.
 
-The runs live in cnnlib.runs (a worker thread per server process): nothing here trains, so a
+The runs live in services.runs (a worker thread per server process): nothing here trains, so a
 widget touch, a page switch or a closed tab never stops a run. Pages read snapshots and redraw
 the progress in a fragment. Each browser session asks under its own opaque id (``requester()``):
 cnnlib lets it wait for one run at a time, and its Cancel button withdraws only its own request.
@@ -19,9 +19,9 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from cnnlib.errors import LessonError
-from cnnlib.runs import Run, RunConfig, RunResult, Snapshot, TrainingService, get_service
-from cnnlib.runs.config import estimate_seconds, preset_name
-from cnnlib.settings import run_max_seconds
+from services.runs import Run, RunConfig, RunResult, Snapshot, TrainingService, get_service
+from services.runs.config import estimate_seconds, preset_name
+from services.settings import run_max_seconds
 from ui.charts import png
 from ui.i18n import message, t
 from ui.presenter import text_px

@@ -1,6 +1,6 @@
 """The training settings of §2 and §6 (epochs, batch, optimizer, …): the form, its link, the run it defines.
 
-The widgets and the link take their limits from the run configuration (``cnnlib.runs.LIMITS``), so a
+The widgets and the link take their limits from the run configuration (``services.runs.LIMITS``), so a
 link can ask for nothing the form could not show and nothing ``RunConfig`` would refuse.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 import streamlit as st
 
 from cnnlib import architecture
-from cnnlib.datasets import load_mnist
-from cnnlib.runs import LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, RunConfig
+from services.training_data import load_mnist
+from services.runs import LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, RunConfig
 from ui import links
-from ui.page_links import BATCHES, FIELDS, RATES, SIZES, STACK_LINK, settings_link
-from ui.page_links import training_defaults as defaults
+from links.pages import BATCHES, FIELDS, RATES, SIZES, STACK_LINK, settings_link
+from links.pages import training_defaults as defaults
 from ui.i18n import labels, t
 from ui.stack_lab import INPUT_CHOICES
 from ui.state import keep, put

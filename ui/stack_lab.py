@@ -18,8 +18,8 @@ import streamlit as st
 from cnnlib.architecture import MAX_LAYERS, PRESETS, STACK_LIMITS, LayerRow, StackError, normalize_layer, preset, summarize_partial
 from cnnlib.stack_text import decode_stack, encode_stack
 from ui import links
-from ui.page_links import LAB as LINK
-from ui.page_links import parse_compared, parse_stack, stack_param  # noqa: F401
+from links.pages import LAB as LINK
+from links.pages import parse_compared, parse_stack, stack_param  # noqa: F401
 from ui.i18n import message, t
 from ui.state import keep, put
 
@@ -256,7 +256,7 @@ def keras_summary(stack: list[dict], shape: tuple) -> tuple[str, list, int, floa
     Keras allocates anything) or "build_failed" (whatever else Keras raised; its traceback goes to the log).
     """
     from cnnlib.models import SUMMARY_MEMORY_MB, build_model, keras_rows, summary_text
-    from cnnlib.settings import run_memory_mb
+    from services.settings import run_memory_mb
 
     with _KERAS_LOCK:
         start = time.perf_counter()

@@ -15,11 +15,11 @@ import io
 
 import streamlit as st
 
-from cnnlib import notebooks
+import notebooks
 from cnnlib.errors import LessonError
-from cnnlib.runs.cache import RunResult
+from services.runs.cache import RunResult
 from ui.i18n import lang, message, t
-from ui.strings import words
+from words import words
 
 NOTEBOOK_MIME = "application/x-ipynb+json"
 

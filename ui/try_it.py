@@ -11,8 +11,8 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from cnnlib import inference
-from cnnlib.datasets import get_dataset
-from cnnlib.runs import RunConfig
+from services.training_data import get_dataset
+from services.runs import RunConfig
 from ui.charts import PLOT, image, png
 from ui.i18n import labels, t
 from ui.presenter import caption, text_px

@@ -1,9 +1,9 @@
 """Warm TensorFlow in the background, so the first TensorFlow page a class opens is not the slow one (issue 10).
 
 Importing TensorFlow and Keras takes seconds (5–7 s and ~560 MB on the 2-core machine, see
-STREAMLIT-NOTES.md); the first §2, §6 or §7 page on a fresh server paid all of it. The router calls
+docs/streamlit.md); the first §2, §6 or §7 page on a fresh server paid all of it. The router calls
 ``warm_tensorflow_soon()`` after a session's page has run: once per process, a daemon thread imports
-TensorFlow through ``cnnlib.runs.fit.configure_tensorflow`` (so the thread pools are sized and the
+TensorFlow through ``services.runs.fit.configure_tensorflow`` (so the thread pools are sized and the
 router's hooks, the clear_session guard among them, run exactly as for a training run) and Keras.
 The numpy pages' script thread never imports TensorFlow and never waits for the thread; a TF page
 opened while it is still importing waits only for the rest of the import (Python's import lock).
@@ -20,11 +20,11 @@ import sys
 import threading
 import time
 
-from cnnlib import settings
+from services import settings
 from cnnlib.errors import LessonError
 
 log = logging.getLogger(__name__)
-ENV = "CNNLIB_WARM_TF"  # read by cnnlib.settings.warm_tf
+ENV = "CNNLIB_WARM_TF"  # read by services.settings.warm_tf
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -32,7 +32,7 @@ status: dict[str, float | str | None] = {"seconds": None, "error": None}  # what
 
 
 def enabled() -> bool:
-    """CNNLIB_WARM_TF if set (cnnlib.settings.warm_tf); else whether this process is a server started by
+    """CNNLIB_WARM_TF if set (services.settings.warm_tf); else whether this process is a server started by
     `streamlit run`. A value that cannot be read: logged, and no warm-up (the page must not fail for it)."""
     try:
         value = settings.warm_tf()
@@ -68,7 +68,7 @@ def _warm() -> None:
     interval = sys.getswitchinterval()
     sys.setswitchinterval(min(interval, SWITCH_S))
     try:
-        from cnnlib.runs.fit import configure_tensorflow
+        from services.runs.fit import configure_tensorflow
 
         configure_tensorflow()  # imports TensorFlow, runs the app's hooks, sizes the thread pools
         import keras  # noqa: F401 - the import is the point: a page's `import keras` is then instant

@@ -1,0 +1,171 @@
+"""The link codec, without Streamlit: a page's address parameters read and written as plain values.
+
+>>> link = Link(choice("pad", ("valid", "same"), "valid"), integer("seed", 0, 9, 0, omit_default=True))
+>>> link.decode({"pad": "same", "seed": "x"})
+({'pad': 'same', 'seed': 0}, ['seed'])
+>>> link.encode({"pad": "same", "seed": 0})
+{'pad': 'same', 'seed': None}
+
+``decode`` is pure (a plain dict of strings in, values and the refused parameters out): a missing
+parameter takes its default, one that cannot be read takes its default too and is named in the
+one notice for a bad link. ``encode`` gives each parameter's text, None where it is left out.
+The pages read and write addresses through ui/links.py (the Streamlit side); each page's ``Link``
+is declared in links/pages.py, which the command line (``python -m cnnlib notebook``) reads too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Numbers in ASCII only: "²".isdigit() is True but int("²") fails, and int("٣") / float("１") read
+# other scripts' digits; a link is written by this app, so anything else is refused (re.ASCII: \s too).
+_INTEGER = re.compile(r"\s*[+-]?[0-9]{1,19}\s*", re.ASCII)
+_NUMBER = re.compile(r"\s*[+-]?([0-9]{1,19}(\.[0-9]{0,19})?|\.[0-9]{1,19})([eE][+-]?[0-9]{1,3})?\s*", re.ASCII)
+
+
+def whole_number(text: str) -> int:
+    """An integer written in ASCII digits; ValueError for anything else (superscripts, other scripts)."""
+    if not isinstance(text, str) or not _INTEGER.fullmatch(text):
+        raise ValueError(text)
+    return int(text)
+
+
+def decimal_number(text: str) -> float:
+    """A finite number written in ASCII ("2.5", "-1", "1e-3"); ValueError for anything else ("nan", "１")."""
+    if not isinstance(text, str) or not _NUMBER.fullmatch(text):
+        raise ValueError(text)
+    return float(text)
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    """A parser's answer for text it could use only after changing it (e.g. clamped into range):
+    the value is kept, and the parameter is still named in the notice."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter: its name, its default, how to read it and how to write it.
+
+    ``parse(text, **uses)`` returns the value (or ``Adjusted``) and raises ValueError to refuse;
+    ``uses`` names earlier parameters whose values it needs (a filter's size for its weights).
+    ``many``: a repeated parameter (``?cmp=a&cmp=b``), a list whose readable items are kept (its
+    default is always the empty list).
+    """
+
+    name: str
+    default: Any
+    parse: Callable[..., Any] = str
+    format: Callable[[Any], str] = str
+    omit_default: bool = False  # leave the parameter out of the address while it has its default
+    many: bool = False
+    uses: tuple[str, ...] = ()
+
+
+def choice(name: str, options: Sequence, default, *, parse: Callable[[str], Any] = str,
+           format: Callable[[Any], str] = str, omit_default: bool = False) -> Param:
+    """One of `options`; `parse` turns the text into an option first (int, float)."""
+    allowed = tuple(options)
+
+    def read(text: str):
+        value = parse(text)
+        if value not in allowed:
+            raise ValueError(text)
+        return value
+
+    return Param(name, default, read, format, omit_default)
+
+
+def integer(name: str, low: int, high: int, default: int, *, omit_default: bool = False) -> Param:
+    """A whole number from `low` to `high` (inclusive), written in ASCII digits."""
+
+    def read(text: str) -> int:
+        value = whole_number(text)
+        if not low <= value <= high:
+            raise ValueError(text)
+        return value
+
+    return Param(name, default, read, str, omit_default)
+
+
+def number(name: str, low: float, high: float, default: float, *, omit_default: bool = False) -> Param:
+    """A finite number from `low` to `high`, written as short as it goes ('2.5', '-1')."""
+
+    def read(text: str) -> float:
+        value = decimal_number(text)
+        if not low <= value <= high:
+            raise ValueError(text)
+        return value
+
+    return Param(name, default, read, lambda v: f"{v:g}", omit_default)
+
+
+def _same(value, default) -> bool:
+    plain = (str, int, float, bool, tuple, type(None))
+    return isinstance(value, plain) and isinstance(default, plain) and value == default
+
+
+class Link:
+    """The parameters of one page's address, in the order the notice names them."""
+
+    def __init__(self, *params: Param):
+        self.params = params
+
+    def decode(self, query: Mapping[str, str | Sequence[str]]) -> tuple[dict[str, Any], list[str]]:
+        """(values by parameter name, names of the parameters that could not be read)."""
+        values: dict[str, Any] = {}
+        refused: list[str] = []
+        for param in self.params:
+            raw = query.get(param.name)
+            texts = [] if raw is None else [raw] if isinstance(raw, str) else list(raw)
+            uses = {name: values[name] for name in param.uses}
+            if param.many:
+                items, bad = [], False
+                for text in texts:
+                    value, ok = _parse(param, text, uses)
+                    bad |= not ok
+                    if value is not _REFUSED:
+                        items.append(value)
+                values[param.name] = items
+            elif texts:
+                value, ok = _parse(param, texts[-1], uses)  # a repeated single parameter: the last one wins
+                bad = not ok
+                values[param.name] = param.default if value is _REFUSED else value
+            else:
+                bad = False
+                values[param.name] = param.default
+            if bad:
+                refused.append(param.name)
+        return values, refused
+
+    def encode(self, values: Mapping[str, Any]) -> dict[str, str | list[str] | None]:
+        """Each parameter's text for the address; None: leave it out (no value, or the default kept out)."""
+        out: dict[str, str | list[str] | None] = {}
+        for param in self.params:
+            value = values.get(param.name, param.default)
+            if param.many:
+                out[param.name] = [param.format(v) for v in value]
+            elif value is None or (param.omit_default and _same(value, param.default)):
+                out[param.name] = None
+            else:
+                out[param.name] = param.format(value)
+        return out
+
+
+_REFUSED = object()
+
+
+def _parse(param: Param, text: str, uses: dict) -> tuple[Any, bool]:
+    """(value or _REFUSED, whether the text was read as it stands)."""
+    try:
+        value = param.parse(text, **uses)
+    except (ValueError, TypeError, OverflowError):
+        return _REFUSED, False
+    if isinstance(value, Adjusted):
+        return value.value, False
+    return value, True

@@ -1,0 +1,296 @@
+"""A class (issue 11): the teacher's screen leads, students follow, and the class answers questions.
+
+Plain Python on SQLite (``sqlite3``, WAL, a busy timeout), no Streamlit and no words: errors are
+coded (``ClassError``, words in words/class_errors.py).
+
+- A class has a short ``code`` that is easy to read aloud (``ALPHABET`` leaves out look-alikes such as
+  0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B) and a teacher ``key`` (``secrets.token_urlsafe(32)``: 256 bits),
+  stored only as its SHA-256 and compared in constant time. Only the key changes the class.
+- The teacher publishes the page and its link state (the address's parameters: no second state format);
+  followers poll ``version(code)``, an in-process dict lookup kept current on every write, and read
+  the state only when it changed.
+- Questions: the teacher opens one, students answer (one answer per session, a new one replaces the
+  old), ``histogram`` counts them anonymously, the teacher reveals the computed answer.
+- A class idle for ``settings.class_hours()`` has expired. A new ``ClassStore`` on the same file (a
+  server restart) finds every class, its state and its answers again.
+
+One server process: the version cache sees only this process's writes. Several replicas need sticky
+sessions and a shared database (README, "Class mode past one server").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from services import settings
+from cnnlib.errors import LessonError
+
+ALPHABET = "ACDEFHJKMNPRTWXY3479"  # 20 signs, 3.2 million codes; no 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V
+CODE_LENGTH = 5
+KEY_BYTES = 32  # secrets.token_urlsafe(32): 256 bits of randomness, far above the 128 the issue asks
+FILE_NAME = "classes.sqlite3"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS classes (code TEXT PRIMARY KEY, key_hash TEXT NOT NULL, created REAL NOT NULL,
+    touched REAL NOT NULL, ended REAL, page TEXT NOT NULL DEFAULT '', state_json TEXT NOT NULL DEFAULT '{}',
+    version INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS members (code TEXT NOT NULL, session TEXT NOT NULL, role TEXT NOT NULL,
+    last_seen REAL NOT NULL, PRIMARY KEY (code, session));
+CREATE TABLE IF NOT EXISTS questions (code TEXT NOT NULL, qid TEXT NOT NULL, opened REAL, revealed REAL,
+    answer REAL, PRIMARY KEY (code, qid));
+CREATE TABLE IF NOT EXISTS answers (code TEXT NOT NULL, qid TEXT NOT NULL, session TEXT NOT NULL,
+    value REAL NOT NULL, PRIMARY KEY (code, qid, session));
+"""
+
+
+class ClassError(LessonError):
+    """A class that cannot be joined or changed."""
+
+    domain = "class_errors"
+    codes = {
+        "unknown": ("code",),  # no class has this code (or it is not a code at all)
+        "expired": ("code", "hours"),  # nobody touched it for `hours`
+        "ended": ("code",),  # the teacher ended it
+        "not_teacher": (),  # the key is wrong: only the teacher changes a class
+        "not_open": (),  # an answer to a question that is not open (or already revealed)
+    }
+
+
+@dataclass(frozen=True)
+class ClassState:
+    code: str
+    page: str  # the teacher's page (its url path; "" is the lecture map)
+    params: dict  # the page's address parameters, as the teacher's address has them
+    version: int
+
+
+@dataclass(frozen=True)
+class Question:
+    qid: str
+    opened: bool
+    revealed: bool
+    answer: float | None  # the computed answer, stored when revealed
+
+
+def new_code(taken: Callable[[str], bool] = lambda code: False) -> str:
+    """A random code from ALPHABET that `taken` does not refuse."""
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        if not taken(code):
+            return code
+
+
+def normal_code(text: str) -> str:
+    """What a student typed, as a code: upper case, without spaces and dashes ("ab c-d" → "ABCD")."""
+    return "".join(ch for ch in str(text).upper() if ch not in " -\t")
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ClassStore:
+    """Classes, members, questions and answers in one SQLite file (thread-safe: one connection, one lock)."""
+
+    def __init__(self, path: Path | str, *, hours: float | None = None, clock: Callable[[], float] = time.time):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.hours = settings.class_hours() if hours is None else float(hours)
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._versions: dict[str, int] = {}  # code -> version: what followers poll, without touching the file
+
+    # ---- plumbing ---------------------------------------------------------------------------------
+
+    def _read(self, sql: str, args=()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def _write(self, *statements: tuple[str, tuple]) -> None:
+        """Statements in one transaction (BEGIN IMMEDIATE: another process waits for busy_timeout)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, args in statements:
+                    self._db.execute(sql, args)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # ---- classes ----------------------------------------------------------------------------------
+
+    def create(self) -> tuple[str, str]:
+        """A new class: (code, teacher key). The key is shown once and stored only as its hash."""
+        key = secrets.token_urlsafe(KEY_BYTES)
+        now = self.clock()
+        with self._lock:
+            code = new_code(lambda c: bool(self._read("SELECT 1 FROM classes WHERE code=?", (c,))))
+            self._write(("INSERT INTO classes (code, key_hash, created, touched) VALUES (?, ?, ?, ?)",
+                         (code, key_hash(key), now, now)))
+            self._versions[code] = 0
+        return code, key
+
+    def _row(self, code: str) -> tuple:
+        """(key_hash, touched, ended, page, state_json, version); ClassError if the class cannot be used."""
+        code = normal_code(code)
+        rows = self._read("SELECT key_hash, touched, ended, page, state_json, version FROM classes WHERE code=?", (code,))
+        if not rows:
+            raise ClassError("unknown", code=code)
+        row = rows[0]
+        if row[2] is not None:
+            raise ClassError("ended", code=code)
+        if self.clock() - row[1] > self.hours * 3600:
+            raise ClassError("expired", code=code, hours=self.hours)
+        return row
+
+    def check(self, code: str) -> ClassState:
+        """The class's published state; ClassError if it is unknown, expired or ended."""
+        _, _, _, page, state_json, version = self._row(code)
+        code = normal_code(code)
+        self._versions[code] = version
+        return ClassState(code, page, json.loads(state_json), version)
+
+    def is_teacher(self, code: str, key: str | None) -> bool:
+        """Whether key is this class's teacher key (constant-time comparison of the hashes)."""
+        if not key:
+            return False
+        try:
+            stored = self._row(code)[0]
+        except ClassError:
+            return False
+        return hmac.compare_digest(stored, key_hash(str(key)))
+
+    def _teacher(self, code: str, key: str | None) -> str:
+        if not self.is_teacher(code, key):
+            self._row(code)  # an unknown, expired or ended class says so first
+            raise ClassError("not_teacher")
+        return normal_code(code)
+
+    def _bump(self, code: str, sql: str, args: tuple) -> int:
+        """One change that followers must see: the statement, the version + 1, the class touched."""
+        with self._lock:
+            self._write((sql, args), ("UPDATE classes SET version = version + 1, touched = ? WHERE code = ?",
+                                      (self.clock(), code)))
+            version = self._read("SELECT version FROM classes WHERE code=?", (code,))[0][0]
+            self._versions[code] = version
+        return version
+
+    def publish(self, code: str, key: str, page: str, params: dict) -> int:
+        """The teacher's page and its address parameters; returns the new version."""
+        code = self._teacher(code, key)
+        return self._bump(code, "UPDATE classes SET page = ?, state_json = ? WHERE code = ?",
+                          (page, json.dumps(params, sort_keys=True), code))
+
+    def end(self, code: str, key: str) -> None:
+        code = self._teacher(code, key)
+        self._bump(code, "UPDATE classes SET ended = ? WHERE code = ?", (self.clock(), code))
+
+    def version(self, code: str) -> int | None:
+        """The class's version: a dict lookup (None for a code this store never saw)."""
+        version = self._versions.get(code)
+        if version is None:
+            rows = self._read("SELECT version FROM classes WHERE code=?", (normal_code(code),))
+            if not rows:
+                return None
+            version = self._versions[code] = rows[0][0]
+        return version
+
+    # ---- members ----------------------------------------------------------------------------------
+
+    def join(self, code: str, session: str, role: str = "student") -> None:
+        """A session is in the class (again: last_seen now). Raises ClassError if the class cannot be used."""
+        code = normal_code(code)
+        self._row(code)
+        now = self.clock()
+        self._write(("INSERT INTO members (code, session, role, last_seen) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (code, session) DO UPDATE SET last_seen = excluded.last_seen, role = excluded.role",
+                     (code, session, role, now)),
+                    ("UPDATE classes SET touched = ? WHERE code = ?", (now, code)))
+
+    def joined(self, code: str, within: float = 90.0, role: str = "student") -> int:
+        """How many sessions with `role` were seen in the last `within` seconds."""
+        return self._read("SELECT COUNT(*) FROM members WHERE code=? AND role=? AND last_seen >= ?",
+                          (normal_code(code), role, self.clock() - within))[0][0]
+
+    def members(self, code: str) -> list[str]:
+        """Every session that ever joined (teacher included): whose training runs are the class's."""
+        return [row[0] for row in self._read("SELECT session FROM members WHERE code=?", (normal_code(code),))]
+
+    # ---- questions --------------------------------------------------------------------------------
+
+    def open_question(self, code: str, key: str, qid: str) -> None:
+        """The teacher asks `qid` (again: earlier answers to it are cleared)."""
+        code = self._teacher(code, key)
+        with self._lock:
+            self._write(("DELETE FROM answers WHERE code=? AND qid=?", (code, qid)))
+            self._bump(code, "INSERT INTO questions (code, qid, opened, revealed, answer) VALUES (?, ?, ?, NULL, NULL) "
+                             "ON CONFLICT (code, qid) DO UPDATE SET opened = excluded.opened, revealed = NULL, answer = NULL",
+                       (code, qid, self.clock()))
+
+    def reveal(self, code: str, key: str, qid: str, answer: float) -> None:
+        """The teacher shows the computed answer; answering stops."""
+        code = self._teacher(code, key)
+        self._bump(code, "UPDATE questions SET revealed = ?, answer = ? WHERE code = ? AND qid = ?",
+                   (self.clock(), float(answer), code, qid))
+
+    def question(self, code: str, qid: str) -> Question:
+        rows = self._read("SELECT opened, revealed, answer FROM questions WHERE code=? AND qid=?", (normal_code(code), qid))
+        if not rows:
+            return Question(qid, False, False, None)
+        opened, revealed, answer = rows[0]
+        return Question(qid, opened is not None, revealed is not None, answer)
+
+    def answer(self, code: str, qid: str, session: str, value: float) -> None:
+        """A student's answer (a new one replaces the session's earlier one); only while the question is open."""
+        code = normal_code(code)
+        self._row(code)
+        with self._lock:
+            asked = self.question(code, qid)
+            if not asked.opened or asked.revealed:
+                raise ClassError("not_open")
+            self._write(("INSERT INTO answers (code, qid, session, value) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (code, qid, session) DO UPDATE SET value = excluded.value",
+                         (code, qid, session, float(value))))
+
+    def my_answer(self, code: str, qid: str, session: str) -> float | None:
+        rows = self._read("SELECT value FROM answers WHERE code=? AND qid=? AND session=?", (normal_code(code), qid, session))
+        return rows[0][0] if rows else None
+
+    def histogram(self, code: str, qid: str, digits: int = 0) -> list[tuple[float, int]]:
+        """The answers, rounded to `digits`, as (value, how many) in increasing value: no sessions."""
+        counts: dict[float, int] = {}
+        for (value,) in self._read("SELECT value FROM answers WHERE code=? AND qid=?", (normal_code(code), qid)):
+            rounded = round(value, digits)
+            counts[rounded] = counts.get(rounded, 0) + 1
+        return sorted(counts.items())
+
+
+_STORES: dict[Path, ClassStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def get_store(path: Path | str | None = None) -> ClassStore:
+    """The process-wide store for `path` (default: classes.sqlite3 in the cache folder)."""
+    path = Path(path) if path is not None else settings.cache_dir() / FILE_NAME
+    with _STORES_LOCK:
+        if path not in _STORES:
+            _STORES[path] = ClassStore(path)
+        return _STORES[path]

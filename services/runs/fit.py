@@ -1,0 +1,212 @@
+"""One run, start to finish: TensorFlow set-up, the data pipeline, model.fit, the test, the save.
+
+TensorFlow is imported only inside these functions. ``when_tensorflow_loads(fn)`` lets the app
+patch Keras (e.g. ui.keras_guard) without cnnlib knowing who asked.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from cnnlib import architecture
+from services.runs.cache import RunCache, RunResult
+from services.runs.config import RunConfig
+from services.runs.errors import Cancelled, TrainingError
+from services.runs.progress import Run, make_progress_callback
+from services.settings import run_memory_mb, tf_threads
+
+_tf_lock = threading.RLock()  # re-entrant: a hook may itself call configure_tensorflow
+_tf_loaded = False  # TensorFlow imported and the hooks run
+_tf_configured = False  # thread pools set
+_hooks: list[Callable[[], object]] = []
+
+
+def available_cpus() -> int:
+    """CPUs this process may use: affinity, and a cgroup quota (containers report the host's count)."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        count = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            count = min(count, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return count
+
+
+def when_tensorflow_loads(fn: Callable[[], object]) -> Callable[[], object]:
+    """Call fn once, right after configure_tensorflow imports TensorFlow (at once if it already has).
+
+    Registering the same function again does nothing, so an app may register on every script run.
+    """
+    with _tf_lock:
+        if fn in _hooks:
+            return fn
+        _hooks.append(fn)
+        loaded = _tf_loaded
+    if loaded:
+        fn()
+    return fn
+
+
+def configure_tensorflow() -> bool:
+    """Quiet logs and thread pools sized to the CPUs we may use; True if TF took the settings.
+
+    Thread counts can only be set before TensorFlow initialises its runtime (else RuntimeError);
+    if another page already used TensorFlow, its defaults stay.
+    """
+    global _tf_loaded, _tf_configured
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with _tf_lock:
+        if _tf_configured:
+            return True
+        import tensorflow as tf
+
+        if not _tf_loaded:
+            _tf_loaded = True
+            for hook in list(_hooks):
+                hook()
+        threads = tf_threads() or available_cpus()
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(min(2, threads))
+            _tf_configured = True
+        except RuntimeError:
+            _tf_configured = False
+        return _tf_configured
+
+
+_build_lock = threading.Lock()  # seeding and building must not interleave between threads
+
+
+def prepare(config: RunConfig, dataset=None):
+    """The dataset as (N, *input_shape) uint8 plus labels, checked against the model's output."""
+    from services.training_data import get_dataset
+
+    data = dataset or get_dataset(config.dataset)
+    shape = config.input_shape
+    n = min(config.train_size, len(data.x_train))
+    x_train, y_train = data.x_train[:n], data.y_train[:n]
+    if n == 0 or len(data.x_test) == 0:  # Keras would fail deep inside fit/evaluate (UnboundLocalError)
+        raise TrainingError("no_images", train=n, test=len(data.x_test))
+    image = data.x_train.shape[1:]
+    if math.prod(image) != math.prod(shape) or tuple(shape[: len(image[:2])]) != tuple(image[:2]):
+        raise TrainingError("input_shape", shape=shape, image=image)
+    classes = len(data.class_names)
+    out = architecture.output_shape(list(config.stack), shape)
+    if tuple(out[1:]) != (classes,):
+        raise TrainingError("output_shape", classes=classes, shape=out)
+    return data, x_train.reshape((n, *shape)), y_train, data.x_test.reshape((len(data.x_test), *shape))
+
+
+def make_optimizer(config: RunConfig, steps_total: int):
+    """The configuration's optimizer; a cosine schedule decays to 0 over all steps of the run."""
+    import keras
+
+    rate = float(config.learning_rate)
+    if config.schedule == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(rate, decay_steps=max(1, steps_total))
+    if config.optimizer == "adam":
+        return keras.optimizers.Adam(rate)
+    if config.optimizer == "rmsprop":
+        return keras.optimizers.RMSprop(rate)
+    return keras.optimizers.SGD(rate, momentum=0.9)
+
+
+def make_pipeline(x, y, batch_size: int, scale: float, shuffle_seed: int | None):
+    """uint8 images in, float batches out (scaled in the graph: the data stays 1 byte a pixel)."""
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((x, y.astype(np.int32)))
+    if shuffle_seed is not None:
+        ds = ds.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size).map(
+        lambda a, b: (tf.cast(a, tf.float32) * scale, b), num_parallel_calls=1
+    ).prefetch(2)
+
+
+def train(config: RunConfig, cache: RunCache, run: Run | None = None, dataset=None) -> RunResult:
+    """Train one configuration and write its result into the cache (the worker calls this).
+
+    Raises TrainingError (bad configuration, NaN loss) or Cancelled; in both cases the temporary
+    folder is removed, so nothing is half-written.
+    """
+    run = run or Run(config)
+    started = time.perf_counter()
+    run._begin("loading")
+    configure_tensorflow()
+    import keras
+
+    data, x_train, y_train, x_test = prepare(config, dataset)
+    y_test = np.asarray(data.y_test)
+    scale = 1 / 255 if config.scaling == "scaled" else 1.0
+    steps = math.ceil(len(x_train) / config.batch_size)
+    run._plan(len(x_train), steps)
+
+    run._begin("building")
+    from cnnlib.models import build_model
+
+    with _build_lock:
+        keras.utils.set_random_seed(config.seed)
+        model = build_model(list(config.stack), config.input_shape, budget_mb=run_memory_mb())
+        last = config.stack[-1]
+        from_logits = not (last.get("type") == "Dense" and last.get("activation") == "softmax")
+        model.compile(
+            optimizer=make_optimizer(config, steps * config.epochs),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits),
+            metrics=["accuracy"],
+        )
+        train_ds = make_pipeline(x_train, y_train, config.batch_size, scale, shuffle_seed=config.seed)
+    test_ds = make_pipeline(x_test, y_test, 500, scale, shuffle_seed=None)
+
+    if run.cancel_requested.is_set():
+        raise Cancelled
+    run._begin("training")
+    fit_start = time.perf_counter()
+    progress = make_progress_callback(run)  # progress, cancel and the time limit, batch by batch
+    model.fit(train_ds, epochs=config.epochs, validation_data=test_ds,
+              callbacks=[progress], shuffle=False, verbose=0)  # shuffled above
+    fit_seconds = time.perf_counter() - fit_start
+
+    run._begin("testing")
+    scores = model.predict(test_ds, verbose=0, callbacks=[progress])
+    y_pred = scores.argmax(axis=1).astype(np.int16)
+    classes = len(data.class_names)
+    confusion = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(confusion, (y_test.astype(np.int64), y_pred.astype(np.int64)), 1)
+    history = {k: list(v) for k, v in run.history.items()}
+    if run.cancel_requested.is_set():
+        raise Cancelled
+
+    run._begin("saving")
+    tmp = cache.new_tmp(run.key)
+    try:
+        model.save(tmp / "model.keras")
+        np.savez_compressed(tmp / "predictions.npz", y_pred=y_pred)
+        result = RunResult(
+            key=run.key, config=config.to_dict(), history=history, epoch_seconds=list(run.epoch_seconds),
+            test_accuracy=float((y_pred == y_test).mean()), test_loss=history["val_loss"][-1],
+            confusion=confusion, y_pred=y_pred, seconds=0.0, fit_seconds=fit_seconds,
+            samples_per_second=len(x_train) * config.epochs / fit_seconds,
+            train_images=len(x_train), test_images=len(y_test), params=int(model.count_params()),
+            dataset_source=data.source, class_names=list(data.class_names), created_at=time.time(),
+        )
+        result.seconds = time.perf_counter() - started
+        (tmp / "result.json").write_text(json.dumps(result.to_json(), ensure_ascii=False))
+        if run.cancel_requested.is_set():
+            raise Cancelled
+        result.path = cache.commit(tmp, run.key)
+    except BaseException:
+        cache.discard(tmp)
+        raise
+    return result

@@ -1,0 +1,234 @@
+"""services.class_store: codes, keys, expiry, questions and answers, restart survival, concurrent answers."""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import pytest
+
+from services import class_store
+from services.class_store import ALPHABET, CODE_LENGTH, ClassError, ClassStore, normal_code
+from words import words
+
+
+class Clock:
+    """An injected clock: tests move time forward instead of sleeping."""
+
+    def __init__(self, now: float = 1_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path, clock):
+    s = ClassStore(tmp_path / "classes.sqlite3", hours=4, clock=clock)
+    yield s
+    s.close()
+
+
+def test_codes_are_short_readable_aloud_and_unique(store):
+    assert not set(ALPHABET) & set("0OQ1IL2Z5S6G8BUV")  # look-alikes and sound-alikes left out
+    assert 4 <= CODE_LENGTH <= 6
+    codes = [store.create()[0] for _ in range(300)]
+    assert len(set(codes)) == len(codes)
+    assert all(len(code) == CODE_LENGTH and set(code) <= set(ALPHABET) for code in codes)
+
+
+def test_new_code_skips_taken_codes():
+    taken = set()
+    for _ in range(50):
+        taken.add(class_store.new_code(taken.__contains__))
+    assert len(taken) == 50
+
+
+def test_a_typed_code_is_normalised():
+    assert normal_code(" ab c-d7 ") == "ABCD7"
+
+
+def test_keys_are_long_secret_and_stored_hashed(store, tmp_path):
+    code, key = store.create()
+    assert len(key) * 6 >= 128 * 1.5  # token_urlsafe(32): 43 characters of 6 bits (256 bits)
+    assert store.is_teacher(code, key)
+    assert not store.is_teacher(code, key[:-1] + ("A" if key[-1] != "A" else "B"))
+    assert not store.is_teacher(code, "") and not store.is_teacher(code, None)
+    assert key.encode() not in (tmp_path / "classes.sqlite3").read_bytes()  # only the hash is kept
+    other, other_key = store.create()
+    assert not store.is_teacher(code, other_key)  # one class's key does not open another
+
+
+def test_keys_are_compared_in_constant_time(store, monkeypatch):
+    seen = []
+    real = class_store.hmac.compare_digest
+    monkeypatch.setattr(class_store.hmac, "compare_digest", lambda a, b: seen.append((a, b)) or real(a, b))
+    code, key = store.create()
+    assert store.is_teacher(code, key) and not store.is_teacher(code, "guess")
+    assert len(seen) == 2
+
+
+def test_only_the_key_changes_the_class(store):
+    code, key = store.create()
+    for change in (lambda k: store.publish(code, k, "max-pooling", {}), lambda k: store.open_question(code, k, "q"),
+                   lambda k: store.reveal(code, k, "q", 1), lambda k: store.end(code, k)):
+        with pytest.raises(ClassError) as info:
+            change("not the key")
+        assert info.value.code == "not_teacher"
+    assert store.check(code).version == 0
+
+
+def test_publish_and_read_the_teachers_state(store):
+    code, key = store.create()
+    assert store.version(code) == 0
+    v = store.publish(code, key, "convolution-arithmetic", {"stride": "2", "w": "0,0,0,0,1,0,0,0,0"})
+    assert v == 1 == store.version(code)
+    state = store.check(code.lower())  # a typed code in lower case is the same class
+    assert (state.page, state.params, state.version) == ("convolution-arithmetic", {"stride": "2", "w": "0,0,0,0,1,0,0,0,0"}, 1)
+    store.publish(code, key, "max-pooling", {})
+    assert store.version(code) == 2 and store.check(code).page == "max-pooling"
+
+
+def test_unknown_expired_and_ended_classes_are_coded_errors_with_words(store, clock):
+    with pytest.raises(ClassError) as info:
+        store.check("XXXXX")
+    assert info.value.code == "unknown" and store.version("XXXXX") is None
+    code, key = store.create()
+    clock.now += 4 * 3600 - 1
+    store.check(code)  # idle just under the limit: still there
+    store.join(code, "s1")  # …and a member's visit touches it
+    clock.now += 4 * 3600 - 1
+    store.check(code)
+    clock.now += 2
+    with pytest.raises(ClassError) as info:
+        store.check(code)
+    assert info.value.code == "expired" and info.value.params == {"code": code, "hours": 4}
+    assert not store.is_teacher(code, key)
+    fresh, fresh_key = store.create()
+    store.end(fresh, fresh_key)
+    with pytest.raises(ClassError) as info:
+        store.join(fresh, "s1")
+    assert info.value.code == "ended"
+    for err in (ClassError("unknown", code="AB"), ClassError("expired", code="AB", hours=4)):
+        assert "AB" in words(err, "ko") and "AB" in words(err, "en")
+
+
+def test_members_count_live_students(store, clock):
+    code, _ = store.create()
+    store.join(code, "teacher", role="teacher")
+    store.join(code, "a")
+    store.join(code, "b")
+    assert store.joined(code) == 2
+    clock.now += 60
+    store.join(code, "a")  # a polls on; b closed the tab
+    clock.now += 60
+    assert store.joined(code, within=90) == 1
+    assert sorted(store.members(code)) == ["a", "b", "teacher"]
+
+
+def test_answers_replace_and_the_histogram_is_anonymous(store):
+    code, key = store.create()
+    with pytest.raises(ClassError) as info:
+        store.answer(code, "arith.size", "a", 6)  # not asked yet
+    assert info.value.code == "not_open"
+    store.open_question(code, key, "arith.size")
+    assert store.question(code, "arith.size") == class_store.Question("arith.size", True, False, None)
+    for session, value in [("a", 6), ("b", 6), ("c", 8), ("a", 7), ("d", 6.4)]:
+        store.answer(code, "arith.size", session, value)
+    assert store.histogram(code, "arith.size") == [(6, 2), (7, 1), (8, 1)]  # a's 6 was replaced by 7; 6.4 rounds to 6
+    assert store.histogram(code, "arith.size", digits=1) == [(6.0, 1), (6.4, 1), (7.0, 1), (8.0, 1)]
+    assert store.my_answer(code, "arith.size", "a") == 7
+    store.reveal(code, key, "arith.size", 6)
+    assert store.question(code, "arith.size") == class_store.Question("arith.size", True, True, 6.0)
+    with pytest.raises(ClassError):
+        store.answer(code, "arith.size", "e", 5)  # after the reveal: closed
+    store.open_question(code, key, "arith.size")  # asked again: a new round
+    assert store.histogram(code, "arith.size") == [] and not store.question(code, "arith.size").revealed
+
+
+def test_versions_move_on_every_change_followers_must_see(store):
+    code, key = store.create()
+    seen = [store.version(code)]
+    store.publish(code, key, "max-pooling", {})
+    seen.append(store.version(code))
+    store.open_question(code, key, "q")
+    seen.append(store.version(code))
+    store.reveal(code, key, "q", 3)
+    seen.append(store.version(code))
+    store.end(code, key)
+    seen.append(store.version(code))
+    assert seen == sorted(set(seen)) and len(seen) == 5
+
+
+def test_a_restart_keeps_classes_state_and_answers(tmp_path, clock):
+    path = tmp_path / "classes.sqlite3"
+    first = ClassStore(path, hours=4, clock=clock)
+    code, key = first.create()
+    first.publish(code, key, "convolution-arithmetic", {"pad": "same"})
+    first.open_question(code, key, "arith.y20")
+    first.answer(code, "arith.y20", "a", 2.5)
+    first.join(code, "a")
+    first.close()
+    second = ClassStore(path, hours=4, clock=clock)  # the server restarted
+    assert second.version(code) == 2
+    state = second.check(code)
+    assert (state.page, state.params) == ("convolution-arithmetic", {"pad": "same"})
+    assert second.is_teacher(code, key)
+    assert second.histogram(code, "arith.y20", digits=1) == [(2.5, 1)]
+    assert second.joined(code) == 1
+    second.answer(code, "arith.y20", "b", 3)  # the question is still open
+    assert len(second.histogram(code, "arith.y20", digits=1)) == 2
+    second.close()
+
+
+def test_forty_students_answer_at_once(store):
+    code, key = store.create()
+    store.open_question(code, key, "lab.params")
+    start = threading.Barrier(40)
+    errors = []
+
+    def student(i: int) -> None:
+        try:
+            start.wait()
+            store.join(code, f"s{i}")
+            store.answer(code, "lab.params", f"s{i}", i % 4)
+            store.answer(code, "lab.params", f"s{i}", 100 + i % 4)  # changed their mind
+        except Exception as err:  # noqa: BLE001 - collected for the assertion
+            errors.append(err)
+
+    threads = [threading.Thread(target=student, args=(i,)) for i in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert store.histogram(code, "lab.params") == [(100, 10), (101, 10), (102, 10), (103, 10)]
+    assert store.joined(code) == 40
+
+
+def test_two_stores_on_one_file_write_safely(tmp_path, clock):
+    """Two server processes' worth of connections on one file: WAL and the busy timeout serialise them."""
+    path = tmp_path / "classes.sqlite3"
+    a, b = ClassStore(path, hours=4, clock=clock), ClassStore(path, hours=4, clock=clock)
+    code, key = a.create()
+    a.open_question(code, key, "q")
+    threads = [threading.Thread(target=lambda s=s, i=i: s.answer(code, "q", f"s{i}", i)) for i in range(20)
+               for s in [(a, b)[i % 2]]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(n for _, n in b.histogram(code, "q")) == 20
+    assert b._read("PRAGMA journal_mode")[0][0] == "wal"
+
+
+def test_get_store_uses_the_cache_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path / "cache"))
+    store = class_store.get_store()
+    assert store.path == tmp_path / "cache" / class_store.FILE_NAME and class_store.get_store() is store
+    assert math.isclose(store.hours, 4)
