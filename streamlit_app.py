@@ -26,15 +26,27 @@ PAGES = {  # the lecture's order, as the lecture map's cards: §1 … §5, the l
     ],
     "common.section.convolution": [
         st.Page("lessons/1_why.py", title=t("common.page.why_convolution"), icon=":material/search:", url_path="why-convolution"),
-        st.Page("lessons/2_conv2d_keras.py", title=t("common.page.conv2d_keras"), icon=":material/model_training:", url_path="conv2d-in-keras"),
+        st.Page(
+            "lessons/2_conv2d_keras.py",
+            title=t("common.page.conv2d_keras"),
+            icon=":material/model_training:",
+            url_path="conv2d-in-keras",
+        ),
         st.Page("lessons/3_filters.py", title=t("common.page.filters"), icon=":material/layers:", url_path="filter-sets"),
-        st.Page("lessons/4_arithmetic.py", title=t("common.page.arithmetic"), icon=":material/grid_on:", url_path="convolution-arithmetic"),
+        st.Page(
+            "lessons/4_arithmetic.py",
+            title=t("common.page.arithmetic"),
+            icon=":material/grid_on:",
+            url_path="convolution-arithmetic",
+        ),
         st.Page("lessons/5_pooling.py", title=t("common.page.pooling"), icon=":material/filter_alt:", url_path="max-pooling"),
     ],
     "common.section.networks": [
         st.Page("lessons/2_stack_lab.py", title=t("common.page.stack_lab"), icon=":material/stacks:", url_path="layer-stack-lab"),
         st.Page("lessons/6_lenet5.py", title=t("common.page.lenet5"), icon=":material/neurology:", url_path="lenet-5"),
-        st.Page("lessons/7_own_images.py", title=t("common.page.own_images"), icon=":material/folder_zip:", url_path="own-images"),
+        st.Page(
+            "lessons/7_own_images.py", title=t("common.page.own_images"), icon=":material/folder_zip:", url_path="own-images"
+        ),
     ],
 }
 

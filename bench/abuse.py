@@ -299,7 +299,8 @@ def main() -> None:
         cpu_ratio = ratio(r["cpu"], base_r["cpu"]) if base_r else "   (base)"
         rss_ratio = ratio(r["rss"], base_r["rss"], floor=RSS_FLOOR_MB) if base_r else "   (base)"
         flag = "  OVER" if r["cpu"] > 2.0 or r["rss"] > 300 else ""
-        print(f"{case.finding:>7}  {case.name[:48]:<48} {r['cpu']:7.2f} {cpu_ratio:>8} {r['rss']:7.0f} {rss_ratio:>8}  {r['outcome']}{flag}")
+        print(f"{case.finding:>7}  {case.name[:48]:<48} {r['cpu']:7.2f} {cpu_ratio:>8} {r['rss']:7.0f} {rss_ratio:>8}  "
+              f"{r['outcome']}{flag}")
     for report in reports:
         print(f"the guard caught: {report}")
     if not alive:

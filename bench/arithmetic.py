@@ -18,8 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import plain_rerun_ms, timed  # noqa: E402
-
 import statistics  # noqa: E402
 import time  # noqa: E402
 
@@ -28,6 +26,7 @@ import plotly.graph_objects as go  # noqa: E402
 import plotly.io as pio  # noqa: E402
 from plotly.tools import return_figure_from_figure_or_data as as_sent  # noqa: E402  (what st.plotly_chart calls)
 
+from bench.timing import plain_rerun_ms, timed  # noqa: E402
 from cnnlib.convolution import activate, conv2d, explain_cell, formula  # noqa: E402
 from cnnlib.lecture import FOUR_8X8, HORIZONTAL_LINE_FILTER  # noqa: E402
 from ui.arithmetic import input_figure, map_figure  # noqa: E402
@@ -82,6 +81,8 @@ if __name__ == "__main__":
     print(f"filter edit (conv + step + 2 figures as sent): {ours:.2f} ms   (target ≤ 20 ms)")
     print(f"  baseline, one bare go.Figure heatmap as sent: {base:.2f} ms   ratio {ours / base:.2f}×")
     page, script, plain = page_rerun_ms(30)
-    print(f"whole page rerun after a w5 slider step (AppTest): {page:.1f} ms   (target ≤ 150 ms); the script itself {script:.1f} ms")
+    print(
+        f"whole page rerun after a w5 slider step (AppTest): {page:.1f} ms   (target ≤ 150 ms); the script itself {script:.1f} ms"
+    )
     print(f"  baseline, one-widget script rerun (AppTest):     {plain:.1f} ms   ratio {page / plain:.2f}×")
     print("  (in a browser a slider step reruns only the workbench fragment: python bench/browser_edit.py)")

@@ -104,7 +104,13 @@ class Stepper:
         self.page = browser.new_page(viewport={"width": 1280, "height": 720})
         self.page.goto(url, wait_until="domcontentloaded")
         wait_idle(self.page, 90_000)
-        self.slider, self.chart, self.log, self.times, self.count = self.page.locator(f"{slider} input[type=range]"), chart, log, [], 0
+        self.slider, self.chart, self.log, self.times, self.count = (
+            self.page.locator(f"{slider} input[type=range]"),
+            chart,
+            log,
+            [],
+            0,
+        )
 
     def step(self, keep: bool) -> None:
         self.page.evaluate(ARM, [self.chart])
@@ -120,7 +126,7 @@ class Stepper:
 
     def result(self) -> tuple[float, float, float]:
         """p50 of a step to the redrawn chart, and the median server script wall and CPU time of those steps (ms)."""
-        runs = [tuple(map(float, line.split())) for line in self.log.read_text().splitlines()[self.runs_before:]]
+        runs = [tuple(map(float, line.split())) for line in self.log.read_text().splitlines()[self.runs_before :]]
         return statistics.median(self.times), statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
@@ -136,10 +142,17 @@ def main() -> None:
         minimal.write_text(MINIMAL_APP)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            with server(ROOT / "streamlit_app.py", tmp / "page.log", ROOT) as page_url, \
-                    server(minimal, tmp / "minimal.log", tmp) as minimal_url:
-                ours = Stepper(browser, f"{page_url}/convolution-arithmetic?lang=ko", ".st-key-arith_w_s4", ".st-key-arith_y_fig",
-                               tmp / "page.log")
+            with (
+                server(ROOT / "streamlit_app.py", tmp / "page.log", ROOT) as page_url,
+                server(minimal, tmp / "minimal.log", tmp) as minimal_url,
+            ):
+                ours = Stepper(
+                    browser,
+                    f"{page_url}/convolution-arithmetic?lang=ko",
+                    ".st-key-arith_w_s4",
+                    ".st-key-arith_y_fig",
+                    tmp / "page.log",
+                )
                 base = Stepper(browser, minimal_url, ".st-key-w5", ".st-key-map", tmp / "minimal.log")
                 for i in range(args.steps + 1):  # alternately, so that a busy moment slows both alike
                     ours.step(keep=i > 0)
@@ -148,9 +161,14 @@ def main() -> None:
         finally:
             browser.close()
     print(f"§4 w5 slider step → redrawn map (Chromium, p50 of {args.steps}): {page_ms:.0f} ms")
-    print(f"  minimal app (one slider, one plotly heatmap), same way:     {base_ms:.0f} ms   ratio {page_ms / base_ms:.2f}×  (target ≤ 1.15×)")
-    print(f"server script time per edit (median wall / CPU of the script thread): §4 {page_wall:.1f} / {page_cpu:.1f} ms"
-          f" (target ≤ 15 ms), minimal app {base_wall:.1f} / {base_cpu:.1f} ms")
+    print(
+        f"  minimal app (one slider, one plotly heatmap), same way:     {base_ms:.0f} ms"
+        f"   ratio {page_ms / base_ms:.2f}×  (target ≤ 1.15×)"
+    )
+    print(
+        f"server script time per edit (median wall / CPU of the script thread): §4 {page_wall:.1f} / {page_cpu:.1f} ms"
+        f" (target ≤ 15 ms), minimal app {base_wall:.1f} / {base_cpu:.1f} ms"
+    )
     print(f"machine load (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

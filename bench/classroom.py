@@ -236,7 +236,7 @@ def measure(pids: list[int], teacher, edit: bool, followers: list[Follower]) -> 
             edits += 1
         teacher.wait_for_timeout(1000)
     wall = time.perf_counter() - start
-    return (cpu_seconds(pids) - cpu0) / wall, edits, [f.full_runs - r for f, r in zip(followers, runs0)]
+    return (cpu_seconds(pids) - cpu0) / wall, edits, [f.full_runs - r for f, r in zip(followers, runs0, strict=True)]
 
 
 def main_followers(n: int) -> None:

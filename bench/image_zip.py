@@ -99,7 +99,7 @@ def build(n: int) -> tuple[bytes, bytes]:
     letters = make_letters(per_class=per_class, seed=2024)
     zip_out, tar_out = io.BytesIO(), io.BytesIO()
     with zipfile.ZipFile(zip_out, "w", zipfile.ZIP_DEFLATED) as z, tarfile.open(fileobj=tar_out, mode="w:gz") as t:
-        for picture, name in zip(letters.images[..., 0], letters.files):
+        for picture, name in zip(letters.images[..., 0], letters.files, strict=True):
             buffer = io.BytesIO()
             Image.fromarray(picture).save(buffer, "PNG")
             png = buffer.getvalue()
@@ -120,7 +120,7 @@ def hostile_upload(kind: str) -> bytes:
         letters = make_letters(per_class=30, seed=1)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            for picture, name in zip(letters.images[..., 0], letters.files):
+            for picture, name in zip(letters.images[..., 0], letters.files, strict=True):
                 buffer = io.BytesIO()
                 Image.fromarray(picture).save(buffer, "PNG")
                 letter, _, index = name.split("/")

@@ -24,12 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import plain_rerun_ms, timed  # noqa: E402
-
 import pandas as pd  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 import plotly.io as pio  # noqa: E402
 
+from bench.timing import plain_rerun_ms, timed  # noqa: E402
 from cnnlib.architecture import preset, summarize  # noqa: E402
 from cnnlib.keras_code import keras_code  # noqa: E402
 from cnnlib.stack_text import encode_stack  # noqa: E402

@@ -159,7 +159,7 @@ def calibrate() -> None:
         coef = non_negative_least_squares(a, y)
         print(f"least squares ({label}): {coef[0]:.2e} s per multiply-add, {coef[1]:.2e} s per cell, "
               f"{coef[2] * 1000:.2f} ms per batch, {coef[3]:.2f} s fixed; fitted/measured "
-              + ", ".join(f"{f / m:.2f}" for f, m in zip(a @ coef, y)))
+              + ", ".join(f"{f / m:.2f}" for f, m in zip(a @ coef, y, strict=True)))
     service.shutdown()
 
 

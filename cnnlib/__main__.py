@@ -22,11 +22,11 @@ import time
 
 from cnnlib import architecture
 from cnnlib.errors import LessonError
+from cnnlib.stack_text import decode_stack
 from services.runs import config as run_config
 from services.runs.errors import TrainingError
 from services.runs.progress import Snapshot
 from services.runs.service import TrainingService, get_service
-from cnnlib.stack_text import decode_stack
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,15 +105,11 @@ def run_train(args) -> tuple[dict, int]:
         service = TrainingService(args.cache_dir) if args.cache_dir else get_service()
         if args.force:
             service.cache.remove(config.key)
-        run = service.submit(config)
         last_epoch = [0]
-        while not run.finished.wait(0.5):
-            if not args.quiet:
-                _progress(run.snapshot(), last_epoch)
-        snap = service.snapshot(run.key)
+        snap = service.train_now(config, on_progress=None if args.quiet else lambda now: _progress(now, last_epoch))
     except LessonError as err:
         return _error(err), 1
-    out = {"key": run.key, "state": snap.state, "cache_dir": str(service.cache.root), "config": config.canonical()}
+    out = {"key": snap.key, "state": snap.state, "cache_dir": str(service.cache.root), "config": config.canonical()}
     if snap.state != "done":
         out.update(_error(snap.error or TrainingError("cancelled")))
         return out, 1
@@ -141,8 +137,8 @@ def query_values(page: str, query: str) -> dict:
     """The page's settings from its link parameters, read by the page's own Link; LessonError naming what it refuses."""
     from urllib.parse import parse_qs, urlsplit
 
-    from notebooks import NotebookError
     from links.pages import notebook_settings, page_links
+    from notebooks import NotebookError
 
     text = query.strip()
     if "?" in text or "://" in text:

@@ -219,7 +219,7 @@ def check_input_shape(input_shape) -> tuple[int, ...]:
         raise StackError("bad_input_shape", shape=input_shape)
     highs = (STACK_LIMITS["height"][1], STACK_LIMITS["width"][1])
     channels = STACK_LIMITS["channels"][1]
-    if any(d > high for d, high in zip(shape, highs)) or max(shape[2:], default=1) > channels:
+    if any(d > high for d, high in zip(shape, highs, strict=False)) or max(shape[2:], default=1) > channels:
         raise StackError("input_too_large", shape=shape, side=max(highs), channels=channels)
     return shape
 
@@ -252,7 +252,7 @@ def _spatial(kind: str, layer: dict, shape: tuple, index: int) -> tuple[tuple, s
     size = layer["kernel_size"] if kind == "Conv2D" else layer["pool_size"]
     strides, padding = layer["strides"], layer["padding"]
     dims, texts = [], []
-    for n, k, s in zip(shape[:2], size, strides):
+    for n, k, s in zip(shape[:2], size, strides, strict=True):
         out, text = _window_size(n, k, s, padding)
         dims.append(out)
         texts.append(text)

@@ -119,7 +119,9 @@ def explain_cell(x: np.ndarray, w: np.ndarray, row: int, col: int, stride: int =
             for b in range(kw):
                 r, s = top + a, left + b
                 inside = 0 <= r < h and 0 <= s < wd
-                terms.append(Term(r * wd + s + 1 if inside else None, float(win[row, col, a, b, c]), a * kw + b + 1, float(w3[a, b, c]), c))
+                terms.append(
+                    Term(r * wd + s + 1 if inside else None, float(win[row, col, a, b, c]), a * kw + b + 1, float(w3[a, b, c]), c)
+                )
     total = float(np.einsum("abc,abc->", win[row, col], w3))
     return CellStep(row * out_w + col + 1, row, col, top, left, tuple(terms), total)
 

@@ -87,7 +87,13 @@ def reduce_to_grid(image: np.ndarray, size: int = 8, margin: int = 1) -> np.ndar
     square[r0 : r0 + crop.shape[0], c0 : c0 + crop.shape[1]] = crop
     edges = np.linspace(0, side, inner + 1).round().astype(int)
     cells = np.array(
-        [[square[edges[i] : max(edges[i + 1], edges[i] + 1), edges[j] : max(edges[j + 1], edges[j] + 1)].mean() for j in range(inner)] for i in range(inner)]
+        [
+            [
+                square[edges[i] : max(edges[i + 1], edges[i] + 1), edges[j] : max(edges[j + 1], edges[j] + 1)].mean()
+                for j in range(inner)
+            ]
+            for i in range(inner)
+        ]
     )
     grid = np.zeros((size, size))
     grid[margin : margin + inner, margin : margin + inner] = (cells >= 0.2).astype(float)

@@ -138,7 +138,7 @@ def feature_maps(model, image: np.ndarray, input_shape, scaling: str) -> list[tu
         return []
     outs = probe(model_input(image, input_shape, scaling), training=False)
     outs = outs if isinstance(outs, (list, tuple)) else [outs]
-    return [(layer.name, type(layer).__name__, np.asarray(out)[0]) for layer, out in zip(chosen, outs)]
+    return [(layer.name, type(layer).__name__, np.asarray(out)[0]) for layer, out in zip(chosen, outs, strict=True)]
 
 
 def first_filters(model) -> np.ndarray | None:
@@ -171,9 +171,3 @@ def classic_similarity(filters: np.ndarray, images: np.ndarray) -> np.ndarray:
             if learned.std() > 0 and ref.std() > 0:
                 out[a, b] = np.corrcoef(learned, ref)[0, 1]
     return out
-
-
-def closest_classic(filters: np.ndarray, images: np.ndarray) -> list[tuple[str, float]]:
-    """For each learned filter, the classic filter whose feature maps correlate most (name, r)."""
-    r = classic_similarity(filters, images)
-    return [(CLASSIC[int(np.abs(row).argmax())], float(row[int(np.abs(row).argmax())])) for row in r]

@@ -67,7 +67,7 @@ def build_model(stack: list[dict], input_shape, *, check: bool = True, budget_mb
         specs = list(stack)
         X = keras.Input(shape=tuple(input_shape))
     H = X
-    for spec, name in zip(specs, names[1:]):
+    for spec, name in zip(specs, names[1:], strict=True):
         H = keras_layer(spec, name)(H)
     return keras.Model(X, H, name="model")
 

@@ -16,8 +16,12 @@ if classroom.role() is None:  # a class: the teacher starts one, students join b
         teach.button(t("classroom.start"), key="home_start_class", icon=":material/co_present:", on_click=classroom.start_class)
         join.caption(t("classroom.join_help"))
         join.text_input(t("classroom.join_code"), key="home_class_code", max_chars=8, placeholder="ABCDE")
-        join.button(t("classroom.join"), key="home_join_class", icon=":material/login:",  # below: at 150 % zoom a side-by-side button lost its label
-                    on_click=lambda: classroom.join_class(st.session_state.get("home_class_code") or ""))
+        join.button(
+            t("classroom.join"),
+            key="home_join_class",
+            icon=":material/login:",  # below: at 150 % zoom a side-by-side button lost its label
+            on_click=lambda: classroom.join_class(st.session_state.get("home_class_code") or ""),
+        )
 elif classroom.role() == "teacher":  # the code and QR large on the projector: students join from here
     classroom.join_card()
 
@@ -34,7 +38,7 @@ CARDS = [  # (page file, title key, card text key) in lecture order
 
 PER_ROW = 4
 for start in range(0, len(CARDS), PER_ROW):
-    for column, (path, title, text) in zip(st.columns(PER_ROW), CARDS[start : start + PER_ROW]):
+    for column, (path, title, text) in zip(st.columns(PER_ROW), CARDS[start : start + PER_ROW], strict=False):
         with column.container(border=True, height="stretch"):
             st.markdown(f"#### {t(title)}")
             st.write(t(text))

@@ -6,12 +6,12 @@ import streamlit as st
 from cnnlib.digits import closed_loops, examples_of, typical_loops
 from cnnlib.filters import FILTER_PRESETS, PATTERN_FILTERS, pattern_map
 from cnnlib.lecture import LOOP_TABLE_DIGITS
+from ui import take_home
 from ui.charts import DIVERGING, PLOT, heatmap_spec, image, png, ready
 from ui.i18n import labels, t
 from ui.pictures import enlarge
 from ui.presenter import caption
 from ui.state import keep
-from ui import take_home
 
 st.title(t("why.title"))
 caption(t("why.intro"))
@@ -20,7 +20,7 @@ st.subheader(t("why.table_title"))
 revealed = st.session_state.get("why_revealed", False)
 parts = ("total", "top", "bottom")
 score = 0
-for digit, col in zip(LOOP_TABLE_DIGITS, st.columns(len(LOOP_TABLE_DIGITS))):
+for digit, col in zip(LOOP_TABLE_DIGITS, st.columns(len(LOOP_TABLE_DIGITS)), strict=True):
     images = examples_of(digit, None)
     first = typical_loops(digit)[1]
     index = st.session_state.get(f"why_example_{digit}", first)
@@ -35,7 +35,7 @@ for digit, col in zip(LOOP_TABLE_DIGITS, st.columns(len(LOOP_TABLE_DIGITS))):
         if st.button(t("why.another"), key=f"why_next_{digit}"):
             st.session_state[f"why_example_{digit}"] = index + 1
             st.rerun()
-        for part, count in zip(parts, counted):  # after the reveal each guess's label carries the count
+        for part, count in zip(parts, counted, strict=True):  # after the reveal each guess's label carries the count
             keep(f"why_guess_{digit}_{part}", None)
             label = t(f"why.{part}") if count is None else t("why.counted_label", part=t(f"why.{part}"), n=count)
             guess = st.number_input(label, 0, 3, key=f"why_guess_{digit}_{part}", placeholder=t("why.your_guess"))
@@ -56,7 +56,13 @@ c1, c2 = st.columns([1, 3])
 keep("why_digit", 4)
 digit = c1.selectbox(t("why.digit"), range(10), key="why_digit")
 keep("why_pattern", PATTERN_FILTERS[0])
-pattern = c2.radio(t("why.pattern"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), key="why_pattern", horizontal=True)
+pattern = c2.radio(
+    t("why.pattern"),
+    PATTERN_FILTERS,
+    format_func=labels("arithmetic.filter", PATTERN_FILTERS),
+    key="why_pattern",
+    horizontal=True,
+)
 overlay = st.toggle(t("why.overlay"), key="why_overlay")
 img = examples_of(digit, 1)[0] / 255.0
 fmap = pattern_map(img, pattern)
@@ -65,11 +71,27 @@ f1, f2, f3 = st.columns(3)  # a Plotly chart is at least 150 px wide: at 150 % z
 if overlay:  # the map's red over the digit, in the map's own colours (zero left out)
     fig = image(img, title=t("why.fig_digit", d=digit), height=340)
     bound = float(fmap.max()) or 1.0
-    fig.add_heatmap(z=np.where(fmap > 0, fmap, np.nan), colorscale=DIVERGING, zmin=-bound, zmax=bound, opacity=0.6, showscale=False, hoverinfo="skip")
+    fig.add_heatmap(
+        z=np.where(fmap > 0, fmap, np.nan),
+        colorscale=DIVERGING,
+        zmin=-bound,
+        zmax=bound,
+        opacity=0.6,
+        showscale=False,
+        hoverinfo="skip",
+    )
     f1.plotly_chart(fig, key="why_overlay_fig", config=PLOT)
 else:
     f1.plotly_chart(image(img, title=t("why.fig_digit", d=digit), height=340), key="why_digit_fig", config=PLOT)
-f2.plotly_chart(ready(heatmap_spec(FILTER_PRESETS[pattern], height=170, title=t("why.fig_filter"), colorbar=False)), key="why_filter_fig", config=PLOT)
-f3.plotly_chart(ready(heatmap_spec(fmap, annotate=False, marks=[(int(r), int(c))], height=340, title=t("why.fig_map"))), key="why_map_fig", config=png("feature-map"))
+f2.plotly_chart(
+    ready(heatmap_spec(FILTER_PRESETS[pattern], height=170, title=t("why.fig_filter"), colorbar=False)),
+    key="why_filter_fig",
+    config=PLOT,
+)
+f3.plotly_chart(
+    ready(heatmap_spec(fmap, annotate=False, marks=[(int(r), int(c))], height=340, title=t("why.fig_map"))),
+    key="why_map_fig",
+    config=png("feature-map"),
+)
 st.info(t("why.strongest", r=r + 1, c=c + 1, v=f"{fmap[r, c]:.2f}"))  # 1-based, as on the slides
 take_home.notebook_button("why-convolution", {"digit": digit, "pattern": pattern}, png_hint=True)

@@ -4,16 +4,16 @@ import streamlit as st
 
 from cnnlib import architecture
 from cnnlib.keras_code import keras_code
+from ui import class_questions, take_home
 from ui.charts import PLOT
 from ui.i18n import message, t
 from ui.learned_filters import filters_section
 from ui.model_comparison import scaling_section
 from ui.model_summary import architecture_figure, summary_table
+from ui.presenter import caption
 from ui.run_panel import trained_model
 from ui.run_settings import config_for, dataset_notice, init_settings, settings_form
 from ui.try_it import try_it
-from ui import class_questions, take_home
-from ui.presenter import caption
 
 P = "conv2d"
 st.title(t("conv2d.title"))

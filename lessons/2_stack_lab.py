@@ -53,7 +53,9 @@ else:
     if total and shown:
         m1.markdown(t("lab.biggest", name=biggest.name, share=f"{biggest.params / total:.1%}"))
     m2.plotly_chart(lab.param_bars(rows, t("lab.chart_title")), key="lab_bars", config={"displayModeBar": False})
-    st.page_link("lessons/6_lenet5.py", label=t("lab.train_this"), icon=":material/model_training:", query_params={"stack": link})  # full width: never cut (150 % zoom)
+    st.page_link(
+        "lessons/6_lenet5.py", label=t("lab.train_this"), icon=":material/model_training:", query_params={"stack": link}
+    )  # full width: never cut (150 % zoom)
     for r in rows:
         if r.note == "dense_last_axis":
             n, units = rows[rows.index(r) - 1].output_shape[-1], r.output_shape[-1]
@@ -68,7 +70,8 @@ else:
         else:
             agree = keras_rows == [(r.name, r.type, r.output_shape, r.params) for r in rows] and keras_total == total
             (st.success if agree else st.error)(
-                t("lab.keras_agrees" if agree else "lab.keras_differs", keras=f"{keras_total:,}", ours=f"{total:,}"))
+                t("lab.keras_agrees" if agree else "lab.keras_differs", keras=f"{keras_total:,}", ours=f"{total:,}")
+            )
             st.code(text, language=None)
             caption(t("lab.keras_timing", ms=f"{ms:.0f}"))
 
@@ -79,9 +82,20 @@ else:
 st.subheader(t("lab.compare"))
 b1 = b2 = b3 = st.container(horizontal=True, gap="small")  # buttons wrap, never cut (150 % zoom)
 full = len(st.session_state.lab_compare) >= lab.MAX_COMPARE
-b1.button(t("lab.compare_add"), key="lab_cmp_add", on_click=lab.compare_add, args=(link,), disabled=full,
-          help=t("lab.compare_full") if full else None)
-b2.button(t("lab.compare_story", before=f"{count_params(*preset('two_conv')):,}", after=f"{count_params(*preset('two_conv_pool')):,}"), key="lab_cmp_story", on_click=lab.compare_story, type="primary")
+b1.button(
+    t("lab.compare_add"),
+    key="lab_cmp_add",
+    on_click=lab.compare_add,
+    args=(link,),
+    disabled=full,
+    help=t("lab.compare_full") if full else None,
+)
+b2.button(
+    t("lab.compare_story", before=f"{count_params(*preset('two_conv')):,}", after=f"{count_params(*preset('two_conv_pool')):,}"),
+    key="lab_cmp_story",
+    on_click=lab.compare_story,
+    type="primary",
+)
 b3.button(t("lab.compare_clear"), key="lab_cmp_clear", on_click=lab.compare_clear)
 entries = []
 for n, text in enumerate(st.session_state.lab_compare, start=1):
@@ -93,15 +107,18 @@ for n, text in enumerate(st.session_state.lab_compare, start=1):
 if not entries:
     st.info(t("lab.compare_empty"))
 ymax = max([r.params for _, _, rows_n, _ in entries for r in rows_n] or [1])
-for col, (n, text, rows_n, err) in zip(st.columns(max(len(entries), 1)), entries):
+for col, (n, text, rows_n, err) in zip(st.columns(max(len(entries), 1)), entries, strict=False):
     label = lab.stack_label(text, n)
     col.markdown(f"**{label}**")
     if err is not None:
         col.error(t("lab.invalid_in_compare", msg=lab.error_text(err)))
     else:
         col.metric(t("lab.total"), f"{sum(r.params for r in rows_n):,}", label_visibility="visible")
-        col.plotly_chart(lab.param_bars(rows_n, ymax=ymax, height=260, numbered=True), key=f"lab_cmp_bars_{n}",
-                         config={"displayModeBar": False})
+        col.plotly_chart(
+            lab.param_bars(rows_n, ymax=ymax, height=260, numbered=True),
+            key=f"lab_cmp_bars_{n}",
+            config={"displayModeBar": False},
+        )
     c1 = c2 = col.container(horizontal=True, gap="small")
     c1.button(t("lab.compare_load"), key=f"lab_cmp_load_{n}", on_click=lab.compare_load, args=(text,))
     c2.button(t("lab.compare_remove"), key=f"lab_cmp_remove_{n}", on_click=lab.compare_remove, args=(n - 1,))

@@ -32,7 +32,9 @@ links.notice("filt")
 # ---- a colour picture and its three channels --------------------------------------------------
 st.subheader(t("filtersets.colour_title"))
 sources = ["sample", "upload"]
-source = st.radio(t("filtersets.source"), sources, format_func=labels("filtersets.source", sources), key="filt_source", horizontal=True)
+source = st.radio(
+    t("filtersets.source"), sources, format_func=labels("filtersets.source", sources), key="filt_source", horizontal=True
+)
 img = sample_colour_image()
 if source == "upload":
     upload = st.file_uploader(t("filtersets.upload"), key="filt_upload")
@@ -61,27 +63,50 @@ def workbench(img) -> None:
 
     pic, channels = st.columns([1, 3])
     pic.image(page.enlarge_rgb(img, 5), caption=t("filtersets.picture", shape="(32, 32, 3)"))
-    page.chart(channels, page.channel_pictures(x, [t("filtersets.channel", name=n) for n in CHANNEL_NAMES], (row, col, k, k)),
-               "filt_channels")
+    page.chart(
+        channels,
+        page.channel_pictures(x, [t("filtersets.channel", name=n) for n in CHANNEL_NAMES], (row, col, k, k)),
+        "filt_channels",
+    )
 
     # ---- one screen: the filter set's editor on the left, what it makes on the right ---------------
     st.subheader(t("filtersets.work_title"))
     c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
-    c1.radio(t("filtersets.kernel_size"), KERNEL_SIZES, key="filt_size", horizontal=True, on_change=page.on_size_change,
-             format_func=lambda n: f"{n}×{n}")
+    c1.radio(
+        t("filtersets.kernel_size"),
+        KERNEL_SIZES,
+        key="filt_size",
+        horizontal=True,
+        on_change=page.on_size_change,
+        format_func=lambda n: f"{n}×{n}",
+    )
     page.show_preset()
-    c2.selectbox(t("filtersets.preset"), page.CHOICES, format_func=labels("filtersets.preset", page.CHOICES),
-                 key="filt_preset_choice", on_change=page.on_preset_change)
+    c2.selectbox(
+        t("filtersets.preset"),
+        page.CHOICES,
+        format_func=labels("filtersets.preset", page.CHOICES),
+        key="filt_preset_choice",
+        on_change=page.on_preset_change,
+    )
     c3.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, key="filt_bias", format="%g")
     left, right = st.columns([5, 6], gap="medium")
     with left:
-        channel = st.segmented_control(t("filtersets.channel_editor"), range(len(CHANNEL_NAMES)), key="filt_channel",
-                                       format_func=CHANNEL_NAMES.__getitem__, required=True)
+        channel = st.segmented_control(
+            t("filtersets.channel_editor"),
+            range(len(CHANNEL_NAMES)),
+            key="filt_channel",
+            format_func=CHANNEL_NAMES.__getitem__,
+            required=True,
+        )
         weight_editor(f"filt_w_{channel}", (k, k), *WEIGHT_RANGE, step=0.5, on_edit=page.mark_custom)
     with right:
-        titles = [t("filtersets.filter_of", name=name_c) + (" ✎" if c == channel else "") for c, name_c in enumerate(CHANNEL_NAMES)]
+        titles = [
+            t("filtersets.filter_of", name=name_c) + (" ✎" if c == channel else "") for c, name_c in enumerate(CHANNEL_NAMES)
+        ]
         page.chart(st, page.filter_thumbs(w, titles), "filt_w_fig")
-        titles = [t("filtersets.partial", name=name_c) for name_c in CHANNEL_NAMES] + [t("filtersets.sum_title", shape=f"({oh}, {ow})")]
+        titles = [t("filtersets.partial", name=name_c) for name_c in CHANNEL_NAMES] + [
+            t("filtersets.sum_title", shape=f"({oh}, {ow})")
+        ]
         page.chart(st, page.maps_figure(result.partials, result.feature_map, titles, (row, col)), "filt_maps", png("feature-map"))
     caption(t("filtersets.block", shape=f"({k}, {k}, 3)", k=k, n=w.size) + " " + t("filtersets.partials_caption"))
 
@@ -95,8 +120,12 @@ def workbench(img) -> None:
         st.markdown("- " + t("filtersets.channel_sum", name=name_c, k=k, value=page.fmt(cell.channel_sums[c])))
         with st.expander(t("filtersets.products", name=name_c, n=k * k)):
             st.markdown(page.products_table(cell.windows[c], cell.weights[c], cell.products[c]))
-    terms = " + ".join([*(f"({page.fmt(s)})" if s < 0 else page.fmt(s) for s in cell.channel_sums),
-                        f"({page.fmt(bias)})" if bias < 0 else page.fmt(bias)])
+    terms = " + ".join(
+        [
+            *(f"({page.fmt(s)})" if s < 0 else page.fmt(s) for s in cell.channel_sums),
+            f"({page.fmt(bias)})" if bias < 0 else page.fmt(bias),
+        ]
+    )
     st.success(t("filtersets.cell_total", r=row + 1, c=col + 1, terms=terms, total=page.fmt(cell.total)))
     caption(t("filtersets.cell_check", r=row + 1, c=col + 1, value=page.fmt(float(result.feature_map[row, col]))))
     take_home.notebook_button("filter-sets", {**page.sync_link(w), "image": img}, where=st.container(), png_hint=True)
@@ -107,21 +136,30 @@ workbench(img)
 # ---- the lecture's stack on a real digit ------------------------------------------------------
 st.divider()
 st.subheader(t("filtersets.lecture_title"))
-st.code("H = tf.keras.layers.Conv2D(3, kernel_size=5, activation='swish')(X)\n"
-        "H = tf.keras.layers.Conv2D(6, kernel_size=5, activation='swish')(H)", language="python")
+st.code(
+    "H = tf.keras.layers.Conv2D(3, kernel_size=5, activation='swish')(X)\n"
+    "H = tf.keras.layers.Conv2D(6, kernel_size=5, activation='swish')(H)",
+    language="python",
+)
 d1, d2 = st.columns(2)
 digit = d1.selectbox(t("filtersets.digit"), list(range(10)), key="filt_digit")
 seed = d2.number_input(t("filtersets.seed"), 0, 9999, step=1, key="filt_seed")
 stack = page.stack_on_digit(int(digit), int(seed))
 caption(t("filtersets.random_note", seed=seed))
 rows = summarize([{"type": "Conv2D", "filters": f, "kernel_size": 5, "activation": "swish"} for f in (3, 6)], (28, 28, 1))[1:]
-st.dataframe(pd.DataFrame({
-    t("filtersets.col.layer"): [f"{r.name} ({r.type})" for r in rows],
-    t("filtersets.col.keras"): [str(kern.shape) for kern in stack.kernels],
-    t("filtersets.col.slide"): [str((*slide_notation(kern)[:3], "?")).replace("'", "") for kern in stack.kernels],
-    t("filtersets.col.question"): [slide_notation(kern)[3] for kern in stack.kernels],
-    t("filtersets.col.params"): [r.formula for r in rows],
-}), hide_index=True, key="filt_shapes")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("filtersets.col.layer"): [f"{r.name} ({r.type})" for r in rows],
+            t("filtersets.col.keras"): [str(kern.shape) for kern in stack.kernels],
+            t("filtersets.col.slide"): [str((*slide_notation(kern)[:3], "?")).replace("'", "") for kern in stack.kernels],
+            t("filtersets.col.question"): [slide_notation(kern)[3] for kern in stack.kernels],
+            t("filtersets.col.params"): [r.formula for r in rows],
+        }
+    ),
+    hide_index=True,
+    key="filt_shapes",
+)
 first, second = stack.maps
 g1, g2 = st.columns([1, 3], vertical_alignment="center")
 g1.image(page.grey_legend(), width="stretch")
@@ -131,5 +169,10 @@ maps = [stack.image[..., 0] * 255] + [first[..., f] for f in range(first.shape[-
 titles = [t("filtersets.digit") + f" {digit}"] + [t("filtersets.map", n=f + 1) for f in range(first.shape[-1])]
 page.chart(st, page.stack_maps(maps, titles), "filt_stack_1")
 st.markdown("**" + t("filtersets.second_maps", shape=str(second.shape)) + "**")
-page.chart(st, page.stack_maps([second[..., f] for f in range(second.shape[-1])],
-                               [t("filtersets.map", n=f + 1) for f in range(second.shape[-1])]), "filt_stack_2")
+page.chart(
+    st,
+    page.stack_maps(
+        [second[..., f] for f in range(second.shape[-1])], [t("filtersets.map", n=f + 1) for f in range(second.shape[-1])]
+    ),
+    "filt_stack_2",
+)

@@ -30,8 +30,14 @@ with st.container(key="arith_top"):
     left, right = st.columns([2.3, 6.7], gap="medium")
 with left:
     st.markdown(f"**{t('arithmetic.input')}**")
-    preset = st.selectbox(t("arithmetic.input_preset"), page.INPUT_PRESETS, format_func=labels("arithmetic.preset", page.INPUT_PRESETS),
-                          key="arith_input_choice", on_change=page.choose_input, label_visibility="collapsed")
+    preset = st.selectbox(
+        t("arithmetic.input_preset"),
+        page.INPUT_PRESETS,
+        format_func=labels("arithmetic.preset", page.INPUT_PRESETS),
+        key="arith_input_choice",
+        on_change=page.choose_input,
+        label_visibility="collapsed",
+    )
     if preset == "digit":
         st.number_input(t("arithmetic.digit_pick"), 0, 9, key="arith_digit", on_change=page.choose_input)
     elif preset == "random":
@@ -43,7 +49,13 @@ with left:
             paste_box("arith_x_paste", "arith_x", (page.SIZE, page.SIZE), *INPUT_RANGE, on_ok=page.set_custom_input)
     st.radio(t("arithmetic.padding"), PADDINGS, format_func=labels("arithmetic.padding", PADDINGS), key="arith_pad")
     st.radio(t("arithmetic.stride"), (1, 2, 3), key="arith_stride", horizontal=True)
-    st.radio(t("arithmetic.activation"), ACTIVATIONS, format_func=labels("arithmetic.activation", ACTIVATIONS), key="arith_act", horizontal=True)
+    st.radio(
+        t("arithmetic.activation"),
+        ACTIVATIONS,
+        format_func=labels("arithmetic.activation", ACTIVATIONS),
+        key="arith_act",
+        horizontal=True,
+    )
     if st.session_state.arith_act == "swish":
         caption(t("arithmetic.activation_note"))
 
@@ -66,7 +78,12 @@ def workbench() -> None:
     playing = bool(st.session_state.get("arith_playing"))
     if playing != TICKING:  # play/pause was pressed inside this fragment: start or stop its timer
         st.rerun()
-    x, stride, padding, act = st.session_state.arith_x, st.session_state.arith_stride, st.session_state.arith_pad, st.session_state.arith_act
+    x, stride, padding, act = (
+        st.session_state.arith_x,
+        st.session_state.arith_stride,
+        st.session_state.arith_pad,
+        st.session_state.arith_act,
+    )
     w = st.session_state[page.W]
     y = activate(conv2d(x, w, stride, padding), act)
     oh, ow = y.shape
@@ -82,28 +99,68 @@ def workbench() -> None:
         cw, cy = st.columns([3.5, 3.2], gap="small")
     with cw:
         st.markdown(f"**{t('arithmetic.filter')}**")
-        st.selectbox(t("arithmetic.filter_preset"), page.FILTER_CHOICES, format_func=labels("arithmetic.filter", page.FILTER_CHOICES),
-                     key=page.CHOICE, on_change=page.choose_filter, label_visibility="collapsed")
+        st.selectbox(
+            t("arithmetic.filter_preset"),
+            page.FILTER_CHOICES,
+            format_func=labels("arithmetic.filter", page.FILTER_CHOICES),
+            key=page.CHOICE,
+            on_change=page.choose_filter,
+            label_visibility="collapsed",
+        )
         w = weight_editor(page.W, (3, 3), *WEIGHT_RANGE, on_edit=page.mark_custom, box_key=page.W_BOX, lazy=True)
     with cy:
         title = t("arithmetic.map_title", h=oh, w=ow)
-        st.plotly_chart(page.map_figure(y, (step.row, step.col), title, height=380 if presenting() else 300), key="arith_y_fig", config=png("feature-map"))
+        st.plotly_chart(
+            page.map_figure(y, (step.row, step.col), title, height=380 if presenting() else 300),
+            key="arith_y_fig",
+            config=png("feature-map"),
+        )
         with st.container(key="arith_size"):  # the output-size formula: ≥ 20 px in presenter mode (ui/presenter's alert rule)
-            st.info(t("arithmetic.size", formula=output_size_formula(page.SIZE, 3, stride, padding), h=oh, w=output_size(page.SIZE, 3, stride, padding)))
+            st.info(
+                t(
+                    "arithmetic.size",
+                    formula=output_size_formula(page.SIZE, 3, stride, padding),
+                    h=oh,
+                    w=output_size(page.SIZE, 3, stride, padding),
+                )
+            )
         class_questions.question("arith.size", oh, prompt=t("arithmetic.q_size"), lo=1, hi=page.SIZE)
-        class_questions.question("arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2)
+        class_questions.question(
+            "arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2
+        )
     setting = page.sync_link(w)
 
     st.markdown(f"**{t('arithmetic.step')}**")
     with st.container(horizontal=True, key="arith_steps"):  # content-wide buttons that wrap: no label is ever cut
-        st.button(t("arithmetic.prev"), key="arith_prev", icon=":material/arrow_back:", shortcut="Left", on_click=page.step_cell, args=(-1, n))
-        st.button(t("arithmetic.next"), key="arith_next", icon=":material/arrow_forward:", shortcut="Right", on_click=page.step_cell, args=(1, n))
-        st.button(t("arithmetic.pause") if playing else t("arithmetic.play"), key="arith_play", shortcut="Space",
-                  icon=":material/pause:" if playing else ":material/play_arrow:", on_click=page.toggle_play)
+        st.button(
+            t("arithmetic.prev"),
+            key="arith_prev",
+            icon=":material/arrow_back:",
+            shortcut="Left",
+            on_click=page.step_cell,
+            args=(-1, n),
+        )
+        st.button(
+            t("arithmetic.next"),
+            key="arith_next",
+            icon=":material/arrow_forward:",
+            shortcut="Right",
+            on_click=page.step_cell,
+            args=(1, n),
+        )
+        st.button(
+            t("arithmetic.pause") if playing else t("arithmetic.play"),
+            key="arith_play",
+            shortcut="Space",
+            icon=":material/pause:" if playing else ":material/play_arrow:",
+            on_click=page.toggle_play,
+        )
     if n > 1:
         st.slider(t("arithmetic.cell"), 1, n, None if moved else k, key=page.CELL, format="y%d")  # a value: no session scan
     fx, ff = st.columns([2, 3], vertical_alignment="center")
-    fx.plotly_chart(page.input_figure(x, step, stride, padding, height=380 if presenting() else 300), key="arith_x_fig", config=PLOT)
+    fx.plotly_chart(
+        page.input_figure(x, step, stride, padding, height=380 if presenting() else 300), key="arith_x_fig", config=PLOT
+    )
     with ff:
         show_formula(formula(step))
         show_formula(formula(step, numbers=True))
@@ -111,7 +168,9 @@ def workbench() -> None:
             st.markdown(t("arithmetic.activated", name=act, total=f"{step.total:g}", value=f"{y[step.row, step.col]:.3f}"))
         caption(t("arithmetic.window_note", k=k) + (" " + t("arithmetic.padding_ring") if padding == "same" else ""))
     with st.expander(t("arithmetic.map_numbers")):
-        st.dataframe(pd.DataFrame(np.round(y, 3), index=range(1, oh + 1), columns=[str(c) for c in range(1, ow + 1)]), key="arith_y_table")
+        st.dataframe(
+            pd.DataFrame(np.round(y, 3), index=range(1, oh + 1), columns=[str(c) for c in range(1, ow + 1)]), key="arith_y_table"
+        )
     if st.button(t("arithmetic.to_pooling"), key="arith_to_pool"):
         st.session_state.carried_map = y
         st.session_state.carried_fresh = True

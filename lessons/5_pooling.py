@@ -7,12 +7,12 @@ from cnnlib.digits import examples_of
 from cnnlib.filters import INPUT_RANGE, PATTERN_FILTERS, pattern_map
 from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.pooling import max_pool2d, pool_winners
+from links.pages import POOL_SIZES, POOL_SOURCES, POOL_STRIDES
 from ui import links, take_home
 from ui import pooling as page
 from ui.charts import heatmap_spec, image, png, ready
 from ui.grids import paste_box
 from ui.i18n import labels, t
-from links.pages import POOL_SIZES, POOL_SOURCES, POOL_STRIDES
 from ui.presenter import caption
 from ui.state import keep
 
@@ -57,10 +57,14 @@ else:
     pooled, winners = max_pool2d(fmap, size, s), pool_winners(fmap, size, s)
     st.info(t("pooling.size_formula", n=fmap.shape[0], k=size, s=s, o=pooled.shape[0]))
     with st.expander(t("pooling.winners")):
-        st.markdown("\n".join(
-            f"- {t('pooling.winner_row', r=r + 1, c=c + 1, v=f'{pooled[r, c]:g}', ir=winners[r, c, 0] + 1, ic=winners[r, c, 1] + 1)}"
-            for r in range(pooled.shape[0]) for c in range(pooled.shape[1])
-        ))
+        st.markdown(
+            "\n".join(
+                "- " + t("pooling.winner_row", r=r + 1, c=c + 1, v=f"{pooled[r, c]:g}", ir=winners[r, c, 0] + 1,
+                         ic=winners[r, c, 1] + 1)
+                for r in range(pooled.shape[0])
+                for c in range(pooled.shape[1])
+            )
+        )
 
 st.divider()
 st.subheader(t("pooling.digit_title"))
@@ -69,16 +73,44 @@ d1, d2 = st.columns(2)
 keep("pool_digit", 4)
 keep("pool_filter", PATTERN_FILTERS[0])
 digit = d1.selectbox(t("pooling.digit"), range(10), key="pool_digit")
-name = d2.selectbox(t("pooling.filter"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), key="pool_filter")
+name = d2.selectbox(
+    t("pooling.filter"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), key="pool_filter"
+)
 img = examples_of(digit, 1)[0] / 255.0
 feature = pattern_map(img, name)
 DIGIT_POOL = 2  # the lecture's MaxPool2D(): Keras' default 2×2
 small = max_pool2d(feature, DIGIT_POOL)
 f1, f2, f3 = st.columns(3)
-f1.plotly_chart(image(img, title=t("pooling.fig_input", h=img.shape[0], w=img.shape[1])), key="pool_digit_in", config={"displayModeBar": False})
+f1.plotly_chart(
+    image(img, title=t("pooling.fig_input", h=img.shape[0], w=img.shape[1])),
+    key="pool_digit_in",
+    config={"displayModeBar": False},
+)
 bound = (-float(feature.max()) or -1.0, float(feature.max()) or 1.0)  # one scale for both maps: the same red means the same value
-f2.plotly_chart(ready(heatmap_spec(feature, annotate=False, zrange=bound, height=260, title=t("pooling.fig_map", h=feature.shape[0], w=feature.shape[1]))), key="pool_digit_map", config=png("feature-map"))
-f3.plotly_chart(ready(heatmap_spec(small, annotate=False, zrange=bound, height=260, title=t("pooling.fig_pooled", k=DIGIT_POOL, h=small.shape[0], w=small.shape[1]))), key="pool_digit_pooled", config=png("pooled"))
+f2.plotly_chart(
+    ready(
+        heatmap_spec(
+            feature, annotate=False, zrange=bound, height=260, title=t("pooling.fig_map", h=feature.shape[0], w=feature.shape[1])
+        )
+    ),
+    key="pool_digit_map",
+    config=png("feature-map"),
+)
+f3.plotly_chart(
+    ready(
+        heatmap_spec(
+            small,
+            annotate=False,
+            zrange=bound,
+            height=260,
+            title=t("pooling.fig_pooled", k=DIGIT_POOL, h=small.shape[0], w=small.shape[1]),
+        )
+    ),
+    key="pool_digit_pooled",
+    config=png("pooled"),
+)
 caption(t("pooling.size_formula", n=feature.shape[0], k=DIGIT_POOL, s=DIGIT_POOL, o=small.shape[0]))
 page.sync_link()
-take_home.notebook_button("max-pooling", {"map": fmap, "size": size, "stride": stride, "digit": digit, "filter": name}, png_hint=True)
+take_home.notebook_button(
+    "max-pooling", {"map": fmap, "size": size, "stride": stride, "digit": digit, "filter": name}, png_hint=True
+)

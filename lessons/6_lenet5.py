@@ -6,6 +6,7 @@ from cnnlib import architecture
 from cnnlib.keras_code import training_code
 from cnnlib.models import summary_text
 from services.runs import default_config
+from ui import class_questions, take_home
 from ui.charts import PLOT
 from ui.confusion import confusion_section
 from ui.guard import end_page
@@ -15,10 +16,17 @@ from ui.model_comparison import compare_section
 from ui.model_summary import architecture_figure, summary_table
 from ui.presenter import caption
 from ui.run_panel import finished, service, trained_model
-from ui.run_settings import (config_for, dataset_name, dataset_notice, init_settings, model_choice, settings_form,
-                             start_class, started_here)
+from ui.run_settings import (
+    config_for,
+    dataset_name,
+    dataset_notice,
+    init_settings,
+    model_choice,
+    settings_form,
+    start_class,
+    started_here,
+)
 from ui.try_it import try_it
-from ui import class_questions, take_home
 
 P = "lenet"
 st.title(t("lenet.title"))

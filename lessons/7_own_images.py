@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from cnnlib.datasets import DatasetError
-from services.training_data import register_for_training
 from cnnlib.images import load_image, match_background
 from cnnlib.inference import classify, per_class_accuracy
+from services.training_data import register_for_training
 from ui import links, take_home
 from ui import own_images as own
 from ui.charts import PLOT

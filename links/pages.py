@@ -21,9 +21,9 @@ from cnnlib.filter_sets import WEIGHT_RANGE as SET_WEIGHT_RANGE
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, PATTERN_FILTERS, WEIGHT_RANGE
 from cnnlib.grids import bits_to_hex, grid_from_text, grid_to_text, hex_to_bits
 from cnnlib.lecture import FOUR_8X8
-from services.runs import FAST_SETTINGS, LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, SLIDE_SETTINGS, default_config
 from cnnlib.stack_text import decode_stack, encode_stack
 from links.codec import Adjusted, Link, Param, choice, decimal_number, integer, number, whole_number
+from services.runs import FAST_SETTINGS, LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, SLIDE_SETTINGS, default_config
 
 # ---- §4 convolution arithmetic: x, w, pad, stride, act --------------------------------------------
 

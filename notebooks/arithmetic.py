@@ -65,7 +65,8 @@ def write(page: str, s: dict, w: Writer) -> None:
     activation = "" if act == "none" else f", activation='{act}'"
     w.code(
         f"X = tf.keras.layers.Input(shape=[{h}, {wd}, 1])",
-        f"Y = tf.keras.layers.Conv2D(1, kernel_size=({kh}, {kw}), strides={stride}, padding='{pad}'{activation}, use_bias=False)(X)",
+        f"Y = tf.keras.layers.Conv2D(1, kernel_size=({kh}, {kw}), strides={stride}, padding='{pad}'{activation}, "
+        "use_bias=False)(X)",
         "model = tf.keras.models.Model(X, Y)",
         f"model.set_weights([w.reshape({kh}, {kw}, 1, 1)])",
         f"y_keras = model.predict(x.reshape(1, {h}, {wd}, 1), verbose=0)[0, :, :, 0]",

@@ -9,7 +9,14 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib.digits import examples_of
-from cnnlib.filter_sets import FILTER_SET_PRESETS, KERNEL_SIZES, LECTURE_FILTERS, WEIGHT_RANGE, filter_set_preset, sample_colour_image
+from cnnlib.filter_sets import (
+    FILTER_SET_PRESETS,
+    KERNEL_SIZES,
+    LECTURE_FILTERS,
+    WEIGHT_RANGE,
+    filter_set_preset,
+    sample_colour_image,
+)
 from notebooks.cells import NotebookError, Writer, check_array, check_choice, check_int, check_number, header, literal
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from cnnlib.architecture import preset, summarize, with_classes
-from services.downloads import NOTMNIST_FILE, NOTMNIST_URL
 from notebooks.cells import NotebookError, Writer, check_choice, check_int, header
 from notebooks.stacks import stack_and_shape
 from notebooks.training import compile_and_fit, settings_cell
+from services.downloads import NOTMNIST_FILE, NOTMNIST_URL
 from services.runs.config import FAST_SETTINGS
 
 SOURCES = ("letters", "upload", "notmnist")

@@ -31,8 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from services import settings
 from cnnlib.errors import LessonError
+from services import settings
 
 ALPHABET = "ACDEFHJKMNPRTWXY3479"  # 20 signs, 3.2 million codes; no 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V
 CODE_LENGTH = 5

@@ -15,20 +15,18 @@ import gzip
 import http.client
 import os
 import re
-import socket
 import tarfile
 import threading
-import zlib
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cnnlib import archives
 from cnnlib.archives import MAX_UPLOAD_BYTES
 from cnnlib.datasets import DatasetError
-from cnnlib.image_folders import ImageFolderSet, load_image_tar
 from services.settings import cache_dir
 
 if TYPE_CHECKING:
@@ -123,7 +121,7 @@ def _fetch(url: str, partial: Path, progress, timeout: float, host: str) -> None
         raise DatasetError("http", status=err.code, host=host) from None
     except urllib.error.URLError as err:
         raise DatasetError("offline", host=host, reason=_reason(err.reason)) from None
-    except (TimeoutError, socket.timeout, OSError) as err:  # a connection reset or a read timing out
+    except (TimeoutError, OSError) as err:  # a connection reset or a read timing out
         raise DatasetError("offline", host=host, reason=_reason(err)) from None
 
 
@@ -187,8 +185,3 @@ def notmnist_url() -> str:
 def download_notmnist(progress: Callable[[int, int | None], None] | None = None, url: str | None = None) -> Path:
     """notMNIST_small.tar.gz, from the cache or downloaded with progress(bytes so far, total)."""
     return download(url or notmnist_url(), NOTMNIST_FILE, progress)
-
-
-def load_notmnist(progress: Callable[[int, int | None], None] | None = None, url: str | None = None) -> ImageFolderSet:
-    """notMNIST_small as the lecture reads it: (18724, 28, 28, 1), labels A–J, unreadable files skipped."""
-    return load_image_tar(download_notmnist(progress, url))

@@ -29,7 +29,11 @@ from pathlib import Path
 from cnnlib.errors import LessonError
 from cnnlib.models import RUN_MEMORY_MB
 
-MNIST_SOURCES = ("auto", "keras", "sample")  # services.training_data.SOURCES: Keras' download with a fallback, only it, the sample
+MNIST_SOURCES = (
+    "auto",
+    "keras",
+    "sample",
+)  # services.training_data.SOURCES: Keras' download with a fallback, only it, the sample
 URL_SCHEMES = ("http", "https", "file")
 # A run's time limit, estimated before it queues and timed while it trains. The slides' LeNet-5 on all
 # 60,000 MNIST images (RMSprop, batch 32, 10 epochs), the longest preset × fast/slide settings, estimates

@@ -9,7 +9,21 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
 TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "latex", "text")
-LABELLED = ("button", "radio", "selectbox", "number_input", "slider", "text_area", "toggle", "checkbox", "expander", "tabs", "multiselect", "text_input", "select_slider")
+LABELLED = (
+    "button",
+    "radio",
+    "selectbox",
+    "number_input",
+    "slider",
+    "text_area",
+    "toggle",
+    "checkbox",
+    "expander",
+    "tabs",
+    "multiselect",
+    "text_input",
+    "select_slider",
+)
 
 
 def open_page(page: str, lang: str = "ko", timeout: float = 30, query: dict | None = None, state: dict | None = None) -> AppTest:

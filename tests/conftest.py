@@ -18,7 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("CNNLIB_WARM_TF", "0")  # browser tests' servers: no background TensorFlow import (~525 MB each) unless a test asks
+os.environ.setdefault(
+    "CNNLIB_WARM_TF", "0"
+)  # browser tests' servers: no background TensorFlow import (~525 MB each) unless a test asks
 
 from tests.browser import streamlit_server  # noqa: E402
 from tests.isolation import changes, isolate, real_home_caches, snapshot  # noqa: E402

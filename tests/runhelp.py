@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from words import words  # noqa: F401 - a coded report in words, as the CLI and the pages show it
 from services.runs import RunConfig, default_config
+from words import words  # noqa: F401 - a coded report in words, as the CLI and the pages show it
 
 
 def tiny(**settings) -> RunConfig:

@@ -26,7 +26,6 @@ from cnnlib.errors import LessonError
 from words import words as ui_words
 
 
-
 def words(lang: str):
     """What ui.i18n.message shows in lang for a coded report, its position (``where``) in front."""
     return lambda coded: ui_words(coded, lang)
@@ -303,7 +302,8 @@ def test_the_layer_count_is_capped_before_any_layer_is_read(monkeypatch):
     monkeypatch.setattr(architecture, "normalize_layer", lambda layer, index=None: read.append(index))
     with pytest.raises(StackError) as info:
         summarize([dropout] * 1000, (8, 8, 1))
-    assert (info.value.code, info.value.params, info.value.index) == ("too_many_layers", {"count": 1000, "limit": MAX_LAYERS}, None)
+    assert (info.value.code, info.value.params, info.value.index) == (
+        "too_many_layers", {"count": 1000, "limit": MAX_LAYERS}, None)
     assert read == []
     assert "1,000" in words("en")(info.value) and "32" in words("ko")(info.value)
 
@@ -321,8 +321,11 @@ def test_a_run_refuses_what_the_lab_refuses():
     from services.runs import RunConfig
 
     conv = {"type": "Conv2D", "filters": 1000, "kernel_size": 5}
-    cases = [((conv,), (28, 28, 1), "above_limit"), (({"type": "Flatten"},), (600, 600, 1), "input_too_large"),
-             (({"type": "Flatten"},) * (MAX_LAYERS + 1), (28, 28, 1), "too_many_layers")]
+    cases = [
+        ((conv,), (28, 28, 1), "above_limit"),
+        (({"type": "Flatten"},), (600, 600, 1), "input_too_large"),
+        (({"type": "Flatten"},) * (MAX_LAYERS + 1), (28, 28, 1), "too_many_layers"),
+    ]
     for stack, shape, code in cases:
         with pytest.raises(StackError) as info:
             RunConfig(stack=stack, input_shape=shape).check()

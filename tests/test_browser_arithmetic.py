@@ -109,7 +109,9 @@ def test_presenter_mode_numbers_and_formulas_at_20_px_still_on_one_screen(server
     assert_one_screen(projector)
     labels = ".st-key-arith_y_fig .heatmap-label text"
     projector.wait_for_function(f"() => document.querySelectorAll('{labels}').length === 36")  # Plotly draws after the run
-    sizes = projector.evaluate(f"() => Array.from(document.querySelectorAll('{labels}')).map(e => parseFloat(getComputedStyle(e).fontSize))")
+    sizes = projector.evaluate(
+        f"() => Array.from(document.querySelectorAll('{labels}')).map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
     assert len(sizes) == 36 and min(sizes) >= 20  # every number of the 6×6 map
     code = projector.locator("code").filter(has_text="y1 = x1·w1")
     assert float(code.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20

@@ -89,7 +89,7 @@ def test_a_class_follows_the_teacher_and_answers(people):
         move_filter(teacher)
         wait_map_change(teacher, before[0], 10_000)
         start = time.perf_counter()
-        for student, map_before in zip((ko_student, en_student), before[1:]):
+        for student, map_before in zip((ko_student, en_student), before[1:], strict=True):
             wait_map_change(student, map_before, 5_000)
         delays.append(time.perf_counter() - start)
         wait_idle(teacher)

@@ -41,7 +41,13 @@ def one_screen(page, k: int) -> list[str]:
     outside = []
     for selector in wanted:
         box = page.locator(selector).bounding_box()
-        if box is None or box["y"] < top - 1 or box["y"] + box["height"] > height + 1 or box["x"] < 0 or box["x"] + box["width"] > width:
+        if (
+            box is None
+            or box["y"] < top - 1
+            or box["y"] + box["height"] > height + 1
+            or box["x"] < 0
+            or box["x"] + box["width"] > width
+        ):
             outside.append(f"{selector}: {box}")
     return outside
 
@@ -60,15 +66,16 @@ def test_editor_and_maps_fit_one_projector_screen(server, browser_page, lang, k)
 def test_a_slider_stepped_with_the_keyboard_changes_the_map(server, browser_page):
     page = browser_page
     open_page(page, f"{server}/filter-sets?lang=en")
-    drawn = page.evaluate(PLOTLY_Z, '.st-key-filt_maps')
+    drawn = page.evaluate(PLOTLY_Z, ".st-key-filt_maps")
     assert drawn is not None
     thumb = page.locator('.st-key-filt_w_0_s4 input[type="range"]')  # w5 of the R channel (react-aria's slider input)
     expect(thumb).to_have_value("2")
     thumb.focus()
     page.keyboard.press("ArrowRight")
     expect(thumb).to_have_value("2.5")
-    page.wait_for_function(f"before => {{ const now = ({PLOTLY_Z})('.st-key-filt_maps'); return now !== null && now !== before; }}",
-                           arg=drawn)
+    page.wait_for_function(
+        f"before => {{ const now = ({PLOTLY_Z})('.st-key-filt_maps'); return now !== null && now !== before; }}", arg=drawn
+    )
     wait_idle(page)
     assert "fset=custom" in page.url
     expect(page.locator('.st-key-filt_preset_choice [role="combobox"]')).to_have_value("Custom")
@@ -81,7 +88,7 @@ def test_a_slider_stepped_with_the_keyboard_changes_the_map(server, browser_page
     page.locator(".st-key-filt_channel button").filter(has_text="G").click()
     expect(page.locator('.st-key-filt_w_1_s4 input[type="range"]')).to_have_value("2")
     wait_idle(page)
-    assert page.locator('.st-key-filt_w_0_s4').count() == 0
+    assert page.locator(".st-key-filt_w_0_s4").count() == 0
     assert "w=" in page.url and not app_errors(page)
 
 
@@ -89,11 +96,13 @@ def test_a_slider_stepped_with_the_keyboard_changes_the_map(server, browser_page
 CUT = """() => {
   const cut = [];
   const area = ['filt_size', 'filt_preset_choice', 'filt_bias', 'filt_channel', 'filt_w_fig', 'filt_maps', 'filt_row', 'filt_col']
-    .map(k => document.querySelector('.st-key-' + k)).concat(Array.from(document.querySelectorAll('[class*="st-key-filt_w_0_s"]')));
+    .map(k => document.querySelector('.st-key-' + k))
+    .concat(Array.from(document.querySelectorAll('[class*="st-key-filt_w_0_s"]')));
   for (const box of area) {
     if (!box) { cut.push('missing'); continue; }
     for (const el of box.querySelectorAll('[data-testid="stWidgetLabel"] p, label p, button p, input[role="combobox"]')) {
-      if (el.scrollWidth > el.clientWidth + 1) cut.push((el.value || el.innerText) + ' in ' + box.className.split(' ').find(c => c.startsWith('st-key')));
+      if (el.scrollWidth > el.clientWidth + 1)
+        cut.push((el.value || el.innerText) + ' in ' + box.className.split(' ').find(c => c.startsWith('st-key')));
     }
     const plot = box.querySelector('.js-plotly-plot');
     if (plot && plot._fullLayout.width > box.getBoundingClientRect().width + 1) cut.push('figure ' + box.className);
@@ -124,7 +133,11 @@ def test_presenter_mode_large_numbers_on_one_screen(server, browser_page, k):
     wait_idle(page)
     formula = page.locator('[data-testid="stAlertContainer"] p').filter(has_text=re.compile(r"^y\(\d+, \d+\) = "))
     assert float(formula.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
-    sizes = page.evaluate("() => document.querySelector('.st-key-filt_w_fig .js-plotly-plot').data.map(t => t.textfont && t.textfont.size)")
-    assert sizes == ([20, 20, 20] if k == 3 else [None, None, None])  # a 5×5 thumbnail's cells are too small for 20 px: colours only
+    sizes = page.evaluate(
+        "() => document.querySelector('.st-key-filt_w_fig .js-plotly-plot').data.map(t => t.textfont && t.textfont.size)"
+    )
+    assert sizes == (
+        [20, 20, 20] if k == 3 else [None, None, None]
+    )  # a 5×5 thumbnail's cells are too small for 20 px: colours only
     assert one_screen(page, k) == []
     assert not app_errors(page)

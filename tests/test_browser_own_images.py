@@ -16,7 +16,7 @@ from tests.browser import app_errors, chromium, h1, open_page, streamlit_server,
 def letters_zip(path) -> None:
     letters = make_letters(8, seed=21)
     with zipfile.ZipFile(path, "w") as z:
-        for picture, name in zip(letters.images[..., 0], letters.files):
+        for picture, name in zip(letters.images[..., 0], letters.files, strict=True):
             if name[0] in "ABCD":
                 out = io.BytesIO()
                 Image.fromarray(255 - picture).save(out, "PNG")  # black on white, as a student's scans

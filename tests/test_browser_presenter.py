@@ -77,8 +77,13 @@ def test_presenter_mode_is_kept_across_page_changes(server, browser_page):
     assert page.locator('[data-testid="stSidebar"]').get_by_role("switch").is_checked()
 
 
-@pytest.mark.parametrize(("lang", "button", "limit", "drop"), [("ko", "파일 올리기", "파일 하나에 50MB까지", "여기에 파일을 놓으세요"),
-                                                        ("en", "Upload", "Up to 50 MB per file", "Drop the file here")])
+@pytest.mark.parametrize(
+    ("lang", "button", "limit", "drop"),
+    [
+        ("ko", "파일 올리기", "파일 하나에 50MB까지", "여기에 파일을 놓으세요"),
+        ("en", "Upload", "Up to 50 MB per file", "Drop the file here"),
+    ],
+)
 def test_the_uploaders_words_are_in_the_pages_language(server, browser_page, lang, button, limit, drop):
     page = browser_page
     open_page(page, f"{server}/filter-sets?lang={lang}")

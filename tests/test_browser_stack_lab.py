@@ -211,7 +211,8 @@ CUT = """(scope) => {
   }
   for (const e of document.querySelectorAll(scope + ' [data-testid="stWidgetLabel"] p, ' + scope + ' button p, '
                                            + scope + ' [data-testid="stMarkdownContainer"] p')) {
-    if (e.getClientRects().length && e.scrollWidth > e.clientWidth + 1) cut.push(e.textContent + ' ' + e.scrollWidth + '>' + e.clientWidth);
+    if (e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
+      cut.push(e.textContent + ' ' + e.scrollWidth + '>' + e.clientWidth);
   }
   return cut;
 }"""
@@ -227,7 +228,7 @@ def test_no_layer_setting_is_cut(server, browser_page, lang, size, scale):
     try:
         open_page(page, f"{server}/layer-stack-lab?lang={lang}&stack={EVERY_KIND}")
         assert page.locator('[class*="st-key-lab_row_"]').count() == 9
-        pool = page.locator('.st-key-lab_1_strides input')  # the MaxPool's strides select
+        pool = page.locator(".st-key-lab_1_strides input")  # the MaxPool's strides select
         assert pool.input_value() == {"ko": "= 풀링 크기", "en": "= pool size"}[lang]
         for scope in ('[class*="st-key-lab_row_"]', ".st-key-lab_bar", ".st-key-lab_preset_lenet5"):
             assert page.evaluate(CUT, scope) == [], scope
@@ -243,7 +244,8 @@ def test_presenter_mode_shows_the_total_large_and_keeps_the_layer_counts(server,
         open_page(page, f"{server}/layer-stack-lab?lang=ko&present=1")
         assert totals(page)[0] == "203,068"
         size = page.evaluate("""() => parseFloat(getComputedStyle(document.querySelector(
-            '.st-key-lab_bar [data-testid="stMetricValue"] p') || document.querySelector('.st-key-lab_bar [data-testid="stMetricValue"]')).fontSize)""")
+            '.st-key-lab_bar [data-testid="stMetricValue"] p')
+            || document.querySelector('.st-key-lab_bar [data-testid="stMetricValue"]')).fontSize)""")
         assert size >= 48, size  # larger than every other number on the page (presenter mode's metrics are 40 px)
         in_view(page, page.locator(TOTAL).first)
         # each layer's output line is content, not a caption that presenter mode trims

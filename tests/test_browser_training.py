@@ -181,8 +181,11 @@ def test_the_progress_is_in_view_after_train_and_class_start_at_1280x720(tmp_pat
         seen["§6 class start"] = box = click_and_find_progress(page, page.get_by_role("button", name=CLASS_START[lang]))
         assert_in_view(box)
         withdraw(page, lang)
-        for name, path, label in (("§6 Train", f"lenet-5?{LONG}&seed=1", TRAIN), ("§2 Train", f"conv2d-in-keras?{LONG}&seed=2", TRAIN),
-                                  ("§7 Train", "own-images?n=300&epochs=20", TRAIN_OWN)):
+        for name, path, label in (
+            ("§6 Train", f"lenet-5?{LONG}&seed=1", TRAIN),
+            ("§2 Train", f"conv2d-in-keras?{LONG}&seed=2", TRAIN),
+            ("§7 Train", "own-images?n=300&epochs=20", TRAIN_OWN),
+        ):
             open_page(page, f"{url}/{path}&lang={lang}")
             seen[name] = box = click_and_find_progress(page, page.get_by_role("button", name=label[lang], exact=True))
             assert_in_view(box)

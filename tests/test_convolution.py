@@ -6,7 +6,14 @@ import pytest
 from cnnlib.convolution import activate, conv2d, explain_cell, formula, output_size, output_size_formula, padding_amounts
 from cnnlib.lecture import FOUR_8X8, HORIZONTAL_LINE_FILTER
 
-SLIDE_MAP = [[1, 1, 0, 1, 1, 1], [0, 0, 0, 0, 0, 0], [-1, -2, -3, -2, -2, -1], [3, 5, 6, 4, 4, 2], [-2, -3, -3, -2, -2, -1], [0, 0, 0, 1, 1, 1]]
+SLIDE_MAP = [
+    [1, 1, 0, 1, 1, 1],
+    [0, 0, 0, 0, 0, 0],
+    [-1, -2, -3, -2, -2, -1],
+    [3, 5, 6, 4, 4, 2],
+    [-2, -3, -3, -2, -2, -1],
+    [0, 0, 0, 1, 1, 1],
+]
 
 
 def test_lecture_four_gives_the_slide_feature_map_exactly():
@@ -48,7 +55,15 @@ def test_same_padding_marks_padded_cells_and_matches_tensorflow_offsets():
 
 @pytest.mark.parametrize(
     ("n", "k", "s", "padding", "expected"),
-    [(8, 3, 1, "valid", 6), (28, 5, 1, "valid", 24), (24, 5, 1, "valid", 20), (8, 3, 2, "valid", 3), (8, 3, 2, "same", 4), (7, 3, 3, "same", 3), (2, 3, 1, "valid", 0)],
+    [
+        (8, 3, 1, "valid", 6),
+        (28, 5, 1, "valid", 24),
+        (24, 5, 1, "valid", 20),
+        (8, 3, 2, "valid", 3),
+        (8, 3, 2, "same", 4),
+        (7, 3, 3, "same", 3),
+        (2, 3, 1, "valid", 0),
+    ],
 )
 def test_output_size(n, k, s, padding, expected):
     assert output_size(n, k, s, padding) == expected
@@ -94,6 +109,7 @@ CASES = [
 @pytest.mark.parametrize(("h", "w", "c", "k", "stride", "padding"), CASES)
 def test_matches_keras_conv2d(h, w, c, k, stride, padding):
     import keras
+
     rng = np.random.default_rng(h * 100 + c)
     x = rng.normal(size=(h, w, c)).astype("float32")
     kernel = rng.normal(size=(k, k, c)).astype("float32")

@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from services import downloads, settings
 from cnnlib.datasets import DatasetError
-from services.downloads import NOTMNIST_FILE, NOTMNIST_URL, download, download_notmnist, load_notmnist
+from cnnlib.image_folders import load_image_tar
+from services import downloads, settings
+from services.downloads import NOTMNIST_FILE, NOTMNIST_URL, download, download_notmnist
 from tests.browser import free_port
 
 
@@ -124,7 +125,7 @@ def test_download_with_progress_then_read_it_then_the_cache_answers(server, cach
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     assert sorted(p.name for p in cache.iterdir()) == [NOTMNIST_FILE]  # no temporary file left
 
-    result = load_notmnist(url=f"{server}/notMNIST_small.tar.gz")
+    result = load_image_tar(download_notmnist(url=f"{server}/notMNIST_small.tar.gz"))  # as the §7 page reads it
     assert result.images.shape == (40, 28, 28, 1)
     assert result.class_names == tuple("ABCDEFGHIJ") and result.root == "notMNIST_small"
     assert {s.name: s.reason for s in result.skipped} == {"notMNIST_small/A/broken.png": "unreadable"}

@@ -4,7 +4,6 @@ import io
 
 import numpy as np
 import pytest
-from tests.test_architecture import words
 
 from cnnlib.convolution import conv2d
 from cnnlib.digits import examples_of
@@ -22,6 +21,7 @@ from cnnlib.filter_sets import (
     sample_colour_image,
     slide_notation,
 )
+from tests.test_architecture import words
 
 
 def test_sample_picture_is_the_slides_shape_and_uses_every_channel():
@@ -107,7 +107,7 @@ def test_lecture_stack_shapes_and_slide_notation():
     assert [k.shape for k in stack.kernels] == [(5, 5, 1, 3), (5, 5, 3, 6)]
     assert [slide_notation(k) for k in stack.kernels] == [(3, 5, 5, 1), (6, 5, 5, 3)]  # the "?" is 1, then 3
     assert [m.shape for m in stack.maps] == [(24, 24, 3), (20, 20, 6)]
-    assert sum(k.size + b.size for k, b in zip(stack.kernels, stack.biases)) == 78 + 456  # the slide's counts
+    assert sum(k.size + b.size for k, b in zip(stack.kernels, stack.biases, strict=True)) == 78 + 456  # the slide's counts
     np.testing.assert_array_equal(lecture_weights(0)[0][1], lecture_weights(0)[0][1])  # fixed seed
 
 

@@ -30,8 +30,8 @@ LAYERS_1000 = "i28x28x1_f" + "_r0" * 1000 + "_d10-softmax"  # finding 1: about 3
 
 def _links():
     """The Link objects each page reads, imported lazily (they pull in the run settings)."""
-    from ui import arithmetic, filtersets, own_images, stack_lab
     from links.pages import POOLING
+    from ui import arithmetic, filtersets, own_images, stack_lab
     from ui.run_settings import STACK_LINK, settings_link
 
     return {

@@ -9,14 +9,19 @@ from cnnlib.grids import bits_to_hex, check_grid, grid_from_text, grid_to_text, 
 from cnnlib.lecture import FOUR_8X8, HORIZONTAL_LINE_FILTER
 
 
-@pytest.mark.parametrize(("raw", "kind"), [("", "empty"), (None, "empty"), ("  ", "empty"), ("abc", "text"), ("1,5", "text"), (math.nan, "nan"), ("nan", "nan")])
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [("", "empty"), (None, "empty"), ("  ", "empty"), ("abc", "text"), ("1,5", "text"), (math.nan, "nan"), ("nan", "nan")],
+)
 def test_refused_cells_keep_nothing(raw, kind):
     checked = check_grid([[1, 2], [3, raw]], (2, 2), -10, 10)
     assert not checked.ok and checked.values is None
     assert [(p.row, p.col, p.kind) for p in checked.problems] == [(1, 1, kind)]
 
 
-@pytest.mark.parametrize(("raw", "value"), [(math.inf, 10.0), ("-inf", -10.0), (1e308, 10.0), ("-1e308", -10.0), ("1e999", 10.0), (11, 10.0)])
+@pytest.mark.parametrize(
+    ("raw", "value"), [(math.inf, 10.0), ("-inf", -10.0), (1e308, 10.0), ("-1e308", -10.0), ("1e999", 10.0), (11, 10.0)]
+)
 def test_huge_values_are_clamped_and_reported(raw, value):
     checked = check_grid([[raw, 0], [0, 0]], (2, 2), -10, 10)
     assert checked.ok

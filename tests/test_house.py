@@ -170,12 +170,18 @@ def test_no_test_module_imports_another():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for imported in names:
-                assert not imported.split(".")[-1].startswith("test_"), f"{path.name} imports {imported}: move shared code to a helper"
+                assert not imported.split(".")[-1].startswith("test_"), f"{path.name} imports {imported}: share it in a helper"
 
 
 def _calls_st_stop(tree: ast.AST) -> bool:
-    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "stop"
-               and isinstance(node.func.value, ast.Name) and node.func.value.id == "st" for node in ast.walk(tree))
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "stop"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "st"
+        for node in ast.walk(tree)
+    )
 
 
 def test_no_st_stop_in_pages_or_ui():
@@ -207,10 +213,12 @@ def test_cnnlib_imports_tensorflow_only_inside_functions():
 
 
 def test_the_command_line_loads_no_streamlit(tmp_path):
-    script = ("import sys; from cnnlib.__main__ import main; "
-              "status = main(['notebook', 'lenet-5', '--query', 'epochs=2&stack=i28x28x1_c3-k3_f_d10-softmax', '-o', sys.argv[1]]); "
-              "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly', 'tensorflow', 'keras')); "
-              "print('HEAVY', heavy, file=sys.stderr); sys.exit(status)")
+    script = (
+        "import sys; from cnnlib.__main__ import main; "
+        "status = main(['notebook', 'lenet-5', '--query', 'epochs=2&stack=i28x28x1_c3-k3_f_d10-softmax', '-o', sys.argv[1]]); "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly', 'tensorflow', 'keras')); "
+        "print('HEAVY', heavy, file=sys.stderr); sys.exit(status)"
+    )
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "l.ipynb")], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "HEAVY []" in done.stderr

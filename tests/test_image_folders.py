@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from cnnlib import image_folders as imf
-from cnnlib.datasets import DatasetError
+from cnnlib.dataset import DatasetError
 from cnnlib.image_folders import load_image_tar, load_image_zip
 from tests.archivehelp import codes, error_of, letter, make_tar, make_zip, png, reasons, two_classes
 
@@ -160,7 +160,7 @@ def test_more_than_50_classes():
 
 
 def test_a_skipped_file_or_notice_with_an_undeclared_code_is_refused():
-    from cnnlib.datasets import Notice
+    from cnnlib.dataset import Notice
 
     assert imf.SkippedFile("x.png", "too_large", {"limit": 32}).reason == "too_large"
     with pytest.raises(TypeError):
@@ -173,9 +173,7 @@ def test_a_skipped_file_or_notice_with_an_undeclared_code_is_refused():
 
 
 def test_to_dataset_splits_each_class_and_names_the_content():
-    from services.training_data import get_dataset
     from cnnlib.image_folders import to_dataset
-    from services.training_data import register_for_training
 
     entries = [(f"{c}/{i}.png", png(i + 10 * k)) for k, c in enumerate("ABC") for i in range(10)]
     entries.append(("D/only.png", png(7)))
@@ -193,22 +191,18 @@ def test_to_dataset_splits_each_class_and_names_the_content():
     again = to_dataset(load_image_zip(make_zip(entries)), "upload")
     assert again.name == data.name and np.array_equal(again.x_test, data.x_test)
     assert to_dataset(folder_set, "upload", seed=1).name != data.name
-    registered = register_for_training(folder_set, "upload")
-    assert get_dataset(registered.name) is registered
 
 
 def test_one_image_per_class_is_refused_before_training():
     """Issue 9 #11: with one picture per class the split left 0 test images, and Keras failed with
     UnboundLocalError after training. It is refused when the run is prepared, with its own code."""
     from cnnlib.image_folders import to_dataset
-    from services.training_data import register_for_training
 
     folder_set = load_image_zip(make_zip([("A/a.png", png(1)), ("B/b.png", png(2)), ("C/c.png", png(3))]))
     assert [n.code for n in folder_set.notices] == ["small_class"] * 3  # loading still reports it calmly
-    for prepare in (to_dataset, register_for_training):
-        with pytest.raises(DatasetError) as info:
-            prepare(folder_set, "upload")
-        assert info.value.code == "no_test_images" and info.value.params == {"n": 3}
+    with pytest.raises(DatasetError) as info:
+        to_dataset(folder_set, "upload")
+    assert info.value.code == "no_test_images" and info.value.params == {"n": 3}
     two = to_dataset(load_image_zip(make_zip([("A/a.png", png(1)), ("A/b.png", png(4)), ("B/b.png", png(2))])), "upload")
     assert len(two.x_test) == 1 and len(two.x_train) == 2  # one class of two is enough for a test image
 
@@ -232,44 +226,6 @@ def test_long_names_are_skipped_and_shown_cut_and_the_skipped_list_is_bounded(mo
     err = error_of(make_zip(junk))
     assert err.code == "no_images" and err.params == {"n": 34, "reasons": "not_image ×30, system_file ×4"}
     assert len(err.skipped) == 5
-
-
-def test_only_the_most_recent_own_data_sets_stay_registered(monkeypatch):
-    from services.training_data import get_dataset
-    from services.training_data import register_for_training
-
-    sets = [load_image_zip(make_zip(two_classes(n=n))) for n in (2, 3, 4)]
-    monkeypatch.setattr(imf, "MAX_REGISTERED_BYTES", sum(s.images.nbytes + len(s.images) for s in sets[1:]))
-    monkeypatch.setattr(imf, "_registered", imf.OrderedDict())
-    names = [register_for_training(s, "upload").name for s in sets]
-    assert get_dataset(names[2]).name == names[2] and get_dataset(names[1]).name == names[1]
-    with pytest.raises(DatasetError) as info:
-        get_dataset(names[0])
-    assert info.value.code == "forgotten" and info.value.params == {}
-
-
-def test_a_data_set_a_queued_run_needs_is_never_forgotten(monkeypatch):
-    """Issue 9 #8: a queued run failed 'no longer in memory' after 8 other uploads. The registry is
-    bounded by bytes, and a pinned data set (a run is queued on it) stays however many come after."""
-    from cnnlib import datasets
-    from services.training_data import register_for_training
-
-    monkeypatch.setattr(imf, "_registered", imf.OrderedDict())
-    sets = [load_image_zip(make_zip(two_classes(n=n))) for n in range(2, 14)]
-    first = register_for_training(sets[0], "upload").name
-    with datasets.hold(first):  # what the training service does while the run is queued or running
-        others = [register_for_training(s, "upload").name for s in sets[1:]]  # 11 more students upload
-        assert datasets.get_dataset(first).name == first
-        monkeypatch.setattr(imf, "MAX_REGISTERED_BYTES", 1)  # memory is short: only the newest + pinned stay
-        register_for_training(sets[-1], "upload")
-        assert datasets.get_dataset(first).name == first
-        with pytest.raises(DatasetError):
-            datasets.get_dataset(others[0])
-    assert not datasets.pinned(first)
-    register_for_training(sets[-2], "upload")  # the run finished: now it may go
-    with pytest.raises(DatasetError) as info:
-        datasets.get_dataset(first)
-    assert info.value.code == "forgotten"
 
 
 def test_with_classes_gives_the_last_dense_one_unit_per_folder():

@@ -7,16 +7,15 @@ import io
 import json
 from pathlib import Path
 
+import keras  # noqa: E402  (Keras runs the generated code)
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.test_architecture import INVALID, SLIDE_TOTALS, words
-from tests.test_models import valid_stacks
-from tests.test_stack_text import EVERY_OPTION
 
 from cnnlib.architecture import StackError, preset, summarize
 from cnnlib.keras_code import CodeText, keras_code
-
-import keras  # noqa: E402  (Keras runs the generated code)
+from tests.test_architecture import INVALID, SLIDE_TOTALS, words
+from tests.test_models import valid_stacks
+from tests.test_stack_text import EVERY_OPTION
 
 # keras_code's output before its words moved to words/keras_code.py: it must not change by a byte.
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "keras_code.json").read_text(encoding="utf-8"))
@@ -124,7 +123,10 @@ def _calls(code: str) -> dict:
     return found
 
 
-SETTINGS = [dict(zip(("optimizer", "schedule", "scaling"), combo)) for combo in itertools.product(OPTIMIZERS, SCHEDULES, SCALINGS)]
+SETTINGS = [
+    dict(zip(("optimizer", "schedule", "scaling"), combo, strict=True))
+    for combo in itertools.product(OPTIMIZERS, SCHEDULES, SCALINGS)
+]
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -151,8 +153,16 @@ def test_training_code_is_python_with_the_runs_numbers(settings, lang):
 
 
 def test_training_code_of_the_slides_settings_reads_as_the_slide():
-    config = RunConfig.from_preset("lenet5", train_size=60_000, epochs=10, batch_size=32, optimizer="rmsprop",
-                                   learning_rate=0.001, schedule="constant", scaling="raw")
+    config = RunConfig.from_preset(
+        "lenet5",
+        train_size=60_000,
+        epochs=10,
+        batch_size=32,
+        optimizer="rmsprop",
+        learning_rate=0.001,
+        schedule="constant",
+        scaling="raw",
+    )
     code = training_code(config, words("ko"))
     assert "독립 = 독립[:60000].reshape(60000, 28, 28, 1)\n" in code  # the slide: 독립.reshape(60000, 28, 28, 1)
     assert "H = tf.keras.layers.Conv2D(6, kernel_size=5, padding='same', activation='swish')(X)\n" in code
@@ -170,7 +180,7 @@ def test_training_code_of_class_folders_reads_them_as_the_lecture():
     fit = _calls(code)["fit"]
     assert fit["epochs"] == 10 and fit["batch_size"] == 64 and fit["validation_split"] == 0.2
     assert _calls(code)["CosineDecay"]["decay_steps"] == 10 * -(-(18724 - 3745) // 64)
-    odd = training_code(config, words("en"), Folders("it's \"odd\"\n", 20, 2))  # a folder name is data, never code
+    odd = training_code(config, words("en"), Folders('it\'s "odd"\n', 20, 2))  # a folder name is data, never code
     compile(odd, "<generated>", "exec")
 
 
@@ -191,8 +201,9 @@ def test_training_code_runs_and_trains_the_pages_model(monkeypatch, tmp_path):
     from services.training_data import load_mnist
 
     data = load_mnist()
-    monkeypatch.setattr(tf.keras.datasets.mnist, "load_data",
-                        lambda: ((data.x_train, data.y_train), (data.x_test[:200], data.y_test[:200])))
+    monkeypatch.setattr(
+        tf.keras.datasets.mnist, "load_data", lambda: ((data.x_train, data.y_train), (data.x_test[:200], data.y_test[:200]))
+    )
     keras.backend.clear_session(free_memory=False)
     model, printed = _run_code(training_code(RunConfig.from_preset("lenet5", train_size=300, epochs=1), words("en")))
     assert model.count_params() == SLIDE_TOTALS["lenet5"] and "(300, 28, 28, 1) (300, 10)" in printed

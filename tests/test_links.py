@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.runs import LIMITS
 from cnnlib.architecture import preset
-from cnnlib.stack_text import encode_stack
 from cnnlib.filters import FILTER_PRESETS
 from cnnlib.lecture import FOUR_8X8
+from cnnlib.stack_text import encode_stack
+from services.runs import LIMITS
 from ui import links
 
 LINK = links.Link(

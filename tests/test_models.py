@@ -7,10 +7,10 @@ fresh notebook. The whole file runs in seconds.
 
 from __future__ import annotations
 
+import keras  # noqa: E402  (a requirement: a missing Keras must fail, not skip)
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.test_architecture import INVALID, SLIDE_TOTALS
 
 from cnnlib.architecture import (
     ACTIVATIONS,
@@ -18,10 +18,8 @@ from cnnlib.architecture import (
     preset,
     summarize,
 )
-
-import keras  # noqa: E402  (a requirement: a missing Keras must fail, not skip)
-
 from cnnlib.models import build_model, estimate_build_mb, keras_rows, summary_text
+from tests.test_architecture import INVALID, SLIDE_TOTALS
 
 
 def table(stack, shape):
@@ -185,12 +183,11 @@ def test_too_big_to_build_is_refused_before_building(case, monkeypatch):
     assert built == []
 
 
-def test_the_build_budget_is_the_run_memory_setting(monkeypatch):
+def test_the_build_budget_is_a_run_s_unless_told():
     stack, shape = [{"type": "Flatten"}, {"type": "Dense", "units": 64}], (64, 64, 1)  # 262,208 params, ~8 MB
     build_model(stack, shape)
-    monkeypatch.setenv("CNNLIB_RUN_MEMORY_MB", "5")
     with pytest.raises(StackError) as info:
-        build_model(stack, shape)
+        build_model(stack, shape, budget_mb=5)
     assert (info.value.code, info.value.params["budget"]) == ("too_big_to_build", 5)
 
 

@@ -128,7 +128,10 @@ def test_code_imports_no_project_code_and_has_no_slide_typos(page):
 def test_notebooks_ask_only_for_declared_words():
     asked = []
     variants = [(page, None) for page in PAGES] + [
-        ("convolution-arithmetic", {"pad": "same", "act": "relu"}), ("lenet-5", {"scale": "raw"}), ("own-images", {"src": "upload"})]
+        ("convolution-arithmetic", {"pad": "same", "act": "relu"}),
+        ("lenet-5", {"scale": "raw"}),
+        ("own-images", {"src": "upload"}),
+    ]
     for page, settings in variants:
         build(page, settings, lambda coded: asked.append(coded) or coded.code)
     assert all(isinstance(c, NotebookText) and set(c.params) == set(NotebookText.codes[c.code]) for c in asked)
@@ -136,27 +139,34 @@ def test_notebooks_ask_only_for_declared_words():
     assert not unused, unused
 
 
-@pytest.mark.parametrize(("page", "settings", "code"), [
-    ("no-such-page", {}, "unknown_page"),
-    ("max-pooling", {"colour": 1}, "unknown_setting"),
-    ("max-pooling", {"size": 4}, "bad_setting"),
-    ("max-pooling", {"map": [[1.0, 2.0]]}, "bad_setting"),
-    ("max-pooling", {"map": [[1.0, float("nan")], [1.0, 2.0]]}, "bad_setting"),
-    ("convolution-arithmetic", {"stride": 0}, "bad_setting"),
-    ("convolution-arithmetic", {"act": "tanh"}, "bad_setting"),
-    ("convolution-arithmetic", {"x": "four"}, "bad_setting"),
-    ("convolution-arithmetic", {"w": np.full((3, 3), 11.0)}, "bad_setting"),
-    ("filter-sets", {"k": 3, "w": np.zeros((5, 5, 3))}, "bad_setting"),
-    ("why-convolution", {"digit": 10}, "bad_setting"),
-    ("why-convolution", {"digit": True}, "bad_setting"),
-    ("lenet-5", {"epochs": 0}, "bad_setting"),
-    ("lenet-5", {"opt": "adagrad"}, "bad_setting"),
-    ("lenet-5", {"model": "lab"}, "bad_setting"),
-    ("lenet-5", {"model": "lab", "stack": ([{"type": "Flatten"}, {"type": "Dense", "units": 7}], (28, 28, 1))}, "cannot_train"),
-    ("own-images", {"archive": "../etc/passwd.zip"}, "bad_setting"),
-    ("own-images", {"model": "lab", "stack": [{"type": "Dense", "units": 4}]}, "cannot_train"),
-    ("own-images", {"epochs": 21}, "bad_setting"),
-])
+@pytest.mark.parametrize(
+    ("page", "settings", "code"),
+    [
+        ("no-such-page", {}, "unknown_page"),
+        ("max-pooling", {"colour": 1}, "unknown_setting"),
+        ("max-pooling", {"size": 4}, "bad_setting"),
+        ("max-pooling", {"map": [[1.0, 2.0]]}, "bad_setting"),
+        ("max-pooling", {"map": [[1.0, float("nan")], [1.0, 2.0]]}, "bad_setting"),
+        ("convolution-arithmetic", {"stride": 0}, "bad_setting"),
+        ("convolution-arithmetic", {"act": "tanh"}, "bad_setting"),
+        ("convolution-arithmetic", {"x": "four"}, "bad_setting"),
+        ("convolution-arithmetic", {"w": np.full((3, 3), 11.0)}, "bad_setting"),
+        ("filter-sets", {"k": 3, "w": np.zeros((5, 5, 3))}, "bad_setting"),
+        ("why-convolution", {"digit": 10}, "bad_setting"),
+        ("why-convolution", {"digit": True}, "bad_setting"),
+        ("lenet-5", {"epochs": 0}, "bad_setting"),
+        ("lenet-5", {"opt": "adagrad"}, "bad_setting"),
+        ("lenet-5", {"model": "lab"}, "bad_setting"),
+        (
+            "lenet-5",
+            {"model": "lab", "stack": ([{"type": "Flatten"}, {"type": "Dense", "units": 7}], (28, 28, 1))},
+            "cannot_train",
+        ),
+        ("own-images", {"archive": "../etc/passwd.zip"}, "bad_setting"),
+        ("own-images", {"model": "lab", "stack": [{"type": "Dense", "units": 4}]}, "cannot_train"),
+        ("own-images", {"epochs": 21}, "bad_setting"),
+    ],
+)
 def test_what_a_notebook_cannot_express_is_refused_before_building(page, settings, code):
     with pytest.raises(NotebookError) as err:
         build(page, settings, lambda c: pytest.fail("nothing may be built"))
@@ -164,16 +174,21 @@ def test_what_a_notebook_cannot_express_is_refused_before_building(page, setting
     assert "⟨" not in words(err.value, "ko") and "⟨" not in words(err.value, "en")
 
 
-@pytest.mark.parametrize("stack", [
-    [{"type": "Conv3D", "filters": 2}],  # an unknown layer
-    [{"type": "Conv2D", "filters": 2, "kernel_size": 40}],  # beyond the lab's limits
-    [{"type": "MaxPool2D", "pool_size": 29}],  # Keras cannot build it
-    "Conv2D(3)",  # not a list
-])
+@pytest.mark.parametrize(
+    "stack",
+    [
+        [{"type": "Conv3D", "filters": 2}],  # an unknown layer
+        [{"type": "Conv2D", "filters": 2, "kernel_size": 40}],  # beyond the lab's limits
+        [{"type": "MaxPool2D", "pool_size": 29}],  # Keras cannot build it
+        "Conv2D(3)",  # not a list
+    ],
+)
 def test_a_stack_keras_cannot_build_raises_its_coded_stack_error(stack):
-    for page, settings in (("layer-stack-lab", {"stack": (stack, (28, 28, 1))}),
-                           ("lenet-5", {"model": "lab", "stack": (stack, (28, 28, 1))}),
-                           ("own-images", {"model": "lab", "stack": stack})):
+    for page, settings in (
+        ("layer-stack-lab", {"stack": (stack, (28, 28, 1))}),
+        ("lenet-5", {"model": "lab", "stack": (stack, (28, 28, 1))}),
+        ("own-images", {"model": "lab", "stack": stack}),
+    ):
         with pytest.raises(LessonError) as err:
             build(page, settings, lambda c: pytest.fail("nothing may be built"))
         assert "⟨" not in words(err.value, "en"), (page, err.value.key)

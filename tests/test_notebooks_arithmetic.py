@@ -24,11 +24,13 @@ def test_the_notebooks_reproduce_the_slides_and_random_settings(tmp_path):
     rng = np.random.default_rng(12)
     arithmetic = [{}, {"x": (FOUR_8X8, "four", 0), "pad": "same", "stride": 2, "act": "relu"}]
     arithmetic += [random_arithmetic(rng) for _ in range(5)]
-    jobs = [(build("convolution-arithmetic", s, lang_words(("ko", "en")[i % 2])), ("y", "y_keras")) for i, s in enumerate(arithmetic)]
+    jobs = [
+        (build("convolution-arithmetic", s, lang_words(("ko", "en")[i % 2])), ("y", "y_keras")) for i, s in enumerate(arithmetic)
+    ]
     results = run_notebooks(tmp_path, jobs)
 
     assert np.array_equal(results[0]["y"], SLIDE_MAP)
-    for s, out in zip(arithmetic, results):
+    for s, out in zip(arithmetic, results, strict=True):
         full = {**defaults("convolution-arithmetic"), **s}
         x = full["x"][0] if isinstance(full["x"], tuple) else full["x"]
         expected = activate(conv2d(x, full["w"], full["stride"], full["pad"]), full["act"])

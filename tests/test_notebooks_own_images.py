@@ -64,7 +64,7 @@ def test_the_notebooks_read_class_folders_and_train(tmp_path):
     jobs = [(build("own-images", s, lang_words(("ko", "en")[i % 2])), ("model", "history", "class_names", "skipped", "labels"))
             for i, (s, _, _) in enumerate(cases)]
     results = run_notebooks(tmp_path, jobs, env={"NOTEBOOK_EPOCHS": "1"})
-    for (s, classes, stack), out in zip(cases, results):
+    for (s, classes, stack), out in zip(cases, results, strict=True):
         assert out["model"]["params"] == count_params(with_classes(stack, classes), (28, 28, 1)), s
         assert out["model"]["output"] == (None, classes)
         assert out["history"]["epochs"] == [0]

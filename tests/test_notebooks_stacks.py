@@ -16,15 +16,24 @@ ACTIVATIONS = (None, "relu", "swish", "tanh", "softmax")
 def random_stack(rng: np.random.Generator) -> tuple[list[dict], tuple]:
     """A random stack the lab could hold (refused ones are drawn again)."""
     while True:
-        shape = ((28, 28, 1), (32, 32, 3), (28, 28), (int(rng.integers(8, 40)), int(rng.integers(8, 40)), int(rng.integers(1, 4))))[
-            int(rng.integers(0, 4))]
+        shape = (
+            (28, 28, 1),
+            (32, 32, 3),
+            (28, 28),
+            (int(rng.integers(8, 40)), int(rng.integers(8, 40)), int(rng.integers(1, 4))),
+        )[int(rng.integers(0, 4))]
         stack: list[dict] = []
         for _ in range(int(rng.integers(1, 7))):
             kind = str(rng.choice(["Conv2D", "MaxPool2D", "AveragePooling2D", "Flatten", "Dense", "Dropout"]))
             layer = {"type": kind}
             if kind == "Conv2D":
-                layer |= {"filters": int(rng.integers(1, 9)), "kernel_size": int(rng.integers(1, 6)), "strides": int(rng.integers(1, 3)),
-                          "padding": str(rng.choice(["valid", "same"])), "activation": rng.choice(ACTIVATIONS)}
+                layer |= {
+                    "filters": int(rng.integers(1, 9)),
+                    "kernel_size": int(rng.integers(1, 6)),
+                    "strides": int(rng.integers(1, 3)),
+                    "padding": str(rng.choice(["valid", "same"])),
+                    "activation": rng.choice(ACTIVATIONS),
+                }
             elif kind in ("MaxPool2D", "AveragePooling2D"):
                 layer |= {"pool_size": int(rng.integers(1, 4)), "padding": str(rng.choice(["valid", "same"]))}
             elif kind == "Dense":
@@ -43,12 +52,14 @@ def test_the_notebooks_build_the_page_model(tmp_path):
     rng = np.random.default_rng(7)
     cases = [preset(name) for name in PRESETS] + [(EVERY_OPTION, (17, 15, 2)), ([], (28, 28))]
     cases += [random_stack(rng) for _ in range(6)]
-    jobs = [(build("layer-stack-lab", {"stack": case}, lang_words(("ko", "en")[i % 2])), ("model",)) for i, case in enumerate(cases)]
+    jobs = [
+        (build("layer-stack-lab", {"stack": case}, lang_words(("ko", "en")[i % 2])), ("model",)) for i, case in enumerate(cases)
+    ]
     jobs.append((build("layer-stack-lab", {}, lang_words("ko")), ("model",)))  # the page's default: §2's model
     results = run_notebooks(tmp_path, jobs)
-    for name, out in zip(PRESETS, results):
+    for name, out in zip(PRESETS, results, strict=True):
         assert out["model"]["params"] == SLIDE_TOTALS[name]
-    for (stack, shape), out in zip(cases, results):
+    for (stack, shape), out in zip(cases, results, strict=True):
         assert out["model"]["params"] == count_params(stack, shape), stack
         assert out["model"]["output"] == output_shape(stack, shape)
     assert results[-1]["model"]["params"] == SLIDE_TOTALS["two_conv"]

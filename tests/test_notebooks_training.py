@@ -17,13 +17,19 @@ def test_the_notebooks_train_the_page_model(tmp_path):
     cases = [
         ("conv2d-in-keras", {}, preset("two_conv")),
         ("lenet-5", {}, preset("lenet5")),
-        ("lenet-5", {"model": "two_conv_pool", "opt": "sgd", "sched": "constant", "scale": "raw", "batch": 32, "lr": 0.01}, preset("two_conv_pool")),
+        (
+            "lenet-5",
+            {"model": "two_conv_pool", "opt": "sgd", "sched": "constant", "scale": "raw", "batch": 32, "lr": 0.01},
+            preset("two_conv_pool"),
+        ),
         ("lenet-5", {"model": "lab", "stack": LAB, "opt": "rmsprop", "epochs": 3, "seed": 5}, LAB),
     ]
-    jobs = [(build(page, s, lang_words(("ko", "en")[i % 2])), ("model", "history", "accuracy", "n"))
-            for i, (page, s, _) in enumerate(cases)]
+    jobs = [
+        (build(page, s, lang_words(("ko", "en")[i % 2])), ("model", "history", "accuracy", "n"))
+        for i, (page, s, _) in enumerate(cases)
+    ]
     results = run_notebooks(folder, jobs, env={"NOTEBOOK_EPOCHS": "1", "NOTEBOOK_IMAGES": "256"})
-    for (page, s, (stack, shape)), out in zip(cases, results):
+    for (page, _settings, (stack, shape)), out in zip(cases, results, strict=True):
         assert out["model"]["params"] == count_params(stack, shape), page
         assert out["history"]["epochs"] == [0]
         assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(out["history"]["history"])
@@ -32,16 +38,27 @@ def test_the_notebooks_train_the_page_model(tmp_path):
 
 def test_run_config_names_are_the_same_settings():
     """What ui.run_settings.settings_form returns (RunConfig's names) may be passed as it is."""
-    fields = {"epochs": 3, "batch_size": 128, "optimizer": "sgd", "learning_rate": 0.01, "schedule": "constant",
-              "scaling": "raw", "train_size": 2000, "seed": 7}
+    fields = {
+        "epochs": 3,
+        "batch_size": 128,
+        "optimizer": "sgd",
+        "learning_rate": 0.01,
+        "schedule": "constant",
+        "scaling": "raw",
+        "train_size": 2000,
+        "seed": 7,
+    }
     links = {"epochs": 3, "batch": 128, "opt": "sgd", "lr": 0.01, "sched": "constant", "scale": "raw", "n": 2000, "seed": 7}
     for page in ("conv2d-in-keras", "lenet-5"):
         assert build(page, fields, lang_words("en")) == build(page, links, lang_words("en"))
 
 
 def test_the_settings_are_in_the_code():
-    nb = build("lenet-5", {"epochs": 10, "batch": 32, "opt": "rmsprop", "lr": 0.001, "sched": "constant", "scale": "raw",
-                           "n": 60000}, lang_words("ko"))
+    nb = build(
+        "lenet-5",
+        {"epochs": 10, "batch": 32, "opt": "rmsprop", "lr": 0.001, "sched": "constant", "scale": "raw", "n": 60000},
+        lang_words("ko"),
+    )
     nbformat.validate(nb)
     code = code_of(nb)
     assert "epochs = min(10, " in code and "batch_size, learning_rate, seed = 32, 0.001, 0" in code

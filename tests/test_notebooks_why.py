@@ -17,7 +17,7 @@ def test_the_notebooks_find_the_pattern_where_the_page_does(tmp_path):
     settings.append({"digit": 3, "pattern": "vertical", "image": drawn})  # a picture the caller passes (a drawing)
     jobs = [(build("why-convolution", s, lang_words(("ko", "en")[i % 2])), ("feature_map",)) for i, s in enumerate(settings)]
     results = run_notebooks(tmp_path, jobs)
-    for s, out in zip(settings, results):
+    for s, out in zip(settings, results, strict=True):
         digit, pattern = s.get("digit", 4), s.get("pattern", PATTERN_FILTERS[0])
         image = s.get("image", examples_of(digit, 1)[0])
         expected = pattern_map(image / 255.0, pattern)

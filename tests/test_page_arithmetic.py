@@ -233,10 +233,10 @@ def test_previous_and_next_step_the_window_one_based_and_wrap():
 
 
 def test_the_questions_get_the_computed_answers(monkeypatch):
-    from ui import classroom
+    from ui import class_questions
 
     asked = {}
-    monkeypatch.setattr(classroom, "question", lambda qid, answer, **kw: asked.__setitem__(qid, (answer, kw)))
+    monkeypatch.setattr(class_questions, "question", lambda qid, answer, **kw: asked.__setitem__(qid, (answer, kw)))
     at = open_page(PAGE)
     assert asked["arith.size"][0] == 6 and asked["arith.size"][1]["lo"] == 1
     assert asked["arith.y20"][0] == feature_map(at).ravel()[19] == 5  # row 4, column 2 of the slide's map
@@ -256,7 +256,8 @@ def test_presenter_mode_draws_the_formulas_at_20_px():
 
 def test_the_number_boxes_cost_nothing_until_opened():
     at = apphelp.open_page(PAGE)
-    assert not [n for n in at.number_input if n.key.startswith("arith_w_")] and not [a for a in at.text_area if a.key == "arith_w_paste"]
+    assert not [n for n in at.number_input if n.key.startswith("arith_w_")]
+    assert not [a for a in at.text_area if a.key == "arith_w_paste"]
     at.slider(key="arith_w_s4").set_value(3.0).run()
     at.session_state[TYPED_OPEN] = True  # opening the expander reruns the page
     at.run()

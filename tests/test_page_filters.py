@@ -219,7 +219,8 @@ def test_presenter_mode_trims_the_captions():
     assert cell_total(at).startswith("y(16, 16) = ")  # the sum stays (the presenter CSS draws it ≥ 20 px)
 
 
-@pytest.mark.parametrize("query", [{"seed": "³"}, {"digit": "¹"}, {"seed": "٣"}, {"k": "3", "fset": "custom", "w": ",".join(["０.5"] * 27)}])
+@pytest.mark.parametrize("query", [{"seed": "³"}, {"digit": "¹"}, {"seed": "٣"},
+                                   {"k": "3", "fset": "custom", "w": ",".join(["０.5"] * 27)}])
 def test_superscript_and_other_digits_fall_back_with_a_notice(query):
     # issue 9 #3: only ASCII digits are read from a link
     at = open_page(PAGE, "en", query=query)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from services import runs
-from services.runs import service as run_service
 from cnnlib.architecture import count_params, preset
 from cnnlib.keras_code import training_code
+from services import runs
+from services.runs import service as run_service
 from tests.apphelp import assert_clean, open_page
 from tests.test_architecture import words
 
@@ -216,10 +216,10 @@ def test_the_comparison_asks_for_one_missing_model_per_click_as_this_session(tin
 def test_the_code_follows_the_settings_and_is_what_train_trains(monkeypatch):
     """The code block changes with the form, and Train queues exactly the run the code describes.
     The accuracy question (issue 11) is asked before the result: no answer until the run has finished."""
-    import ui.classroom
+    import ui.class_questions
 
     asked = []
-    monkeypatch.setattr(ui.classroom, "question", lambda qid, answer, **kw: asked.append((qid, answer, kw)))
+    monkeypatch.setattr(ui.class_questions, "question", lambda qid, answer, **kw: asked.append((qid, answer, kw)))
     at = tiny_form(open_page(PAGE, "en", timeout=60))
     at.selectbox(key="lenet_batch").set_value(128)
     at.selectbox(key="lenet_opt").set_value("sgd")

@@ -15,9 +15,9 @@ from PIL import Image
 
 from cnnlib.keras_code import Folders, training_code
 from cnnlib.letters import make_letters
-from tests.test_architecture import words
 from tests.apphelp import assert_clean, open_page
 from tests.browser import free_port
+from tests.test_architecture import words
 from words import load_catalogue
 
 PAGE = "lessons/7_own_images.py"
@@ -51,7 +51,7 @@ def letters_zip(per_class: int = 6, extra: dict | None = None) -> bytes:
     letters = make_letters(per_class, seed=11)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        for picture, name in zip(letters.images[..., 0], letters.files):
+        for picture, name in zip(letters.images[..., 0], letters.files, strict=True):
             if name[0] in "ABC":
                 z.writestr(f"my_letters/{name[0]}/{name.rsplit('/', 1)[1]}.png", png(picture))
         for name, data in (extra or {}).items():

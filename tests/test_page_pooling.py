@@ -81,7 +81,7 @@ def test_the_lab_link_carries_each_model():
     links = at.get("page_link")
     stacks = [encode_stack(*preset(name)) for name in ("dense_only", "two_conv", "two_conv_pool")]
     assert len(links) == 3
-    for link, stack in zip(links, stacks):
+    for link, stack in zip(links, stacks, strict=True):
         assert link.proto.page.endswith("layer-stack-lab") or "2_stack_lab" in link.proto.page
         assert f"stack={stack}" in link.proto.query_string
 

@@ -16,13 +16,18 @@ def test_renders(lang):
 
 def test_guess_then_reveal_scores_the_guess():
     at = open_page(PAGE, "en")
-    for part, value in zip(("total", "top", "bottom"), (2, 1, 1)):  # the slide's row for 8
+    for part, value in zip(("total", "top", "bottom"), (2, 1, 1), strict=True):  # the slide's row for 8
         at.number_input(key=f"why_guess_8_{part}").set_value(value).run()
     at.button(key="why_reveal").click().run()
     assert_clean(at)
-    counted = [at.number_input(key=f"why_guess_{digit}_{part}").label for digit in (9, 8, 6, 0) for part in ("total", "top", "bottom")]
-    assert counted == [f"{part} — counted **{n}**" for n9 in [(1, 1, 0), (2, 1, 1), (1, 0, 1), (1, 0, 0)]
-                       for part, n in zip(("Total", "Top", "Bottom"), n9)]
+    counted = [
+        at.number_input(key=f"why_guess_{digit}_{part}").label for digit in (9, 8, 6, 0) for part in ("total", "top", "bottom")
+    ]
+    assert counted == [
+        f"{part} — counted **{n}**"
+        for n9 in [(1, 1, 0), (2, 1, 1), (1, 0, 1), (1, 0, 0)]
+        for part, n in zip(("Total", "Top", "Bottom"), n9, strict=True)
+    ]
     assert at.success[0].value == "3 of 12 right"
 
 

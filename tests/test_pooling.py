@@ -48,9 +48,13 @@ def test_bad_sizes_are_refused():
         max_pool2d(np.zeros((4, 4)), 0)
 
 
-@pytest.mark.parametrize(("h", "w", "c", "size", "stride"), [(6, 6, 1, 2, None), (7, 9, 3, 2, None), (9, 9, 2, 3, 2), (8, 8, 4, 2, 1), (24, 24, 3, 2, None)])
+@pytest.mark.parametrize(
+    ("h", "w", "c", "size", "stride"),
+    [(6, 6, 1, 2, None), (7, 9, 3, 2, None), (9, 9, 2, 3, 2), (8, 8, 4, 2, 1), (24, 24, 3, 2, None)],
+)
 def test_matches_keras_maxpool2d(h, w, c, size, stride):
     import keras
+
     x = np.random.default_rng(h + c).normal(size=(h, w, c)).astype("float32")
     expected = np.asarray(keras.layers.MaxPool2D(size, strides=stride)(x[None]))[0]
     np.testing.assert_allclose(max_pool2d(x, size, stride), expected)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from streamlit.testing.v1 import AppTest
 
 from services.runs import TrainingService

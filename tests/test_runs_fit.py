@@ -51,6 +51,23 @@ def test_hooks_run_once_right_after_tensorflow_loads(monkeypatch):
     assert late == [1] and calls == [True]
 
 
+def test_a_run_builds_its_model_within_the_run_memory_setting(monkeypatch, tmp_path):
+    import cnnlib.models
+
+    config = tiny()
+    budgets = []
+
+    def build(stack, shape, *, budget_mb):
+        budgets.append(budget_mb)
+        raise LookupError("stop before anything trains")
+
+    monkeypatch.setattr(cnnlib.models, "build_model", build)
+    monkeypatch.setenv("CNNLIB_RUN_MEMORY_MB", "5")
+    with pytest.raises(LookupError):
+        fit.train(config, RunCache(tmp_path))
+    assert budgets == [5]
+
+
 def test_available_cpus_is_at_least_one():
     assert 1 <= fit.available_cpus() <= (os.cpu_count() or 1)
 

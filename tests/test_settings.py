@@ -86,8 +86,8 @@ def test_every_cnnlib_variable_is_read_only_here():
 
 
 def test_load_mnist_and_the_notmnist_address_read_the_settings(monkeypatch):
-    from services.training_data import load_mnist
     from services.downloads import NOTMNIST_URL, notmnist_url
+    from services.training_data import load_mnist
 
     monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "bogus")
     with pytest.raises(SettingError):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.test_architecture import SLIDE_TOTALS
 
 from cnnlib.architecture import StackError, preset, summarize
 from cnnlib.stack_text import decode_stack, encode_stack
+from tests.test_architecture import SLIDE_TOTALS
 
 
 @pytest.mark.parametrize("name", SLIDE_TOTALS)

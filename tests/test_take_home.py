@@ -87,7 +87,9 @@ def test_the_arithmetic_notebook_is_what_is_on_screen_and_the_pooling_one_too(tm
 
 def test_a_setting_the_notebook_cannot_express_shows_why_instead_of_a_button():
     # a carried 2×2 map with a 3×3 window: the page warns, and the notebook would fail halfway
-    at = open_page("lessons/5_pooling.py", "ko", state={"carried_map": np.ones((2, 2)), "carried_fresh": True})  # as §4 carries it
+    at = open_page(
+        "lessons/5_pooling.py", "ko", state={"carried_map": np.ones((2, 2)), "carried_fresh": True}
+    )  # as §4 carries it
     at.radio(key="pool_size").set_value(3).run()
     assert_clean(at)
     assert not [b for b in at.get("download_button") if b.key == "take_home_notebook_max-pooling"]

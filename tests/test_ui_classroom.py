@@ -189,7 +189,7 @@ def test_a_class_question_open_answer_reveal():
                                    "class_following": False, "run_requester": f"s{i}"}) for i in range(2)]
     assert "When the teacher asks this question, you answer it here." in texts(students[0])
     teacher.button(key="class_q_test.size_ask").click().run()
-    for student, value in zip(students, (6, 8)):
+    for student, value in zip(students, (6, 8), strict=True):
         student.run()
         student.number_input(key="class_q_test.size_value").set_value(value)
         student.button[0].click().run()  # the form's submit button
@@ -199,7 +199,7 @@ def test_a_class_question_open_answer_reveal():
     teacher.run()
     assert any("Answers in: 2" in c.value for c in teacher.caption)
     teacher.button(key="class_q_test.size_reveal").click().run()
-    for student, value in zip(students, (6, 8)):
+    for student, value in zip(students, (6, 8), strict=True):
         student.run()
         assert [s.value for s in student.success] == [f"Computed answer: 6 px. You said {value} px."]
     assert [s.value for s in teacher.success] == ["Computed answer: 6 px."]
@@ -323,7 +323,8 @@ def test_an_open_class_question_hides_its_answer_on_the_page_until_the_reveal():
     assert total in values(student) and total in values(teacher)
 
 
-@pytest.mark.parametrize(("page", "qid"), [("lessons/2_stack_lab.py", "lab.params"), ("lessons/2_conv2d_keras.py", "conv2d.params")])
+@pytest.mark.parametrize(("page", "qid"),
+                         [("lessons/2_stack_lab.py", "lab.params"), ("lessons/2_conv2d_keras.py", "conv2d.params")])
 def test_the_labs_and_conv2ds_total_waits_for_the_reveal_too(page, qid):
     from cnnlib.architecture import count_params, preset
 

@@ -11,9 +11,9 @@ import streamlit as st
 
 from cnnlib.convolution import CellStep, padding_amounts
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
+from links.pages import ARITHMETIC, SIZE, input_preset, input_spec, parse_input_spec, parse_weights  # noqa: F401
 from ui import links
 from ui.charts import heatmap_spec, ready
-from links.pages import ARITHMETIC, SIZE, input_preset, input_spec, parse_input_spec, parse_weights  # noqa: F401
 from ui.state import keep, put
 from ui.weight_editor import set_grid
 
@@ -87,7 +87,13 @@ def choose_input() -> None:
     """The input dropdown's callback (and the digit's, and "another random one"): applies at once."""
     name = st.session_state.arith_input_choice
     put("arith_input_choice", name)
-    arg = int(st.session_state.get("arith_digit", 4)) if name == "digit" else int(np.random.default_rng().integers(1000)) if name == "random" else 0
+    arg = (
+        int(st.session_state.get("arith_digit", 4))
+        if name == "digit"
+        else int(np.random.default_rng().integers(1000))
+        if name == "random"
+        else 0
+    )
     put("arith_digit", st.session_state.get("arith_digit", 4))
     st.session_state.arith_x = input_preset(name, arg)
     st.session_state.arith_preset = (name, arg)
@@ -101,8 +107,13 @@ def set_custom_input(grid: np.ndarray) -> None:
 def sync_link(w: np.ndarray) -> dict:
     """Write the setting into the address; returns it by link name (the notebook's settings too)."""
     preset, arg = st.session_state.arith_preset
-    values = {"x": (st.session_state.arith_x, preset, arg), "w": w, "pad": st.session_state.arith_pad,
-              "stride": st.session_state.arith_stride, "act": st.session_state.arith_act}
+    values = {
+        "x": (st.session_state.arith_x, preset, arg),
+        "w": w,
+        "pad": st.session_state.arith_pad,
+        "stride": st.session_state.arith_stride,
+        "act": st.session_state.arith_act,
+    }
     links.sync(LINK, values)
     return values
 
@@ -122,13 +133,21 @@ def input_figure(x: np.ndarray, step: CellStep, stride: int, padding: str, heigh
     """x with the window of `step`; with 'same' padding the zero ring is drawn too (dashed edge)."""
     (top, bottom), (left, right) = (padding_amounts(n, 3, stride, padding) for n in x.shape)
     padded = np.pad(x, ((top, bottom), (left, right)))
-    spec = heatmap_spec(padded, diverging=False, highlight=(step.top + top, step.left + left, 3, 3), height=height,
-                        title="x", colorbar=False)
+    spec = heatmap_spec(
+        padded, diverging=False, highlight=(step.top + top, step.left + left, 3, 3), height=height, title="x", colorbar=False
+    )
     if top or bottom or left or right:
-        spec["layout"]["shapes"].insert(0, {
-            "type": "rect", "x0": left - 0.5, "x1": left + x.shape[1] - 0.5, "y0": top - 0.5, "y1": top + x.shape[0] - 0.5,
-            "line": {"color": "#4da3ff", "width": 2, "dash": "dash"},  # visible on the black zeros too
-        })
+        spec["layout"]["shapes"].insert(
+            0,
+            {
+                "type": "rect",
+                "x0": left - 0.5,
+                "x1": left + x.shape[1] - 0.5,
+                "y0": top - 0.5,
+                "y1": top + x.shape[0] - 0.5,
+                "line": {"color": "#4da3ff", "width": 2, "dash": "dash"},  # visible on the black zeros too
+            },
+        )
     return ready(spec)
 
 

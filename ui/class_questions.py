@@ -19,8 +19,6 @@ from ui.guard import guarded
 from ui.i18n import message, t
 
 
-
-
 def answers_figure(counts: list[tuple[float, int]], answer: float | None, unit: str, digits: int) -> go.Figure:
     """The class's answers as bars, one per value given (anonymous counts); once revealed, the computed
     answer's bar (there even if nobody gave it) is coloured and marked."""

@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cnnlib.dataset import Dataset
-from services.training_data import get_dataset
 from cnnlib.inference import most_confused
 from services.runs import RunResult
+from services.training_data import get_dataset
 from ui.charts import heatmap, png
 from ui.i18n import t
 from ui.presenter import caption, text_px

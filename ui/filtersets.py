@@ -17,10 +17,10 @@ from PIL import Image
 
 from cnnlib.digits import examples_of
 from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, LectureStack, filter_set_preset, lecture_stack
-from ui import links
-from ui.charts import heatmap_spec, ready, window_box
 from links.pages import FILTER_SETS as LINK
 from links.pages import parse_set_weights as parse_weights  # noqa: F401
+from ui import links
+from ui.charts import heatmap_spec, ready, window_box
 from ui.presenter import presenting, text_px
 from ui.state import keep, put
 from ui.weight_editor import set_grid
@@ -180,7 +180,7 @@ def _grid(traces: list[dict], boxes: list[tuple[tuple[float, float], tuple[float
     """Traces on their own axes, each in its paper box ((x0, x1), (y0, y1)) with its title above it."""
     layout = {"height": height, "margin": {"l": 4, "r": right, "t": 26, "b": 4}, "plot_bgcolor": "rgba(0,0,0,0)",
               "annotations": [], "shapes": shapes or []}
-    for n, (trace, (x, y), title) in enumerate(zip(traces, boxes, titles), start=1):
+    for n, (trace, (x, y), title) in enumerate(zip(traces, boxes, titles, strict=True), start=1):
         suffix = "" if n == 1 else str(n)
         trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
         layout[f"xaxis{suffix}"] = {**AXIS, "domain": list(x)}
@@ -278,7 +278,7 @@ def products_table(windows: np.ndarray, weights: np.ndarray, products: np.ndarra
     """One channel's window, weights and products x·w as a Markdown table, a row per weight w1 … wN."""
     rows = ["| | x | w | x·w |", "|---|---:|---:|---:|"]
     rows += [f"| w{i + 1} | {fmt(a)} | {fmt(b)} | {fmt(c)} |" for i, (a, b, c) in
-             enumerate(zip(windows.ravel(), weights.ravel(), products.ravel()))]
+             enumerate(zip(windows.ravel(), weights.ravel(), products.ravel(), strict=True))]
     return "\n".join(rows)
 
 

@@ -82,7 +82,7 @@ def show_problems(checked: CheckedGrid, lo: float, hi: float) -> None:
     if more > 0:
         lines.append(t("grids.more", n=more))
     box = st.error if not checked.ok else st.warning
-    box(("\n\n".join([t("grids.refused") if not checked.ok else t("grids.clamped_note"), *[f"- {line}" for line in lines]])))
+    box("\n\n".join([t("grids.refused") if not checked.ok else t("grids.clamped_note"), *[f"- {line}" for line in lines]]))
 
 
 def paste_box(key: str, state_key: str, shape: tuple[int, int], lo: float, hi: float, on_ok=None) -> None:
@@ -95,7 +95,7 @@ def paste_box(key: str, state_key: str, shape: tuple[int, int], lo: float, hi: f
     text = "\n".join(" ".join(f"{v:g}" for v in row) for row in np.asarray(current))
     shown = f"_{key}_shown"
     if st.session_state.get(shown) != text or key not in st.session_state:
-        st.session_state[key] = text  # the grid changed elsewhere (a click, a preset): the box shows it; a refused paste keeps its text
+        st.session_state[key] = text
         st.session_state[shown] = text
 
     def apply() -> None:

@@ -86,7 +86,8 @@ def localize_streamlit() -> None:
     """Streamlit's own English on the file uploader, in the page's language (CSS on its test ids).
 
     Streamlit 1.67 writes "Upload" on the uploader's button, "50MB per file • ZIP, TAR" under it and
-    "Drag and drop a file here" while a file is dragged over it, with no way to pass other words. CSS cannot rewrite part of a text, so the instructions become
+    "Drag and drop a file here" while a file is dragged over it, with no way to pass other words. CSS cannot
+    rewrite part of a text, so the instructions become
     "파일 하나에 50MB까지" (the size from server.maxUploadSize) and the file types are left out there:
     the pages' own labels and help say which files they take.
     """

@@ -13,7 +13,6 @@ from typing import Any
 
 import streamlit as st
 
-from ui.i18n import sync_query_param, t
 from links.codec import (  # noqa: F401 - the codec's names, as the pages have always used them (links.Link, …)
     Adjusted,
     Link,
@@ -24,7 +23,7 @@ from links.codec import (  # noqa: F401 - the codec's names, as the pages have a
     number,
     whole_number,
 )
-
+from ui.i18n import sync_query_param, t
 
 # ---- the Streamlit side -----------------------------------------------------------------------
 

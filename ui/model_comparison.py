@@ -13,10 +13,10 @@ from cnnlib import architecture
 from cnnlib.errors import LessonError
 from services.runs import ACTIVE, RunConfig
 from ui.charts import PLOT
+from ui.guard import guarded
 from ui.i18n import message, t
 from ui.run_panel import REFRESH, curves_figure, request, run_panel, service
 from ui.run_settings import config_for
-from ui.guard import guarded
 
 COMPARED = ("two_conv", "two_conv_pool", "lenet5")
 
@@ -68,7 +68,7 @@ def compare_figure(frame: pd.DataFrame) -> go.Figure:
     """Accuracy, parameters (on a log scale, and its title says so) and seconds per epoch, one bar per model."""
     fig = make_subplots(rows=1, cols=3, subplot_titles=(t("training.col.accuracy"), t("conv2d.params_log"),
                                                         t("training.col.epoch_s")))
-    colors = dict(zip(frame[t("training.col.model")], ("#d62728", "#ff7f0e", "#1f77b4")))
+    colors = dict(zip(frame[t("training.col.model")], ("#d62728", "#ff7f0e", "#1f77b4"), strict=False))
     for col, key in enumerate(("training.col.accuracy", "training.col.params", "training.col.epoch_s"), 1):
         shown = frame.dropna(subset=[t(key)])
         fig.add_trace(go.Bar(x=shown[t("training.col.model")], y=shown[t(key)], showlegend=False,
@@ -85,7 +85,7 @@ def scaling_section(prefix: str, config: RunConfig) -> None:
     other_scaling = "raw" if config.scaling == "scaled" else "scaled"
     pair = [config, config.with_settings(scaling=other_scaling)]
     cols = st.columns(2)
-    for col, cfg in zip(cols, pair):
+    for col, cfg in zip(cols, pair, strict=True):
         with col:
             st.markdown(f"**{t(f'training.scale.{cfg.scaling}')}**")
             run_id = f"{prefix}_{cfg.scaling}"

@@ -14,19 +14,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+import notebooks
 from cnnlib.architecture import count_params, preset, with_classes
 from cnnlib.archives import MAX_UPLOAD_MB
 from cnnlib.datasets import Dataset, DatasetError
-from services.downloads import NOTMNIST_FILE, discard_notmnist, download_notmnist, notmnist_url
-import notebooks
 from cnnlib.errors import LessonError
 from cnnlib.image_folders import TEST_FRACTION, ImageFolderSet, load_image_archive, load_image_tar
 from cnnlib.keras_code import Folders, training_code
 from cnnlib.letters import available_fonts, make_letters
+from links.pages import OWN, OWN_MODELS, OWN_SOURCES
+from services.downloads import NOTMNIST_FILE, discard_notmnist, download_notmnist, notmnist_url
 from services.runs import RunConfig
 from services.settings import cache_dir
 from ui import links
-from links.pages import OWN, OWN_MODELS, OWN_SOURCES
 from ui.i18n import message, t
 from ui.pictures import enlarge
 from ui.presenter import caption

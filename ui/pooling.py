@@ -10,11 +10,11 @@ from cnnlib.architecture import count_params, preset, summarize
 from cnnlib.keras_code import keras_code
 from cnnlib.pooling import max_pool2d, pool_out_shape, pool_step
 from cnnlib.stack_text import encode_stack
+from links.pages import POOLING as LINK
 from ui import class_questions, links
 from ui.charts import heatmap_spec, png, ready
 from ui.guard import guarded
 from ui.i18n import message, t
-from links.pages import POOLING as LINK
 from ui.presenter import caption, presenting
 from ui.state import keep, put
 
@@ -81,13 +81,13 @@ def story() -> dict[str, int]:
     counts = totals()
     shown = class_questions.question("pool.params", counts[ASKED], prompt=t("pooling.q_params"), lo=0, hi=10**7, step=1)
     before = None
-    for col, name in zip(st.columns(len(STORY)), STORY):
+    for col, name in zip(st.columns(len(STORY)), STORY, strict=True):
         hidden = name == ASKED and not shown  # the class's question is open: its answer waits for the reveal
         delta = None if before is None or hidden else f"{counts[name] - before:+,}"
         col.metric(t(f"pooling.model.{name}"), "?" if hidden else f"{counts[name]:,}", delta=delta, delta_color="inverse",
                    help=None if hidden else t("pooling.dense_line", about=about(name), formula=dense_formula(name)))
         before = counts[name]
-    for tab, name in zip(st.tabs([t(f"pooling.model.{name}") for name in STORY]), STORY):
+    for tab, name in zip(st.tabs([t(f"pooling.model.{name}") for name in STORY]), STORY, strict=True):
         with tab:
             stack, shape = preset(name)
             caption(about(name))
@@ -129,13 +129,27 @@ def _num(v: float) -> str:
 
 def window_figure(fmap: np.ndarray, size: int, stride: int, step):
     """The map with every window's outline (when they do not overlap), this window boxed and its max circled."""
-    spec = heatmap_spec(fmap, highlight=(step.top, step.left, size, size), marks=[step.winner], height=400 if presenting() else 330,
-                        title=t("pooling.fig_window", h=fmap.shape[0], w=fmap.shape[1]))
+    spec = heatmap_spec(
+        fmap,
+        highlight=(step.top, step.left, size, size),
+        marks=[step.winner],
+        height=400 if presenting() else 330,
+        title=t("pooling.fig_window", h=fmap.shape[0], w=fmap.shape[1]),
+    )
     if stride >= size:
         out_h, out_w = pool_out_shape(fmap.shape, size, stride)
-        grid = [{"type": "rect", "x0": c * stride - 0.5, "x1": c * stride + size - 0.5, "y0": r * stride - 0.5,
-                 "y1": r * stride + size - 0.5, "line": {"color": "#555", "width": 1.5, "dash": "dot"}}
-                for r in range(out_h) for c in range(out_w)]
+        grid = [
+            {
+                "type": "rect",
+                "x0": c * stride - 0.5,
+                "x1": c * stride + size - 0.5,
+                "y0": r * stride - 0.5,
+                "y1": r * stride + size - 0.5,
+                "line": {"color": "#555", "width": 1.5, "dash": "dot"},
+            }
+            for r in range(out_h)
+            for c in range(out_w)
+        ]
         spec["layout"]["shapes"] = grid + spec["layout"]["shapes"]  # this window's box drawn last, on top
     return ready(spec)
 
@@ -168,21 +182,44 @@ def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
         row.button(t("pooling.prev"), key="pool_prev", shortcut="Left", on_click=_move, args=(-1, n))
         row.button(t("pooling.next"), key="pool_next", shortcut="Right", on_click=_move, args=(1, n))
         now = st.session_state.get("pool_playing", False)
-        if row.button(t("pooling.pause") if now else t("pooling.play"), key="pool_play", shortcut="Space",
-                      icon=":material/pause:" if now else ":material/play_arrow:", on_click=_toggle_play):
+        if row.button(
+            t("pooling.pause") if now else t("pooling.play"),
+            key="pool_play",
+            shortcut="Space",
+            icon=":material/pause:" if now else ":material/play_arrow:",
+            on_click=_toggle_play,
+        ):
             st.rerun()  # the fragment's timer is set by the whole page
         st.session_state.pop("pool_play_pressed", None)  # the whole page's run after the press: play steps again
         step = pool_step(fmap, size, stride, k - 1)
         m1, m2 = st.columns([3, 2])
         m1.plotly_chart(window_figure(fmap, size, stride, step), key="pool_in_fig", config={"displayModeBar": False})
         with m2:
-            st.plotly_chart(ready((heatmap_spec(pooled, highlight=(step.row, step.col, 1, 1), height=280 if presenting() else 230,
-                                               title=t("pooling.fig_out", h=pooled.shape[0], w=pooled.shape[1])))),
-                            key="pool_out_fig", config=png("pooled"))
+            st.plotly_chart(
+                ready(
+                    heatmap_spec(
+                        pooled,
+                        highlight=(step.row, step.col, 1, 1),
+                        height=280 if presenting() else 230,
+                        title=t("pooling.fig_out", h=pooled.shape[0], w=pooled.shape[1]),
+                    )
+                ),
+                key="pool_out_fig",
+                config=png("pooled"),
+            )
             st.markdown(f"#### `max({', '.join(_num(v) for v in step.values)}) = {_num(step.value)}`")
-            st.markdown(t("pooling.step_sentence", k=k, rows=_span(step.top, size), cols=_span(step.left, size),
-                          r=step.row + 1, c=step.col + 1) + " " +
-                        t("pooling.step_winner", ir=step.winner[0] + 1, ic=step.winner[1] + 1))
+            st.markdown(
+                t(
+                    "pooling.step_sentence",
+                    k=k,
+                    rows=_span(step.top, size),
+                    cols=_span(step.left, size),
+                    r=step.row + 1,
+                    c=step.col + 1,
+                )
+                + " "
+                + t("pooling.step_winner", ir=step.winner[0] + 1, ic=step.winner[1] + 1)
+            )
         caption(t("pooling.keys"))
 
     with st.container(key="pool_step"):  # .st-key-pool_step: the browser test's one-screen check

@@ -23,10 +23,10 @@ from services.runs import Run, RunConfig, RunResult, Snapshot, TrainingService, 
 from services.runs.config import estimate_seconds, preset_name
 from services.settings import run_max_seconds
 from ui.charts import png
+from ui.guard import end_page, guarded
 from ui.i18n import message, t
 from ui.presenter import text_px
 from ui.take_home import run_files
-from ui.guard import end_page, guarded
 
 REFRESH = 1.0  # seconds between progress redraws: each is a script run on the server, per watching student
 

@@ -6,19 +6,17 @@ link can ask for nothing the form could not show and nothing ``RunConfig`` would
 
 from __future__ import annotations
 
-
 import streamlit as st
 
 from cnnlib import architecture
-from services.training_data import load_mnist
-from services.runs import LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, RunConfig
-from ui import links
 from links.pages import BATCHES, FIELDS, RATES, SIZES, STACK_LINK, settings_link
 from links.pages import training_defaults as defaults
+from services.runs import LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, RunConfig
+from services.training_data import load_mnist
+from ui import links
 from ui.i18n import labels, t
 from ui.stack_lab import INPUT_CHOICES
 from ui.state import keep, put
-
 
 
 def dataset_name() -> str:

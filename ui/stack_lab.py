@@ -2,7 +2,8 @@
 the bar charts. The maths (shapes, counts, code, link text) is in cnnlib.architecture.
 
 State: ``lab_stack`` (list of layer dicts, the source of truth), ``lab_uids`` (one id per layer,
-so a layer's widgets keep their values when it moves) and ``lab_compare`` (up to three stacks as link text); the input shape is the radio ``lab_input_choice``.
+so a layer's widgets keep their values when it moves) and ``lab_compare`` (up to three stacks as link
+text); the input shape is the radio ``lab_input_choice``.
 """
 
 from __future__ import annotations
@@ -15,11 +16,20 @@ import time
 import plotly.graph_objects as go
 import streamlit as st
 
-from cnnlib.architecture import MAX_LAYERS, PRESETS, STACK_LIMITS, LayerRow, StackError, normalize_layer, preset, summarize_partial
+from cnnlib.architecture import (
+    MAX_LAYERS,
+    PRESETS,
+    STACK_LIMITS,
+    LayerRow,
+    StackError,
+    normalize_layer,
+    preset,
+    summarize_partial,
+)
 from cnnlib.stack_text import decode_stack, encode_stack
-from ui import links
 from links.pages import LAB as LINK
 from links.pages import parse_compared, parse_stack, stack_param  # noqa: F401
+from ui import links
 from ui.i18n import message, t
 from ui.state import keep, put
 
@@ -82,8 +92,13 @@ def sync_link(stack: list[dict], shape: tuple) -> str:
 def input_shape_widget() -> tuple:
     keep("lab_input_choice", "28x28x1")
     options = [*INPUT_CHOICES, "custom"]
-    choice = st.radio(t("lab.input"), options, key="lab_input_choice", horizontal=True,
-                      format_func={o: t(f"lab.input.{o}") for o in options}.__getitem__)
+    choice = st.radio(
+        t("lab.input"),
+        options,
+        key="lab_input_choice",
+        horizontal=True,
+        format_func={o: t(f"lab.input.{o}") for o in options}.__getitem__,
+    )
     if choice != "custom":
         return INPUT_CHOICES[choice]
     c1, c2, c3 = st.columns(3)
@@ -141,15 +156,19 @@ def editor(shape: tuple) -> tuple[list[dict], list[LayerRow], StackError | None]
     shapes come from ONE summarize of the whole stack, not one per layer (linear in its length).
     """
     count = len(st.session_state.lab_stack)
-    edited = [layer_row(i, uid, layer, count)
-              for i, (uid, layer) in enumerate(zip(st.session_state.lab_uids, st.session_state.lab_stack))]
+    edited = [
+        layer_row(i, uid, layer, count)
+        for i, (uid, layer) in enumerate(zip(st.session_state.lab_uids, st.session_state.lab_stack, strict=True))
+    ]
     stack = [layer for layer, _ in edited]
     st.session_state.lab_stack = stack
     rows, error = summarize_partial(stack, shape)
     for i, (_, box) in enumerate(edited):
         if i + 1 < len(rows):
             row = rows[i + 1]
-            box.markdown(":gray[" + t("lab.row_out", shape=row.shape_text(), params=f"{row.params:,}") + "]")  # not a caption: presenter mode hides those
+            box.markdown(
+                ":gray[" + t("lab.row_out", shape=row.shape_text(), params=f"{row.params:,}") + "]"
+            )  # not a caption: presenter mode hides those
         elif error is not None and error.index == i:
             box.error(error_text(error))
     return stack, rows, error
@@ -161,7 +180,8 @@ W_LABEL, W_NUMBER, W_SELECT, W_WIDE = 96, 88, 100, 132
 
 
 def layer_row(i: int, uid: int, layer: dict, count: int) -> tuple[dict, st.delta_generator.DeltaGenerator]:
-    """One layer's widgets in one wrapping line (number, kind, settings, move and remove); returns the layer as edited and its box."""
+    """One layer's widgets in one wrapping line (number, kind, settings, move and remove); returns the layer
+    as edited and its box."""
     spec = normalize_layer(layer, i)
     kind = spec["type"]
     k = f"lab_{uid}_"
@@ -171,8 +191,9 @@ def layer_row(i: int, uid: int, layer: dict, count: int) -> tuple[dict, st.delta
     out: dict = {"type": kind}
     acts = {a: (a or t("lab.no_activation")) for a in dict.fromkeys([*ACTIVATION_CHOICES, spec.get("activation")])}
     if kind == "Conv2D":
-        out["filters"] = int(line.number_input(t("lab.filters"), 1, _high("filters"), spec["filters"], key=k + "filters",
-                                               width=W_NUMBER))
+        out["filters"] = int(
+            line.number_input(t("lab.filters"), 1, _high("filters"), spec["filters"], key=k + "filters", width=W_NUMBER)
+        )
         out["kernel_size"] = _int_input(line, t("lab.kernel_size"), k + "kernel", spec["kernel_size"], 1, _high("kernel_size"))
         out["strides"] = _int_input(line, t("lab.strides"), k + "strides", spec["strides"], 1, _high("strides"))
     elif kind in ("MaxPool2D", "AveragePooling2D"):
@@ -180,9 +201,18 @@ def layer_row(i: int, uid: int, layer: dict, count: int) -> tuple[dict, st.delta
         pool, stride = spec["pool_size"], spec["strides"]
         if stride == pool or stride[0] == stride[1]:
             current = None if stride == pool else stride[0]
-            options = {None: t("lab.same_as_pool"), **{s: str(s) for s in sorted({*range(1, _high("strides") + 1), current} - {None})}}
-            chosen = line.selectbox(t("lab.pool_strides"), list(options), index=list(options).index(current),
-                                    format_func=options.__getitem__, key=k + "strides", width=W_WIDE)
+            options = {
+                None: t("lab.same_as_pool"),
+                **{s: str(s) for s in sorted({*range(1, _high("strides") + 1), current} - {None})},
+            }
+            chosen = line.selectbox(
+                t("lab.pool_strides"),
+                list(options),
+                index=list(options).index(current),
+                format_func=options.__getitem__,
+                key=k + "strides",
+                width=W_WIDE,
+            )
         else:
             chosen = _int_input(line, t("lab.pool_strides"), k + "strides", stride, 1, _high("strides"))
         if chosen is not None:
@@ -190,21 +220,37 @@ def layer_row(i: int, uid: int, layer: dict, count: int) -> tuple[dict, st.delta
     elif kind == "Dense":
         out["units"] = int(line.number_input(t("lab.units"), 1, _high("units"), spec["units"], key=k + "units", width=W_NUMBER))
     elif kind == "Dropout":
-        out["rate"] = float(line.number_input(t("lab.rate"), *STACK_LIMITS["rate"], float(spec["rate"]), 0.05, key=k + "rate",
-                                              width=W_WIDE))
+        out["rate"] = float(
+            line.number_input(t("lab.rate"), *STACK_LIMITS["rate"], float(spec["rate"]), 0.05, key=k + "rate", width=W_WIDE)
+        )
     else:
         line.caption(t("lab.flatten_note"), width=2 * W_WIDE)
     if "padding" in spec:
-        out["padding"] = line.selectbox(t("lab.padding"), ["valid", "same"], index=["valid", "same"].index(spec["padding"]),
-                                        key=k + "padding", width=W_SELECT)
+        out["padding"] = line.selectbox(
+            t("lab.padding"), ["valid", "same"], index=["valid", "same"].index(spec["padding"]), key=k + "padding", width=W_SELECT
+        )
     if "activation" in spec:
-        out["activation"] = line.selectbox(t("lab.activation"), list(acts), index=list(acts).index(spec["activation"]),
-                                           format_func=acts.__getitem__, key=k + "activation", width=W_WIDE)
+        out["activation"] = line.selectbox(
+            t("lab.activation"),
+            list(acts),
+            index=list(acts).index(spec["activation"]),
+            format_func=acts.__getitem__,
+            key=k + "activation",
+            width=W_WIDE,
+        )
     moves = line.container(horizontal=True, wrap=False, width="content", gap="xxsmall")
-    moves.button("", icon=":material/arrow_upward:", key=f"lab_up_{uid}", help=t("lab.up"), on_click=_move, args=(i, -1),
-                 disabled=i == 0)
-    moves.button("", icon=":material/arrow_downward:", key=f"lab_down_{uid}", help=t("lab.down"), on_click=_move,
-                 args=(i, 1), disabled=i == count - 1)
+    moves.button(
+        "", icon=":material/arrow_upward:", key=f"lab_up_{uid}", help=t("lab.up"), on_click=_move, args=(i, -1), disabled=i == 0
+    )
+    moves.button(
+        "",
+        icon=":material/arrow_downward:",
+        key=f"lab_down_{uid}",
+        help=t("lab.down"),
+        on_click=_move,
+        args=(i, 1),
+        disabled=i == count - 1,
+    )
     moves.button("", icon=":material/close:", key=f"lab_remove_{uid}", help=t("lab.remove"), on_click=_remove, args=(i,))
     return out, box
 
@@ -241,8 +287,16 @@ def total_bar(bar, stack: list[dict], rows: list[LayerRow], error: StackError | 
     line.metric(t("lab.total"), "—" if total is None else f"{total:,}" if shown else "?", width="content")
     kind = line.selectbox(t("lab.add_type"), LAYER_KINDS, key="lab_add_type", width=W_WIDE + 24)
     full = len(stack) >= MAX_LAYERS
-    line.button(t("lab.add"), key="lab_add", on_click=add_layer, args=(kind,), type="primary", disabled=full,
-                icon=":material/add:", help=t("lab.add_full", limit=MAX_LAYERS) if full else None)
+    line.button(
+        t("lab.add"),
+        key="lab_add",
+        on_click=add_layer,
+        args=(kind,),
+        type="primary",
+        disabled=full,
+        icon=":material/add:",
+        help=t("lab.add_full", limit=MAX_LAYERS) if full else None,
+    )
     return total
 
 
@@ -308,8 +362,7 @@ def compare_load(text: str) -> None:
     set_stack(*decode_stack(text))
 
 
-def param_bars(rows, title: str | None = None, ymax: float | None = None, height: int = 300,
-               numbered: bool = False) -> go.Figure:
+def param_bars(rows, title: str | None = None, ymax: float | None = None, height: int = 300, numbered: bool = False) -> go.Figure:
     """Parameters per layer as bars, each labelled with its count (the input row left out).
 
     numbered: the layers by their 1-based number in the editor (1, 2, …) instead of "name (type)",
@@ -317,15 +370,26 @@ def param_bars(rows, title: str | None = None, ymax: float | None = None, height
     """
     rows = [r for r in rows if r.type != "InputLayer"]
     names = [f"{r.name}<br>({r.type})" for r in rows]
-    fig = go.Figure(go.Bar(
-        x=[str(i) for i in range(1, len(rows) + 1)] if numbered else names, y=[r.params for r in rows],
-        customdata=names, text=[f"{r.params:,}" for r in rows], textposition="outside", constraintext="none",
-        cliponaxis=False, marker_color="#4c78a8", hovertemplate="%{customdata}: %{y:,}<extra></extra>",
-    ))
-    fig.update_layout(height=height, margin={"l": 4, "r": 4, "t": 32 if title else 8, "b": 4}, title=title,
-                      xaxis={"type": "category"},
-                      yaxis={"range": [0, (ymax or max([r.params for r in rows] or [1]) or 1) * 1.18],
-                             "tickformat": ","})
+    fig = go.Figure(
+        go.Bar(
+            x=[str(i) for i in range(1, len(rows) + 1)] if numbered else names,
+            y=[r.params for r in rows],
+            customdata=names,
+            text=[f"{r.params:,}" for r in rows],
+            textposition="outside",
+            constraintext="none",
+            cliponaxis=False,
+            marker_color="#4c78a8",
+            hovertemplate="%{customdata}: %{y:,}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=height,
+        margin={"l": 4, "r": 4, "t": 32 if title else 8, "b": 4},
+        title=title,
+        xaxis={"type": "category"},
+        yaxis={"range": [0, (ymax or max([r.params for r in rows] or [1]) or 1) * 1.18], "tickformat": ","},
+    )
     return fig
 
 

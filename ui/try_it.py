@@ -11,8 +11,8 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from cnnlib import inference
-from services.training_data import get_dataset
 from services.runs import RunConfig
+from services.training_data import get_dataset
 from ui.charts import PLOT, image, png
 from ui.i18n import labels, t
 from ui.presenter import caption, text_px

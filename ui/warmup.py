@@ -20,8 +20,8 @@ import sys
 import threading
 import time
 
-from services import settings
 from cnnlib.errors import LessonError
+from services import settings
 
 log = logging.getLogger(__name__)
 ENV = "CNNLIB_WARM_TF"  # read by services.settings.warm_tf

@@ -13,7 +13,7 @@ and the paste box sit in a container keyed ``{state_key}_typed`` (CSS class ``st
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st

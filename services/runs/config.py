@@ -6,14 +6,15 @@ The same configuration is the same run: trained once, then replayed from the cac
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from dataclasses import asdict, dataclass, replace
 
 from cnnlib import architecture
 from cnnlib.stack_text import encode_stack
-from services.settings import run_max_seconds, run_memory_mb
 from services.runs.errors import TrainingError
+from services.settings import run_max_seconds, run_memory_mb
 
 FORMAT_VERSION = 1  # bump when the training code changes what a configuration produces
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
@@ -181,7 +182,7 @@ def work_per_image(stack, input_shape) -> tuple[int, int]:
     """
     rows = architecture.summarize(list(stack), input_shape)
     macs = cells = 0
-    for before, row in zip(rows, rows[1:]):
+    for before, row in itertools.pairwise(rows):
         out = math.prod(d for d in row.output_shape if d is not None)
         if row.type in ("Conv2D", "Dense"):
             units = row.output_shape[-1]

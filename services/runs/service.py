@@ -6,9 +6,10 @@ attaches to it; asking for one that is on disk replays it at once (also after a 
 Every request names its requester (an opaque id: the pages pass one per browser session). A
 requester may wait for one run at a time, a run estimated past CNNLIB_RUN_MAX_SECONDS is refused
 and one that passes it anyway is stopped; withdrawing a request stops the run only when nobody
-else waits for it (``withdraw``), so one student cannot cancel the class's run. The worker is a daemon thread with a deque rather than a ThreadPoolExecutor: the
-queue must report each run's place and drop a cancelled run by key, and an executor's threads are
-joined at interpreter exit, so stopping the server would wait for a run to finish.
+else waits for it (``withdraw``), so one student cannot cancel the class's run. The worker is a daemon
+thread with a deque rather than a ThreadPoolExecutor: the queue must report each run's place and drop a
+cancelled run by key, and an executor's threads are joined at interpreter exit, so stopping the server
+would wait for a run to finish.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import collections
 import gc
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from services.training_data import pin, unpin
 from services.runs.cache import RunCache
 from services.runs.config import RunConfig, estimate_seconds
 from services.runs.errors import Cancelled, TrainingError, as_lesson_error
@@ -27,6 +28,7 @@ from services.runs.fit import configure_tensorflow, train
 from services.runs.progress import ACTIVE, Run, Snapshot
 from services.settings import cache_dir as default_cache_dir
 from services.settings import run_max_seconds
+from services.training_data import pin, unpin
 
 MODELS_KEPT = 4  # trained Keras models kept in memory for the try-it panels
 
@@ -37,8 +39,9 @@ class TrainingService:
     Thread-safe: any number of Streamlit sessions (and the CLI) may call it at once.
     """
 
-    def __init__(self, cache_dir: Path | str | None = None, max_bytes: int | None = None, keep: int = 64,
-                 max_seconds: float | None = None):
+    def __init__(
+        self, cache_dir: Path | str | None = None, max_bytes: int | None = None, keep: int = 64, max_seconds: float | None = None
+    ):
         self.cache = RunCache(cache_dir or default_cache_dir(), max_bytes)
         self.max_seconds = max_seconds  # None: CNNLIB_RUN_MAX_SECONDS, read at each request
         self._cond = threading.Condition()
@@ -181,8 +184,9 @@ class TrainingService:
         """A requester is gone (its browser session ended): withdraw every request it still has; a run
         nobody else waits for stops. Returns how many requests were withdrawn."""
         with self._cond:
-            keys = [run.key for run in ([self._current] if self._current else []) + list(self._queue)
-                    if requester in run.requesters]
+            keys = [
+                run.key for run in ([self._current] if self._current else []) + list(self._queue) if requester in run.requesters
+            ]
         return sum(self.withdraw(key, requester) for key in keys)
 
     def cancel(self, key: str) -> bool:
@@ -209,10 +213,17 @@ class TrainingService:
         run.finished.wait(timeout)
         return self.snapshot(key)
 
-    def train_now(self, config: RunConfig, timeout: float | None = None) -> Snapshot:
-        """Submit and wait until finished (the CLI)."""
+    def train_now(self, config: RunConfig, timeout: float | None = None,
+                  on_progress: Callable[[Snapshot], None] | None = None) -> Snapshot:
+        """Submit and wait until the run has finished or ``timeout`` seconds have passed (the command line);
+        ``on_progress(snapshot)`` every half second while it waits."""
         run = self.submit(config)
-        run.finished.wait(timeout)
+        start = time.monotonic()
+        while not run.finished.wait(0.5):
+            if on_progress is not None:
+                on_progress(run.snapshot())
+            if timeout is not None and time.monotonic() - start >= timeout:
+                break
         return self.snapshot(run.key)
 
     # -- the worker ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The string catalogue: every key in Korean and English, every key used in code exists."""
+"""words: the string catalogue — every key in Korean and English, every key used in code exists."""
 
 import re
 from pathlib import Path
@@ -20,7 +20,7 @@ def test_every_key_has_both_languages_and_same_placeholders():
         assert set(texts) == {"ko", "en"}, key
         assert texts["ko"].strip() and texts["en"].strip(), key
         assert placeholders(texts["ko"]) == placeholders(texts["en"]), key
-        assert key.split(".")[0] in {p.stem for p in (ROOT / "ui" / "strings").glob("*.py")}, key
+        assert key.split(".")[0] in {p.stem for p in (ROOT / "words").glob("*.py")}, key
 
 
 def test_korean_strings_are_korean():
