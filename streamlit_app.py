@@ -3,7 +3,7 @@
 import streamlit as st
 
 from services.runs.fit import when_tensorflow_loads
-from ui import classroom, links, presenter, warmup
+from ui import classroom, page_setting, presenter, warmup
 from ui.guard import hide_error_details, page_not_found, run_page
 from ui.i18n import init_language, keep_language_in_url, language_switch, localize_streamlit, t
 from ui.keras_guard import guard_clear_session, guard_if_keras_loaded
@@ -14,7 +14,7 @@ presenter.init_presenter()  # ?present=1 on a session's first run; afterwards th
 st.set_page_config(page_title=t("common.app_title"), page_icon=":material/grid_view:", layout="wide",
                    initial_sidebar_state=presenter.sidebar_state())
 classroom.start()  # ?class= / ?teacher=: who this session is in a class (issue 11)
-links.when_written(classroom.publish_from_sync)  # a teacher's setting reaches the class from a fragment's rerun too
+page_setting.when_written(classroom.publish_from_sync)  # a teacher's setting reaches the class from a fragment's rerun too
 when_tensorflow_loads(guard_clear_session)  # a training run must not see Streamlit's clear_session (no Keras import here)
 
 # The lessons live in lessons/, NOT pages/: with a folder named pages/, Streamlit 1.67 starts every

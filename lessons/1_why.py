@@ -6,24 +6,36 @@ import streamlit as st
 from cnnlib.digits import closed_loops, examples_of, typical_loops
 from cnnlib.filters import FILTER_PRESETS, PATTERN_FILTERS, pattern_map
 from cnnlib.lecture import LOOP_TABLE_DIGITS
+from links.pages import WHY
 from ui import take_home
 from ui.charts import DIVERGING, PLOT, heatmap_spec, image, png, ready
 from ui.i18n import labels, t
+from ui.page_setting import PageSetting
 from ui.pictures import enlarge
 from ui.presenter import caption
-from ui.state import keep
+
+setting = PageSetting("why", WHY)
+
+
+def another(digit: int, index: int) -> None:
+    setting.update(examples=tuple({**dict(setting.get().examples), digit: index + 1}.items()))
+
+
+def guessed(name: str) -> None:
+    setting.update(guesses=tuple({**dict(setting.get().guesses), name: st.session_state[f"why_guess_{name}"]}.items()))
+
 
 st.title(t("why.title"))
 caption(t("why.intro"))
 st.subheader(t("why.table_title"))
 
-revealed = st.session_state.get("why_revealed", False)
+revealed = setting.get().revealed
 parts = ("total", "top", "bottom")
 score = 0
 for digit, col in zip(LOOP_TABLE_DIGITS, st.columns(len(LOOP_TABLE_DIGITS)), strict=True):
     images = examples_of(digit, None)
     first = typical_loops(digit)[1]
-    index = st.session_state.get(f"why_example_{digit}", first)
+    index = setting.get().example(digit, first)
     img = images[index % len(images)]
     loops = closed_loops(img) if revealed else None
     counted = (loops.total, loops.top, loops.bottom) if loops else (None,) * 3
@@ -32,19 +44,20 @@ for digit, col in zip(LOOP_TABLE_DIGITS, st.columns(len(LOOP_TABLE_DIGITS)), str
         head.markdown(f"### {digit}")
         pic.image(enlarge(img, 4), width=84)
         st.caption(t("why.example", i=index % len(images) + 1, n=len(images)))
-        if st.button(t("why.another"), key=f"why_next_{digit}"):
-            st.session_state[f"why_example_{digit}"] = index + 1
-            st.rerun()
+        st.button(t("why.another"), key=f"why_next_{digit}", on_click=another, args=(digit, index))
         for part, count in zip(parts, counted, strict=True):  # after the reveal each guess's label carries the count
-            keep(f"why_guess_{digit}_{part}", None)
+            name = f"{digit}_{part}"
+            guess = setting.get().guess(name)
+            if st.session_state.get(f"why_guess_{name}") != guess:
+                st.session_state[f"why_guess_{name}"] = guess
             label = t(f"why.{part}") if count is None else t("why.counted_label", part=t(f"why.{part}"), n=count)
-            guess = st.number_input(label, 0, 3, key=f"why_guess_{digit}_{part}", placeholder=t("why.your_guess"))
+            st.number_input(label, 0, 3, key=f"why_guess_{name}", placeholder=t("why.your_guess"), on_change=guessed,
+                            args=(name,))
             score += count is not None and guess == count
 
 b1, b2 = st.columns([1, 3], vertical_alignment="center")
-if b1.button(t("why.hide") if revealed else t("why.reveal"), key="why_reveal", type="primary"):
-    st.session_state.why_revealed = not revealed
-    st.rerun()
+b1.button(t("why.hide") if revealed else t("why.reveal"), key="why_reveal", type="primary",
+          on_click=lambda: setting.update(revealed=not setting.get().revealed))
 if revealed:
     b2.success(t("why.right", k=score, n=3 * len(LOOP_TABLE_DIGITS)))
 caption(t("why.table_caption"))
@@ -53,17 +66,10 @@ st.divider()
 st.subheader(t("why.finder_title"))
 caption(t("why.finder_intro"))
 c1, c2 = st.columns([1, 3])
-keep("why_digit", 4)
-digit = c1.selectbox(t("why.digit"), range(10), key="why_digit")
-keep("why_pattern", PATTERN_FILTERS[0])
-pattern = c2.radio(
-    t("why.pattern"),
-    PATTERN_FILTERS,
-    format_func=labels("arithmetic.filter", PATTERN_FILTERS),
-    key="why_pattern",
-    horizontal=True,
-)
-overlay = st.toggle(t("why.overlay"), key="why_overlay")
+digit = c1.selectbox(t("why.digit"), range(10), **setting.bind("why_digit", "digit"))
+pattern = c2.radio(t("why.pattern"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), horizontal=True,
+                   **setting.bind("why_pattern", "pattern"))
+overlay = st.toggle(t("why.overlay"), **setting.bind("why_overlay", "overlay"))
 img = examples_of(digit, 1)[0] / 255.0
 fmap = pattern_map(img, pattern)
 r, c = np.unravel_index(np.argmax(fmap), fmap.shape)

@@ -12,7 +12,7 @@ from ui.model_comparison import scaling_section
 from ui.model_summary import architecture_figure, summary_table
 from ui.presenter import caption
 from ui.run_panel import trained_model
-from ui.run_settings import config_for, dataset_notice, init_settings, settings_form
+from ui.run_settings import config_for, dataset_notice, settings_form
 from ui.try_it import try_it
 
 P = "conv2d"
@@ -39,7 +39,6 @@ class_questions.question("conv2d.params", total, prompt=t("conv2d.question"), lo
 
 st.subheader(t("conv2d.train"))
 dataset_notice()
-init_settings(P)
 settings = settings_form(P)
 config = config_for("two_conv", settings)
 take_home.notebook_button("conv2d-in-keras", settings)

@@ -5,16 +5,16 @@ import streamlit as st
 
 from cnnlib.architecture import PRESETS, StackError, count_params, preset, summarize
 from cnnlib.keras_code import keras_code
-from ui import class_questions, links, take_home
+from ui import class_questions, take_home
 from ui import stack_lab as lab
 from ui.i18n import message, t
 from ui.presenter import caption, presenting
 
-lab.init_from_link()
+lab.record()  # read from the address on the first visit of a session
 lab.style(presenting())
 st.title(t("lab.title"))
 caption(t("lab.intro"))
-links.notice("lab")
+lab.SETTING.notice()
 
 st.subheader(t("lab.presets"))
 presets = st.container(horizontal=True, gap="small")  # wraps where the page is narrow: no name cut short
@@ -33,7 +33,7 @@ with st.container(key="lab_editor"):  # the bar sticks while this scrolls: the t
     # the slide's question under the last layer: the stuck bar above it shows the total that answers it
     class_questions.question("lab.params", total, prompt=t("lab.question"), lo=0, hi=10**9, step=1)
 
-link = lab.sync_link(stack, shape)
+link = lab.sync_link()
 
 st.subheader(t("lab.table"))
 if rows:
@@ -81,7 +81,8 @@ else:
 
 st.subheader(t("lab.compare"))
 b1 = b2 = b3 = st.container(horizontal=True, gap="small")  # buttons wrap, never cut (150 % zoom)
-full = len(st.session_state.lab_compare) >= lab.MAX_COMPARE
+compared = lab.SETTING.get().cmp
+full = len(compared) >= lab.MAX_COMPARE
 b1.button(
     t("lab.compare_add"),
     key="lab_cmp_add",
@@ -98,7 +99,7 @@ b2.button(
 )
 b3.button(t("lab.compare_clear"), key="lab_cmp_clear", on_click=lab.compare_clear)
 entries = []
-for n, text in enumerate(st.session_state.lab_compare, start=1):
+for n, text in enumerate(compared, start=1):
     stack_n, shape_n = lab.decode_stack(text)
     try:
         entries.append((n, text, summarize(stack_n, shape_n), None))

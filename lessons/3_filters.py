@@ -16,24 +16,25 @@ from cnnlib.filter_sets import (
     slide_notation,
 )
 from ui import filtersets as page
-from ui import links, take_home
+from ui import take_home
 from ui.charts import png
 from ui.guard import guarded
 from ui.i18n import labels, message, t
 from ui.presenter import caption
 from ui.weight_editor import weight_editor
 
-page.init_from_link()
-page.keep_widgets()
+setting = page.SETTING
+setting.get()  # read from the address on the first visit of a session
 st.title(t("filtersets.title"))
 st.markdown(t("filtersets.intro"))
-links.notice("filt")
+setting.notice()
 
 # ---- a colour picture and its three channels --------------------------------------------------
 st.subheader(t("filtersets.colour_title"))
 sources = ["sample", "upload"]
 source = st.radio(
-    t("filtersets.source"), sources, format_func=labels("filtersets.source", sources), key="filt_source", horizontal=True
+    t("filtersets.source"), sources, format_func=labels("filtersets.source", sources), horizontal=True,
+    **setting.bind("filt_source", "source")
 )
 img = sample_colour_image()
 if source == "upload":
@@ -54,9 +55,8 @@ def workbench(img) -> None:
 
     A slider step reruns only this (the lecture's stack below stays as it is)."""
     x = img.astype(float)
-    w = page.weights()
-    k = w.shape[0]
-    bias = float(st.session_state.filt_bias)
+    record = setting.get()
+    w, k, bias = record.w, record.k, float(record.b)
     result = apply_filter_set(x, w, bias)
     oh, ow = result.feature_map.shape
     row, col = page.cell(oh, ow)  # 0-based here; the widgets below count from 1 as the slides do
@@ -75,30 +75,28 @@ def workbench(img) -> None:
     c1.radio(
         t("filtersets.kernel_size"),
         KERNEL_SIZES,
-        key="filt_size",
         horizontal=True,
-        on_change=page.on_size_change,
         format_func=lambda n: f"{n}×{n}",
+        **setting.bind("filt_size", "k", then=page.choose_size),
     )
-    page.show_preset()
     c2.selectbox(
         t("filtersets.preset"),
         page.CHOICES,
         format_func=labels("filtersets.preset", page.CHOICES),
-        key="filt_preset_choice",
-        on_change=page.on_preset_change,
+        **setting.bind("filt_preset_choice", "fset", then=page.choose_preset),
     )
-    c3.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, key="filt_bias", format="%g")
+    c3.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, format="%g",
+                    **setting.bind("filt_bias", "b", kept=float))
     left, right = st.columns([5, 6], gap="medium")
     with left:
         channel = st.segmented_control(
             t("filtersets.channel_editor"),
             range(len(CHANNEL_NAMES)),
-            key="filt_channel",
+            **setting.bind("filt_channel", "channel"),
             format_func=CHANNEL_NAMES.__getitem__,
             required=True,
         )
-        weight_editor(f"filt_w_{channel}", (k, k), *WEIGHT_RANGE, step=0.5, on_edit=page.mark_custom)
+        weight_editor(f"filt_w_{channel}", page.channel_cells(channel), (k, k), *WEIGHT_RANGE, step=0.5)
     with right:
         titles = [
             t("filtersets.filter_of", name=name_c) + (" ✎" if c == channel else "") for c, name_c in enumerate(CHANNEL_NAMES)
@@ -113,8 +111,8 @@ def workbench(img) -> None:
     # ---- one output cell, spelt out ----------------------------------------------------------------
     st.subheader(t("filtersets.cell_title"))
     r1, r2, _ = st.columns([1, 1, 2])
-    r1.number_input(t("filtersets.row"), 1, oh, key="filt_row")
-    r2.number_input(t("filtersets.col"), 1, ow, key="filt_col")
+    r1.number_input(t("filtersets.row"), 1, oh, **setting.bind("filt_row", "row"))
+    r2.number_input(t("filtersets.col"), 1, ow, **setting.bind("filt_col", "col"))
     cell = cell_across_channels(x, w, row, col, bias)
     for c, name_c in enumerate(CHANNEL_NAMES):
         st.markdown("- " + t("filtersets.channel_sum", name=name_c, k=k, value=page.fmt(cell.channel_sums[c])))
@@ -128,7 +126,8 @@ def workbench(img) -> None:
     )
     st.success(t("filtersets.cell_total", r=row + 1, c=col + 1, terms=terms, total=page.fmt(cell.total)))
     caption(t("filtersets.cell_check", r=row + 1, c=col + 1, value=page.fmt(float(result.feature_map[row, col]))))
-    take_home.notebook_button("filter-sets", {**page.sync_link(w), "image": img}, where=st.container(), png_hint=True)
+    setting.sync()
+    take_home.notebook_button("filter-sets", {**record.to_link(), "image": img}, where=st.container(), png_hint=True)
 
 
 workbench(img)
@@ -142,8 +141,8 @@ st.code(
     language="python",
 )
 d1, d2 = st.columns(2)
-digit = d1.selectbox(t("filtersets.digit"), list(range(10)), key="filt_digit")
-seed = d2.number_input(t("filtersets.seed"), 0, 9999, step=1, key="filt_seed")
+digit = d1.selectbox(t("filtersets.digit"), list(range(10)), **setting.bind("filt_digit", "digit"))
+seed = d2.number_input(t("filtersets.seed"), 0, 9999, step=1, **setting.bind("filt_seed", "seed"))
 stack = page.stack_on_digit(int(digit), int(seed))
 caption(t("filtersets.random_note", seed=seed))
 rows = summarize([{"type": "Conv2D", "filters": f, "kernel_size": 5, "activation": "swish"} for f in (3, 6)], (28, 28, 1))[1:]

@@ -10,8 +10,9 @@ import streamlit as st
 
 from cnnlib.convolution import ACTIVATIONS, PADDINGS, activate, conv2d, explain_cell, formula, output_size, output_size_formula
 from cnnlib.filters import INPUT_RANGE, WEIGHT_RANGE
+from links.pages import INPUT_PRESETS, SIZE
 from ui import arithmetic as page
-from ui import class_questions, links, take_home
+from ui import class_questions, take_home
 from ui.charts import PLOT, png
 from ui.grids import paste_box, toggle_grid
 from ui.guard import guarded
@@ -19,44 +20,37 @@ from ui.i18n import labels, t
 from ui.presenter import caption, presenting, text_px
 from ui.weight_editor import weight_editor
 
-page.init_from_link()
-page.keep_widgets()
+setting = page.SETTING
+record = setting.get()  # read from the address on the first visit of a session
 st.title(t("arithmetic.title"))
 caption(t("arithmetic.intro"))
-links.notice("arith")
+setting.notice()
 st.html(page.LAYOUT_CSS)
 
 with st.container(key="arith_top"):
     left, right = st.columns([2.3, 6.7], gap="medium")
 with left:
     st.markdown(f"**{t('arithmetic.input')}**")
-    preset = st.selectbox(
-        t("arithmetic.input_preset"),
-        page.INPUT_PRESETS,
-        format_func=labels("arithmetic.preset", page.INPUT_PRESETS),
-        key="arith_input_choice",
-        on_change=page.choose_input,
-        label_visibility="collapsed",
-    )
+    preset = page.shown_input(record.x_preset)
+    st.selectbox(t("arithmetic.input_preset"), INPUT_PRESETS, format_func=labels("arithmetic.preset", INPUT_PRESETS),
+                 label_visibility="collapsed", **setting.bind("arith_input_choice", "x_preset", shown=page.shown_input,
+                                                              kept=str, then=page.choose_input))
     if preset == "digit":
-        st.number_input(t("arithmetic.digit_pick"), 0, 9, key="arith_digit", on_change=page.choose_input)
+        st.number_input(t("arithmetic.digit_pick"), 0, 9, **setting.bind("arith_digit", "x_arg", then=page.choose_digit))
     elif preset == "random":
-        st.button(t("arithmetic.reroll"), key="arith_reroll", on_click=page.choose_input, icon=":material/casino:")
-    toggle_grid("arith_x", cell_px=30 if presenting() else 26)
+        st.button(t("arithmetic.reroll"), key="arith_reroll", on_click=page.choose_input, args=("random",),
+                  icon=":material/casino:")
+    toggle_grid("arith_x", page.INPUT, cell_px=30 if presenting() else 26)
     typed = st.expander(t("arithmetic.type_numbers"), key="arith_x_typed_open", on_change="rerun")
     with typed:  # drawn only while open: a text box costs every rerun a scan of the session state
         if typed.open:
-            paste_box("arith_x_paste", "arith_x", (page.SIZE, page.SIZE), *INPUT_RANGE, on_ok=page.set_custom_input)
-    st.radio(t("arithmetic.padding"), PADDINGS, format_func=labels("arithmetic.padding", PADDINGS), key="arith_pad")
-    st.radio(t("arithmetic.stride"), (1, 2, 3), key="arith_stride", horizontal=True)
-    st.radio(
-        t("arithmetic.activation"),
-        ACTIVATIONS,
-        format_func=labels("arithmetic.activation", ACTIVATIONS),
-        key="arith_act",
-        horizontal=True,
-    )
-    if st.session_state.arith_act == "swish":
+            paste_box("arith_x_paste", page.INPUT, (SIZE, SIZE), *INPUT_RANGE)
+    st.radio(t("arithmetic.padding"), PADDINGS, format_func=labels("arithmetic.padding", PADDINGS),
+             **setting.bind("arith_pad", "pad"))
+    st.radio(t("arithmetic.stride"), (1, 2, 3), horizontal=True, **setting.bind("arith_stride", "stride"))
+    st.radio(t("arithmetic.activation"), ACTIVATIONS, format_func=labels("arithmetic.activation", ACTIVATIONS),
+             horizontal=True, **setting.bind("arith_act", "act"))
+    if setting.get().act == "swish":
         caption(t("arithmetic.activation_note"))
 
 
@@ -78,13 +72,8 @@ def workbench() -> None:
     playing = bool(st.session_state.get("arith_playing"))
     if playing != TICKING:  # play/pause was pressed inside this fragment: start or stop its timer
         st.rerun()
-    x, stride, padding, act = (
-        st.session_state.arith_x,
-        st.session_state.arith_stride,
-        st.session_state.arith_pad,
-        st.session_state.arith_act,
-    )
-    w = st.session_state[page.W]
+    record = setting.get()
+    x, w, stride, padding, act = record.x, record.w, record.stride, record.pad, record.act
     y = activate(conv2d(x, w, stride, padding), act)
     oh, ow = y.shape
     n = oh * ow
@@ -99,15 +88,10 @@ def workbench() -> None:
         cw, cy = st.columns([3.5, 3.2], gap="small")
     with cw:
         st.markdown(f"**{t('arithmetic.filter')}**")
-        st.selectbox(
-            t("arithmetic.filter_preset"),
-            page.FILTER_CHOICES,
-            format_func=labels("arithmetic.filter", page.FILTER_CHOICES),
-            key=page.CHOICE,
-            on_change=page.choose_filter,
-            label_visibility="collapsed",
-        )
-        w = weight_editor(page.W, (3, 3), *WEIGHT_RANGE, on_edit=page.mark_custom, box_key=page.W_BOX, lazy=True)
+        choices = page.FILTER_CHOICES
+        st.selectbox(t("arithmetic.filter_preset"), choices, format_func=labels("arithmetic.filter", choices),
+                     label_visibility="collapsed", **setting.bind(page.CHOICE, "filter_choice", then=page.apply_filter_choice))
+        weight_editor(page.W, page.WEIGHTS, (3, 3), *WEIGHT_RANGE, box_key=page.W_BOX, lazy=True)
     with cy:
         title = t("arithmetic.map_title", h=oh, w=ow)
         st.plotly_chart(
@@ -119,16 +103,16 @@ def workbench() -> None:
             st.info(
                 t(
                     "arithmetic.size",
-                    formula=output_size_formula(page.SIZE, 3, stride, padding),
+                    formula=output_size_formula(SIZE, 3, stride, padding),
                     h=oh,
-                    w=output_size(page.SIZE, 3, stride, padding),
+                    w=output_size(SIZE, 3, stride, padding),
                 )
             )
-        class_questions.question("arith.size", oh, prompt=t("arithmetic.q_size"), lo=1, hi=page.SIZE)
+        class_questions.question("arith.size", oh, prompt=t("arithmetic.q_size"), lo=1, hi=SIZE)
         class_questions.question(
             "arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2
         )
-    setting = page.sync_link(w)
+    setting.sync()
 
     st.markdown(f"**{t('arithmetic.step')}**")
     with st.container(horizontal=True, key="arith_steps"):  # content-wide buttons that wrap: no label is ever cut
@@ -175,7 +159,7 @@ def workbench() -> None:
         st.session_state.carried_map = y
         st.session_state.carried_fresh = True
         st.switch_page("lessons/5_pooling.py")
-    take_home.notebook_button("convolution-arithmetic", setting, where=st.container())  # its own line: never cut at 150 %
+    take_home.notebook_button("convolution-arithmetic", record.to_link(), where=st.container())  # its own line: not cut
     caption(t("arithmetic.share_help") + " " + t("take_home.png_hint"))
 
 

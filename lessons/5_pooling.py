@@ -1,6 +1,5 @@
 """§5 Max-pooling: why (66,790 → 203,068 → 9,532), the slide's windows one at a time, any map from §4, a real digit."""
 
-import numpy as np
 import streamlit as st
 
 from cnnlib.digits import examples_of
@@ -8,46 +7,42 @@ from cnnlib.filters import INPUT_RANGE, PATTERN_FILTERS, pattern_map
 from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.pooling import max_pool2d, pool_winners
 from links.pages import POOL_SIZES, POOL_SOURCES, POOL_STRIDES
-from ui import links, take_home
 from ui import pooling as page
+from ui import take_home
 from ui.charts import heatmap_spec, image, png, ready
-from ui.grids import paste_box
+from ui.grids import paste_box, session_cells
 from ui.i18n import labels, t
 from ui.presenter import caption
-from ui.state import keep
 
-page.init_from_link()
+setting = page.SETTING
+setting.get()  # read from the address on the first visit of a session
 st.title(t("pooling.title"))
 caption(t("pooling.intro"))
-links.notice("pool")
+setting.notice()
 
 page.story()
 
 st.divider()
 st.subheader(t("pooling.example_title"))
-keep("pool_source", "carried" if "carried_map" in st.session_state else "slide")
 if "carried_map" in st.session_state and st.session_state.pop("carried_fresh", False):
-    st.session_state.pool_source = "carried"
+    setting.update(src="carried")  # §4's "max-pool this feature map"
 c0, c1, c2 = st.columns([2.2, 1, 3])
 h, w = POOLING_EXAMPLE_6X6.shape
 source_names = {o: t(f"pooling.source.{o}", h=h, w=w) for o in POOL_SOURCES}
-source = c0.radio(t("pooling.source"), POOL_SOURCES, format_func=source_names.__getitem__, key="pool_source")
-if "pool_slide_map" not in st.session_state:
-    st.session_state.pool_slide_map = POOLING_EXAMPLE_6X6.copy()
+source = c0.radio(t("pooling.source"), POOL_SOURCES, format_func=source_names.__getitem__, **setting.bind("pool_source", "src"))
 if source == "carried" and "carried_map" not in st.session_state:
     st.info(t("pooling.no_carried"))
     source = "slide"
-fmap_key = "pool_slide_map" if source == "slide" else "carried_map"
-fmap = np.asarray(st.session_state[fmap_key], dtype=float)
+fmap_cells = page.SLIDE_MAP if source == "slide" else session_cells("carried_map", POOLING_EXAMPLE_6X6)
+fmap = fmap_cells.get()
 
-keep("pool_size", 2)
-keep("pool_stride", None)
-size = c1.radio(t("pooling.size"), POOL_SIZES, key="pool_size", horizontal=True)
+size = c1.radio(t("pooling.size"), POOL_SIZES, horizontal=True, **setting.bind("pool_size", "size"))
 stride_names = {None: t("pooling.stride_default"), 1: "1", 2: "2", 3: "3"}
-stride = c2.radio(t("pooling.stride"), POOL_STRIDES, key="pool_stride", horizontal=True, format_func=stride_names.__getitem__)
+stride = c2.radio(t("pooling.stride"), POOL_STRIDES, horizontal=True, format_func=stride_names.__getitem__,
+                  **setting.bind("pool_stride", "stride"))
 with st.expander(t("pooling.edit")):
-    paste_box("pool_paste", fmap_key, fmap.shape, *INPUT_RANGE)
-    fmap = np.asarray(st.session_state[fmap_key], dtype=float)
+    paste_box("pool_paste", fmap_cells, fmap.shape, *INPUT_RANGE)
+    fmap = fmap_cells.get()
 
 if fmap.shape[0] < size or fmap.shape[1] < size:
     st.warning(t("pooling.too_small", size=size, h=fmap.shape[0], w=fmap.shape[1]))
@@ -70,12 +65,9 @@ st.divider()
 st.subheader(t("pooling.digit_title"))
 caption(t("pooling.digit_intro"))
 d1, d2 = st.columns(2)
-keep("pool_digit", 4)
-keep("pool_filter", PATTERN_FILTERS[0])
-digit = d1.selectbox(t("pooling.digit"), range(10), key="pool_digit")
-name = d2.selectbox(
-    t("pooling.filter"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS), key="pool_filter"
-)
+digit = d1.selectbox(t("pooling.digit"), range(10), **setting.bind("pool_digit", "digit"))
+name = d2.selectbox(t("pooling.filter"), PATTERN_FILTERS, format_func=labels("arithmetic.filter", PATTERN_FILTERS),
+                    **setting.bind("pool_filter", "filter"))
 img = examples_of(digit, 1)[0] / 255.0
 feature = pattern_map(img, name)
 DIGIT_POOL = 2  # the lecture's MaxPool2D(): Keras' default 2×2
@@ -110,7 +102,7 @@ f3.plotly_chart(
     config=png("pooled"),
 )
 caption(t("pooling.size_formula", n=feature.shape[0], k=DIGIT_POOL, s=DIGIT_POOL, o=small.shape[0]))
-page.sync_link()
+setting.sync()
 take_home.notebook_button(
     "max-pooling", {"map": fmap, "size": size, "stride": stride, "digit": digit, "filter": name}, png_hint=True
 )

@@ -20,8 +20,8 @@ from ui.run_settings import (
     config_for,
     dataset_name,
     dataset_notice,
-    init_settings,
     model_choice,
+    setting,
     settings_form,
     start_class,
     started_here,
@@ -43,7 +43,6 @@ if service().lookup(default) is None and f"{P}_pending" not in st.session_state:
         st.button(t("lenet.class_start_button"), key=f"{P}_class_start", type="primary",
                   on_click=start_class, args=(P, default))
 
-init_settings(P)
 stack, shape = model_choice(P)
 
 st.subheader(t("lenet.architecture"))
@@ -61,7 +60,7 @@ settings = settings_form(P)
 config = config_for((stack, shape), settings)
 with st.expander(t("lenet.code")):
     st.code(training_code(config, message), language="python", wrap_lines=True)  # no line cut at 150 %
-choice = st.session_state[f"{P}_model"]
+choice = setting(P).get().model
 take_home.notebook_button("lenet-5", {**settings, "model": choice, "stack": (stack, shape) if choice == "lab" else None})
 done = finished(config)
 class_questions.question("lenet.accuracy", None if done is None else done.test_accuracy * 100,

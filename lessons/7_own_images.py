@@ -7,8 +7,8 @@ from cnnlib.datasets import DatasetError
 from cnnlib.images import load_image, match_background
 from cnnlib.inference import classify, per_class_accuracy
 from services.training_data import register_for_training
-from ui import links, take_home
 from ui import own_images as own
+from ui import take_home
 from ui.charts import PLOT
 from ui.confusion import confusion_section
 from ui.guard import end_page
@@ -17,16 +17,16 @@ from ui.pictures import enlarge
 from ui.presenter import caption
 from ui.run_panel import final_curves, run_panel, seconds_text, service
 
-own.init_from_link()
+own.SETTING.get()  # read from the address on the first visit of a session
 st.title(t("own.title"))
 caption(t("own.intro"))
-links.notice("own")
+own.SETTING.notice()
 
 source = own.source_widget()
 loaders = {"letters": own.letters_source, "upload": own.upload_source, "notmnist": own.notmnist_source}
 folder_set, origin = loaders[source]()
 if folder_set is None:
-    own.sync_link()
+    own.SETTING.sync()
     end_page()
 
 # ---- the report the lecture prints before training --------------------------------------------

@@ -9,12 +9,16 @@
 ``decode`` is pure (a plain dict of strings in, values and the refused parameters out): a missing
 parameter takes its default, one that cannot be read takes its default too and is named in the
 one notice for a bad link. ``encode`` gives each parameter's text, None where it is left out.
-The pages read and write addresses through ui/links.py (the Streamlit side); each page's ``Link``
-is declared in links/pages.py, which the command line (``python -m cnnlib notebook``) reads too.
+
+A page's whole setting is one typed record, a frozen ``Setting`` dataclass: ``link.read(query)`` decodes
+the address into the page's record (``record=`` of the ``Link``), ``link.write(record)`` gives its texts.
+Each page's record and ``Link`` are declared in links/pages.py, which the command line (``python -m cnnlib
+notebook``) reads too; the pages keep their record in the session through ui/page_setting.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -110,11 +114,45 @@ def _same(value, default) -> bool:
     return isinstance(value, plain) and isinstance(default, plain) and value == default
 
 
-class Link:
-    """The parameters of one page's address, in the order the notice names them."""
+@dataclass(frozen=True)
+class Setting:
+    """A page's setting as one typed record. Fields named as the link's parameters are read from and
+    written to the address; other fields (what the page shows, not what a link shares) keep their
+    defaults when a link is read. A record that holds a value that is not plain (an array) overrides
+    ``from_link``/``to_link`` or is compared through its texts (``Link.write``)."""
 
-    def __init__(self, *params: Param):
+    @classmethod
+    def from_link(cls, values: Mapping[str, Any]):
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{name: value for name, value in values.items() if name in names})
+
+    def to_link(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def but(self, **changes):
+        """This setting with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+
+class Link:
+    """The parameters of one page's address, in the order the notice names them, and the page's record."""
+
+    def __init__(self, *params: Param, record: type[Setting] | None = None):
         self.params = params
+        self.record = record
+
+    def read(self, query: Mapping[str, str | Sequence[str]]) -> tuple[Setting, list[str]]:
+        """(the page's record from the address, names of the parameters that could not be read)."""
+        values, refused = self.decode(query)
+        return self.record.from_link(values), refused
+
+    def write(self, record: Setting) -> dict[str, str | list[str] | None]:
+        """The record's parameters as the address's texts (``encode``)."""
+        return self.encode(record.to_link())
+
+    def default(self) -> Setting:
+        """The page's record when its address says nothing."""
+        return self.read({})[0]
 
     def decode(self, query: Mapping[str, str | Sequence[str]]) -> tuple[dict[str, Any], list[str]]:
         """(values by parameter name, names of the parameters that could not be read)."""

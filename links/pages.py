@@ -1,28 +1,32 @@
-"""Every page's address parameters, declared once, without Streamlit (the pages and the command line read them).
+"""Every page's setting, declared once without Streamlit: its typed record and its address parameters.
 
-``PAGE_LINKS`` maps a page's path (as in the router and ``notebooks.PAGES``) to its ``Link``;
+Each page has one frozen record (a ``links.codec.Setting``: ``Arithmetic``, ``FilterSets``, ``Pooling``,
+``Lab``, ``Training``, ``OwnImages``, ``Why``) and one ``Link`` that reads it from the address and writes it
+back. ``page_links()`` maps a page's path (as in the router and ``notebooks.PAGES``) to its ``Link``;
 ``notebook_settings(page, values)`` turns a decoded link into the settings of the page's notebook.
-The pages' Streamlit side (ui/arithmetic.py, ui/filtersets.py, ui/stack_lab.py, ui/run_settings.py,
-ui/own_images.py) imports its link from here and reads and writes it through ui/links.py.
+The pages keep their record in the session through ui/page_setting.py; the command line reads a page's
+``--query`` with the same declarations.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import numpy as np
 
 from cnnlib.architecture import preset
 from cnnlib.convolution import ACTIVATIONS, PADDINGS
 from cnnlib.digits import examples_of, reduce_to_grid
-from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, KERNEL_SIZES
+from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, KERNEL_SIZES, filter_set_preset
 from cnnlib.filter_sets import WEIGHT_RANGE as SET_WEIGHT_RANGE
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, PATTERN_FILTERS, WEIGHT_RANGE
 from cnnlib.grids import bits_to_hex, grid_from_text, grid_to_text, hex_to_bits
-from cnnlib.lecture import FOUR_8X8
+from cnnlib.lecture import FOUR_8X8, POOLING_EXAMPLE_6X6
 from cnnlib.stack_text import decode_stack, encode_stack
-from links.codec import Adjusted, Link, Param, choice, decimal_number, integer, number, whole_number
+from links.codec import Adjusted, Link, Param, Setting, choice, decimal_number, integer, number, whole_number
 from services.runs import FAST_SETTINGS, LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, SLIDE_SETTINGS, default_config
 
 # ---- §4 convolution arithmetic: x, w, pad, stride, act --------------------------------------------
@@ -77,12 +81,58 @@ def parse_weights(text: str) -> np.ndarray | Adjusted:
     return Adjusted(checked.values) if checked.problems else checked.values
 
 
+INPUT_PRESETS = ("four", "blank", "random", "digit")  # the input dropdown; a drawing of one's own is "custom"
+CUSTOM = "custom"
+
+
+def filter_preset_of(w: np.ndarray) -> str:
+    """The preset these weights are exactly, else "custom" (a link's weights are never named wrongly)."""
+    for name, grid in FILTER_PRESETS.items():
+        if np.array_equal(np.asarray(w, dtype=float), np.asarray(grid, dtype=float)):
+            return name
+    return CUSTOM
+
+
+def _frozen(a) -> np.ndarray:
+    out = np.array(a, dtype=float)
+    out.setflags(write=False)  # a record is never changed in place: a change is a new record
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Arithmetic(Setting):
+    """§4: the 8×8 input x (and the preset it came from), the 3×3 filter w, padding, stride, activation."""
+
+    x: np.ndarray = field(default_factory=lambda: _frozen(FOUR_8X8))
+    x_preset: str = "four"  # four / blank / random / digit, or custom (drawn or pasted)
+    x_arg: int = 0  # random's seed, or the digit
+    w: np.ndarray = field(default_factory=lambda: _frozen(FILTER_PRESETS["lecture_horizontal"]))
+    pad: str = "valid"
+    stride: int = 1
+    act: str = "none"
+    filter_choice: str = "lecture_horizontal"  # the filter dropdown: a preset, or "custom" (not in the link)
+
+    def __post_init__(self):
+        object.__setattr__(self, "x", _frozen(self.x))
+        object.__setattr__(self, "w", _frozen(np.asarray(self.w, dtype=float).reshape(3, 3)))
+
+    @classmethod
+    def from_link(cls, values: dict) -> Arithmetic:
+        x, preset, arg = values["x"]
+        return cls(x=x, x_preset=preset, x_arg=arg, w=values["w"], pad=values["pad"], stride=values["stride"],
+                   act=values["act"], filter_choice=filter_preset_of(values["w"]))
+
+    def to_link(self) -> dict[str, Any]:
+        return {"x": (self.x, self.x_preset, self.x_arg), "w": self.w, "pad": self.pad, "stride": self.stride, "act": self.act}
+
+
 ARITHMETIC = Link(
     Param("x", (FOUR_8X8, "four", 0), parse_input_spec, lambda v: input_spec(*v)),
     Param("w", FILTER_PRESETS["lecture_horizontal"], parse_weights, grid_to_text),
     choice("pad", PADDINGS, "valid"),
     choice("stride", (1, 2, 3), 1, parse=int),
     choice("act", ACTIVATIONS, "none"),
+    record=Arithmetic,
 )
 
 # ---- §3 filter sets: k, fset, w, b, digit, seed ----------------------------------------------------
@@ -98,6 +148,45 @@ def parse_set_weights(text: str, k: int) -> np.ndarray:
     return values.reshape(k, k, channels)
 
 
+def filter_set_of(w: np.ndarray) -> str:
+    """The preset whose weights these are exactly, else "custom": a name never stands for other numbers."""
+    for name in FILTER_SET_PRESETS:
+        if np.array_equal(filter_set_preset(name, w.shape[0], len(CHANNEL_NAMES)), w):
+            return name
+    return CUSTOM
+
+
+@dataclass(frozen=True, eq=False)
+class FilterSets(Setting):
+    """§3: one filter set (k×k×3) and its bias, the digit and seed of the lecture's stack below, and what the
+    page shows of it: the picture's source, the channel whose editor is open, the explained cell (1-based)."""
+
+    k: int = 3
+    fset: str = "horizontal"  # a preset's name, or "custom" after an edit
+    w: np.ndarray = field(default_factory=lambda: _frozen(filter_set_preset("horizontal", 3, len(CHANNEL_NAMES))))
+    b: float = 0.0
+    digit: int = 4
+    seed: int = 0
+    source: str = "sample"  # the colour picture: the sample, or an upload (not in the link)
+    channel: int = 0  # whose 3×3 editor is open (not in the link)
+    row: int | None = None  # the explained cell, 1-based; None: the map's centre (not in the link)
+    col: int | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "w", _frozen(self.w))
+
+    @classmethod
+    def from_link(cls, values: dict) -> FilterSets:
+        k, name = values["k"], values["fset"]
+        w = values["w"] if values["w"] is not None else filter_set_preset(name if name != CUSTOM else "horizontal", k)
+        return cls(k=k, fset=filter_set_of(w), w=w, b=values["b"], digit=values["digit"], seed=values["seed"])
+
+    def to_link(self) -> dict[str, Any]:
+        custom = self.fset not in FILTER_SET_PRESETS
+        return {"k": self.k, "fset": CUSTOM if custom else self.fset, "w": self.w if custom else None, "b": float(self.b),
+                "digit": self.digit, "seed": self.seed}
+
+
 FILTER_SETS = Link(
     choice("k", KERNEL_SIZES, 3, parse=int),
     choice("fset", (*FILTER_SET_PRESETS, "custom"), "horizontal"),
@@ -105,6 +194,7 @@ FILTER_SETS = Link(
     number("b", -100.0, 100.0, 0.0, omit_default=True),
     integer("digit", 0, 9, 4),
     integer("seed", 0, 9999, 0, omit_default=True),
+    record=FilterSets,
 )
 
 # ---- §5 max-pooling: size, stride, src, digit, filter ----------------------------------------------
@@ -123,12 +213,30 @@ def parse_pool_stride(text: str) -> int | None:
     return value
 
 
+@dataclass(frozen=True, eq=False)
+class Pooling(Setting):
+    """§5: the pool size and stride, which map is pooled, the digit and pattern below, the window shown and
+    the slide's map as the student edited it."""
+
+    size: int = 2
+    stride: int | None = None  # None: Keras' default, the pool size
+    src: str = "slide"  # the slide's 6×6 map, or the map carried over from §4
+    digit: int = 4
+    filter: str = PATTERN_FILTERS[0]
+    win: int = 1  # the window the step-through shows, 1-based (not in the link)
+    slide_map: np.ndarray = field(default_factory=lambda: _frozen(POOLING_EXAMPLE_6X6))  # (not in the link)
+
+    def __post_init__(self):
+        object.__setattr__(self, "slide_map", _frozen(self.slide_map))
+
+
 POOLING = Link(
     choice("size", POOL_SIZES, 2, parse=whole_number, omit_default=True),
     Param("stride", None, parse_pool_stride, lambda v: "auto" if v is None else str(v), omit_default=True),
     choice("src", POOL_SOURCES, "slide", omit_default=True),
     integer("digit", 0, 9, 4, omit_default=True),
     choice("filter", PATTERN_FILTERS, PATTERN_FILTERS[0], omit_default=True),
+    record=Pooling,
 )
 
 # ---- the layer-stack lab: stack, cmp ----------------------------------------------------------------
@@ -152,7 +260,36 @@ def stack_param(default) -> Param:
     return Param("stack", default, parse_stack, lambda value: encode_stack(*value))
 
 
-LAB = Link(stack_param(preset("two_conv")), Param("cmp", (), parse_compared, many=True))
+MAX_COMPARE = 3  # stacks compared side by side in the lab
+LAB_INPUTS = {"28x28x1": (28, 28, 1), "32x32x3": (32, 32, 3), "28x28": (28, 28)}  # the input choices; else "custom"
+
+
+def lab_input_of(shape: tuple) -> str:
+    """The lab's input choice for a shape: a named one, else "custom"."""
+    return next((name for name, s in LAB_INPUTS.items() if s == tuple(shape)), CUSTOM)
+
+
+@dataclass(frozen=True)
+class Lab(Setting):
+    """The layer-stack lab: the stack on its input shape, and up to MAX_COMPARE stacks (as link text) to compare."""
+
+    stack: tuple[dict, ...] = field(default_factory=lambda: tuple(preset("two_conv")[0]))
+    shape: tuple[int, ...] = (28, 28, 1)
+    cmp: tuple[str, ...] = ()
+    input_choice: str = "28x28x1"  # the input radio: a named shape or "custom" (not in the link)
+    uids: tuple[int, ...] = ()  # one id per layer, so a layer's widgets keep their values when it moves (not in the link)
+
+    @classmethod
+    def from_link(cls, values: dict) -> Lab:
+        stack, shape = values["stack"]
+        return cls(stack=tuple(dict(layer) for layer in stack), shape=tuple(shape), cmp=tuple(values["cmp"][:MAX_COMPARE]),
+                   input_choice=lab_input_of(shape))
+
+    def to_link(self) -> dict[str, Any]:
+        return {"stack": (list(self.stack), self.shape), "cmp": list(self.cmp)}
+
+
+LAB = Link(stack_param(preset("two_conv")), Param("cmp", (), parse_compared, many=True), record=Lab)
 
 # ---- §2 and §6 training settings (and §6's ?stack=) -------------------------------------------------
 
@@ -170,8 +307,38 @@ def training_defaults(slides: bool = False) -> dict:
     return {name: base.get(field, getattr(config, field)) for name, field in FIELDS.items()}
 
 
+TRAINING_MODELS = ("lenet5", "two_conv", "two_conv_pool", "lab")  # what §6 trains (lab: a linked or the lab's stack)
+
+
+@dataclass(frozen=True)
+class Training(Setting):
+    """§2 and §6: the training settings by link name; on §6 also which model, and a stack a link sent."""
+
+    epochs: int
+    batch: int
+    opt: str
+    lr: float
+    sched: str
+    scale: str
+    n: int
+    seed: int
+    model: str = "lenet5"  # §6 (not in the link: a ?stack= means "lab")
+    stack: tuple | None = None  # §6: (stack, input shape) from ?stack=, as the lab's "train this" link writes it
+
+    @classmethod
+    def from_link(cls, values: dict) -> Training:
+        settings = {name: values[name] for name in FIELDS}
+        stack = values.get("stack")
+        return cls(**settings, model="lab" if stack else "lenet5", stack=stack)
+
+    def run_settings(self) -> dict[str, Any]:
+        """The settings as RunConfig fields."""
+        return {run_field: getattr(self, name) for name, run_field in FIELDS.items()}
+
+
 @cache
 def settings_link() -> Link:
+    """§2's link: the training settings."""
     start = training_defaults()
     return Link(
         integer("epochs", *LIMITS["epochs"], start["epochs"], omit_default=True),
@@ -182,22 +349,67 @@ def settings_link() -> Link:
         choice("scale", SCALINGS, start["scale"], omit_default=True),
         choice("n", SIZES, start["n"], parse=int, omit_default=True),
         integer("seed", *LIMITS["seed"], start["seed"], omit_default=True),
+        record=Training,
     )
 
 
 STACK_LINK = Link(stack_param(None))  # ?stack=, as the layer-stack lab's "train this" link writes it
 
+
+@cache
+def lenet_link() -> Link:
+    """§6's link: the training settings and ?stack= (a lab stack to train instead of LeNet-5)."""
+    return Link(*settings_link().params, *STACK_LINK.params, record=Training)
+
 # ---- §7 your own images: src, n, seed, epochs, model -------------------------------------------------
 
 OWN_SOURCES = ("letters", "upload", "notmnist")
 OWN_MODELS = ("lenet5", "lab")
+
+
+@dataclass(frozen=True)
+class OwnImages(Setting):
+    """§7: where the pictures come from, the letters' count per class and seed, epochs, and which model."""
+
+    src: str = "letters"
+    n: int = 300
+    seed: int = 0
+    epochs: int = 5
+    model: str = "lenet5"
+
+
 OWN = Link(
     choice("src", OWN_SOURCES, "letters", omit_default=True),
     integer("n", 10, 2000, 300, omit_default=True),
     integer("seed", 0, 9_999, 0, omit_default=True),
     integer("epochs", 1, 20, 5, omit_default=True),
     choice("model", OWN_MODELS, "lenet5", omit_default=True),
+    record=OwnImages,
 )
+
+# ---- §1 why convolution: nothing in the address ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Why(Setting):
+    """§1: the loop table (which example of each digit, the student's guesses, revealed or not) and the pattern
+    finder (digit, pattern, overlay), kept while the student visits other pages."""
+
+    examples: tuple[tuple[int, int], ...] = ()  # (digit, index of its example shown) once "another" was pressed
+    guesses: tuple[tuple[str, int | None], ...] = ()  # ("8.top", 1): the student's guesses by digit and part
+    revealed: bool = False
+    digit: int = 4
+    pattern: str = PATTERN_FILTERS[0]
+    overlay: bool = False
+
+    def example(self, digit: int, first: int) -> int:
+        return dict(self.examples).get(digit, first)
+
+    def guess(self, name: str) -> int | None:
+        return dict(self.guesses).get(name)
+
+
+WHY = Link(record=Why)
 
 # ---- by page ---------------------------------------------------------------------------------------
 
@@ -213,7 +425,7 @@ def page_links() -> dict[str, Link | None]:
         "max-pooling": POOLING,
         "layer-stack-lab": LAB,
         "conv2d-in-keras": settings_link(),
-        "lenet-5": Link(*settings_link().params, *STACK_LINK.params),
+        "lenet-5": lenet_link(),
         "own-images": Link(*OWN.params, *STACK_LINK.params),
     }
 

@@ -56,3 +56,8 @@ def assert_clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     raw = [s for s in texts(at) if "⟨" in s]
     assert not raw, raw
+
+
+def page_record(at: AppTest, page: str):
+    """The page's setting as the session keeps it (ui/page_setting.py), e.g. page_record(at, "arith").x."""
+    return at.session_state["page_settings"][page].record

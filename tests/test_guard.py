@@ -57,13 +57,13 @@ def test_try_again_reruns_the_page(monkeypatch):
 def test_start_over_forgets_the_session_but_not_the_language(monkeypatch):
     monkeypatch.setattr(FAILS, boom)
     at = open_page(POOLING, lang="en", query={"junk": "1"})
-    at.session_state["pool_slide_map"] = [[1.0]]
+    at.session_state["page_settings"] = {"pool": "an edited setting"}  # every page's record (ui/page_setting.py)
     at.session_state["run_requester"] = "this tab"  # who the session is to the training queue: kept
     at.session_state["present"] = True  # presenter mode, like the language: kept
     at.button(key="guard_reset").click().run()
     assert at.session_state.lang == "en" and at.session_state["present"] is True
     assert "junk" not in at.query_params
-    assert "pool_slide_map" not in at.session_state or at.session_state["pool_slide_map"] != [[1.0]]  # forgotten
+    assert at.session_state["page_settings"] != {"pool": "an edited setting"}  # forgotten
     assert at.session_state["run_requester"] == "this tab"  # starting over withdraws no run request
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from cnnlib.architecture import preset
 from cnnlib.stack_text import encode_stack
-from tests.apphelp import assert_clean, open_page
+from tests.apphelp import assert_clean, open_page, page_record
 
 PAGE = "lessons/5_pooling.py"
 
@@ -40,7 +40,7 @@ def test_no_carried_map_says_how_to_get_one():
 
 
 def test_pool_size_that_does_not_fit_is_explained():
-    at = open_page(PAGE, "en", state={"pool_slide_map": np.ones((2, 2))})
+    at = open_page(PAGE, "en", state={"carried_map": np.ones((2, 2)), "carried_fresh": True})  # a 2×2 map from §4
     at.radio(key="pool_size").set_value(3).run()
     assert_clean(at)
     assert at.warning and "does not fit" in at.warning[0].value
@@ -52,7 +52,7 @@ def test_edit_the_map_with_junk_keeps_the_old_map():
     at.button(key="pool_paste_apply").click().run()
     assert_clean(at)
     assert at.error
-    assert at.session_state.pool_slide_map[1, 3] == 8
+    assert page_record(at, "pool").slide_map[1, 3] == 8
 
 
 def metrics(at) -> list[int]:

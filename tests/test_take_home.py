@@ -17,7 +17,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from cnnlib.convolution import activate, conv2d
 from cnnlib.pooling import max_pool2d
-from tests.apphelp import assert_clean, open_page, texts
+from tests.apphelp import assert_clean, open_page, page_record, texts
 from tests.test_notebooks import run_notebooks
 from ui import take_home
 from words import load_catalogue
@@ -73,8 +73,8 @@ def test_the_arithmetic_notebook_is_what_is_on_screen_and_the_pooling_one_too(tm
     at.slider(key="arith_w_s4").set_value(5.0).run()  # an edit after the link (w5's slider)
     assert_clean(at)
     arith = nbformat.reads(clicked(at, "convolution-arithmetic").decode("utf-8"), as_version=4)
-    x = at.session_state.arith_x
-    w = np.asarray(at.session_state.arith_w, dtype=float)  # the filter's one truth (ui/weight_editor)
+    x = page_record(at, "arith").x
+    w = page_record(at, "arith").w  # the filter's one truth (ui/weight_editor)
     assert w[1, 1] == 5.0
     y_page = activate(conv2d(x, w, 2, "same"), "relu")
     pool = open_page("lessons/5_pooling.py", "en", state={"pool_digit": 7})

@@ -13,16 +13,18 @@ def editor_app():
     import numpy as np
     import streamlit as st
 
-    from ui.weight_editor import set_grid, weight_editor
+    from ui.grids import session_cells
+    from ui.weight_editor import weight_editor
 
-    if "w" not in st.session_state:
-        set_grid("w", np.arange(9.0).reshape(3, 3) - 4)
+    cells = session_cells("truth", np.arange(9.0).reshape(3, 3) - 4)  # the ONE array (a page keeps it in its record)
+    if "truth" not in st.session_state:
+        cells.put(cells.get())
 
     def edited() -> None:
         st.session_state.edits = st.session_state.get("edits", 0) + 1
 
-    st.button("preset", key="preset", on_click=set_grid, args=("w", np.eye(3)))
-    w = weight_editor("w", (3, 3), -10.0, 10.0, on_edit=edited, expander="")
+    st.button("preset", key="preset", on_click=cells.put, args=(np.eye(3),))
+    w = weight_editor("w", cells, (3, 3), -10.0, 10.0, on_edit=edited, expander="")
     st.markdown(f"used={','.join(f'{v:g}' for v in w.ravel())}")
 
 
@@ -36,7 +38,7 @@ def shown(at) -> dict:
     """What each widget shows and what the script used."""
     used = [m.value for m in at.markdown if m.value.startswith("used=")][0]
     return {
-        "truth": np.asarray(at.session_state["w"]).ravel().tolist(),
+        "truth": np.asarray(at.session_state["truth"]).ravel().tolist(),
         "sliders": [at.slider(key=f"w_s{i}").value for i in range(9)],
         "boxes": [at.number_input(key=f"w_n{i}").value for i in range(9)],
         "paste": [float(v) for v in at.text_area(key="w_paste").value.split()],
@@ -123,7 +125,7 @@ def test_a_clamped_paste_shows_the_clamped_numbers_in_the_paste_box_too():
     assert at.warning and "clamped" in at.warning[0].value
 
 
-def test_set_grid_from_code_shows_everywhere_and_is_not_a_manual_edit():
+def test_weights_set_from_code_show_everywhere_and_are_not_a_manual_edit():
     at = app()
     at.slider(key="w_s0").set_value(1.0).run()  # a manual edit first
     at.text_area(key="w_paste").set_value("typed but not applied").run()
@@ -146,11 +148,10 @@ def lazy_app():
     import numpy as np
     import streamlit as st
 
-    from ui.weight_editor import set_grid, weight_editor
+    from ui.grids import session_cells
+    from ui.weight_editor import weight_editor
 
-    if "w" not in st.session_state:
-        set_grid("w", np.arange(9.0).reshape(3, 3) - 4)
-    weight_editor("w", (3, 3), -10.0, 10.0, lazy=True)
+    weight_editor("w", session_cells("truth", np.arange(9.0).reshape(3, 3) - 4), (3, 3), -10.0, 10.0, lazy=True)
 
 
 def test_lazy_boxes_are_drawn_only_while_open_and_then_show_the_truth():

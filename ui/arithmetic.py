@@ -1,7 +1,8 @@
-"""State of the arithmetic page: defaults, the shareable link, presets, the step-through (page-specific UI glue).
+"""§4's widgets and figures: the page's record and its widgets, presets, the step-through.
 
-The filter's one truth is the array ``st.session_state.arith_w`` (ui/weight_editor.py); its number
-boxes keep the keys ``arith_w_0`` … ``arith_w_8`` that links, notebooks and tests have always used.
+The page's whole setting is one record (``links.pages.Arithmetic``: x, w, pad, stride, act) kept by
+``SETTING`` (ui/page_setting.py); the filter's editor and the input grid edit its ``x`` and ``w`` through
+``Cells``. The number boxes keep the keys ``arith_w_0`` … ``arith_w_8`` that tests have always used.
 """
 
 from __future__ import annotations
@@ -11,19 +12,16 @@ import streamlit as st
 
 from cnnlib.convolution import CellStep, padding_amounts
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
-from links.pages import ARITHMETIC, SIZE, input_preset, input_spec, parse_input_spec, parse_weights  # noqa: F401
-from ui import links
+from links.pages import ARITHMETIC, CUSTOM, INPUT_PRESETS, filter_preset_of, input_preset
 from ui.charts import heatmap_spec, ready
-from ui.state import keep, put
-from ui.weight_editor import set_grid
+from ui.grids import Cells
+from ui.page_setting import PageSetting
 
-W = "arith_w"  # the filter's truth (a 3×3 float array)
+SETTING = PageSetting("arith", ARITHMETIC)
+W = "arith_w"  # the filter's widgets: sliders arith_w_s0…, the paste box arith_w_paste
 W_BOX = "arith_w_{i}"  # its number boxes' keys (the old widget keys: arith_w_0 … arith_w_8)
 CHOICE = "arith_filter_choice"
-CUSTOM = "custom"
 FILTER_CHOICES = (*FILTER_PRESETS, CUSTOM)
-INPUT_PRESETS = ("four", "blank", "random", "digit")
-LINK = ARITHMETIC
 CELL = "arith_cell"
 Y_BOUND = 9 * max(map(abs, WEIGHT_RANGE)) * max(map(abs, INPUT_RANGE))  # |y| can never be larger (before activation)
 _ROW = '.st-key-{k} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
@@ -34,88 +32,36 @@ _COLS = ", ".join(_ROW.format(k=k) + ' > [data-testid="stColumn"]' for k in ("ar
 LAYOUT_CSS = (f"<style>@media (max-width: 1150px) {{ {_ROWS} {{ flex-wrap: wrap; }} "
               f"{_COLS} {{ width: 100% !important; flex: 1 1 100% !important; min-width: 100% !important; }} }}</style>")
 
-
-def preset_of(w: np.ndarray) -> str:
-    """The preset these weights are exactly, else "custom" (a link's weights are never named wrongly)."""
-    for name, grid in FILTER_PRESETS.items():
-        if np.array_equal(np.asarray(w, dtype=float), np.asarray(grid, dtype=float)):
-            return name
-    return CUSTOM
+# the filter: a manual edit (slider, box, paste) names the preset the weights are, else "custom"
+WEIGHTS = Cells(lambda: SETTING.get().w, lambda w: SETTING.update(w=w, filter_choice=filter_preset_of(w)))
+# the input: a click on a cell or a paste makes it the student's own drawing
+INPUT = Cells(lambda: SETTING.get().x, lambda x: SETTING.update(x=x, x_preset=CUSTOM, x_arg=0))
 
 
-def init_from_link() -> None:
-    """A session's first visit: take the setting from the URL; a malformed part → default + notice."""
-    values = links.read_once(LINK, "arith")
-    if values is None:
-        return
-    x, preset, arg = values["x"]
-    st.session_state.arith_x = np.array(x, dtype=float)
-    st.session_state.arith_preset = (preset, arg)
-    put("arith_input_choice", preset if preset in INPUT_PRESETS else "blank")
-    w = np.asarray(values["w"], dtype=float).reshape(3, 3)
-    set_grid(W, w)
-    put(CHOICE, preset_of(w))
-    for key in ("pad", "stride", "act"):
-        put(f"arith_{key}", values[key])
-
-
-def keep_widgets() -> None:
-    if W not in st.session_state:
-        set_grid(W, FILTER_PRESETS["lecture_horizontal"])
-    keep(CHOICE, preset_of(st.session_state[W]))
-    keep("arith_input_choice", "four")
-    keep("arith_digit", 4)
-    keep("arith_pad", "valid")
-    keep("arith_stride", 1)
-    keep("arith_act", "none")
-
-
-def choose_filter() -> None:
+def apply_filter_choice() -> None:
     """The preset dropdown's callback: a preset applies at once; "custom" keeps the weights."""
-    name = st.session_state[CHOICE]
-    put(CHOICE, name)
+    name = SETTING.get().filter_choice
     if name in FILTER_PRESETS:
-        set_grid(W, FILTER_PRESETS[name])
+        SETTING.update(w=FILTER_PRESETS[name])
 
 
-def mark_custom() -> None:
-    """After a manual edit (slider, box, paste) the dropdown says "custom" — unless it is a preset exactly."""
-    put(CHOICE, preset_of(st.session_state[W]))
+def shown_input(preset: str) -> str:
+    """The input dropdown shows the preset the drawing came from ("blank" once it is one's own)."""
+    return preset if preset in INPUT_PRESETS else "blank"
 
 
-def choose_input() -> None:
-    """The input dropdown's callback (and the digit's, and "another random one"): applies at once."""
-    name = st.session_state.arith_input_choice
-    put("arith_input_choice", name)
-    arg = (
-        int(st.session_state.get("arith_digit", 4))
-        if name == "digit"
-        else int(np.random.default_rng().integers(1000))
-        if name == "random"
-        else 0
-    )
-    put("arith_digit", st.session_state.get("arith_digit", 4))
-    st.session_state.arith_x = input_preset(name, arg)
-    st.session_state.arith_preset = (name, arg)
+def choose_input(name: str | None = None, arg: int | None = None) -> None:
+    """The input dropdown's, the digit's and "another random one"'s callback: the input applies at once."""
+    record = SETTING.get()
+    name = name or st.session_state.get("arith_input_choice", record.x_preset)
+    if arg is None:
+        arg = int(st.session_state.get("arith_digit", 4)) if name == "digit" else \
+            int(np.random.default_rng().integers(1000)) if name == "random" else 0
+    SETTING.update(x=input_preset(name, arg), x_preset=name, x_arg=arg)
 
 
-def set_custom_input(grid: np.ndarray) -> None:
-    st.session_state.arith_x = grid
-    st.session_state.arith_preset = ("custom", 0)
-
-
-def sync_link(w: np.ndarray) -> dict:
-    """Write the setting into the address; returns it by link name (the notebook's settings too)."""
-    preset, arg = st.session_state.arith_preset
-    values = {
-        "x": (st.session_state.arith_x, preset, arg),
-        "w": w,
-        "pad": st.session_state.arith_pad,
-        "stride": st.session_state.arith_stride,
-        "act": st.session_state.arith_act,
-    }
-    links.sync(LINK, values)
-    return values
+def choose_digit() -> None:
+    choose_input("digit", int(st.session_state.get("arith_digit", 4)))
 
 
 def step_cell(delta: int, n: int) -> None:

@@ -6,12 +6,12 @@ calls ``start_class()`` and ``join_class(code)``. The class itself lives in serv
 
 - Teacher (``?class=CODE&teacher=KEY``): after each full run the page and its address parameters
   (minus class/teacher/lang/present) are published when they changed: every page already keeps its
-  whole setting in its address (ui/links.sync), so the state IS the address.
+  whole setting in its address (ui/page_setting.py), so the state IS the address.
 - Follower (``?class=CODE``): nothing polls. A teacher's change asks the server to rerun the class's
   following sessions at once (``nudge``, below). On a follower's full run, ``sidebar`` compares
   ``store.version(code)`` (a dict lookup) with the version it applied; when it moved, the teacher's
   parameters become this session's address before the page reads its link, every page forgets that it
-  read its link (``links.forget_all``), and on another page the session switches to the teacher's page.
+  read its link (``page_setting.forget_all``), and on another page the session switches to the teacher's page.
   "Explore on my own" stops that. Questions: ui/class_questions.py.
 """
 
@@ -28,7 +28,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from services.class_store import ClassError, get_store, normal_code
-from ui import links
+from ui import page_setting
 from ui.class_push import live_followers, nudge, unwatch, watch
 from ui.guard import guarded
 from ui.i18n import message, sync_query_param, t
@@ -155,7 +155,7 @@ def after_page(navigation) -> None:
 
 
 def publish_from_sync() -> None:
-    """The hook ui.links.sync calls (the router registers it): the page wrote its setting into the address.
+    """The hook ui.page_setting's sync calls (the router registers it): the page wrote its setting into the address.
 
     A fragment's rerun (a §4 slider step) has no after_page to follow it: the teacher publishes here
     too (after_page publishes the run's final state; pages end early with ui.guard.end_page, never
@@ -299,7 +299,7 @@ def sync_follower() -> None:
     if not S.get("class_following") or shown == S.get("class_followed"):
         return  # exploring, or a question changed: this run redraws it
     S["class_followed"] = shown
-    links.forget_all()  # every page reads its link (now the teacher's) again
+    page_setting.forget_all()  # every page reads its setting (now the teacher's) from the address again
     if state.page == current_page():
         put_params(state.params)  # the page has not run yet: it reads them in this run
     else:

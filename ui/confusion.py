@@ -4,6 +4,7 @@ to see those test images. Rows = true class, columns = prediction, row 1 on top.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,12 +12,13 @@ import streamlit as st
 
 from cnnlib.dataset import Dataset
 from cnnlib.inference import most_confused
+from links.codec import Link, Setting
 from services.runs import RunResult
 from services.training_data import get_dataset
 from ui.charts import heatmap, png
 from ui.i18n import t
+from ui.page_setting import PageSetting
 from ui.presenter import caption, text_px
-from ui.state import keep, put
 
 SHOWN = 24  # test images shown for the chosen cell
 
@@ -53,14 +55,27 @@ def first_cell(confusion) -> tuple[int, int]:
     return (worst[0], worst[1]) if worst else (0, 0)
 
 
+@dataclass(frozen=True)
+class Cell(Setting):
+    """The confusion matrix cell whose test images are shown (None: the most common mistake)."""
+
+    true: int | None = None
+    pred: int | None = None
+    clicked: tuple | None = None  # the figure's last clicked cell: a click counts once
+
+
+def cell_setting(prefix: str) -> PageSetting:
+    return PageSetting(f"{prefix}_cm", Link(record=Cell))
+
+
 def _clicked(prefix: str) -> None:
     """A click on the figure (a transparent marker) chooses that cell in the two boxes, once per click."""
     event = st.session_state.get(f"{prefix}_cm_fig")
     points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
-    if points and points[0].get("customdata") and st.session_state.get(f"{prefix}_cm_last") != points[0]["customdata"]:
-        st.session_state[f"{prefix}_cm_last"] = points[0]["customdata"]
-        put(f"{prefix}_cm_true", int(points[0]["customdata"][0]))
-        put(f"{prefix}_cm_pred", int(points[0]["customdata"][1]))
+    chosen = cell_setting(prefix)
+    if points and points[0].get("customdata") and chosen.get().clicked != tuple(points[0]["customdata"]):
+        data = tuple(points[0]["customdata"])
+        chosen.update(clicked=data, true=int(data[0]), pred=int(data[1]))
 
 
 def confusion_section(prefix: str, result: RunResult, data: Dataset | None = None, plain=str) -> None:
@@ -72,17 +87,18 @@ def confusion_section(prefix: str, result: RunResult, data: Dataset | None = Non
     data = data if data is not None else get_dataset(result.config["dataset"])
     names = list(result.class_names)
     k = len(names)
-    true, pred = first_cell(result.confusion)
-    keep(f"{prefix}_cm_true", true)
-    keep(f"{prefix}_cm_pred", pred)
-    if st.session_state[f"{prefix}_cm_true"] >= k or st.session_state[f"{prefix}_cm_pred"] >= k:  # another run's
-        put(f"{prefix}_cm_true", true)
-        put(f"{prefix}_cm_pred", pred)
+    chosen = cell_setting(prefix)
+    cell = chosen.get()
+    if cell.true is None or cell.pred is None or cell.true >= k or cell.pred >= k:  # the first look, or another run's
+        true, pred = first_cell(result.confusion)
+        chosen.update(true=true, pred=pred)
     _clicked(prefix)
     left, right = st.columns([3, 2])
     with right:
-        true = st.selectbox(t("training.true"), range(k), key=f"{prefix}_cm_true", format_func=names.__getitem__)
-        pred = st.selectbox(t("training.predicted"), range(k), key=f"{prefix}_cm_pred", format_func=names.__getitem__)
+        true = st.selectbox(t("training.true"), range(k), format_func=names.__getitem__,
+                            **chosen.bind(f"{prefix}_cm_true", "true"))
+        pred = st.selectbox(t("training.predicted"), range(k), format_func=names.__getitem__,
+                            **chosen.bind(f"{prefix}_cm_pred", "pred"))
         idx = result.misclassified(true, pred, data.y_test)
         kind = "training.cm_right" if true == pred else "training.cm_wrong"
         st.markdown(t(kind, n=f"{len(idx):,}", true=plain(names[true]), pred=plain(names[pred])))

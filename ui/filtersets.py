@@ -1,10 +1,10 @@
-"""Streamlit side of the §3 filters page: the filter set in session_state and the URL, its figures.
+"""§3's widgets and figures: the page's record (``links.pages.FilterSets``) and its editor, the figures.
 
-State: ``filt_w_0`` … ``filt_w_2`` (one 2-D filter per channel, the source of truth, edited through
-ui.weight_editor, one channel at a time), ``filt_preset`` (the preset they match, or "custom"),
-``filt_preset_choice`` (the dropdown, copied from ``filt_preset`` before each draw), ``filt_channel``
-(whose editor is open), ``filt_row``/``filt_col`` (the explained cell, 1-based as on the slides).
-URL: ``fset`` (preset), ``k`` (3 or 5), ``w`` (the weights when edited), ``b``, ``digit``, ``seed``.
+The whole setting is one record kept by ``SETTING`` (ui/page_setting.py): the filter set ``w`` (k×k×3,
+edited one channel at a time through ``channel_cells``), its preset name ``fset`` (or "custom"), the bias,
+the digit and seed of the lecture's stack, the picture's source, the open channel and the explained
+cell (1-based as on the slides). Its link: ``fset``, ``k``, ``w`` (the weights when edited), ``b``,
+``digit``, ``seed``.
 """
 
 from __future__ import annotations
@@ -17,45 +17,34 @@ from PIL import Image
 
 from cnnlib.digits import examples_of
 from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, LectureStack, filter_set_preset, lecture_stack
-from links.pages import FILTER_SETS as LINK
-from links.pages import parse_set_weights as parse_weights  # noqa: F401
-from ui import links
+from links.pages import CUSTOM, FILTER_SETS, filter_set_of
 from ui.charts import heatmap_spec, ready, window_box
+from ui.grids import Cells
+from ui.page_setting import PageSetting
 from ui.presenter import presenting, text_px
-from ui.state import keep, put
-from ui.weight_editor import set_grid
 
+SETTING = PageSetting("filt", FILTER_SETS)
 CHANNELS = len(CHANNEL_NAMES)
-CHOICES = (*FILTER_SET_PRESETS, "custom")  # the dropdown: every preset, and what a manual edit makes
+CHOICES = (*FILTER_SET_PRESETS, CUSTOM)  # the dropdown: every preset, and what a manual edit makes
 NO_BAR = {"displayModeBar": False}
 
 
-def _set_all(w: np.ndarray) -> None:
-    for c in range(CHANNELS):
-        set_grid(f"filt_w_{c}", w[:, :, c])
+def channel_cells(c: int) -> Cells:
+    """Channel c's k×k filter of the set: a manual edit makes the set "custom"."""
+
+    def put(grid: np.ndarray) -> None:
+        w = SETTING.get().w.copy()
+        w[:, :, c] = grid
+        SETTING.update(w=w, fset=CUSTOM)
+
+    return Cells(lambda: SETTING.get().w[:, :, c], put)
 
 
-def load_set(name: str, size: int) -> None:
-    """Set all three channel filters from a preset (a callback, or before any widget is drawn)."""
-    _set_all(filter_set_preset(name, size, CHANNELS))
-    st.session_state.filt_preset = name
-
-
-def matching_preset(w: np.ndarray) -> str:
-    """The preset whose weights these are exactly, else "custom": a name never stands for other numbers."""
-    for name in FILTER_SET_PRESETS:
-        if np.array_equal(filter_set_preset(name, w.shape[0], CHANNELS), w):
-            return name
-    return "custom"
-
-
-def on_preset_change() -> None:
-    """Choosing a preset applies it at once; choosing "custom" keeps the weights as they are."""
-    name = st.session_state.filt_preset_choice
-    if name in FILTER_SET_PRESETS:
-        load_set(name, st.session_state.filt_size)
-    else:
-        st.session_state.filt_preset = "custom"
+def choose_preset() -> None:
+    """The dropdown's callback: a preset applies at once; "custom" keeps the weights as they are."""
+    record = SETTING.get()
+    if record.fset in FILTER_SET_PRESETS:
+        SETTING.update(w=filter_set_preset(record.fset, record.k, CHANNELS))
 
 
 def resized(w: np.ndarray, size: int) -> np.ndarray:
@@ -70,82 +59,26 @@ def resized(w: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-def on_size_change() -> None:
-    """A preset is redrawn at the new size; a custom set keeps its centre (every editor the new shape)."""
-    size = st.session_state.filt_size
-    name = st.session_state.get("filt_preset", "horizontal")
-    if name in FILTER_SET_PRESETS:
-        load_set(name, size)
+def choose_size() -> None:
+    """The size's callback: a preset is redrawn at the new size; a custom set keeps its centre."""
+    record = SETTING.get()
+    if record.fset in FILTER_SET_PRESETS:
+        SETTING.update(w=filter_set_preset(record.fset, record.k, CHANNELS))
     else:
-        _set_all(resized(weights(), size))
-        st.session_state.filt_preset = matching_preset(weights())
-
-
-def mark_custom() -> None:
-    """The editor's on_edit: after a manual edit the dropdown says "custom"."""
-    st.session_state.filt_preset = "custom"
-
-
-def show_preset() -> None:
-    """Before the dropdown is drawn: it shows the name of what the weights are (or "custom")."""
-    name = st.session_state.get("filt_preset", "horizontal")
-    name = name if name in CHOICES else "custom"
-    if st.session_state.get("filt_preset_choice") != name:
-        st.session_state.filt_preset_choice = name
-
-
-def weights() -> np.ndarray:
-    return np.stack([np.asarray(st.session_state[f"filt_w_{c}"], dtype=float) for c in range(CHANNELS)], axis=-1)
-
-
-def init_from_link() -> None:
-    """A session's first visit: settings from the URL; a malformed part → default + notice."""
-    values = links.read_once(LINK, "filt")
-    if values is None:
-        if "filt_w_0" not in st.session_state:
-            load_set("horizontal", 3)
-        return
-    name, size = values["fset"], values["k"]
-    load_set(name if name != "custom" else "horizontal", size)
-    if values["w"] is not None:  # a link's own numbers: named only when they ARE a preset
-        _set_all(values["w"])
-        st.session_state.filt_preset = matching_preset(values["w"])
-    put("filt_size", size)
-    put("filt_bias", values["b"])
-    put("filt_digit", values["digit"])
-    put("filt_seed", values["seed"])
-
-
-def keep_widgets() -> None:
-    keep("filt_size", 3)
-    keep("filt_bias", 0.0)
-    keep("filt_digit", 4)
-    keep("filt_seed", 0)
-    keep("filt_source", "sample")
-    keep("filt_channel", 0)
-    if st.session_state.filt_channel is None:  # never none open
-        st.session_state.filt_channel = 0
+        w = resized(record.w, record.k)
+        SETTING.update(w=w, fset=filter_set_of(w))
 
 
 def cell(oh: int, ow: int) -> tuple[int, int]:
     """The explained output cell, kept inside the map (a 5×5 set makes a smaller map): 0-based (row, col).
 
-    The widgets hold it 1-based, as the slides count; call this before they are drawn."""
-    for key, n in (("filt_row", oh), ("filt_col", ow)):
-        keep(key, n // 2 + 1)
-        st.session_state[key] = min(max(int(st.session_state[key]), 1), n)
-    return st.session_state.filt_row - 1, st.session_state.filt_col - 1
-
-
-def sync_link(w: np.ndarray) -> dict:
-    """Write the setting into the address; returns it by link name (the notebook's settings too)."""
-    name = st.session_state.get("filt_preset", "horizontal")
-    custom = name not in FILTER_SET_PRESETS
-    values = {"fset": "custom" if custom else name, "k": st.session_state.filt_size,
-              "w": w if custom else None, "b": float(st.session_state.filt_bias),
-              "digit": st.session_state.filt_digit, "seed": st.session_state.filt_seed}
-    links.sync(LINK, values)
-    return values
+    The record holds it 1-based, as the slides count (None: the map's centre); call this before its widgets."""
+    record = SETTING.get()
+    row = min(max(int(record.row or oh // 2 + 1), 1), oh)
+    col = min(max(int(record.col or ow // 2 + 1), 1), ow)
+    if (row, col) != (record.row, record.col):
+        SETTING.update(row=row, col=col)
+    return row - 1, col - 1
 
 
 # ---- figures: plain Plotly specs (charts.ready), 1-based cells on hover as on the slides --------

@@ -26,14 +26,14 @@ from links.pages import OWN, OWN_MODELS, OWN_SOURCES
 from services.downloads import NOTMNIST_FILE, discard_notmnist, download_notmnist, notmnist_url
 from services.runs import RunConfig
 from services.settings import cache_dir
-from ui import links
+from ui import stack_lab
 from ui.i18n import message, t
+from ui.page_setting import PageSetting
 from ui.pictures import enlarge
 from ui.presenter import caption
-from ui.state import keep, put
 
-SOURCES, MODELS, LINK = OWN_SOURCES, OWN_MODELS, OWN
-KEYS = {"src": "own_source", "n": "own_per_class", "seed": "own_seed", "epochs": "own_epochs", "model": "own_model"}
+SOURCES, MODELS = OWN_SOURCES, OWN_MODELS
+SETTING = PageSetting("own", OWN)  # src, n (letters per class), seed, epochs, model
 
 
 # ---- names from an upload, shown as themselves ---------------------------------------------------
@@ -62,22 +62,16 @@ def label(text) -> str:
 # ---- the link ---------------------------------------------------------------------------------
 
 
-def init_from_link() -> None:
-    """First visit of a session: the few values that define the page from the URL, else defaults."""
-    values = links.read_once(LINK, "own")
-    for param, value in (values or {}).items():
-        put(KEYS[param], value)
-
-
-def sync_link() -> None:
-    links.sync(LINK, {param: st.session_state[key] for param, key in KEYS.items() if key in st.session_state})
+def lab_stack() -> list[dict] | None:
+    """The stack built in the layer-stack lab in this session (None: the lab was not visited)."""
+    return list(stack_lab.SETTING.get().stack) or None if stack_lab.SETTING.known() else None
 
 
 def notebook_settings() -> dict:
     """The page's setting for its notebook: the link's values, the lab's stack, the upload's file name."""
-    values = {param: st.session_state[key] for param, key in KEYS.items() if key in st.session_state}
+    values = SETTING.get().to_link()
     if values.get("model") == "lab":  # without a lab stack the page trains LeNet-5 (run_config says so)
-        values["stack"] = st.session_state.get("lab_stack") or None
+        values["stack"] = lab_stack()
         values["model"] = "lab" if values["stack"] else "lenet5"
     upload = st.session_state.get("own_upload")
     if values.get("src") == "upload" and upload is not None and isinstance(getattr(upload, "name", None), str):
@@ -93,9 +87,9 @@ UPLOAD_STATE = ("own_upload_set", "own_upload_error", "own_upload_id")  # what o
 
 
 def source_widget() -> str:
-    keep("own_source", "letters")
-    source = st.radio(t("own.source"), SOURCES, key="own_source", horizontal=True,
-                      format_func={s: t(f"own.source.{s}") for s in SOURCES}.__getitem__)
+    names = {s: t(f"own.source.{s}") for s in SOURCES}
+    source = st.radio(t("own.source"), SOURCES, horizontal=True, format_func=names.__getitem__,
+                      **SETTING.bind("own_source", "src"))
     if source != "upload":  # the uploader is gone (Streamlit drops its file): drop what it decoded too
         for key in UPLOAD_STATE:
             st.session_state.pop(key, None)
@@ -117,10 +111,8 @@ def _notmnist(path: str, mtime: float) -> ImageFolderSet:
 
 def letters_source() -> tuple[ImageFolderSet, str]:
     c1, c2 = st.columns(2)
-    keep("own_per_class", 300)
-    keep("own_seed", 0)
-    per_class = c1.slider(t("own.letters_per_class"), 10, 2000, step=10, key="own_per_class")
-    seed = c2.number_input(t("own.letters_seed"), 0, 9_999, key="own_seed")
+    per_class = c1.slider(t("own.letters_per_class"), 10, 2000, step=10, **SETTING.bind("own_per_class", "n"))
+    seed = c2.number_input(t("own.letters_seed"), 0, 9_999, **SETTING.bind("own_seed", "seed"))
     st.caption(t("own.letters_help", fonts=len(available_fonts())))
     return _letters(int(per_class), int(seed)), "letters"
 
@@ -185,7 +177,7 @@ def notmnist_source() -> tuple[ImageFolderSet | None, str]:
 def _retry_or_letters() -> None:
     c1, c2 = st.columns(2)
     c1.button(t("own.retry"), key="own_retry", type="primary")
-    c2.button(t("own.use_letters"), key="own_fallback", on_click=put, args=("own_source", "letters"))
+    c2.button(t("own.use_letters"), key="own_fallback", on_click=lambda: SETTING.update(src="letters"))
 
 
 # ---- the report ---------------------------------------------------------------------------------
@@ -243,16 +235,15 @@ def run_config(dataset: Dataset) -> RunConfig | None:
     None (with the reason on screen) when the lab's stack cannot take 28×28×1 pictures.
     """
     c1, c2 = st.columns(2)
-    keep("own_model", "lenet5")
-    keep("own_epochs", 5)
-    model = c1.radio(t("own.model"), MODELS, key="own_model", horizontal=True,
-                     format_func={m: t(f"own.model.{m}") for m in MODELS}.__getitem__)
-    epochs = c2.slider(t("own.epochs"), 1, 20, key="own_epochs")
-    sync_link()
-    if model == "lab" and not st.session_state.get("lab_stack"):
+    model = c1.radio(t("own.model"), MODELS, horizontal=True, format_func={m: t(f"own.model.{m}") for m in MODELS}.__getitem__,
+                     **SETTING.bind("own_model", "model"))
+    epochs = c2.slider(t("own.epochs"), 1, 20, **SETTING.bind("own_epochs", "epochs"))
+    SETTING.sync()
+    lab = lab_stack()
+    if model == "lab" and not lab:
         st.info(t("own.model_lab_missing"))
         model = "lenet5"
-    stack = st.session_state.lab_stack if model == "lab" else preset("lenet5")[0]
+    stack = lab if model == "lab" else preset("lenet5")[0]
     k = len(dataset.class_names)
     config = RunConfig(stack=tuple(with_classes(stack, k)), input_shape=(28, 28, 1), dataset=dataset.name,
                        train_size=min(len(dataset.x_train), 60_000), epochs=int(epochs))

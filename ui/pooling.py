@@ -10,37 +10,20 @@ from cnnlib.architecture import count_params, preset, summarize
 from cnnlib.keras_code import keras_code
 from cnnlib.pooling import max_pool2d, pool_out_shape, pool_step
 from cnnlib.stack_text import encode_stack
-from links.pages import POOLING as LINK
-from ui import class_questions, links
+from links.pages import POOLING
+from ui import class_questions
 from ui.charts import heatmap_spec, png, ready
+from ui.grids import Cells
 from ui.guard import guarded
 from ui.i18n import message, t
+from ui.page_setting import PageSetting
 from ui.presenter import caption, presenting
-from ui.state import keep, put
 
 STORY = ("dense_only", "two_conv", "two_conv_pool")  # the slides' order: 66,790 → 203,068 → 9,532
 LAB_PAGE = "lessons/2_stack_lab.py"
-WIDGETS = {"size": "pool_size", "stride": "pool_stride", "src": "pool_source", "digit": "pool_digit", "filter": "pool_filter"}
 PLAY_EVERY_S = 0.9
-
-
-# ---- the link -------------------------------------------------------------------------------------
-
-
-def init_from_link() -> None:
-    """A session's first visit: the setting from the address (a part that cannot be read: its default + notice)."""
-    values = links.read_once(LINK, "pool")
-    if values is None:
-        return
-    for name, key in WIDGETS.items():
-        put(key, values[name])
-
-
-def sync_link() -> dict:
-    """Write the page's setting into the address; returns it by link name."""
-    values = {name: st.session_state.get(key, LINK.decode({})[0][name]) for name, key in WIDGETS.items()}
-    links.sync(LINK, values)
-    return values
+SETTING = PageSetting("pool", POOLING)  # size, stride, src, digit, filter (the link), the window, the slide's map
+SLIDE_MAP = Cells(lambda: SETTING.get().slide_map, lambda grid: SETTING.update(slide_map=grid))
 
 
 # ---- why pooling: the slides' three models ---------------------------------------------------------
@@ -155,7 +138,7 @@ def window_figure(fmap: np.ndarray, size: int, stride: int, step):
 
 
 def _move(delta: int, n: int) -> None:
-    st.session_state.pool_win = (st.session_state.get("pool_win", 1) - 1 + delta) % n + 1
+    SETTING.update(win=(SETTING.get().win - 1 + delta) % n + 1)
 
 
 def _toggle_play() -> None:
@@ -172,12 +155,12 @@ def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
     def windows() -> None:
         pooled = max_pool2d(fmap, size, stride)
         n = pooled.size
-        if keep("pool_win", 1) > n:
-            st.session_state.pool_win = 1
+        if SETTING.get().win > n:
+            SETTING.update(win=1)
         if st.session_state.get("pool_playing") and n > 1 and not st.session_state.get("pool_play_pressed"):
-            st.session_state.pool_win = st.session_state.pool_win % n + 1
+            SETTING.update(win=SETTING.get().win % n + 1)
         s1, s2 = st.columns([3, 2], vertical_alignment="bottom")
-        k = s1.slider(t("pooling.window"), 1, n, key="pool_win") if n > 1 else 1
+        k = s1.slider(t("pooling.window"), 1, n, **SETTING.bind("pool_win", "win")) if n > 1 else 1
         row = s2.container(horizontal=True)  # buttons wrap on a narrow screen instead of cutting their labels
         row.button(t("pooling.prev"), key="pool_prev", shortcut="Left", on_click=_move, args=(-1, n))
         row.button(t("pooling.next"), key="pool_next", shortcut="Right", on_click=_move, args=(1, n))

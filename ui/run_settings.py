@@ -9,14 +9,22 @@ from __future__ import annotations
 import streamlit as st
 
 from cnnlib import architecture
-from links.pages import BATCHES, FIELDS, RATES, SIZES, STACK_LINK, settings_link
+from links.pages import BATCHES, RATES, SIZES, TRAINING_MODELS, lenet_link, settings_link
 from links.pages import training_defaults as defaults
 from services.runs import LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, RunConfig
 from services.training_data import load_mnist
-from ui import links
+from ui import stack_lab
 from ui.i18n import labels, t
-from ui.stack_lab import INPUT_CHOICES
-from ui.state import keep, put
+from ui.page_setting import PageSetting
+
+_SETTINGS: dict[str, PageSetting] = {}
+
+
+def setting(prefix: str) -> PageSetting:
+    """The training page's record: §2 ("conv2d") its settings, §6 ("lenet") also the model and a linked stack."""
+    if prefix not in _SETTINGS:
+        _SETTINGS[prefix] = PageSetting(prefix, lenet_link() if prefix == "lenet" else settings_link())
+    return _SETTINGS[prefix]
 
 
 def dataset_name() -> str:
@@ -30,28 +38,19 @@ def dataset_notice() -> None:
     st.caption(t(key, n=f"{len(data.x_train):,}", m=f"{len(data.x_test):,}"))
 
 
-def init_settings(prefix: str) -> None:
-    """First visit of a session: the settings from the link, else the measured fast defaults."""
-    values = links.read_once(settings_link(), prefix)
-    for name, value in (values or {}).items():
-        put(f"{prefix}_{name}", value)
-
-
 def use_settings(prefix: str, slides: bool = False, *, all_of_them: bool = False) -> None:
     """Put the fast (or the slides') settings into the form; n and seed stay unless all_of_them."""
-    for name, value in defaults(slides).items():
-        if all_of_them or name not in ("n", "seed"):
-            put(f"{prefix}_{name}", value)
+    setting(prefix).update(**{name: value for name, value in defaults(slides).items()
+                              if all_of_them or name not in ("n", "seed")})
 
 
 def settings_form(prefix: str) -> dict:
     """The training settings as RunConfig fields; the form is synced to the link."""
-    links.notice(prefix)
+    form = setting(prefix)
+    form.notice()
     sizes = [n for n in SIZES if n <= len(load_mnist().x_train)]
-    for name, value in defaults().items():
-        keep(f"{prefix}_{name}", value)
-    if st.session_state[f"{prefix}_n"] not in sizes:
-        put(f"{prefix}_n", sizes[-1])
+    if form.get().n not in sizes:
+        form.update(n=sizes[-1])
     with st.container(border=True):
         b1, b2 = st.columns(2)
         b1.button(t("training.use_fast"), key=f"{prefix}_fast", on_click=use_settings, args=(prefix, False),
@@ -59,18 +58,20 @@ def settings_form(prefix: str) -> dict:
         b2.button(t("training.use_slides"), key=f"{prefix}_slides", on_click=use_settings, args=(prefix, True),
                   help=t("training.use_slides_help"), width="stretch")
         c = st.columns(4)
-        c[0].number_input(t("training.epochs"), *LIMITS["epochs"], key=f"{prefix}_epochs")
-        c[1].selectbox(t("training.batch"), BATCHES, key=f"{prefix}_batch")
-        c[2].selectbox(t("training.optimizer"), OPTIMIZERS, key=f"{prefix}_opt", format_func=labels("training.opt", OPTIMIZERS))
-        c[3].selectbox(t("training.lr"), RATES, key=f"{prefix}_lr", format_func=lambda v: f"{v:g}")
+        c[0].number_input(t("training.epochs"), *LIMITS["epochs"], **form.bind(f"{prefix}_epochs", "epochs"))
+        c[1].selectbox(t("training.batch"), BATCHES, **form.bind(f"{prefix}_batch", "batch"))
+        c[2].selectbox(t("training.optimizer"), OPTIMIZERS, format_func=labels("training.opt", OPTIMIZERS),
+                       **form.bind(f"{prefix}_opt", "opt"))
+        c[3].selectbox(t("training.lr"), RATES, format_func=lambda v: f"{v:g}", **form.bind(f"{prefix}_lr", "lr"))
         d = st.columns(4)
-        d[0].radio(t("training.scale"), SCALINGS, key=f"{prefix}_scale", format_func=labels("training.scale", SCALINGS))
-        d[1].radio(t("training.sched"), SCHEDULES, key=f"{prefix}_sched", format_func=labels("training.sched", SCHEDULES))
-        d[2].selectbox(t("training.n"), sizes, key=f"{prefix}_n", format_func=lambda v: f"{v:,}")
-        d[3].number_input(t("training.seed"), *LIMITS["seed"], key=f"{prefix}_seed")
-    values = {name: st.session_state[f"{prefix}_{name}"] for name in FIELDS}
-    links.sync(settings_link(), values)
-    return {field: values[name] for name, field in FIELDS.items()}
+        d[0].radio(t("training.scale"), SCALINGS, format_func=labels("training.scale", SCALINGS),
+                   **form.bind(f"{prefix}_scale", "scale"))
+        d[1].radio(t("training.sched"), SCHEDULES, format_func=labels("training.sched", SCHEDULES),
+                   **form.bind(f"{prefix}_sched", "sched"))
+        d[2].selectbox(t("training.n"), sizes, format_func=lambda v: f"{v:,}", **form.bind(f"{prefix}_n", "n"))
+        d[3].number_input(t("training.seed"), *LIMITS["seed"], **form.bind(f"{prefix}_seed", "seed"))
+    form.sync()
+    return form.get().run_settings()
 
 
 def config_for(preset_or_stack, settings: dict) -> RunConfig:
@@ -82,22 +83,7 @@ def config_for(preset_or_stack, settings: dict) -> RunConfig:
     return RunConfig(stack=tuple(stack), input_shape=shape, dataset=dataset_name(), **settings)
 
 
-def lab_input_shape() -> tuple:
-    """The input shape chosen in the layer-stack lab (its widgets' values in this session)."""
-
-    def get(key: str, default):
-        return st.session_state.get(f"_kept_{key}", st.session_state.get(key, default))
-
-    choice = get("lab_input_choice", "28x28x1")
-    if choice in INPUT_CHOICES:
-        return INPUT_CHOICES[choice]
-    h, w, c = int(get("lab_h", 28)), int(get("lab_w", 28)), int(get("lab_c", 1))
-    return (h, w, c) if c else (h, w)
-
-
 # ---- which model (§6) ---------------------------------------------------------------------------
-
-MODELS = ("lenet5", "two_conv", "two_conv_pool", "lab")
 
 
 def model_choice(prefix: str) -> tuple[list, tuple]:
@@ -105,20 +91,20 @@ def model_choice(prefix: str) -> tuple[list, tuple]:
 
     Returns (stack, input shape) of the choice; a link's stack that cannot be read gets the bad-link notice.
     """
-    values, refused = STACK_LINK.decode(links.query())
-    links.warn(refused)
-    linked = "stack" in st.query_params
-    lab_stack = values["stack"]
-    if not linked and st.session_state.get("lab_stack"):
-        lab_stack = (st.session_state.lab_stack, lab_input_shape())
-    models = list(MODELS if lab_stack else MODELS[:-1])
-    keep(f"{prefix}_model", "lab" if linked and lab_stack else "lenet5")
-    if st.session_state[f"{prefix}_model"] not in models:
-        put(f"{prefix}_model", "lenet5")
-    choice = st.radio(t("lenet.model"), models, key=f"{prefix}_model", horizontal=True,
-                      format_func=labels("training.model", models))
+    form = setting(prefix)
+    linked = form.get().stack
+    lab_stack = linked
+    if linked is None and stack_lab.SETTING.known() and stack_lab.SETTING.get().stack:
+        lab = stack_lab.SETTING.get()
+        lab_stack = (list(lab.stack), lab.shape)
+    models = list(TRAINING_MODELS if lab_stack else TRAINING_MODELS[:-1])
+    if form.get().model not in models:
+        form.update(model="lenet5")
+    choice = st.radio(t("lenet.model"), models, horizontal=True, format_func=labels("training.model", models),
+                      **form.bind(f"{prefix}_model", "model"))
     if choice != "lab":
-        links.sync(STACK_LINK, {"stack": None})
+        if linked is not None:
+            form.update(stack=None)  # the address says no stack: a reload trains what is chosen
         return architecture.preset(choice)
     return lab_stack
 
@@ -132,7 +118,7 @@ def start_class(prefix: str, config: RunConfig) -> None:
     requests it as this session after drawing its bar), remembered so the page shows its progress where
     the button was."""
     use_settings(prefix, all_of_them=True)
-    put(f"{prefix}_model", "lenet5")
+    setting(prefix).update(model="lenet5")
     st.session_state[f"{prefix}_started"] = config.key
     st.session_state[f"{prefix}_pending"] = config
 

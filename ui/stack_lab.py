@@ -1,13 +1,14 @@
-"""Streamlit side of the layer-stack lab: the stack in session_state and the URL, the layer editor,
-the bar charts. The maths (shapes, counts, code, link text) is in cnnlib.architecture.
+"""Streamlit side of the layer-stack lab: the page's record, the layer editor, the bar charts.
+The maths (shapes, counts, code, link text) is in cnnlib.architecture.
 
-State: ``lab_stack`` (list of layer dicts, the source of truth), ``lab_uids`` (one id per layer,
-so a layer's widgets keep their values when it moves) and ``lab_compare`` (up to three stacks as link
-text); the input shape is the radio ``lab_input_choice``.
+State: one record (``links.pages.Lab``) kept by ``SETTING`` (ui/page_setting.py): the stack (layer dicts,
+the source of truth) on its input shape, the stacks to compare (as link text), the input choice and one
+id per layer (``uids``: a layer's widgets keep their values when it moves).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sys
 import threading
@@ -27,13 +28,11 @@ from cnnlib.architecture import (
     summarize_partial,
 )
 from cnnlib.stack_text import decode_stack, encode_stack
-from links.pages import LAB as LINK
-from links.pages import parse_compared, parse_stack, stack_param  # noqa: F401
-from ui import links
+from links.pages import CUSTOM, LAB, LAB_INPUTS, MAX_COMPARE, Lab, lab_input_of
 from ui.i18n import message, t
-from ui.state import keep, put
+from ui.page_setting import PageSetting
 
-INPUT_CHOICES = {"28x28x1": (28, 28, 1), "32x32x3": (32, 32, 3), "28x28": (28, 28)}
+SETTING = PageSetting("lab", LAB)
 LAYER_KINDS = ("Conv2D", "MaxPool2D", "AveragePooling2D", "Flatten", "Dense", "Dropout")
 NEW_LAYER = {
     "Conv2D": {"type": "Conv2D", "filters": 8, "kernel_size": 3, "activation": "swish"},
@@ -44,7 +43,7 @@ NEW_LAYER = {
     "Dropout": {"type": "Dropout", "rate": 0.25},
 }
 ACTIVATION_CHOICES = (None, "swish", "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu", "leaky_relu")
-MAX_COMPARE = 3
+_UIDS = itertools.count()  # layer ids, unique in the process: a new stack never takes over an old layer's widgets
 _KERAS_LOCK = threading.Lock()  # one Keras build at a time: Keras' name counters are global
 _LOG = logging.getLogger(__name__)
 
@@ -57,76 +56,83 @@ def _high(arg: str):
 # ---- state and link -------------------------------------------------------------------------
 
 
+def record() -> Lab:
+    """The lab's record, with an id for every layer (a stack read from a link has none yet)."""
+    lab = SETTING.get()
+    if len(lab.uids) != len(lab.stack):
+        lab = SETTING.update(uids=tuple(next(_UIDS) for _ in lab.stack))
+    return lab
+
+
 def set_stack(stack: list[dict], input_shape: tuple) -> None:
-    """Replace the whole stack (preset, link, comparison): fresh widget ids, input widgets set."""
-    start = st.session_state.get("lab_next_uid", 0)
-    st.session_state.lab_stack = [dict(layer) for layer in stack]
-    st.session_state.lab_uids = list(range(start, start + len(stack)))
-    st.session_state.lab_next_uid = start + len(stack)
+    """Replace the whole stack (preset, link, comparison): fresh widget ids, the input widgets follow."""
     shape = tuple(input_shape)
-    choice = next((name for name, s in INPUT_CHOICES.items() if s == shape), "custom")
-    put("lab_input_choice", choice)
-    if choice == "custom":
-        put("lab_h", shape[0])
-        put("lab_w", shape[1])
-        put("lab_c", shape[2] if len(shape) == 3 else 0)
+    SETTING.update(stack=tuple(dict(layer) for layer in stack), shape=shape, input_choice=lab_input_of(shape),
+                   uids=tuple(next(_UIDS) for _ in stack))
 
 
 def load_preset(name: str) -> None:
     set_stack(*preset(name))
 
 
-def init_from_link() -> None:
-    """First visit of a session: the stack and comparison from the URL, else the §2 model."""
-    values = links.read_once(LINK, "lab")
-    if values is None:
-        return
-    set_stack(*values["stack"])
-    st.session_state.lab_compare = values["cmp"][:MAX_COMPARE]
+def sync_link() -> str:
+    """Write the lab into the address; returns the stack's link text."""
+    return SETTING.sync()["stack"]
 
 
-def sync_link(stack: list[dict], shape: tuple) -> str:
-    return links.sync(LINK, {"stack": (stack, shape), "cmp": list(st.session_state.lab_compare)})["stack"]
+def _choose_input() -> None:
+    lab = SETTING.get()
+    if lab.input_choice in LAB_INPUTS:
+        SETTING.update(shape=LAB_INPUTS[lab.input_choice])
+
+
+def _set_size(axis: int) -> None:
+    """A custom input's height, width or channels (0 channels: no channel axis)."""
+    h, w, c = (*SETTING.get().shape, 0)[:3]
+    size = [h, w, c]
+    size[axis] = int(st.session_state[("lab_h", "lab_w", "lab_c")[axis]])
+    SETTING.update(shape=tuple(size) if size[2] else tuple(size[:2]))
 
 
 def input_shape_widget() -> tuple:
-    keep("lab_input_choice", "28x28x1")
-    options = [*INPUT_CHOICES, "custom"]
-    choice = st.radio(
-        t("lab.input"),
-        options,
-        key="lab_input_choice",
-        horizontal=True,
-        format_func={o: t(f"lab.input.{o}") for o in options}.__getitem__,
-    )
-    if choice != "custom":
-        return INPUT_CHOICES[choice]
+    options = [*LAB_INPUTS, CUSTOM]
+    choice = st.radio(t("lab.input"), options, horizontal=True, format_func={o: t(f"lab.input.{o}") for o in options}.__getitem__,
+                      **SETTING.bind("lab_input_choice", "input_choice", then=_choose_input))
+    shape = SETTING.get().shape
+    if choice != CUSTOM:
+        return shape
     c1, c2, c3 = st.columns(3)
-    h = c1.number_input(t("lab.height"), 1, _high("height"), keep("lab_h", 28), key="lab_h")
-    w = c2.number_input(t("lab.width"), 1, _high("width"), keep("lab_w", 28), key="lab_w")
-    c = c3.number_input(t("lab.channels"), 0, _high("channels"), keep("lab_c", 1), key="lab_c")  # 0: no channel axis
-    return (int(h), int(w), int(c)) if c else (int(h), int(w))
+    h, w, c = (*shape, 0)[:3]
+    for axis, (col, key, label, value) in enumerate(((c1, "lab_h", "height", h), (c2, "lab_w", "width", w),
+                                                     (c3, "lab_c", "channels", c))):
+        if st.session_state.get(key) != value:
+            st.session_state[key] = value
+        col.number_input(t(f"lab.{label}"), 0 if axis == 2 else 1, _high(label), key=key, on_change=_set_size, args=(axis,))
+    return SETTING.get().shape
 
 
 # ---- the layer editor -----------------------------------------------------------------------
 
 
 def _move(i: int, step: int) -> None:
-    stack, uids = st.session_state.lab_stack, st.session_state.lab_uids
+    lab = record()
+    stack, uids = list(lab.stack), list(lab.uids)
     j = i + step
     if 0 <= j < len(stack):
         stack[i], stack[j] = stack[j], stack[i]
         uids[i], uids[j] = uids[j], uids[i]
+        SETTING.update(stack=tuple(stack), uids=tuple(uids))
 
 
 def _remove(i: int) -> None:
-    del st.session_state.lab_stack[i]
-    del st.session_state.lab_uids[i]
+    lab = record()
+    SETTING.update(stack=lab.stack[:i] + lab.stack[i + 1:], uids=lab.uids[:i] + lab.uids[i + 1:])
 
 
 def add_layer(kind: str) -> None:
     """Convolution and pooling go before the first Flatten; Dense/Dropout/Flatten before a final softmax."""
-    stack = st.session_state.lab_stack
+    lab = record()
+    stack = list(lab.stack)
     if len(stack) >= MAX_LAYERS:
         return
     kinds = [layer.get("type") for layer in stack]
@@ -136,8 +142,7 @@ def add_layer(kind: str) -> None:
     elif stack and stack[-1].get("type") == "Dense" and stack[-1].get("activation") == "softmax":
         at = len(stack) - 1
     stack.insert(at, dict(NEW_LAYER[kind]))
-    st.session_state.lab_uids.insert(at, st.session_state.lab_next_uid)
-    st.session_state.lab_next_uid += 1
+    SETTING.update(stack=tuple(stack), uids=lab.uids[:at] + (next(_UIDS),) + lab.uids[at:])
 
 
 def _int_input(col, label: str, key: str, value, low: int, high: int):
@@ -155,13 +160,11 @@ def editor(shape: tuple) -> tuple[list[dict], list[LayerRow], StackError | None]
     Returns (the stack as edited, its summary rows up to any refusal, the refusal or None): the
     shapes come from ONE summarize of the whole stack, not one per layer (linear in its length).
     """
-    count = len(st.session_state.lab_stack)
-    edited = [
-        layer_row(i, uid, layer, count)
-        for i, (uid, layer) in enumerate(zip(st.session_state.lab_uids, st.session_state.lab_stack, strict=True))
-    ]
+    lab = record()
+    count = len(lab.stack)
+    edited = [layer_row(i, uid, layer, count) for i, (uid, layer) in enumerate(zip(lab.uids, lab.stack, strict=True))]
     stack = [layer for layer, _ in edited]
-    st.session_state.lab_stack = stack
+    SETTING.update(stack=tuple(stack))  # what the layers' widgets show now
     rows, error = summarize_partial(stack, shape)
     for i, (_, box) in enumerate(edited):
         if i + 1 < len(rows):
@@ -342,20 +345,22 @@ def stack_label(text: str, n: int) -> str:
 
 
 def compare_add(text: str) -> None:
-    if len(st.session_state.lab_compare) < MAX_COMPARE:
-        st.session_state.lab_compare.append(text)
+    compared = SETTING.get().cmp
+    if len(compared) < MAX_COMPARE:
+        SETTING.update(cmp=(*compared, text))
 
 
 def compare_story() -> None:
-    st.session_state.lab_compare = [encode_stack(*preset(n)) for n in ("two_conv", "two_conv_pool")]
+    SETTING.update(cmp=tuple(encode_stack(*preset(n)) for n in ("two_conv", "two_conv_pool")))
 
 
 def compare_clear() -> None:
-    st.session_state.lab_compare = []
+    SETTING.update(cmp=())
 
 
 def compare_remove(i: int) -> None:
-    del st.session_state.lab_compare[i]
+    compared = SETTING.get().cmp
+    SETTING.update(cmp=compared[:i] + compared[i + 1:])
 
 
 def compare_load(text: str) -> None:

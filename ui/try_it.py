@@ -4,6 +4,7 @@ probabilities, and the feature maps after every convolution and pooling layer.""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,12 +12,13 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from cnnlib import inference
+from links.codec import Link, Setting
 from services.runs import RunConfig
 from services.training_data import get_dataset
 from ui.charts import PLOT, image, png
 from ui.i18n import labels, t
+from ui.page_setting import PageSetting
 from ui.presenter import caption, text_px
-from ui.state import keep
 
 CANVAS_PX = 280
 TOOLBAR_PX = 40  # streamlit-drawable-canvas 0.13 draws its toolbar 34 px above the canvas (measured in Chromium)
@@ -52,13 +54,22 @@ def feature_grid(maps: np.ndarray, title: str, per_row: int = 8) -> go.Figure:
     return fig
 
 
+@dataclass(frozen=True)
+class TryIt(Setting):
+    """What the student tries the model on: a drawing, or the k-th test image (1-based) of a class."""
+
+    source: str = "draw"
+    digit: int = 7
+    k: int = 1  # 1-based, as the slides count: the 1st of 220 sevens
+
+
 def try_it(prefix: str, model, config: RunConfig) -> None:
     """Draw a digit or pick a test image → the 28×28 input, the probabilities, the feature maps."""
     data = get_dataset(config.dataset)
     sources = ["draw", "test"]
-    keep(f"{prefix}_try_source", "draw")
-    source = st.radio(t("training.try_source"), sources, key=f"{prefix}_try_source", horizontal=True,
-                      format_func=labels("training.try_source", sources))
+    chosen = PageSetting(f"{prefix}_try", Link(record=TryIt))
+    source = st.radio(t("training.try_source"), sources, horizontal=True, format_func=labels("training.try_source", sources),
+                      **chosen.bind(f"{prefix}_try_source", "source"))
     picture = None
     # fixed widths in a wrapping row: the 280 px canvas is never clipped by a narrow column (150 % zoom);
     # where the page is too narrow for all three, the probabilities move under the others
@@ -77,13 +88,15 @@ def try_it(prefix: str, model, config: RunConfig) -> None:
             picture = inference.to_mnist(drawn.image_data)
     else:
         names = list(data.class_names)
-        keep(f"{prefix}_try_digit", 7)
-        digit = left.selectbox(t("training.try_digit"), range(len(names)), key=f"{prefix}_try_digit",
-                               format_func=names.__getitem__)
+        if chosen.get().digit >= len(names):  # another run's classes
+            chosen.update(digit=0)
+        digit = left.selectbox(t("training.try_digit"), range(len(names)), format_func=names.__getitem__,
+                               **chosen.bind(f"{prefix}_try_digit", "digit"))
         choices = np.flatnonzero(data.y_test == digit)
-        keep(f"{prefix}_try_k", 1)  # 1-based, as the slides count: the 1st of 220 sevens
+        if chosen.get().k > max(len(choices), 1):
+            chosen.update(k=1)
         k = left.number_input(t("training.try_which", n=len(choices)), 1, max(len(choices), 1),
-                              key=f"{prefix}_try_k")
+                              **chosen.bind(f"{prefix}_try_k", "k"))
         if len(choices):
             index = int(choices[min(int(k), len(choices)) - 1])
             picture = data.x_test[index]

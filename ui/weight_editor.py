@@ -1,14 +1,14 @@
 """One filter, one truth: sliders laid out as the filter, number boxes and a paste box that never disagree.
 
-The truth is a float array in ``st.session_state[state_key]``. Every widget writes into it only
-through its on_change callback; before drawing, the editor copies the truth into each widget's
-session value (allowed before a widget is drawn), so a slider, its number box and the paste text
-always show what the map uses. Widget keys never change (a remounted slider would lose its focus
-and with it the arrow-key stepping).
+The truth is a float array the editor does not own (``ui.grids.Cells``: e.g. the ``w`` of a page's
+record). Every widget writes into it only through its on_change callback; before drawing, the editor
+copies the truth into each widget's session value (allowed before a widget is drawn), so a slider, its
+number box and the paste text always show what the map uses. Widget keys never change (a remounted
+slider would lose its focus and with it the arrow-key stepping).
 
-Keys: slider ``{state_key}_s{i}``, number box ``{state_key}_n{i}`` (see ``box_key``), paste text
-``{state_key}_paste`` and its button ``{state_key}_paste_apply``; i counts row by row from 0. The boxes
-and the paste box sit in a container keyed ``{state_key}_typed`` (CSS class ``st-key-{state_key}_typed``).
+Keys: slider ``{key}_s{i}``, number box ``{key}_n{i}`` (see ``box_key``), paste text ``{key}_paste`` and its
+button ``{key}_paste_apply``; i counts row by row from 0. The boxes and the paste box sit in a container
+keyed ``{key}_typed`` (CSS class ``st-key-{key}_typed``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import streamlit as st
 
 from cnnlib.grids import CheckedGrid
-from ui.grids import parse_pasted, show_problems
+from ui.grids import Cells, parse_pasted, show_problems
 from ui.i18n import t
 
 
@@ -27,18 +27,11 @@ def _text(grid: np.ndarray) -> str:
     return "\n".join(" ".join(f"{v + 0.0:g}" for v in row) for row in np.asarray(grid, dtype=float))
 
 
-def _truth(state_key: str, shape: tuple[int, int]) -> np.ndarray:
-    grid = st.session_state.get(state_key)
-    if grid is None or np.shape(grid) != tuple(shape):
-        grid = np.zeros(shape)
-        st.session_state[state_key] = grid
-    return np.asarray(grid, dtype=float)
-
-
-def set_grid(state_key: str, grid) -> None:
-    """From code (a preset, a link; also from callbacks): new weights; every slider, box and the
-    paste text show them on the next draw. Call it before the editor is drawn, or in a callback."""
-    st.session_state[state_key] = np.array(grid, dtype=float)
+def _truth(cells: Cells, shape: tuple[int, int]) -> np.ndarray:
+    grid = np.asarray(cells.get(), dtype=float)
+    if grid.shape != tuple(shape):
+        raise ValueError(f"the editor shows {shape}, its cells hold {grid.shape}")
+    return grid
 
 
 def _sync(key: str, value) -> bool:
@@ -51,7 +44,8 @@ def _sync(key: str, value) -> bool:
 
 
 def weight_editor(
-    state_key: str,
+    key: str,
+    cells: Cells,
     shape: tuple[int, int],
     lo: float,
     hi: float,
@@ -66,29 +60,29 @@ def weight_editor(
     lazy: bool = False,
 ) -> np.ndarray:
     """Sliders laid out as the filter (labelled w1 … wN as on the slide), optional number boxes and a
-    paste box, all editing st.session_state[state_key] (a float array of `shape`, the ONE truth).
+    paste box (widget keys start with `key`), all editing `cells` (a float array of `shape`, the ONE truth).
     Returns the truth.
 
     on_edit: called (in the widget callback) after any manual edit — e.g. to mark the preset "custom".
-    box_key: the number boxes' keys, formatted with key=state_key and i (0-based).
+    box_key: the number boxes' keys, formatted with key and i (0-based).
     label: the i-th cell's label (0-based i); default "w{i+1}".
     expander: the number boxes and the paste box sit in an expander with this title
         (default "숫자로 입력하기" / "Type the numbers"); "" draws them open, below the sliders.
     lazy: draw the boxes and the paste box only while the expander is open (its state is
-        st.session_state[f"{state_key}_typed_open"]; opening it reruns). Every number box costs
+        st.session_state[f"{key}_typed_open"]; opening it reruns). Every number box costs
         Streamlit a scan of the whole session state (about 0.5 ms) on every rerun, open or not.
     """
     rows, cols = shape
-    truth = _truth(state_key, shape)
+    truth = _truth(cells, shape)
     name = label or (lambda i: f"w{i + 1}")
-    sliders = [f"{state_key}_s{i}" for i in range(rows * cols)]
-    boxes = [box_key.format(key=state_key, i=i) for i in range(rows * cols)]
-    paste_key, shown_key, said_key = f"{state_key}_paste", f"_{state_key}_paste_shown", f"_{state_key}_said"
+    sliders = [f"{key}_s{i}" for i in range(rows * cols)]
+    boxes = [box_key.format(key=key, i=i) for i in range(rows * cols)]
+    paste_key, shown_key, said_key = f"{key}_paste", f"_{key}_paste_shown", f"_{key}_said"
 
     def write(i: int, value: float) -> None:
-        grid = _truth(state_key, shape).copy()
+        grid = _truth(cells, shape).copy()
         grid.flat[i] = value
-        st.session_state[state_key] = grid
+        cells.put(grid)
         if on_edit is not None:
             on_edit()
 
@@ -111,7 +105,7 @@ def weight_editor(
         checked = parse_pasted(st.session_state.get(paste_key, ""), shape, lo, hi)
         st.session_state[said_key] = ("paste", checked)
         if checked.ok:
-            st.session_state[state_key] = checked.values
+            cells.put(checked.values)
             if on_edit is not None:
                 on_edit()
 
@@ -120,7 +114,7 @@ def weight_editor(
     # one just set from the truth is given none (Streamlit would log that both were set).
     given = [None if _sync(sliders[i], float(v)) else float(v) for i, v in enumerate(truth.ravel())]
     title = t("grids.type_numbers") if expander is None else expander
-    open_key = f"{state_key}_typed_open"
+    open_key = f"{key}_typed_open"
     typed = not (lazy and title) or bool(st.session_state.get(open_key, False))  # boxes and paste drawn this run
     for i, v in enumerate(truth.ravel()):
         if numbers and typed:
@@ -139,8 +133,8 @@ def weight_editor(
 
     said = st.session_state.pop(said_key, None)
     if not (numbers or paste):
-        return _truth(state_key, shape)
-    with st.container(key=f"{state_key}_typed"):
+        return _truth(cells, shape)
+    with st.container(key=f"{key}_typed"):
         block = (st.expander(title, key=open_key, on_change="rerun") if lazy else st.expander(title)) if title else st.container()
     with block:
         if numbers and typed:
@@ -155,7 +149,7 @@ def weight_editor(
             st.button(t("grids.apply"), key=f"{paste_key}_apply", on_click=from_paste)
         if said is not None:
             _say(said, name, lo, hi)
-    return _truth(state_key, shape)
+    return _truth(cells, shape)
 
 
 def _say(said: tuple, name: Callable[[int], str], lo: float, hi: float) -> None:
