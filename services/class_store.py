@@ -6,9 +6,10 @@ coded (``ClassError``, words in words/class_errors.py).
 - A class has a short ``code`` that is easy to read aloud (``ALPHABET`` leaves out look-alikes such as
   0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B) and a teacher ``key`` (``secrets.token_urlsafe(32)``: 256 bits),
   stored only as its SHA-256 and compared in constant time. Only the key changes the class.
-- The teacher publishes the page and its link state (the address's parameters: no second state format);
-  followers poll ``version(code)``, an in-process dict lookup kept current on every write, and read
-  the state only when it changed.
+- The teacher publishes the page and its link state (the address's parameters: no second state format).
+  Nothing polls: a publication reruns the followers' sessions (ui/class_push.py), and each follower's
+  run asks ``version(code)`` (an in-process dict lookup kept current on every write) and reads the
+  state only when it moved.
 - Questions: the teacher opens one, students answer (one answer per session, a new one replaces the
   old), ``histogram`` counts them anonymously, the teacher reveals the computed answer.
 - A class idle for ``settings.class_hours()`` has expired. A new ``ClassStore`` on the same file (a
@@ -111,7 +112,7 @@ class ClassStore:
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
-        self._versions: dict[str, int] = {}  # code -> version: what followers poll, without touching the file
+        self._versions: dict[str, int] = {}  # code -> version: what a follower's run asks, without touching the file
 
     # ---- plumbing ---------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""cnnlib reports codes with parameters; words has the words: every code, in every language."""
+"""cnnlib, services and notebooks report codes with parameters; words has the words: every code, in every language."""
 
 from __future__ import annotations
 
@@ -11,24 +11,30 @@ from pathlib import Path
 import pytest
 
 import cnnlib
+import notebooks
+import services
 from cnnlib.errors import LessonError
-from tests.test_i18n import placeholders
+from tests.test_words import placeholders
 from words import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
+WORDLESS = (cnnlib, services, notebooks)  # the folders that report codes and have no words of their own
+
+
 def coded_classes() -> list[type]:
-    """Every class in cnnlib that declares message codes (errors, notices, skipped-file reasons)."""
+    """Every class below words/ that declares message codes (errors, notices, skipped-file reasons)."""
     found = {}
-    for info in pkgutil.walk_packages(cnnlib.__path__, "cnnlib."):
-        if info.name.endswith("__main__"):
-            continue
-        module = importlib.import_module(info.name)
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__.startswith("cnnlib.") and getattr(cls, "codes", None) and getattr(cls, "domain", ""):
-                found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    for package in WORDLESS:
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            if info.name.endswith("__main__"):
+                continue
+            module = importlib.import_module(info.name)
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ == info.name and getattr(cls, "codes", None) and getattr(cls, "domain", ""):
+                    found[f"{cls.__module__}.{cls.__qualname__}"] = cls
     return list(found.values())
 
 
@@ -36,6 +42,7 @@ def test_every_code_has_words_in_every_language_with_its_parameters():
     catalogue = load_catalogue()
     classes = coded_classes()
     assert any(issubclass(cls, LessonError) for cls in classes)
+    assert {"services.settings", "services.class_store", "notebooks.cells", "cnnlib.dataset"} <= {c.__module__ for c in classes}
     missing, wrong = [], []
     for cls in classes:
         for code, params in cls.codes.items():
@@ -72,11 +79,12 @@ def test_an_undeclared_code_or_parameter_is_refused():
         ShapeError("too_small", width=3)
 
 
-def test_cnnlib_has_no_hangul():
-    """Words live in words: adding a language never means editing the maths library."""
+def test_only_words_has_hangul():
+    """Words live in words/: adding a language never means editing the maths, the services or a link."""
     offenders = [
         f"{path.relative_to(ROOT)}:{n}"
-        for path in sorted((ROOT / "cnnlib").rglob("*.py"))
+        for folder in ("cnnlib", "services", "links", "notebooks")
+        for path in sorted((ROOT / folder).rglob("*.py"))
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if HANGUL.search(line)
     ]

@@ -1,6 +1,6 @@
 """Fuzz: every page of the router, opened with random and hostile addresses (issue 9, "the class of problem").
 
-For each page, hypothesis builds query strings from the page's own parameters (ui/links.py and the
+For each page, hypothesis builds query strings from the page's own parameters (links/pages.py and the
 pages' Link declarations) with random text, superscript/fullwidth digits, huge and negative numbers,
 NaN/inf, 100 KB values and repeated parameters; the hostile links of issue 9 (findings 1-3) are
 explicit cases. Each run must show no exception element and no guard message (ui/guard.py turns a
@@ -30,18 +30,16 @@ LAYERS_1000 = "i28x28x1_f" + "_r0" * 1000 + "_d10-softmax"  # finding 1: about 3
 
 def _links():
     """The Link objects each page reads, imported lazily (they pull in the run settings)."""
-    from links.pages import POOLING
-    from ui import arithmetic, filtersets, own_images, stack_lab
-    from ui.run_settings import STACK_LINK, settings_link
+    from links.pages import ARITHMETIC, FILTER_SETS, LAB, OWN, POOLING, lenet_link, settings_link
 
     return {
-        "filter-sets": [filtersets.LINK],
-        "convolution-arithmetic": [arithmetic.LINK],
+        "filter-sets": [FILTER_SETS],
+        "convolution-arithmetic": [ARITHMETIC],
         "max-pooling": [POOLING],
-        "layer-stack-lab": [stack_lab.LINK],
+        "layer-stack-lab": [LAB],
         "conv2d-in-keras": [settings_link()],
-        "lenet-5": [STACK_LINK, settings_link()],
-        "own-images": [own_images.LINK],
+        "lenet-5": [lenet_link()],
+        "own-images": [OWN],
     }
 
 

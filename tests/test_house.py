@@ -55,7 +55,7 @@ def layer_of(name: str) -> tuple[int, str]:
 
 
 def _resolve(dotted: str) -> str | None:
-    """The app module a dotted name lands in (``ui.links`` → ui.links; ``cnnlib.runs.X`` → its module)."""
+    """The app module a dotted name lands in (``ui.grids`` → ui.grids; ``services.runs.X`` → its module)."""
     while dotted and dotted not in MODULES:
         dotted = dotted.rpartition(".")[0]
     return dotted or None

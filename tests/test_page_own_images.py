@@ -15,7 +15,7 @@ from PIL import Image
 
 from cnnlib.keras_code import Folders, training_code
 from cnnlib.letters import make_letters
-from tests.apphelp import assert_clean, open_page
+from tests.apphelp import assert_clean, open_page, settings_state
 from tests.browser import free_port
 from tests.test_architecture import words
 from words import load_catalogue
@@ -196,16 +196,18 @@ def test_an_archive_that_cannot_be_used_says_why(lang):
 
 def test_the_stack_from_the_layer_lab_gets_one_output_per_class():
     from cnnlib.architecture import preset
+    from links.pages import Lab
 
     lenet = open_page(PAGE, "en", query={"n": "10"})
     assert any(c.value.endswith("the model has 61,706 parameters.") for c in lenet.caption)  # the slide's LeNet-5
     missing = open_page(PAGE, "en", query={"n": "10", "model": "lab"})
     assert any(i.value.startswith("Build a stack in the layer lab") for i in missing.info)
-    lab = open_page(PAGE, "en", query={"n": "10", "model": "lab"}, state={"lab_stack": preset("two_conv_pool")[0]})
+    lab = open_page(PAGE, "en", query={"n": "10", "model": "lab"},
+                    state=settings_state(lab=Lab(stack=preset("two_conv_pool")[0])))
     assert_clean(lab)
     assert any(c.value.endswith("Dense(10, softmax); the model has 9,532 parameters.") for c in lab.caption)  # §5
     broken = open_page(PAGE, "ko", query={"n": "10", "model": "lab"},
-                       state={"lab_stack": [{"type": "Conv2D", "filters": 4, "kernel_size": 30}]})
+                       state=settings_state(lab=Lab(stack=({"type": "Conv2D", "filters": 4, "kernel_size": 30},))))
     assert_clean(broken)
     assert "커널 크기(30×30)" in broken.error[0].value  # a 30×30 kernel does not fit 28×28: said, not crashed
     assert "own_train" not in [button.key for button in broken.button]  # and nothing to train

@@ -17,7 +17,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from cnnlib.convolution import activate, conv2d
 from cnnlib.pooling import max_pool2d
-from tests.apphelp import assert_clean, open_page, page_record, texts
+from tests.apphelp import assert_clean, open_page, page_record, settings_state, texts
 from tests.test_notebooks import run_notebooks
 from ui import take_home
 from words import load_catalogue
@@ -82,7 +82,7 @@ def test_the_arithmetic_notebook_is_what_is_on_screen_and_the_pooling_one_too(tm
     pooled = nbformat.reads(clicked(pool, "max-pooling").decode("utf-8"), as_version=4)
     (a, b) = run_notebooks(tmp_path, [(arith, ["y"]), (pooled, ["pooled"])])
     np.testing.assert_allclose(a["y"], y_page, atol=1e-9)
-    np.testing.assert_allclose(b["pooled"], max_pool2d(np.asarray(pool.session_state.pool_slide_map), 3, 3), atol=1e-9)
+    np.testing.assert_allclose(b["pooled"], max_pool2d(page_record(pool, "pool").slide_map, 3, 3), atol=1e-9)
 
 
 def test_a_setting_the_notebook_cannot_express_shows_why_instead_of_a_button():
@@ -146,9 +146,10 @@ def test_the_history_csv_parses_and_matches_the_run(trained):
 def test_own_images_notebook_takes_the_uploads_name_when_it_is_a_plain_archive_name(monkeypatch):
     from types import SimpleNamespace
 
+    from links.pages import Lab, OwnImages
     from ui import own_images
 
-    state = {"own_source": "upload", "own_per_class": 300, "own_model": "lab", "lab_stack": []}
+    state = settings_state(own=OwnImages(src="upload", model="lab"), lab=Lab(stack=()))
     monkeypatch.setattr(own_images.st, "session_state", state)
     for name, expected in (("손글씨 사진.zip", "손글씨 사진.zip"), ("pictures.gz", None), ("../up.zip", None)):
         state["own_upload"] = SimpleNamespace(name=name)

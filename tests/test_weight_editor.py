@@ -146,7 +146,6 @@ def test_the_paste_text_follows_a_slider_after_a_refused_paste():
 
 def lazy_app():
     import numpy as np
-    import streamlit as st
 
     from ui.grids import session_cells
     from ui.weight_editor import weight_editor
