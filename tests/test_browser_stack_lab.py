@@ -228,7 +228,7 @@ def test_no_layer_setting_is_cut(server, browser_page, lang, size, scale):
     try:
         open_page(page, f"{server}/layer-stack-lab?lang={lang}&stack={EVERY_KIND}")
         assert page.locator('[class*="st-key-lab_row_"]').count() == 9
-        pool = page.locator(".st-key-lab_1_strides input")  # the MaxPool's strides select
+        pool = page.locator('[class*="st-key-lab_row_"]').nth(1).locator('[class*="_strides"] input')  # the MaxPool's strides
         assert pool.input_value() == {"ko": "= 풀링 크기", "en": "= pool size"}[lang]
         for scope in ('[class*="st-key-lab_row_"]', ".st-key-lab_bar", ".st-key-lab_preset_lenet5"):
             assert page.evaluate(CUT, scope) == [], scope

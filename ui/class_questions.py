@@ -1,6 +1,6 @@
 """The slides' questions (issue 11): predict, then reveal — alone, or with the whole class.
 
-``question(...)`` (pages call it as ``ui.classroom.question``): without a class one student predicts and
+``question(...)`` (pages call it where the slide asks): without a class one student predicts and
 reveals the computed answer. In a class the teacher asks, students answer on their laptops (one answer
 each; a new one replaces the old), the teacher watches a live, anonymous chart and reveals; then
 everyone sees the computed answer next to the class's answers. Asking and revealing rerun every
