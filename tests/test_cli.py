@@ -92,7 +92,7 @@ def test_notebook_for_the_slide_and_for_a_queried_setting_runs_and_gives_the_pag
     from cnnlib.lecture import POOLING_EXAMPLE_6X6
     from cnnlib.pooling import max_pool2d
     from links.pages import ARITHMETIC
-    from tests.test_notebooks import run_notebooks
+    from tests.notebookhelp import run_notebooks
 
     slide = notebook_cli("max-pooling", "-o", "pooling.ipynb", cwd=tmp_path)
     assert slide.returncode == 0, slide.stderr

@@ -5,18 +5,16 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-import re
 from pathlib import Path
 
 import pytest
 
 import cnnlib
 from cnnlib.errors import LessonError
-from tests.test_i18n import placeholders
+from tests.wordhelp import HANGUL, placeholders
 from words import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
-HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
 def coded_classes() -> list[type]:

@@ -21,7 +21,7 @@ from cnnlib.filter_sets import (
     sample_colour_image,
     slide_notation,
 )
-from tests.test_architecture import words
+from tests.wordhelp import lang_words as words
 
 
 def test_sample_picture_is_the_slides_shape_and_uses_every_channel():

@@ -13,9 +13,8 @@ from hypothesis import HealthCheck, given, settings
 
 from cnnlib.architecture import StackError, preset, summarize
 from cnnlib.keras_code import CodeText, keras_code
-from tests.test_architecture import INVALID, SLIDE_TOTALS, words
-from tests.test_models import valid_stacks
-from tests.test_stack_text import EVERY_OPTION
+from tests.stackhelp import EVERY_OPTION, INVALID, SLIDE_TOTALS, valid_stacks
+from tests.wordhelp import lang_words as words
 
 # keras_code's output before its words moved to words/keras_code.py: it must not change by a byte.
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "keras_code.json").read_text(encoding="utf-8"))

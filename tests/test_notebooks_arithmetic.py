@@ -7,7 +7,7 @@ import numpy as np
 from cnnlib.convolution import activate, conv2d
 from cnnlib.lecture import FOUR_8X8
 from notebooks import build, defaults
-from tests.test_notebooks import lang_words, run_notebooks
+from tests.notebookhelp import lang_words, run_notebooks
 
 SLIDE_MAP = [[1, 1, 0, 1, 1, 1], [0, 0, 0, 0, 0, 0], [-1, -2, -3, -2, -2, -1], [3, 5, 6, 4, 4, 2], [-2, -3, -3, -2, -2, -1],
              [0, 0, 0, 1, 1, 1]]

@@ -8,7 +8,7 @@ import numpy as np
 from cnnlib.digits import examples_of
 from cnnlib.filter_sets import FILTER_SET_PRESETS, apply_filter_set, filter_set_preset, lecture_stack, sample_colour_image
 from notebooks import build
-from tests.test_notebooks import lang_words, run_notebooks
+from tests.notebookhelp import lang_words, run_notebooks
 
 
 def test_the_notebooks_reproduce_the_page(tmp_path):

@@ -15,7 +15,7 @@ from PIL import Image
 
 from cnnlib.architecture import count_params, preset, with_classes
 from notebooks import build
-from tests.test_notebooks import RUNNER, code_of, lang_words, run_notebooks
+from tests.notebookhelp import RUNNER, code_of, lang_words, run_notebooks
 
 LAB = [{"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"}, {"type": "MaxPool2D"}, {"type": "Flatten"}]
 

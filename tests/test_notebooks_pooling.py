@@ -8,7 +8,7 @@ from cnnlib.digits import examples_of
 from cnnlib.filters import PATTERN_FILTERS, pattern_map
 from cnnlib.pooling import max_pool2d
 from notebooks import build, defaults
-from tests.test_notebooks import lang_words, run_notebooks
+from tests.notebookhelp import lang_words, run_notebooks
 
 SLIDE_POOLED = [[16, 42, 30], [22, 45, 41], [24, 30, 40]]
 

@@ -6,10 +6,9 @@ import numpy as np
 
 from cnnlib.architecture import PRESETS, StackError, count_params, output_shape, preset
 from notebooks import build
-from tests.test_notebooks import lang_words, run_notebooks
-from tests.test_stack_text import EVERY_OPTION
+from tests.notebookhelp import lang_words, run_notebooks
+from tests.stackhelp import EVERY_OPTION, SLIDE_TOTALS
 
-SLIDE_TOTALS = {"dense_only": 66_790, "two_conv": 203_068, "two_conv_pool": 9_532, "lenet5": 61_706}
 ACTIVATIONS = (None, "relu", "swish", "tanh", "softmax")
 
 

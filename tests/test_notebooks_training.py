@@ -7,7 +7,7 @@ import nbformat
 
 from cnnlib.architecture import count_params, preset
 from notebooks import build
-from tests.test_notebooks import code_of, lang_words, run_notebooks, with_sample
+from tests.notebookhelp import code_of, lang_words, run_notebooks, with_sample
 
 LAB = ([{"type": "Flatten"}, {"type": "Dense", "units": 10}], (28, 28))  # no softmax: the loss takes logits
 

@@ -7,7 +7,7 @@ import numpy as np
 from cnnlib.digits import examples_of
 from cnnlib.filters import PATTERN_FILTERS, pattern_map
 from notebooks import build
-from tests.test_notebooks import lang_words, run_notebooks
+from tests.notebookhelp import lang_words, run_notebooks
 
 
 def test_the_notebooks_find_the_pattern_where_the_page_does(tmp_path):

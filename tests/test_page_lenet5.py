@@ -13,7 +13,8 @@ from cnnlib.keras_code import training_code
 from services import runs
 from services.runs import service as run_service
 from tests.apphelp import assert_clean, open_page
-from tests.test_architecture import words
+from tests.stackhelp import ABOVE_LIMIT_LINKS as ABOVE_LIMITS
+from tests.wordhelp import lang_words as words
 
 PAGE = "lessons/6_lenet5.py"
 TINY = {"epochs": 1, "n": 300}  # the smallest run that still fills every result panel
@@ -186,9 +187,6 @@ def test_anyone_can_cancel_a_run_from_the_page_and_nothing_is_kept():
 
 
 # ---- issue 9 #1, #2: the lab's limits hold here too ----------------------------------------------
-
-from tests.test_page_stack_lab import ABOVE_LIMITS  # noqa: E402
-
 
 @pytest.mark.parametrize("text", ABOVE_LIMITS, ids=lambda s: s[:24])
 def test_stack_links_above_the_limits_get_the_bad_link_notice(text):

@@ -5,7 +5,7 @@ import pytest
 from cnnlib.architecture import MAX_LAYERS, STACK_LIMITS, count_params, preset
 from cnnlib.stack_text import decode_stack, encode_stack
 from tests.apphelp import assert_clean, open_page
-from tests.test_stack_text import THOUSAND_LAYERS
+from tests.stackhelp import ABOVE_LIMIT_LINKS as ABOVE_LIMITS
 
 PAGE = "lessons/2_stack_lab.py"
 TITLE = {"ko": "층 쌓기 실험실: model.summary()", "en": "Layer-stack lab: model.summary()"}
@@ -176,10 +176,6 @@ def test_the_stack_can_be_sent_to_training():
 
 
 # ---- issue 9 #1, #2, #6: links within the widgets' limits, linear cost, a bounded Keras summary ---
-
-
-ABOVE_LIMITS = ["i28x28x1_c1000-k5", "i28x28x1_f_d100000", "i28x28x1_c3-k40", "i28x28x1_c3-k5-s9", "i28x28x1_m20",
-                "i600x600x1_f", "i28x28x100_f", THOUSAND_LAYERS]
 
 
 @pytest.mark.parametrize("text", ABOVE_LIMITS, ids=lambda s: s[:24])

@@ -26,7 +26,7 @@ def offline_sample(monkeypatch):
 
 
 def test_importing_the_runs_package_loads_no_tensorflow():
-    """The import rules per file are in tests/test_imports.py; this checks what an import pulls in."""
+    """The import rules per file are in tests/test_house.py; this checks what an import pulls in."""
     code = "import sys, services.runs; print(sorted(m for m in sys.modules if m.startswith(('tensorflow', 'keras'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr[-2000:]

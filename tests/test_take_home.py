@@ -2,7 +2,7 @@
 notebook cannot express shows the reason instead; a trained run's model and history download.
 
 The notebook's bytes are built on click (a deferred callable): the tests call it as Streamlit's media
-handler does and run the notebook offline (tests/test_notebooks.run_notebooks).
+handler does and run the notebook offline (tests/notebookhelp.run_notebooks).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from cnnlib.convolution import activate, conv2d
 from cnnlib.pooling import max_pool2d
 from tests.apphelp import assert_clean, open_page, texts
-from tests.test_notebooks import run_notebooks
+from tests.notebookhelp import run_notebooks
 from ui import take_home
 from words import load_catalogue
 
