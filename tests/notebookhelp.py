@@ -1,27 +1,37 @@
-"""Running notebooks in tests (tests/test_notebooks*.py, test_cli.py, test_take_home.py).
+"""Running notebooks in tests (tests/test_notebooks_*.py, test_cli.py, test_take_home.py).
 
-The runner joins each notebook's code cells and runs them top to bottom in a subprocess, in a
-temporary folder, with the network blocked (any connection attempt raises, so a download fails the
-test), KERAS_HOME in the folder and MPLBACKEND=Agg; several notebooks share one subprocess (one
-TensorFlow start). It pickles the variables the contract names, models as their parameter counts.
+The runner joins each notebook's code cells and runs them top to bottom, in the caller's folder, with
+the network blocked (any connection attempt raises, so a download fails the test) and MPLBACKEND=Agg.
+It pickles the variables the contract names, models as their parameter counts.
+
+One runner process serves the whole test session (TensorFlow starts once, not once per test module):
+``run_notebooks`` sends it a folder, the jobs and the environment variables of this call, and waits for
+its answer. Each notebook runs in a fresh namespace with the caller's folder as its working directory;
+the variables in ``env`` are set for that call only. A notebook that raises fails its test with the
+traceback, and the runner goes on serving; a runner that dies or hangs is started again for the next
+call. conftest closes it at the end of the session (``close_runner``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
+import select
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from cnnlib.datasets import SAMPLE_PATH
 from tests.wordhelp import lang_words
 
-__all__ = ["RUNNER", "code_of", "lang_words", "run_notebooks", "with_sample"]
+__all__ = ["NETWORK_BLOCK", "close_runner", "code_of", "lang_words", "run_notebooks", "with_sample"]
 
-ROOT = Path(__file__).resolve().parent.parent
-RUNNER = r'''
+# the first lines of every notebook run: no network at all
+NETWORK_BLOCK = r'''
 import os, pickle, socket, sys
 
 def _blocked(*args, **kwargs):
@@ -30,6 +40,9 @@ def _blocked(*args, **kwargs):
 socket.socket.connect = _blocked
 socket.create_connection = _blocked
 socket.getaddrinfo = _blocked
+'''
+RUNNER = NETWORK_BLOCK + r'''
+import json, traceback
 
 import matplotlib
 matplotlib.use("Agg")
@@ -44,15 +57,115 @@ def value(v):
         return type(v)(value(x) for x in v)
     return v
 
-jobs = pickle.load(open(sys.argv[1], "rb"))
-results = []
-for source, names in jobs:
-    space = {"__name__": "__main__"}
-    exec(compile(source, "notebook", "exec"), space)
-    results.append({name: value(space[name]) for name in names})
-    plt.close("all")
-pickle.dump(results, open(sys.argv[2], "wb"))
+replies = os.fdopen(int(sys.argv[1]), "w", buffering=1)
+home = os.getcwd()
+for line in sys.stdin:  # one request per line: {"folder": ..., "env": {...}}; the jobs in folder/jobs.pkl
+    request = json.loads(line)
+    saved = {name: os.environ.get(name) for name in request["env"]}
+    os.environ.update(request["env"])
+    os.chdir(request["folder"])
+    try:
+        jobs = pickle.load(open("jobs.pkl", "rb"))
+        results = []
+        for source, names in jobs:
+            space = {"__name__": "__main__"}
+            try:
+                exec(compile(source, "notebook", "exec"), space)
+            finally:
+                plt.close("all")
+            results.append({name: value(space[name]) for name in names})
+        pickle.dump(results, open("out.pkl", "wb"))
+        answer = {"ok": True}
+    except BaseException:
+        answer = {"ok": False, "error": traceback.format_exc()[-6000:]}
+    finally:
+        for name, old in saved.items():
+            if old is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = old
+        os.chdir(home)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    replies.write(json.dumps(answer) + "\n")
 '''
+
+
+class _Runner:
+    """The session's notebook process: started on first use, restarted after a crash or a timeout."""
+
+    def __init__(self):
+        self.proc: subprocess.Popen | None = None
+        self.folder: Path | None = None
+
+    def start(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="notebook-runner-"))
+        (self.folder / "runner.py").write_text(RUNNER, encoding="utf-8")
+        self.keras_home = self.folder / "keras-home"
+        self.log = open(self.folder / "runner.log", "w+b")  # noqa: SIM115 - closed in close()
+        read, write = os.pipe()
+        environment = {**os.environ, "KERAS_HOME": str(self.keras_home), "MPLBACKEND": "Agg",
+                       "MPLCONFIGDIR": str(self.folder / "mpl"), "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": ""}
+        self.proc = subprocess.Popen([sys.executable, "runner.py", str(write)], cwd=self.folder, env=environment,
+                                     stdin=subprocess.PIPE, stdout=self.log, stderr=subprocess.STDOUT, text=True,
+                                     pass_fds=(write,))
+        os.close(write)
+        self.replies = os.fdopen(read, "r")
+
+    def log_tail(self, since: int) -> str:
+        self.log.flush()
+        self.log.seek(since)
+        text = self.log.read().decode("utf-8", "replace")
+        self.log.seek(0, os.SEEK_END)
+        return text[-3000:]
+
+    def run(self, folder: Path, env: dict, timeout: float) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            self.close()
+            self.start()
+        self.log.seek(0, os.SEEK_END)
+        since = self.log.tell()
+        self.proc.stdin.write(json.dumps({"folder": str(folder.resolve()), "env": env}) + "\n")
+        self.proc.stdin.flush()
+        deadline = time.monotonic() + timeout
+        line = ""
+        while not line:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.replies], [], [], max(left, 0))
+            if not ready:
+                self.close()
+                raise AssertionError(f"the notebooks did not finish in {timeout} s\n" + self.log_tail(since))
+            line = self.replies.readline()
+            if not line:  # the runner died
+                tail = self.log_tail(since)
+                self.close()
+                raise AssertionError("the notebook runner died\n" + tail)
+        answer = json.loads(line)
+        assert answer["ok"], answer["error"] + "\n--- output ---\n" + self.log_tail(since)
+        datasets = self.keras_home / "datasets"
+        assert not datasets.exists() or not any(datasets.iterdir())  # nothing downloaded
+
+    def close(self) -> None:
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.stdin.close()
+                try:
+                    self.proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+            self.replies.close()
+            self.log.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self.proc = None
+
+
+_RUNNER = _Runner()
+
+
+def close_runner() -> None:
+    """Stop the session's notebook process (conftest, at the end of the session)."""
+    _RUNNER.close()
 
 
 def code_of(nb) -> str:
@@ -61,17 +174,11 @@ def code_of(nb) -> str:
 
 
 def run_notebooks(folder: Path, jobs: list[tuple], env: dict | None = None, timeout: int = 600) -> list[dict]:
-    """Run each (notebook, names) in one subprocess with cwd=folder and no network; the named variables back."""
+    """Run each (notebook, names) in the session's runner with cwd=folder and no network; the named variables back."""
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "out.pkl").unlink(missing_ok=True)
     (folder / "jobs.pkl").write_bytes(pickle.dumps([(code_of(nb), tuple(names)) for nb, names in jobs]))
-    (folder / "runner.py").write_text(RUNNER, encoding="utf-8")
-    keras_home = folder / "keras-home"
-    environment = {**os.environ, "KERAS_HOME": str(keras_home), "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(folder / "mpl"),
-                   "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": "", **(env or {})}
-    done = subprocess.run([sys.executable, "runner.py", "jobs.pkl", "out.pkl"], cwd=folder, env=environment,
-                          capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert not (keras_home / "datasets").exists() or not any((keras_home / "datasets").iterdir())  # nothing downloaded
+    _RUNNER.run(folder, {name: str(value) for name, value in (env or {}).items()}, timeout)
     return pickle.loads((folder / "out.pkl").read_bytes())
 
 
