@@ -282,6 +282,9 @@ def test_a_bad_cached_notmnist_is_removed_and_the_retry_downloads_it(mirror, iso
     assert metrics(at)["Images"] == "40"
 
 
+@pytest.mark.slow  # a real run
+@pytest.mark.tf
+@pytest.mark.usefixtures("training_services")
 def test_train_a_tiny_run_see_results_share_it_and_predict_one_picture():
     from services.runs import get_service
 
