@@ -111,6 +111,7 @@ def test_lecture_stack_shapes_and_slide_notation():
     np.testing.assert_array_equal(lecture_weights(0)[0][1], lecture_weights(0)[0][1])  # fixed seed
 
 
+@pytest.mark.tf
 def test_lecture_stack_equals_keras_conv2d():
     import keras
     image = examples_of(7, 1)[0]

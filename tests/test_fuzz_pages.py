@@ -174,6 +174,7 @@ def queries(page: str):
     return st.dictionaries(st.sampled_from(sorted(set(names))), one, max_size=5)
 
 
+@pytest.mark.slow  # random addresses; the fixed cases below stay in the inner loop
 @pytest.mark.parametrize("page", list(PAGES))
 def test_random_and_hostile_addresses(page):
     _, examples, _ = PAGES[page]

@@ -21,6 +21,8 @@ from cnnlib.architecture import (
 from cnnlib.models import build_model, estimate_build_mb, keras_rows, summary_text
 from tests.stackhelp import INVALID, SLIDE_TOTALS, valid_stacks
 
+pytestmark = pytest.mark.tf  # Keras builds and trains here
+
 
 def table(stack, shape):
     return [(r.name, r.type, r.output_shape, r.params) for r in summarize(stack, shape)]
@@ -63,6 +65,7 @@ FAST = settings(max_examples=220, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+@pytest.mark.slow  # 220 stacks built by Keras
 @FAST
 @given(valid_stacks())
 def test_random_valid_stacks_equal_keras(case):

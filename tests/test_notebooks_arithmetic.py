@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cnnlib.convolution import activate, conv2d
 from cnnlib.lecture import FOUR_8X8
@@ -20,6 +21,7 @@ def random_arithmetic(rng: np.random.Generator) -> dict:
             "stride": int(rng.choice([1, 2, 3])), "act": str(rng.choice(["none", "relu", "swish"]))}
 
 
+@pytest.mark.tf
 def test_the_notebooks_reproduce_the_slides_and_random_settings(tmp_path):
     rng = np.random.default_rng(12)
     arithmetic = [{}, {"x": (FOUR_8X8, "four", 0), "pad": "same", "stride": 2, "act": "relu"}]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cnnlib.digits import examples_of
 from cnnlib.filters import PATTERN_FILTERS, pattern_map
@@ -25,6 +26,7 @@ def random_pooling(rng: np.random.Generator) -> dict:
     }
 
 
+@pytest.mark.tf
 def test_the_notebooks_reproduce_the_slide_and_random_settings(tmp_path):
     rng = np.random.default_rng(5)
     pooling = [{}, {"size": 3, "stride": 1, "digit": 0, "filter": PATTERN_FILTERS[-1]}] + [random_pooling(rng) for _ in range(5)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cnnlib.architecture import PRESETS, StackError, count_params, output_shape, preset
 from notebooks import build
@@ -47,6 +48,7 @@ def random_stack(rng: np.random.Generator) -> tuple[list[dict], tuple]:
         return stack, shape
 
 
+@pytest.mark.tf
 def test_the_notebooks_build_the_page_model(tmp_path):
     rng = np.random.default_rng(7)
     cases = [preset(name) for name in PRESETS] + [(EVERY_OPTION, (17, 15, 2)), ([], (28, 28))]

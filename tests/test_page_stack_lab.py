@@ -133,6 +133,7 @@ def test_pooling_story_is_one_click(lang):
     assert len(at.metric) == 1
 
 
+@pytest.mark.tf
 def test_keras_summary_on_demand_agrees_with_the_table():
     at = open_page(PAGE, "en", timeout=60)
     at.button(key="lab_preset_two_conv_pool").click().run()
@@ -240,6 +241,7 @@ BIG = {"i256x256x1_f_d4096": "too_big_to_build", "i512x512x64_f_d4096": "too_big
        "i512x512x1_f_d128": "too_big_to_build"}
 
 
+@pytest.mark.tf
 @pytest.mark.parametrize("text", BIG)
 def test_keras_summary_of_a_huge_model_is_refused_before_building(text, monkeypatch):
     import cnnlib.models
@@ -254,6 +256,7 @@ def test_keras_summary_of_a_huge_model_is_refused_before_building(text, monkeypa
     assert total(at) == f"{count_params(*decode_stack(text)):,}"  # the table still shows what Keras would build
 
 
+@pytest.mark.tf
 def test_a_keras_failure_is_a_message_not_a_traceback(monkeypatch):
     import tensorflow as tf
 
