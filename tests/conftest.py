@@ -1,5 +1,8 @@
 """The test session: temporary folders only, markers that cannot be forgotten, shared browser resources.
 
+Under pytest-xdist (pytest.ini: -n 2) each worker is a session of its own: its own temporary folders, server,
+Chromium, notebook runner and template run.
+
 Folders. At import time, before any test module imports cnnlib or Keras, every place the app could write
 (the run cache, the notMNIST download, Keras' config and datasets) is pointed at one session temporary
 folder, and every test then gets a cache folder of its own (CNNLIB_CACHE_DIR under its tmp_path: its own
@@ -182,7 +185,7 @@ def held_runs(monkeypatch):
 
 @pytest.fixture(scope="session")
 def browser():
-    """One Chromium for the session; each test opens its own context (new_page) or its module's."""
+    """One Chromium for the session (the worker); each test opens its own context (new_page) or its module's."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -210,7 +213,7 @@ def new_page(browser):
 
 @pytest.fixture(scope="session")
 def server():
-    """One `streamlit run` server for the session's browser tests (its own cache folder; the shipped MNIST
+    """One `streamlit run` server for the session's (the worker's) browser tests (its own cache folder; the shipped MNIST
     sample, so a run trains the same digits offline or not). A test that needs a fresh server starts one."""
     with streamlit_server(env={"CNNLIB_MNIST_SOURCE": "sample"}) as url:
         yield url
