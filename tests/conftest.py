@@ -79,6 +79,12 @@ def pytest_collection_modifyitems(config, items):
         drives = _uses_browser_fixture(item) or any(mark in sources[path] for mark in STARTS_BROWSERS)
         if drives and item.get_closest_marker("browser") is None:
             unmarked.append(item.nodeid)
+        # pytest-xdist (--dist loadgroup): a browser module's tests share its page and context on one worker;
+        # the notebook runs share one runner process (one TensorFlow start)
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group(path.stem))
+        elif "run_notebooks(" in sources[path] and item.get_closest_marker("tf") is not None:
+            item.add_marker(pytest.mark.xdist_group("notebooks"))
     if unmarked:
         raise pytest.UsageError(
             "these tests drive a browser or a streamlit server but are not marked browser "

@@ -191,6 +191,7 @@ def test_random_and_hostile_addresses(page):
     run()
 
 
+@pytest.mark.slow  # every bad value of every parameter: a sweep of 177 page runs
 @pytest.mark.parametrize(("page", "name"), [(page, name) for page, own in OWN.items() for name in own])
 def test_each_parameter_with_each_bad_value(page, name):
     """Every bad value of a page's own parameter, one run per parameter (a repeated parameter: the last wins)."""
