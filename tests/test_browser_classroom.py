@@ -125,6 +125,7 @@ def test_a_class_follows_the_teacher_and_answers(people):
         box.get_by_role("button", name=send).click()
         expect(box.get_by_text(re.compile(rf"(보낸 답|Your answer): {value}"))).to_be_visible(timeout=10_000)
     expect(teacher.locator(QUESTION).get_by_text("들어온 답: 2개")).to_be_visible(timeout=10_000)
+    wait_idle(teacher)  # the run that drew the count has finished: the chart it replaced is gone
     bars = teacher.locator(QUESTION).locator(".js-plotly-plot").evaluate("e => e.data[0].y.reduce((a, b) => a + b, 0)")
     assert bars == 2
     teacher.locator(QUESTION).get_by_role("button", name="정답 보기").click()
