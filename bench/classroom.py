@@ -1,7 +1,14 @@
-"""Two class benchmarks on one fresh server each.
+"""Three class benchmarks on one fresh server each.
 
     python bench/classroom.py [N]              # N tabs press Train at once (below)
     python bench/classroom.py followers [N]    # issue 11: N followers watch the teacher (default 40)
+    python bench/classroom.py follow [STEPS]   # issue 11: how soon two students' screens show the teacher's change
+
+follow: the teacher and two students (one Korean, one English) are real Chromium tabs; the teacher moves
+§4's w5 slider STEPS times (default 10) with the keyboard. Printed per step and summed up: the teacher's own
+step (key press → the teacher's map redrawn; the baseline) and how long after that both students' maps showed
+the change (the issue's target: within 2 s), with the ratio of the two medians. tests/test_browser_classroom.py
+checks that the students follow; how fast they do is measured here, on an otherwise idle machine.
 
 followers: what following students cost the server's CPU (from /proc), while the teacher is idle and
 while the teacher moves a §4 filter slider once a second. The teacher is a real Chromium tab; the N
@@ -31,6 +38,7 @@ import asyncio
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -273,6 +281,52 @@ def main_followers(n: int) -> None:
           f"teacher editing {busy[n] / busy[1]:.2f}× (target ≤ 1.5×)")
 
 
+FOLLOW_MAP = ("() => JSON.stringify(Array.from(document.querySelectorAll('.st-key-arith_y_fig .js-plotly-plot'))"
+              ".map(e => e.data.map(t => t.z)))")
+
+
+def wait_map_change(page, before: str, timeout_ms: float = 60_000) -> None:
+    page.wait_for_function(f"([before]) => {{ const now = ({FOLLOW_MAP})(); return now !== '[]' && now !== before; }}",
+                           arg=[before], timeout=timeout_ms)
+
+
+def main_follow(steps: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server() as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        teacher, code = teacher_tab(browser, base)
+        students = []
+        for lang in ("ko", "en"):
+            page = browser.new_context(viewport={"width": 1280, "height": 720}, locale="ko-KR").new_page()
+            open_page(page, f"{base}/?class={code}&lang={lang}")
+            page.wait_for_url(re.compile("/convolution-arithmetic"), timeout=60_000)
+            wait_idle(page, 120_000)
+            students.append(page)
+        slider = teacher.get_by_role("slider", name="w5").first
+        own, follow = [], []
+        for step in range(steps):
+            before = [teacher.evaluate(FOLLOW_MAP)] + [s.evaluate(FOLLOW_MAP) for s in students]
+            slider.focus()
+            start = time.perf_counter()
+            teacher.keyboard.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+            wait_map_change(teacher, before[0])
+            drawn = time.perf_counter()
+            for student, map_before in zip(students, before[1:], strict=True):
+                wait_map_change(student, map_before)
+            own.append(drawn - start)
+            follow.append(time.perf_counter() - drawn)
+            for page in (teacher, *students):
+                wait_idle(page)
+            print(f"step {step + 1}: teacher's own map {own[-1]:.2f} s, both students {follow[-1]:.2f} s later",
+                  file=sys.stderr)
+        browser.close()
+    own_median, follow_median = statistics.median(own), statistics.median(follow)
+    print(f"teacher's step (key → own map): median {own_median:.2f} s; students after the teacher's map: median "
+          f"{follow_median:.2f} s, max {max(follow):.2f} s (issue 11: within 2 s; "
+          f"{sum(f <= 2.0 for f in follow)} of {steps} steps made it); ratio of medians {follow_median / own_median:.2f}×")
+
+
 def main_training() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -297,5 +351,7 @@ def main_training() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "followers":
         main_followers(int(sys.argv[2]) if len(sys.argv) > 2 else 40)
+    elif len(sys.argv) > 1 and sys.argv[1] == "follow":
+        main_follow(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
     else:
         main_training()

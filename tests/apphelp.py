@@ -1,7 +1,12 @@
-"""AppTest helpers shared by the page tests."""
+"""AppTest helpers shared by the page tests.
+
+Importing this module (conftest does, and so do the tests' own subprocesses) makes every AppTest of the
+process share one scan for Streamlit components: see ``scan_components_once``.
+"""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -24,6 +29,27 @@ LABELLED = (
     "text_input",
     "select_slider",
 )
+
+
+def scan_components_once() -> None:
+    """Each new AppTest scans every installed package's metadata for Components v2 manifests (about a second
+    here, most of a page test's time); a `streamlit run` server scans once when it starts. The installed
+    packages do not change while tests run, so the process scans once and hands every AppTest the same list
+    (each AppTest still registers the components itself)."""
+    from streamlit.components.v2 import manifest_scanner
+
+    if getattr(manifest_scanner.scan_component_manifests, "scans_once", False):
+        return
+    scan = functools.lru_cache(maxsize=None)(manifest_scanner.scan_component_manifests)
+
+    def scan_component_manifests(max_workers=None):
+        return list(scan(max_workers))
+
+    scan_component_manifests.scans_once = True
+    manifest_scanner.scan_component_manifests = scan_component_manifests
+
+
+scan_components_once()
 
 
 def open_page(page: str, lang: str = "ko", timeout: float = 30, query: dict | None = None, state: dict | None = None) -> AppTest:

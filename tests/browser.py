@@ -1,7 +1,7 @@
 """Real-browser helpers: start `streamlit run` on a free local port, drive Debian's Chromium.
 
-Used by tests/test_browser_*.py and by bench/screenshots.py. In CI a missing browser is a
-failure, never a skip (CHROMIUM must exist).
+Used by tests/conftest.py (the session's server and Chromium), tests/test_browser_*.py and bench/. In CI a
+missing browser is a failure, never a skip (CHROMIUM must exist).
 
 Waiting: never a fixed sleep. After an action, wait for something the action changes
 (Playwright's expect(...), a URL, a count), then `wait_idle` for the rest of that script run.
@@ -38,6 +38,10 @@ SETTLED = """() => {
 }"""
 # Drawn for a screenshot: settled, pictures decoded and fonts loaded.
 DRAWN = "() => (" + SETTLED + ")() && document.fonts.status === 'loaded' && Array.from(document.images).every(i => i.complete)"
+
+
+POLL_MS = 50  # how often a wait looks: by default Playwright looks every animation frame, which keeps Chromium
+# drawing frames at 60 Hz all the time a test waits (most of a browser test's CPU on a 2-core machine)
 
 
 def free_port() -> int:
@@ -97,20 +101,35 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
                     proc.wait()
 
 
-@contextlib.contextmanager
-def chromium(width: int = 1400, height: int = 1000):
-    """A Playwright browser page on Debian's Chromium (Playwright cannot download its own here)."""
-    from playwright.sync_api import sync_playwright
-
+def launch_chromium(playwright):
+    """Debian's Chromium through a started Playwright (Playwright cannot download its own here)."""
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def chromium(width: int = 1400, height: int = 1000):
+    """A Playwright browser page on its own Chromium (bench/; tests use conftest's ``browser`` and ``new_page``)."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": width, "height": height}, locale="ko-KR")
             yield page
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def page_in(browser, width: int = 1400, height: int = 1000, locale: str = "ko-KR"):
+    """A page in a fresh context of a running browser (a module's page; a test's own: conftest's new_page)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:
@@ -119,12 +138,12 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     After a click, the rerun it asks for starts a network round trip later: wait first for something
     the click changes, else this may see the previous run's idle state.
     """
-    page.wait_for_function(SETTLED, timeout=timeout)
+    page.wait_for_function(SETTLED, timeout=timeout, polling=POLL_MS)
 
 
 def wait_drawn(page, timeout: float = 30_000) -> None:
     """wait_idle, and every picture decoded and every font loaded (for screenshots)."""
-    page.wait_for_function(DRAWN, timeout=timeout)
+    page.wait_for_function(DRAWN, timeout=timeout, polling=POLL_MS)
 
 
 def open_page(page, url: str, timeout: float = 60_000) -> None:

@@ -1,16 +1,32 @@
-"""The test session writes only into temporary folders.
+"""The test session: temporary folders only, markers that cannot be forgotten, shared browser resources.
 
-At import time, before any test module imports cnnlib or Keras, every place the app could write
-(the run cache, the notMNIST download, Keras' config and datasets) is pointed at one session
-temporary folder. Browser tests inherit it: their `streamlit run` servers get os.environ.
-A test that needs its own folder still sets it (monkeypatch.setenv wins over this default).
-At the end the session fails if anything appeared or changed in the real home's caches.
+Under pytest-xdist (pytest.ini: -n 2) each worker is a session of its own: its own temporary folders, server,
+Chromium, notebook runner and template run.
+
+Folders. At import time, before any test module imports cnnlib or Keras, every place the app could write
+(the run cache, the notMNIST download, Keras' config and datasets) is pointed at one session temporary
+folder, and every test then gets a cache folder of its own (CNNLIB_CACHE_DIR under its tmp_path: its own
+run cache and its own class store, services.class_store.get_store keeps one store per path). A test that
+needs another folder still sets it (its monkeypatch.setenv comes later and wins). Browser tests' servers
+get folders of their own (tests/browser.py). At the end the session fails if anything appeared or changed
+in the real home's caches.
+
+Markers (pytest.ini; README, "Run the tests"): ``browser`` is put on every test in test_browser_*.py here,
+and a test elsewhere that uses a browser or server fixture, or a module that starts servers or browsers
+itself, must carry it or collection fails. ``tf`` is checked while the suite runs: a test that imports
+TensorFlow without the marker fails (seen when it is the first to import it, as in
+``-m "not tf"``). ``slow`` marks what the inner loop skips.
+
+Threads. A test must not leave a training service's worker (a ``cnnlib-training`` thread) running:
+the ``training_services`` fixture stops every service made during the test, and a check fails any test
+that leaves one alive.
 """
 
 import os
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,7 +38,7 @@ os.environ.setdefault(
     "CNNLIB_WARM_TF", "0"
 )  # browser tests' servers: no background TensorFlow import (~525 MB each) unless a test asks
 
-from tests.browser import streamlit_server  # noqa: E402
+from tests.browser import launch_chromium, streamlit_server  # noqa: E402
 from tests.isolation import changes, isolate, real_home_caches, snapshot  # noqa: E402
 
 WATCHED = real_home_caches()  # read before isolate() replaces XDG_CACHE_HOME
@@ -30,15 +46,189 @@ BEFORE = snapshot(WATCHED)
 SESSION_TMP = Path(tempfile.mkdtemp(prefix="cnnlib-tests-"))
 isolate(SESSION_TMP)
 
+import tests.apphelp  # noqa: E402, F401 - every AppTest of the session shares one component scan (apphelp)
 
-@pytest.fixture(scope="module")
+# ---- markers --------------------------------------------------------------------------------------
+
+BROWSER_FIXTURES = {"server", "browser", "new_page"}  # and every fixture built on them
+STARTS_BROWSERS = ("streamlit_server(", "sync_playwright", "launch_chromium(")  # a module that starts its own
+
+
+def _uses_browser_fixture(item) -> bool:
+    """Whether the test uses (directly or through another fixture) this conftest's server, browser or new_page
+    (a module's own fixture of the same name, such as test_downloads' HTTP server, is not one of them)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    for name in BROWSER_FIXTURES & set(info.names_closure):
+        defs = info.name2fixturedefs.get(name, ())
+        if defs and defs[-1].func.__module__.rpartition(".")[2] == "conftest":
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(config, items):
+    unmarked, sources = [], {}
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.name.startswith("test_browser_"):
+            item.add_marker(pytest.mark.browser)
+        if path not in sources:
+            sources[path] = path.read_text(encoding="utf-8") if path.suffix == ".py" else ""
+        drives = _uses_browser_fixture(item) or any(mark in sources[path] for mark in STARTS_BROWSERS)
+        if drives and item.get_closest_marker("browser") is None:
+            unmarked.append(item.nodeid)
+        # pytest-xdist (--dist loadgroup): a browser module's tests share its page and context on one worker;
+        # the notebook runs share one runner process (one TensorFlow start)
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group(path.stem))
+        elif "run_notebooks(" in sources[path] and item.get_closest_marker("tf") is not None:
+            item.add_marker(pytest.mark.xdist_group("notebooks"))
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests drive a browser or a streamlit server but are not marked browser "
+            "(add pytestmark = pytest.mark.browser, or name the module test_browser_*.py):\n  " + "\n  ".join(unmarked)
+        )
+
+
+@pytest.fixture(autouse=True)
+def _tf_needs_its_marker(request):
+    """A test that imports TensorFlow (Keras imports it too) in this process must be marked tf; the first test
+    that does is seen. A stand-in ``keras`` module in sys.modules (tests/test_training_data.py) is not TensorFlow."""
+    before = "tensorflow" in sys.modules
+    yield
+    if not before and "tensorflow" in sys.modules and request.node.get_closest_marker("tf") is None:
+        pytest.fail("this test imported TensorFlow/Keras but is not marked tf (pytest.mark.tf)", pytrace=False)
+
+
+# ---- folders --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path, monkeypatch):
+    """Each test its own CNNLIB_CACHE_DIR: its own runs, downloads and class store."""
+    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path / "cnnlib-cache"))
+
+
+# ---- training services ----------------------------------------------------------------------------
+
+
+def training_threads() -> list[threading.Thread]:
+    """The training services' worker threads alive now (services.runs.service names them cnnlib-training)."""
+    return [thread for thread in threading.enumerate() if thread.name == "cnnlib-training"]
+
+
+def stop_services() -> None:
+    """Stop and forget every service get_service() made (imported only if some test loaded the services)."""
+    if "services.runs.service" in sys.modules:
+        from tests.runhelp import stop_services as stop
+
+        stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_training_thread_left():
+    """Fail a test that leaves a training service's worker thread running (and stop it for the next test)."""
+    before = set(training_threads())
+    yield
+    left = [thread for thread in training_threads() if thread not in before]
+    if left:
+        for thread in left:  # the worker's target is its service's bound _work: stop that service
+            thread._target.__self__.shutdown()
+        stop_services()
+        pytest.fail(
+            f"the test left {len(left)} cnnlib-training thread(s) running: stop its services "
+            "(the training_services fixture, or TrainingService.shutdown())",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def training_services():
+    """Stop every training service get_service() made during the test (and forget it), after the test."""
+    yield
+    stop_services()
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """``tiny_run(cache_dir)``: tests.runhelp.tiny()'s run (LeNet-5, 300 sample images, 1 epoch) put finished into
+    cache_dir, as if trained there; trained once per session (by the service, as a page's request would) and
+    copied into each test that asks; returns the run's configuration."""
+    from services.runs.service import TrainingService
+    from tests.runhelp import copy_run, tiny
+
+    template, config = tmp_path_factory.mktemp("tiny-run-template"), tiny()
+    svc = TrainingService(template)
+    try:
+        snap = svc.train_now(config, 300)
+    finally:
+        svc.shutdown()
+    assert snap.state == "done", snap.error
+
+    def put(cache_dir) -> object:
+        copy_run(template, config.key, cache_dir)
+        return config
+
+    return put
+
+
+@pytest.fixture
+def held_runs(monkeypatch):
+    """Runs that stay in training until released or cancelled (tests.runhelp.Holds): ``held_runs.hold(config)``."""
+    from services.runs.progress import Run
+    from tests.runhelp import Holds
+
+    holds = Holds()
+    monkeypatch.setattr(Run, "_batch_end", holds.wrap(Run._batch_end))
+    yield holds
+    holds.release_all()
+
+
+# ---- browsers and servers -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session (the worker); each test opens its own context (new_page) or its module's."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch_chromium(p)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """``new_page(width, height)``: a page in a fresh browser context (its own cookies, its own Streamlit session)."""
+    contexts = []
+
+    def make(width: int = 1400, height: int = 1000, locale: str = "ko-KR"):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
 def server():
-    """One `streamlit run` server for a browser-test module (a module that needs other settings defines its own)."""
-    with streamlit_server() as url:
+    """One `streamlit run` server for the session's (the worker's) browser tests (its own cache folder; the shipped MNIST
+    sample, so a run trains the same digits offline or not). A test that needs a fresh server starts one."""
+    with streamlit_server(env={"CNNLIB_MNIST_SOURCE": "sample"}) as url:
         yield url
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if "tests.notebookhelp" in sys.modules:
+        sys.modules["tests.notebookhelp"].close_runner()
+    stop_services()
     changed = changes(BEFORE, snapshot(WATCHED))
     if changed:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -52,3 +242,4 @@ def pytest_sessionfinish(session, exitstatus):
         else:
             print(title, *changed[:20], sep="\n", file=sys.stderr)
     shutil.rmtree(SESSION_TMP, ignore_errors=True)
+

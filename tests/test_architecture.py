@@ -23,14 +23,8 @@ from cnnlib.architecture import (
     summarize_partial,
 )
 from cnnlib.errors import LessonError
-from words import words as ui_words
-
-
-def words(lang: str):
-    """What ui.i18n.message shows in lang for a coded report, its position (``where``) in front."""
-    return lambda coded: ui_words(coded, lang)
-
-SLIDE_TOTALS = {"dense_only": 66_790, "two_conv": 203_068, "two_conv_pool": 9_532, "lenet5": 61_706}
+from tests.stackhelp import INVALID, SLIDE_TOTALS
+from tests.wordhelp import lang_words as words
 
 
 def test_preset_names_are_the_stable_ones():
@@ -134,29 +128,6 @@ def test_empty_stack_is_just_the_input():
     assert count_params([], (28, 28, 1)) == 0
 
 
-# Each of these is a stack Keras cannot build (tests/test_models.py checks that Keras agrees).
-INVALID = {
-    "kernel larger than the map": ([{"type": "Conv2D", "filters": 2, "kernel_size": 5}], (4, 4, 1)),
-    "pool larger than the map": ([{"type": "MaxPool2D", "pool_size": 3}], (2, 2, 1)),
-    "output size 0 after pooling twice": (
-        [{"type": "MaxPool2D"}, {"type": "MaxPool2D"}, {"type": "AveragePooling2D"}], (4, 4, 1)),
-    "0 filters": ([{"type": "Conv2D", "filters": 0, "kernel_size": 3}], (8, 8, 1)),
-    "0 units": ([{"type": "Flatten"}, {"type": "Dense", "units": 0}], (8, 8, 1)),
-    "negative units": ([{"type": "Dense", "units": -3}], (8,)),
-    "0 kernel": ([{"type": "Conv2D", "filters": 2, "kernel_size": 0}], (8, 8, 1)),
-    "0 stride": ([{"type": "Conv2D", "filters": 2, "kernel_size": 3, "strides": 0}], (8, 8, 1)),
-    "0 pool": ([{"type": "MaxPool2D", "pool_size": 0}], (8, 8, 1)),
-    "float kernel": ([{"type": "Conv2D", "filters": 2, "kernel_size": 3.0}], (8, 8, 1)),
-    "unknown layer": ([{"type": "Conv3D", "filters": 2, "kernel_size": 3}], (8, 8, 1)),
-    "conv after flatten": ([{"type": "Flatten"}, {"type": "Conv2D", "filters": 2, "kernel_size": 3}], (8, 8, 1)),
-    "conv on a 2-D input": ([{"type": "Conv2D", "filters": 2, "kernel_size": 3}], (28, 28)),
-    "pool after dense": ([{"type": "Flatten"}, {"type": "Dense", "units": 4}, {"type": "MaxPool2D"}], (8, 8, 1)),
-    "unknown activation (the slide's typo)": ([{"type": "Dense", "units": 4, "activation": "swis"}], (8,)),
-    "bad padding": ([{"type": "Conv2D", "filters": 2, "kernel_size": 3, "padding": "full"}], (8, 8, 1)),
-    "dropout rate above 1": ([{"type": "Dropout", "rate": 1.5}], (8,)),
-    "argument of another layer": ([{"type": "Dense", "units": 4, "filters": 3}], (8,)),
-    "missing units": ([{"type": "Dense"}], (8,)),
-}
 INVALID_CODE = {
     "kernel larger than the map": "kernel_too_large",
     "pool larger than the map": "pool_too_large",

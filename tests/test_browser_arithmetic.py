@@ -4,7 +4,7 @@ focused slider, the ←/→ shortcuts, the number box that shows what the map us
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, app_errors, open_page, wait_idle
+from tests.browser import POLL_MS, app_errors, open_page, wait_idle
 
 PATH = "convolution-arithmetic"
 MAP_Z = "() => JSON.stringify(document.querySelector('.st-key-arith_y_fig .js-plotly-plot').data[0].z)"
@@ -27,16 +27,6 @@ CUT = """() => {
   }
   return out;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -72,7 +62,7 @@ def test_en_one_screen_then_arrow_keys_on_a_slider_and_the_window_shortcuts(serv
         before = projector.evaluate(MAP_Z)
         slider.focus()
         projector.keyboard.press("ArrowRight")
-        projector.wait_for_function(f"([b]) => ({MAP_Z})() !== b", arg=[before])
+        projector.wait_for_function(f"([b]) => ({MAP_Z})() !== b", arg=[before], polling=POLL_MS)
         wait_idle(projector)
         assert slider.get_attribute("aria-valuetext") == expected
         assert projector.evaluate("() => document.activeElement.getAttribute('aria-label')") == "w5"  # focus kept
@@ -108,7 +98,8 @@ def test_presenter_mode_numbers_and_formulas_at_20_px_still_on_one_screen(server
     open_page(projector, f"{server}/{PATH}?lang=ko&present=1")
     assert_one_screen(projector)
     labels = ".st-key-arith_y_fig .heatmap-label text"
-    projector.wait_for_function(f"() => document.querySelectorAll('{labels}').length === 36")  # Plotly draws after the run
+    projector.wait_for_function(f"() => document.querySelectorAll('{labels}').length === 36",
+                                polling=POLL_MS)  # Plotly draws after the run
     sizes = projector.evaluate(
         f"() => Array.from(document.querySelectorAll('{labels}')).map(e => parseFloat(getComputedStyle(e).fontSize))"
     )

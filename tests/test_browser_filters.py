@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import app_errors, chromium, h1, open_page, wait_idle
+from tests.browser import POLL_MS, app_errors, h1, open_page, page_in, wait_idle
 
 TITLE = {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"}
 PROJECTOR = (1280, 720)
@@ -26,8 +26,8 @@ SCROLL_BELOW_HEADER = """el => {
 
 
 @pytest.fixture(scope="module")
-def browser_page():
-    with chromium(*PROJECTOR) as page:
+def browser_page(browser):
+    with page_in(browser, *PROJECTOR) as page:
         yield page
 
 
@@ -74,7 +74,8 @@ def test_a_slider_stepped_with_the_keyboard_changes_the_map(server, browser_page
     page.keyboard.press("ArrowRight")
     expect(thumb).to_have_value("2.5")
     page.wait_for_function(
-        f"before => {{ const now = ({PLOTLY_Z})('.st-key-filt_maps'); return now !== null && now !== before; }}", arg=drawn
+        f"before => {{ const now = ({PLOTLY_Z})('.st-key-filt_maps'); return now !== null && now !== before; }}", arg=drawn,
+        polling=POLL_MS,
     )
     wait_idle(page)
     assert "fset=custom" in page.url

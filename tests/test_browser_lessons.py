@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import SETTLED, app_errors, chromium, h1, open_page, streamlit_server, wait_idle
+from tests.browser import POLL_MS, SETTLED, app_errors, h1, open_page, page_in, streamlit_server, wait_idle
 from words import load_catalogue
 
 PAGES = {  # url path → title in (ko, en)
@@ -39,8 +39,8 @@ ALL_PLOTLY_DATA = "els => JSON.stringify(els.map(el => el.querySelector('.js-plo
 
 
 @pytest.fixture(scope="module")
-def browser_page():
-    with chromium() as page:
+def browser_page(browser):
+    with page_in(browser) as page:
         yield page
 
 
@@ -50,9 +50,10 @@ def test_a_hangul_font_is_installed():
 
 
 @pytest.mark.parametrize(("path", "lang_index"), [("convolution-arithmetic", 1), ("max-pooling", 0)])
-def test_deep_link_on_a_fresh_server(path, lang_index):
+def test_deep_link_on_a_fresh_server(new_page, path, lang_index):
     lang = ("ko", "en")[lang_index]
-    with streamlit_server() as url, chromium() as page:
+    page = new_page()
+    with streamlit_server() as url:
         open_page(page, f"{url}/{path}?lang={lang}")
         assert h1(page) == PAGES[path][lang_index]
         assert not app_errors(page)
@@ -64,21 +65,21 @@ def test_deep_link_on_a_fresh_server(path, lang_index):
         assert PAGES["why-convolution"][lang_index] in nav
 
 
-def test_idle_waits_for_a_widget_whose_code_arrives_after_the_run(server):
+def test_idle_waits_for_a_widget_whose_code_arrives_after_the_run(server, new_page):
     """The race behind a failed deep-link check: on a fresh browser the script run can finish before the
     sidebar radio's code has loaded, so "the script is not running" alone did not mean "drawn"."""
-    with chromium() as page:
-        held = []
-        page.route("**/Radio.*.js", lambda route: held.append(route))  # Streamlit 1.67's lazily loaded radio widget
-        with page.expect_request("**/Radio.*.js"):
-            page.goto(f"{server}/max-pooling?lang=ko", wait_until="domcontentloaded")
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')  # the run is over...
-        assert page.get_by_text("언어 · Language").count() == 0  # ...but the radio is not drawn yet
-        assert held and not page.evaluate(SETTLED)
-        for route in held:
-            route.continue_()
-        wait_idle(page)
-        assert page.get_by_text("언어 · Language").count() == 1
+    page = new_page()  # a fresh context: nothing of Streamlit's code cached yet
+    held = []
+    page.route("**/Radio.*.js", lambda route: held.append(route))  # Streamlit 1.67's lazily loaded radio widget
+    with page.expect_request("**/Radio.*.js"):
+        page.goto(f"{server}/max-pooling?lang=ko", wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')  # the run is over...
+    assert page.get_by_text("언어 · Language").count() == 0  # ...but the radio is not drawn yet
+    assert held and not page.evaluate(SETTLED)
+    for route in held:
+        route.continue_()
+    wait_idle(page)
+    assert page.get_by_text("언어 · Language").count() == 1
 
 
 def test_every_page_in_both_languages(server, browser_page):
@@ -118,7 +119,8 @@ def test_edit_a_filter_cell_and_the_map_changes(server, browser_page):
     top = float(w5.get_attribute("max"))
     expect(formula.first).to_have_text(re.compile(rf"= {1 + int(top - 2)}$"))  # 1 + (w5 − 2)·x10, x10 = 1
     wait_idle(page)
-    page.wait_for_function(f"([els, before]) => ({ALL_PLOTLY_DATA})(els) !== before", arg=[charts.element_handles(), drawn])
+    page.wait_for_function(f"([els, before]) => ({ALL_PLOTLY_DATA})(els) !== before", arg=[charts.element_handles(), drawn],
+                           polling=POLL_MS)
     assert f"w=-1%2C-1%2C-1%2C2%2C{int(top)}%2C2" in page.url or f"w=-1,-1,-1,2,{int(top)},2" in page.url
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.pooling import pool_step
-from tests.browser import app_errors, chromium, open_page, wait_drawn, wait_idle
+from tests.browser import POLL_MS, app_errors, open_page, page_in, wait_drawn, wait_idle
 
 STEP = ".st-key-pool_step"
 IN_VIEW = (".st-key-pool_win", ".st-key-pool_prev", ".st-key-pool_next", ".st-key-pool_play", ".st-key-pool_in_fig",
@@ -18,8 +18,8 @@ OUT_BOX = ".st-key-pool_out_fig .layer-above .shapelayer path"  # the boxed outp
 
 
 @pytest.fixture(scope="module")
-def browser_page(server):
-    with chromium(1280, 720) as page:
+def browser_page(browser, server):
+    with page_in(browser, 1280, 720) as page:
         yield page
 
 
@@ -31,7 +31,7 @@ def sentence(k: int) -> str:
 
 def wait_text(page, selector: str, text: str) -> None:
     page.wait_for_function("([sel, text]) => (document.querySelector(sel)?.innerText || '').includes(text)",
-                           arg=[selector, text], timeout=30_000)
+                           arg=[selector, text], timeout=30_000, polling=POLL_MS)
 
 
 def out_box(page) -> list[str]:
@@ -62,7 +62,8 @@ def test_controls_map_and_output_on_one_screen_and_the_right_key_moves_the_windo
     page.keyboard.press("ArrowRight")
     wait_text(page, STEP, sentence(2))
     wait_idle(page)
-    page.wait_for_function("([sel, d]) => document.querySelector(sel)?.getAttribute('d') !== d", arg=[OUT_BOX, before[0]])
+    page.wait_for_function("([sel, d]) => document.querySelector(sel)?.getAttribute('d') !== d", arg=[OUT_BOX, before[0]],
+                           polling=POLL_MS)
     assert out_box(page) != before  # the boxed output cell moved one to the right
     page.keyboard.press("ArrowLeft")
     wait_text(page, STEP, sentence(1))

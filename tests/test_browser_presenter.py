@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
+from tests.browser import POLL_MS, app_errors, open_page, page_in, streamlit_server, wait_idle
 
 LANGS = ("ko", "en")
 PRESENT = {"ko": "발표 모드", "en": "Presenter mode"}
@@ -12,8 +12,8 @@ FONT_PX = "el => parseFloat(getComputedStyle(el).fontSize)"
 
 
 @pytest.fixture(scope="module")
-def browser_page():
-    with chromium(1280, 720) as page:
+def browser_page(browser):
+    with page_in(browser, 1280, 720) as page:
         yield page
 
 
@@ -33,7 +33,8 @@ def flip_presenter(page, lang: str) -> None:
     """Open the sidebar if it is collapsed, then click the presenter toggle."""
     if collapsed(page):
         page.locator('[data-testid="stExpandSidebarButton"]').click()
-        page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').dataset.collapsed === 'false'")
+        page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').dataset.collapsed === 'false'",
+                               polling=POLL_MS)
     page.locator('[data-testid="stSidebar"]').get_by_text(PRESENT[lang], exact=True).click()
 
 
@@ -41,7 +42,8 @@ def flip_presenter(page, lang: str) -> None:
 def test_present_link_on_arithmetic_and_the_toggle(server, browser_page, lang):
     page = browser_page
     open_page(page, f"{server}/convolution-arithmetic?present=1&lang={lang}")
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').dataset.collapsed === 'true'")
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').dataset.collapsed === 'true'",
+                           polling=POLL_MS)
     assert formula(page).evaluate(FONT_PX) >= 20
     assert visible_captions(page) == 0
     assert not app_errors(page)
@@ -56,7 +58,8 @@ def test_present_link_on_arithmetic_and_the_toggle(server, browser_page, lang):
 
     flip_presenter(page, lang)  # on again: the sidebar folds away by itself
     page.wait_for_url(lambda url: "present=1" in url)
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').dataset.collapsed === 'true'")
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').dataset.collapsed === 'true'",
+                           polling=POLL_MS)
     wait_idle(page)
     assert formula(page).evaluate(FONT_PX) >= 20
     assert visible_captions(page) == 0

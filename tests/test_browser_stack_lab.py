@@ -9,21 +9,22 @@ from playwright.sync_api import expect
 
 from cnnlib.architecture import count_params, preset
 from cnnlib.stack_text import encode_stack
-from tests.browser import app_errors, chromium, h1, open_page, wait_idle
+from tests.browser import POLL_MS, app_errors, h1, open_page, page_in, wait_idle
 from ui.stack_lab import NEW_LAYER
 
 TOTAL = '[data-testid="stMetricValue"]'
 
 
 @pytest.fixture(scope="module")
-def browser_page(server):
-    with chromium() as page:
+def browser_page(browser, server):
+    with page_in(browser) as page:
         yield page
 
 
 def wait_count(page, selector: str, n: int, timeout: float = 30_000) -> None:
     """Elements arrive after the script run ends (images, charts): wait until n of them are there."""
-    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length >= n", arg=[selector, n], timeout=timeout)
+    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length >= n", arg=[selector, n], timeout=timeout,
+                           polling=POLL_MS)
 
 
 def totals(page, n: int = 1) -> list[str]:

@@ -4,34 +4,34 @@ camera button (drawn in the browser, no network), and the notebook button downlo
 
 import json
 
-from tests.browser import app_errors, chromium, open_page, streamlit_server, wait_idle
+from tests.browser import app_errors, open_page, wait_idle
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def test_feature_map_saves_as_png_and_the_notebook_downloads(tmp_path):
-    with streamlit_server() as url, chromium(1280, 720) as page:
-        open_page(page, f"{url}/convolution-arithmetic?lang=en&pad=same")
-        chart = page.locator(".st-key-arith_y_fig")
-        chart.scroll_into_view_if_needed()
-        chart.locator(".main-svg").first.hover()
-        camera = chart.locator('.modebar-btn[data-title="Download plot as a png" i]')
-        with page.expect_download() as png:
-            camera.click()
-        path = tmp_path / "map.png"
-        png.value.save_as(path)
-        assert png.value.suggested_filename == "feature-map.png"
-        assert path.read_bytes()[:8] == PNG_MAGIC
+def test_feature_map_saves_as_png_and_the_notebook_downloads(server, new_page, tmp_path):
+    url, page = server, new_page(1280, 720)
+    open_page(page, f"{url}/convolution-arithmetic?lang=en&pad=same")
+    chart = page.locator(".st-key-arith_y_fig")
+    chart.scroll_into_view_if_needed()
+    chart.locator(".main-svg").first.hover()
+    camera = chart.locator('.modebar-btn[data-title="Download plot as a png" i]')
+    with page.expect_download() as png:
+        camera.click()
+    path = tmp_path / "map.png"
+    png.value.save_as(path)
+    assert png.value.suggested_filename == "feature-map.png"
+    assert path.read_bytes()[:8] == PNG_MAGIC
 
-        button = page.locator(".st-key-take_home_notebook_convolution-arithmetic button").first
-        button.scroll_into_view_if_needed()
-        with page.expect_download() as notebook:
-            button.click()
-        saved = tmp_path / notebook.value.suggested_filename
-        notebook.value.save_as(saved)
-        assert saved.name == "convolution-arithmetic.ipynb"
-        nb = json.loads(saved.read_text(encoding="utf-8"))
-        code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-        assert "'same'" in code or '"same"' in code  # the link's padding, as on screen
-        wait_idle(page)
-        assert not app_errors(page)
+    button = page.locator(".st-key-take_home_notebook_convolution-arithmetic button").first
+    button.scroll_into_view_if_needed()
+    with page.expect_download() as notebook:
+        button.click()
+    saved = tmp_path / notebook.value.suggested_filename
+    notebook.value.save_as(saved)
+    assert saved.name == "convolution-arithmetic.ipynb"
+    nb = json.loads(saved.read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "'same'" in code or '"same"' in code  # the link's padding, as on screen
+    wait_idle(page)
+    assert not app_errors(page)

@@ -35,6 +35,8 @@ def cli(*args, cache: Path) -> tuple[dict, int]:
     return json.loads(lines[0]), out.returncode
 
 
+@pytest.mark.slow  # two CLI trainings and one here
+@pytest.mark.tf
 def test_cli_fills_the_same_cache_and_gives_the_same_numbers(service, monkeypatch):
     monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")
     config = tiny(seed=5)
@@ -84,6 +86,8 @@ def notebook_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           env=env, timeout=120)
 
 
+@pytest.mark.slow  # two CLI processes, notebooks run
+@pytest.mark.tf
 def test_notebook_for_the_slide_and_for_a_queried_setting_runs_and_gives_the_pages_numbers(tmp_path):
     import nbformat
     import numpy as np
@@ -92,7 +96,7 @@ def test_notebook_for_the_slide_and_for_a_queried_setting_runs_and_gives_the_pag
     from cnnlib.lecture import POOLING_EXAMPLE_6X6
     from cnnlib.pooling import max_pool2d
     from links.pages import ARITHMETIC
-    from tests.test_notebooks import run_notebooks
+    from tests.notebookhelp import run_notebooks
 
     slide = notebook_cli("max-pooling", "-o", "pooling.ipynb", cwd=tmp_path)
     assert slide.returncode == 0, slide.stderr

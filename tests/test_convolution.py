@@ -106,6 +106,7 @@ CASES = [
 ]
 
 
+@pytest.mark.tf
 @pytest.mark.parametrize(("h", "w", "c", "k", "stride", "padding"), CASES)
 def test_matches_keras_conv2d(h, w, c, k, stride, padding):
     import keras

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-import re
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,10 @@ import cnnlib
 import notebooks
 import services
 from cnnlib.errors import LessonError
-from tests.test_words import placeholders
+from tests.wordhelp import HANGUL, placeholders
 from words import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
-HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
 WORDLESS = (cnnlib, services, notebooks)  # the folders that report codes and have no words of their own

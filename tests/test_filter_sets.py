@@ -21,7 +21,7 @@ from cnnlib.filter_sets import (
     sample_colour_image,
     slide_notation,
 )
-from tests.test_architecture import words
+from tests.wordhelp import lang_words as words
 
 
 def test_sample_picture_is_the_slides_shape_and_uses_every_channel():
@@ -111,6 +111,7 @@ def test_lecture_stack_shapes_and_slide_notation():
     np.testing.assert_array_equal(lecture_weights(0)[0][1], lecture_weights(0)[0][1])  # fixed seed
 
 
+@pytest.mark.tf
 def test_lecture_stack_equals_keras_conv2d():
     import keras
     image = examples_of(7, 1)[0]

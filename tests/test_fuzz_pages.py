@@ -172,6 +172,7 @@ def queries(page: str):
     return st.dictionaries(st.sampled_from(sorted(set(names))), one, max_size=5)
 
 
+@pytest.mark.slow  # random addresses; the fixed cases below stay in the inner loop
 @pytest.mark.parametrize("page", list(PAGES))
 def test_random_and_hostile_addresses(page):
     _, examples, _ = PAGES[page]
@@ -188,6 +189,7 @@ def test_random_and_hostile_addresses(page):
     run()
 
 
+@pytest.mark.slow  # every bad value of every parameter: a sweep of 177 page runs
 @pytest.mark.parametrize(("page", "name"), [(page, name) for page, own in OWN.items() for name in own])
 def test_each_parameter_with_each_bad_value(page, name):
     """Every bad value of a page's own parameter, one run per parameter (a repeated parameter: the last wins)."""

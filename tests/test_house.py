@@ -14,6 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = (  # lowest first; folders on one line are one layer and may not import each other
     ("cnnlib",),  # the lecture's maths and data: pure functions
@@ -224,6 +226,7 @@ def test_the_command_line_loads_no_streamlit(tmp_path):
     assert "HEAVY []" in done.stderr
 
 
+@pytest.mark.slow  # a fresh Python runs six pages in two languages
 def test_numpy_pages_never_load_tensorflow():
     script = textwrap.dedent(
         f"""

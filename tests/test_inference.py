@@ -49,6 +49,7 @@ def test_empty_or_transparent_canvas_gives_nothing():
     assert inference.to_mnist(white_but_transparent) is None
 
 
+@pytest.mark.tf
 def test_probabilities_match_keras_predict(lenet):
     digit = load_sample().x_test[0]
     p = inference.probabilities(lenet, digit, (28, 28, 1), "scaled")
@@ -57,6 +58,7 @@ def test_probabilities_match_keras_predict(lenet):
     np.testing.assert_allclose(p, expected, rtol=1e-4, atol=1e-6)
 
 
+@pytest.mark.tf
 def test_feature_maps_have_the_shapes_of_the_summary_and_keras_values(lenet):
     import keras
 
@@ -68,6 +70,7 @@ def test_feature_maps_have_the_shapes_of_the_summary_and_keras_values(lenet):
     np.testing.assert_allclose(maps[0][2], np.asarray(first)[0], rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.tf
 def test_first_filters_are_the_first_conv_kernels(lenet):
     filters = inference.first_filters(lenet)
     kernel = lenet.layers[1].get_weights()[0]

@@ -1,3 +1,4 @@
+
 """The suite writes only into temporary folders (tests/conftest.py, tests/isolation.py).
 
 conftest also fails the whole session if the real home's caches changed; this file checks that the
@@ -11,6 +12,8 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
+
+import pytest
 
 from tests.isolation import FOLDERS, isolated_env
 
@@ -31,6 +34,8 @@ def test_this_session_caches_in_a_temporary_folder():
     assert temp in cache_dir().resolve().parents
 
 
+@pytest.mark.slow  # a fresh Python with Keras
+@pytest.mark.tf
 def test_pages_write_nothing_into_the_home_folder(tmp_path):
     home, caches = tmp_path / "home", tmp_path / "caches"
     home.mkdir()

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 
 from cnnlib.architecture import StackError, preset, summarize
 from cnnlib.keras_code import CodeText, keras_code
-from tests.test_architecture import INVALID, SLIDE_TOTALS, words
-from tests.test_models import valid_stacks
-from tests.test_stack_text import EVERY_OPTION
+from tests.stackhelp import EVERY_OPTION, INVALID, SLIDE_TOTALS, valid_stacks
+from tests.wordhelp import lang_words as words
+
+pytestmark = pytest.mark.tf  # Keras runs the generated code
 
 # keras_code's output before its words moved to words/keras_code.py: it must not change by a byte.
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "keras_code.json").read_text(encoding="utf-8"))
@@ -192,6 +193,7 @@ def test_training_code_asks_only_for_declared_words():
     assert {c.code for c in asked if isinstance(c, TrainCodeText)} == set(TrainCodeText.codes)
 
 
+@pytest.mark.slow  # the code trains
 def test_training_code_runs_and_trains_the_pages_model(monkeypatch, tmp_path):
     """Run it: MNIST from the shipped sample (no download), then class folders of PNGs in a temporary folder."""
     import numpy as np

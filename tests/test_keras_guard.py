@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.runs.fit import configure_tensorflow, when_tensorflow_loads
 from ui.keras_guard import guard_clear_session
 
 
+@pytest.mark.tf
 def test_streamlits_clear_session_after_every_rerun_no_longer_touches_keras():
     """Streamlit calls keras.backend.clear_session() after every script run (fragments too):
     under a training thread that stalled runs for seconds. Only Streamlit's call is skipped."""
@@ -27,6 +30,7 @@ def test_streamlits_clear_session_after_every_rerun_no_longer_touches_keras():
     assert keras.backend.clear_session is guarded, "installing twice wraps once"
 
 
+@pytest.mark.tf
 def test_the_router_never_waits_for_a_keras_import_under_way_elsewhere(monkeypatch):
     """While the warm-up thread imports Keras, sys.modules already holds the half-made module; `import keras`
     in the script thread would block on its import lock. The router's check returns at once instead."""

@@ -19,7 +19,9 @@ from cnnlib.architecture import (
     summarize,
 )
 from cnnlib.models import build_model, estimate_build_mb, keras_rows, summary_text
-from tests.test_architecture import INVALID, SLIDE_TOTALS
+from tests.stackhelp import INVALID, SLIDE_TOTALS, valid_stacks
+
+pytestmark = pytest.mark.tf  # Keras builds and trains here
 
 
 def table(stack, shape):
@@ -59,50 +61,11 @@ def test_summary_text_is_the_whole_table():
 
 # ---- random valid stacks: built so that every layer fits the shape it receives ----------------
 
-ACTS = st.sampled_from([None, "swish", "relu", "softmax", "tanh", "leaky_relu"])
-
-
-@st.composite
-def valid_stacks(draw):
-    rank = draw(st.sampled_from([1, 2, 3, 3, 3, 3]))
-    shape = tuple(draw(st.integers(1, 20)) for _ in range(rank - 1)) + (draw(st.integers(1, 4)),)
-    if rank == 3:
-        shape = (draw(st.integers(1, 30)), draw(st.integers(1, 30)), shape[-1])
-    stack, current = [], shape
-    for _ in range(draw(st.integers(1, 6))):
-        options = ["Dense", "Dropout", "Flatten"]
-        if len(current) == 3:
-            options += ["Conv2D", "Conv2D", "MaxPool2D", "AveragePooling2D"]
-        kind = draw(st.sampled_from(options))
-        if kind == "Conv2D":
-            padding = draw(st.sampled_from(["valid", "same"]))
-            limit = (lambda n: 7) if padding == "same" else (lambda n: min(7, n))
-            kernel = (draw(st.integers(1, limit(current[0]))), draw(st.integers(1, limit(current[1]))))
-            layer = {"type": "Conv2D", "filters": draw(st.integers(1, 8)),
-                     "kernel_size": kernel[0] if draw(st.booleans()) and kernel[0] <= limit(current[1]) else kernel,
-                     "strides": draw(st.sampled_from([1, 1, 2, 3, (1, 2)])),
-                     "padding": padding, "activation": draw(ACTS)}
-        elif kind in ("MaxPool2D", "AveragePooling2D"):
-            padding = draw(st.sampled_from(["valid", "same"]))
-            top = 4 if padding == "same" else min(4, current[0], current[1])
-            layer = {"type": kind, "pool_size": draw(st.integers(1, top)), "padding": padding}
-            if draw(st.booleans()):
-                layer["strides"] = draw(st.integers(1, 3))
-        elif kind == "Dense":
-            layer = {"type": "Dense", "units": draw(st.integers(1, 16)), "activation": draw(ACTS)}
-        elif kind == "Dropout":
-            layer = {"type": "Dropout", "rate": draw(st.sampled_from([0.0, 0.25, 0.5, 1.0]))}
-        else:
-            layer = {"type": "Flatten"}
-        stack.append(layer)
-        current = summarize(stack, shape)[-1].output_shape[1:]
-    return stack, shape
-
-
 FAST = settings(max_examples=220, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+@pytest.mark.slow  # 220 stacks built by Keras
 @FAST
 @given(valid_stacks())
 def test_random_valid_stacks_equal_keras(case):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cnnlib.convolution import activate, conv2d
 from cnnlib.lecture import FOUR_8X8
 from notebooks import build, defaults
-from tests.test_notebooks import lang_words, run_notebooks
+from tests.notebookhelp import lang_words, run_notebooks
 
 SLIDE_MAP = [[1, 1, 0, 1, 1, 1], [0, 0, 0, 0, 0, 0], [-1, -2, -3, -2, -2, -1], [3, 5, 6, 4, 4, 2], [-2, -3, -3, -2, -2, -1],
              [0, 0, 0, 1, 1, 1]]
@@ -20,6 +21,7 @@ def random_arithmetic(rng: np.random.Generator) -> dict:
             "stride": int(rng.choice([1, 2, 3])), "act": str(rng.choice(["none", "relu", "swish"]))}
 
 
+@pytest.mark.tf
 def test_the_notebooks_reproduce_the_slides_and_random_settings(tmp_path):
     rng = np.random.default_rng(12)
     arithmetic = [{}, {"x": (FOUR_8X8, "four", 0), "pad": "same", "stride": 2, "act": "relu"}]

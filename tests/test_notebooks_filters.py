@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cnnlib.digits import examples_of
 from cnnlib.filter_sets import FILTER_SET_PRESETS, apply_filter_set, filter_set_preset, lecture_stack, sample_colour_image
 from notebooks import build
-from tests.test_notebooks import lang_words, run_notebooks
+from tests.notebookhelp import lang_words, run_notebooks
 
 
+@pytest.mark.tf
 def test_the_notebooks_reproduce_the_page(tmp_path):
     rng = np.random.default_rng(3)
     settings = [{}, {"k": 5, "fset": "random", "b": -2.5, "digit": 7, "seed": 42}]

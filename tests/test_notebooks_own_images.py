@@ -11,11 +11,12 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from cnnlib.architecture import count_params, preset, with_classes
 from notebooks import build
-from tests.test_notebooks import RUNNER, code_of, lang_words, run_notebooks
+from tests.notebookhelp import NETWORK_BLOCK, code_of, lang_words, run_notebooks
 
 LAB = [{"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"}, {"type": "MaxPool2D"}, {"type": "Flatten"}]
 
@@ -55,6 +56,8 @@ def write_tar(path: Path, files: dict[str, bytes]) -> None:
             t.addfile(info, io.BytesIO(data))
 
 
+@pytest.mark.slow  # three notebooks train
+@pytest.mark.tf
 def test_the_notebooks_read_class_folders_and_train(tmp_path):
     write_zip(tmp_path / "우리 반 그림.zip", class_files(("cat", "dog", "fish"), 12, 0))  # the upload's own name
     write_tar(tmp_path / "notMNIST_small.tar.gz", class_files(("A", "B"), 10, 1))  # present: nothing to download
@@ -80,7 +83,7 @@ def test_a_missing_notmnist_is_downloaded_from_the_lectures_address_and_offline_
     assert "urllib.request.urlretrieve(URL, ARCHIVE)" in code
     head = code[: code.index("folder = ")]  # the imports and the download, without TensorFlow's start-up cost
     head = head.replace("import tensorflow as tf\n", "")
-    (tmp_path / "runner.py").write_text(RUNNER.split("import matplotlib")[0] + head, encoding="utf-8")
+    (tmp_path / "runner.py").write_text(NETWORK_BLOCK + head, encoding="utf-8")
     done = subprocess.run([sys.executable, "runner.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "network blocked" in done.stderr
     upload = code_of(build("own-images", {"src": "upload", "archive": "class photos.zip"}, lang_words("en")))

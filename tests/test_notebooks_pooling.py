@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cnnlib.digits import examples_of
 from cnnlib.filters import PATTERN_FILTERS, pattern_map
 from cnnlib.pooling import max_pool2d
 from notebooks import build, defaults
-from tests.test_notebooks import lang_words, run_notebooks
+from tests.notebookhelp import lang_words, run_notebooks
 
 SLIDE_POOLED = [[16, 42, 30], [22, 45, 41], [24, 30, 40]]
 
@@ -25,6 +26,7 @@ def random_pooling(rng: np.random.Generator) -> dict:
     }
 
 
+@pytest.mark.tf
 def test_the_notebooks_reproduce_the_slide_and_random_settings(tmp_path):
     rng = np.random.default_rng(5)
     pooling = [{}, {"size": 3, "stride": 1, "digit": 0, "filter": PATTERN_FILTERS[-1]}] + [random_pooling(rng) for _ in range(5)]

@@ -4,14 +4,17 @@ NOTEBOOK_EPOCHS / NOTEBOOK_IMAGES) and leave ``model`` (the page's parameter cou
 from __future__ import annotations
 
 import nbformat
+import pytest
 
 from cnnlib.architecture import count_params, preset
 from notebooks import build
-from tests.test_notebooks import code_of, lang_words, run_notebooks, with_sample
+from tests.notebookhelp import code_of, lang_words, run_notebooks, with_sample
 
 LAB = ([{"type": "Flatten"}, {"type": "Dense", "units": 10}], (28, 28))  # no softmax: the loss takes logits
 
 
+@pytest.mark.slow  # four notebooks train
+@pytest.mark.tf
 def test_the_notebooks_train_the_page_model(tmp_path):
     folder = with_sample(tmp_path)
     cases = [

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cnnlib.digits import examples_of
 from cnnlib.filters import PATTERN_FILTERS, pattern_map
 from notebooks import build
-from tests.test_notebooks import lang_words, run_notebooks
+from tests.notebookhelp import lang_words, run_notebooks
 
 
+@pytest.mark.tf
 def test_the_notebooks_find_the_pattern_where_the_page_does(tmp_path):
     rng = np.random.default_rng(1)
     settings = [{}] + [{"digit": int(rng.integers(0, 10)), "pattern": str(rng.choice(PATTERN_FILTERS))} for _ in range(3)]

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.apphelp import assert_clean, open_page
+from tests.runhelp import wait_for_runs
 
+pytestmark = pytest.mark.usefixtures("training_services")
 PAGE = "lessons/2_conv2d_keras.py"
 
 
 @pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "conv2d-page-cache"))
+def sample_digits(monkeypatch):
+    """The shipped MNIST sample (the same digits offline or not); the cache folder is the test's own (conftest)."""
     monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")
 
 
@@ -21,14 +21,11 @@ def accuracies(at) -> list[str]:
     return [m.value for m in at.metric if m.label in ("Test accuracy", "테스트 정확도")]
 
 
-def wait_until(at, predicate, timeout=120):
-    end = time.time() + timeout
-    while time.time() < end:
-        if predicate(at):
-            return at
-        time.sleep(0.5)
-        at.run()
-    raise AssertionError("timed out")
+def finished(at, timeout=120):
+    """Wait for the service to finish the page's runs, then redraw the page (as its progress fragment would)."""
+    done = wait_for_runs(timeout)
+    assert all(snap.finished for snap in done), [snap.state for snap in done]
+    return at.run()
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -44,13 +41,15 @@ def test_opens_on_the_slide_model_with_203068_parameters(lang):
     assert [b.label for b in at.get("download_button")] == [{"ko": "노트북으로 받기", "en": "Download notebook"}[lang]]
 
 
+@pytest.mark.tf
+@pytest.mark.slow  # two real runs
 def test_tiny_run_then_raw_vs_scaled_in_english_and_korean():
     at = open_page(PAGE, "en", timeout=60)
     at.number_input(key="conv2d_epochs").set_value(1)
     at.selectbox(key="conv2d_n").set_value(300)
     at.run().button(key="conv2d_train").click().run()
     assert_clean(at)
-    wait_until(at, lambda a: accuracies(a))
+    assert accuracies(finished(at))
     assert_clean(at)
     assert next(m.value for m in at.metric if m.label == "Parameters") == "203,068"
     at.radio(key="conv2d_try_source").set_value("test").run()
@@ -64,7 +63,7 @@ def test_tiny_run_then_raw_vs_scaled_in_english_and_korean():
     assert first not in [c.value for c in at.caption]  # the 2nd seven is another test image
     # the raw 0–255 twin of this run, trained from the comparison's button
     at.button(key="conv2d_raw_train").click().run()
-    wait_until(at, lambda a: len(accuracies(a)) >= 3)
+    assert len(accuracies(finished(at))) >= 3
     assert_clean(at)
     at.session_state["lang"] = "ko"
     at.run()

@@ -55,6 +55,7 @@ def test_streamlit_does_not_garbage_collect_after_every_run():
     assert config["runner"]["postScriptGC"] is False
 
 
+@pytest.mark.tf
 def test_router_guards_keras_clear_session_once_keras_is_loaded():
     import keras
 

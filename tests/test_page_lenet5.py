@@ -1,7 +1,8 @@
 """AppTest: the §6 LeNet-5 page in Korean and English — class start, a tiny run, its results, the link.
 
 Every test has its own cache folder and trains (or replays) what it shows itself, so each passes
-alone and in any order. Waiting for a run means waiting on the training service, not on a clock.
+alone and in any order. Waiting for a run means waiting on the training service, not on a clock. The
+services a test started are stopped after it (the training_services fixture: no worker thread is left).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import pytest
 from cnnlib.architecture import count_params, preset
 from cnnlib.keras_code import training_code
 from services import runs
-from services.runs import service as run_service
 from tests.apphelp import assert_clean, open_page
-from tests.test_architecture import words
+from tests.runhelp import stop_services, wait_for_runs
+from tests.stackhelp import ABOVE_LIMIT_LINKS as ABOVE_LIMITS
+from tests.wordhelp import lang_words as words
 
+pytestmark = [pytest.mark.tf, pytest.mark.usefixtures("training_services")]
 PAGE = "lessons/6_lenet5.py"
 TINY = {"epochs": 1, "n": 300}  # the smallest run that still fills every result panel
 
@@ -35,12 +38,6 @@ def tiny_form(at, epochs=TINY["epochs"], n=TINY["n"]):
 
 def has_result(at) -> bool:
     return any(m.key is None and m.label in ("Test accuracy", "테스트 정확도") for m in at.metric)
-
-
-def wait_for_runs(timeout: float) -> list[runs.Snapshot]:
-    """Block until every run the service has queued or is training has finished; their last snapshots."""
-    service = runs.get_service()
-    return [service.wait(snap.key, timeout) for snap in service.queue()]
 
 
 def wait_for_result(at, timeout=120):
@@ -67,12 +64,12 @@ def metric(at, label):
 
 
 @pytest.fixture
-def tiny_run_on_disk():
-    """The tiny run trained from the English page and saved in this test's cache; then a 'server restart'."""
-    at = tiny_form(open_page(PAGE, "en", timeout=60))
-    at.button(key="lenet_train").click().run()
-    wait_for_result(at)
-    run_service._services.clear()  # the next page gets a new service on the same folder, like a restarted server
+def tiny_run_on_disk(own_cache, tiny_run):
+    """The tiny run (the English page's Train with TINY) finished in this test's cache, as if trained before a
+    'server restart' (the session's template run: tests/conftest.py); no service holds it in memory."""
+    config = tiny_run(own_cache)
+    assert config == runs.default_config("mnist_sample").with_settings(epochs=TINY["epochs"], train_size=TINY["n"])
+    stop_services()  # the next page gets a new service on the folder, like a restarted server
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -90,6 +87,7 @@ def test_opens_with_the_architecture_and_the_slides_parameter_count(lang):
     assert at.selectbox(key="lenet_batch").value == runs.FAST_SETTINGS["batch_size"]
 
 
+@pytest.mark.slow  # a real run
 def test_tiny_run_completes_and_every_result_is_shown_in_english():
     at = tiny_form(open_page(PAGE, "en", timeout=60))
     at.button(key="lenet_train").click().run()
@@ -122,6 +120,7 @@ def test_korean_replays_the_cached_run_after_a_restart_and_compares_models(tiny_
     assert list(frame.iloc[:, 1]) == [203_068, 9_532, 61_706]  # §2, §5, LeNet-5
 
 
+@pytest.mark.slow  # the default run itself (8,000 images, 5 epochs): its accuracy is what is checked
 def test_class_start_trains_the_default_configuration():
     at = open_page(PAGE, "en", timeout=60)
     at.button(key="lenet_class_start").click().run()
@@ -147,6 +146,7 @@ def test_settings_come_from_the_link_and_bad_links_fall_back(query, bad):
     assert at.number_input(key="lenet_epochs").value == (3 if query.get("epochs") == "3" else 5)
 
 
+@pytest.mark.slow  # a real run
 def test_a_stack_sent_from_the_layer_stack_lab_trains_here():
     from cnnlib.architecture import count_params
     from cnnlib.stack_text import encode_stack
@@ -187,9 +187,6 @@ def test_anyone_can_cancel_a_run_from_the_page_and_nothing_is_kept():
 
 # ---- issue 9 #1, #2: the lab's limits hold here too ----------------------------------------------
 
-from tests.test_page_stack_lab import ABOVE_LIMITS  # noqa: E402
-
-
 @pytest.mark.parametrize("text", ABOVE_LIMITS, ids=lambda s: s[:24])
 def test_stack_links_above_the_limits_get_the_bad_link_notice(text):
     at = open_page(PAGE, "en", timeout=60, query={"stack": text})
@@ -210,9 +207,10 @@ def test_the_comparison_asks_for_one_missing_model_per_click_as_this_session(tin
     queued = runs.get_service().queue()
     assert len(queued) == 1 and queued[0].requests == 1
     assert runs.get_service().is_requester(queued[0].key, at.session_state["run_requester"])
-    wait_for_runs(120)
+    # the run itself is not this test's subject: the training_services fixture cancels it
 
 
+@pytest.mark.slow  # a real run
 def test_the_code_follows_the_settings_and_is_what_train_trains(monkeypatch):
     """The code block changes with the form, and Train queues exactly the run the code describes.
     The accuracy question (issue 11) is asked before the result: no answer until the run has finished."""

@@ -17,7 +17,7 @@ from cnnlib.keras_code import Folders, training_code
 from cnnlib.letters import make_letters
 from tests.apphelp import assert_clean, open_page, settings_state
 from tests.browser import free_port
-from tests.test_architecture import words
+from tests.wordhelp import lang_words as words
 from words import load_catalogue
 
 PAGE = "lessons/7_own_images.py"
@@ -229,11 +229,11 @@ def test_notmnist_offline_offers_the_embedded_letters(lang, monkeypatch):
 
 @pytest.fixture
 def mirror(monkeypatch):
-    """A local notMNIST-like mirror (tests.test_downloads.Handler); ``mirror(path)`` points the page at one of its files."""
+    """A local notMNIST-like mirror (tests.downloadhelp.Handler); ``mirror(path)`` points the page at one of its files."""
     import http.server
     import threading
 
-    from tests.test_downloads import Handler  # the same in-memory notMNIST-like server
+    from tests.downloadhelp import Handler  # the same in-memory notMNIST-like server as test_downloads.py
 
     Handler.hits.clear()
     port = free_port()
@@ -265,7 +265,7 @@ def test_notmnist_from_a_local_mirror_is_downloaded_cached_and_read(mirror):
 
 def test_a_bad_cached_notmnist_is_removed_and_the_retry_downloads_it(mirror, isolated_cache):
     """Issue 9 #10: a cached file that was not a tar.gz was read on every visit, with no way to retry."""
-    from tests.test_downloads import NOT_A_TAR
+    from tests.downloadhelp import NOT_A_TAR
 
     isolated_cache.mkdir(parents=True)
     (isolated_cache / "notMNIST_small.tar.gz").write_bytes(NOT_A_TAR)
@@ -284,6 +284,9 @@ def test_a_bad_cached_notmnist_is_removed_and_the_retry_downloads_it(mirror, iso
     assert metrics(at)["Images"] == "40"
 
 
+@pytest.mark.slow  # a real run
+@pytest.mark.tf
+@pytest.mark.usefixtures("training_services")
 def test_train_a_tiny_run_see_results_share_it_and_predict_one_picture():
     from services.runs import get_service
 

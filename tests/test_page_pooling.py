@@ -59,6 +59,7 @@ def metrics(at) -> list[int]:
     return [int(m.value.replace(",", "")) for m in at.metric]
 
 
+@pytest.mark.tf
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_why_pooling_counts_the_three_models_as_keras_does(lang):
     from cnnlib.models import build_model

@@ -5,7 +5,7 @@ import pytest
 from cnnlib.architecture import MAX_LAYERS, STACK_LIMITS, count_params, preset
 from cnnlib.stack_text import decode_stack, encode_stack
 from tests.apphelp import assert_clean, open_page, page_record
-from tests.test_stack_text import THOUSAND_LAYERS
+from tests.stackhelp import ABOVE_LIMIT_LINKS as ABOVE_LIMITS
 
 PAGE = "lessons/2_stack_lab.py"
 TITLE = {"ko": "층 쌓기 실험실: model.summary()", "en": "Layer-stack lab: model.summary()"}
@@ -133,6 +133,7 @@ def test_pooling_story_is_one_click(lang):
     assert len(at.metric) == 1
 
 
+@pytest.mark.tf
 def test_keras_summary_on_demand_agrees_with_the_table():
     at = open_page(PAGE, "en", timeout=60)
     at.button(key="lab_preset_two_conv_pool").click().run()
@@ -176,10 +177,6 @@ def test_the_stack_can_be_sent_to_training():
 
 
 # ---- issue 9 #1, #2, #6: links within the widgets' limits, linear cost, a bounded Keras summary ---
-
-
-ABOVE_LIMITS = ["i28x28x1_c1000-k5", "i28x28x1_f_d100000", "i28x28x1_c3-k40", "i28x28x1_c3-k5-s9", "i28x28x1_m20",
-                "i600x600x1_f", "i28x28x100_f", THOUSAND_LAYERS]
 
 
 @pytest.mark.parametrize("text", ABOVE_LIMITS, ids=lambda s: s[:24])
@@ -244,6 +241,7 @@ BIG = {"i256x256x1_f_d4096": "too_big_to_build", "i512x512x64_f_d4096": "too_big
        "i512x512x1_f_d128": "too_big_to_build"}
 
 
+@pytest.mark.tf
 @pytest.mark.parametrize("text", BIG)
 def test_keras_summary_of_a_huge_model_is_refused_before_building(text, monkeypatch):
     import cnnlib.models
@@ -258,6 +256,7 @@ def test_keras_summary_of_a_huge_model_is_refused_before_building(text, monkeypa
     assert total(at) == f"{count_params(*decode_stack(text)):,}"  # the table still shows what Keras would build
 
 
+@pytest.mark.tf
 def test_a_keras_failure_is_a_message_not_a_traceback(monkeypatch):
     import tensorflow as tf
 

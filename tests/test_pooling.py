@@ -48,6 +48,7 @@ def test_bad_sizes_are_refused():
         max_pool2d(np.zeros((4, 4)), 0)
 
 
+@pytest.mark.tf
 @pytest.mark.parametrize(
     ("h", "w", "c", "size", "stride"),
     [(6, 6, 1, 2, None), (7, 9, 3, 2, None), (9, 9, 2, 3, 2), (8, 8, 4, 2, 1), (24, 24, 3, 2, None)],

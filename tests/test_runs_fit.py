@@ -26,12 +26,13 @@ def offline_sample(monkeypatch):
 
 
 def test_importing_the_runs_package_loads_no_tensorflow():
-    """The import rules per file are in tests/test_imports.py; this checks what an import pulls in."""
+    """The import rules per file are in tests/test_house.py; this checks what an import pulls in."""
     code = "import sys, services.runs; print(sorted(m for m in sys.modules if m.startswith(('tensorflow', 'keras'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr[-2000:]
 
 
+@pytest.mark.tf
 def test_hooks_run_once_right_after_tensorflow_loads(monkeypatch):
     monkeypatch.setattr(fit, "_hooks", [])
     monkeypatch.setattr(fit, "_tf_loaded", False)
@@ -51,6 +52,7 @@ def test_hooks_run_once_right_after_tensorflow_loads(monkeypatch):
     assert late == [1] and calls == [True]
 
 
+@pytest.mark.tf
 def test_a_run_builds_its_model_within_the_run_memory_setting(monkeypatch, tmp_path):
     import cnnlib.models
 
@@ -102,6 +104,8 @@ def test_a_data_set_without_test_images_is_refused_before_keras_sees_it():
     assert info.value.code == "no_images" and info.value.params == {"train": 300, "test": 0}
 
 
+@pytest.mark.tf
+@pytest.mark.slow  # two real runs
 def test_same_configuration_gives_the_same_numbers(tmp_path):
     cache = RunCache(tmp_path)
     config = tiny(seed=7)

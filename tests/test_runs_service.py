@@ -1,6 +1,8 @@
 """services.runs.service: train once, replay after a restart, attach, queue order, cancel, failures.
 
-Real Keras runs, kept tiny (a few hundred images, 1 epoch) in a temporary cache folder.
+Real Keras runs, kept tiny (a few hundred images, 1 epoch) in a temporary cache folder. A run that must
+still be training while the test looks is held at its third batch (``held_runs``) until it is cancelled,
+withdrawn or released, instead of training 50 epochs on both cores meanwhile.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from services.runs.errors import NanLossError, TrainingError
 from services.runs.service import TrainingService, get_service
 from tests.runhelp import slow, tiny, wait_until, words
 
+pytestmark = [pytest.mark.tf, pytest.mark.usefixtures("training_services")]
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -39,6 +42,7 @@ def test_one_service_per_cache_folder(monkeypatch, tmp_path):
     assert get_service() is get_service(tmp_path / "a"), "the default folder is services.settings.cache_dir()"
 
 
+@pytest.mark.slow  # a real run
 def test_tiny_run_trains_caches_and_replays_after_a_restart(service, tmp_path):
     config = tiny()
     run = service.submit(config)
@@ -73,6 +77,7 @@ def test_tiny_run_trains_caches_and_replays_after_a_restart(service, tmp_path):
     assert restarted.lookup(config.key) is again
 
 
+@pytest.mark.slow  # a real run
 def test_twelve_concurrent_requests_train_once_and_all_see_it(service):
     config = tiny(seed=1)
     runs, barrier = [], threading.Barrier(12)
@@ -94,6 +99,7 @@ def test_twelve_concurrent_requests_train_once_and_all_see_it(service):
     assert service.submit(config) is runs[0] and service.trainings_started == 1
 
 
+@pytest.mark.slow  # three real runs
 def test_different_configurations_run_in_order_and_show_their_place(service):
     configs = [tiny(seed=s) for s in (11, 12, 13)]
     runs = [service.submit(c) for c in configs]
@@ -110,8 +116,9 @@ def test_different_configurations_run_in_order_and_show_their_place(service):
     assert service.queue() == [] and service.position(runs[0].key) is None
 
 
-def test_cancel_frees_the_queue_and_leaves_nothing_behind(service):
-    long_run = service.submit(slow())
+@pytest.mark.slow  # a real run after the cancelled one
+def test_cancel_frees_the_queue_and_leaves_nothing_behind(service, held_runs):
+    long_run = service.submit(held_runs.hold(slow()))
     waiting = service.submit(tiny(seed=21))
     queued_then_cancelled = service.submit(tiny(seed=22))
     wait_until(lambda: long_run.snapshot().step > 2 and long_run.state == "running")  # 2 batches give a rate
@@ -132,6 +139,7 @@ def test_cancel_frees_the_queue_and_leaves_nothing_behind(service):
     service.cancel(again.key)
 
 
+@pytest.mark.slow  # four runs, one of them whole
 def test_failing_runs_end_with_a_message_and_the_queue_goes_on(service):
     nan = service.submit(tiny(optimizer="sgd", learning_rate=10.0, scaling="raw", schedule="constant"))
     unknown = service.submit(tiny(dataset="no-such-dataset"))
@@ -150,6 +158,7 @@ def test_failing_runs_end_with_a_message_and_the_queue_goes_on(service):
     assert list(service.cache.tmp_dir.iterdir()) == []
 
 
+@pytest.mark.slow  # a run must outlive its 3 s limit
 def test_a_run_past_its_time_limit_is_stopped_and_nothing_is_kept(tmp_path, monkeypatch):
     """The estimate let it in (here: a bad guess), but the run outlives CNNLIB_RUN_MAX_SECONDS: "too_long"."""
     from services.runs import config as run_config
@@ -171,8 +180,8 @@ def test_a_run_past_its_time_limit_is_stopped_and_nothing_is_kept(tmp_path, monk
         svc.shutdown()
 
 
-def test_one_waiting_run_per_requester_and_a_request_counts_once(service):
-    training = service.submit(slow(), requester="teacher")
+def test_one_waiting_run_per_requester_and_a_request_counts_once(service, held_runs):
+    training = service.submit(held_runs.hold(slow()), requester="teacher")
     wait_until(lambda: training.state == "running")
     mine = service.submit(tiny(seed=41), requester="s1")
     assert service.submit(tiny(seed=41), requester="s1") is mine and mine.requests == 1, "asking twice counts once"
@@ -188,12 +197,12 @@ def test_one_waiting_run_per_requester_and_a_request_counts_once(service):
     queue = service.queue()
     assert [s.key for s in queue] == [training.key, mine.key, other.key] and [s.position for s in queue] == [0, 1, 2]
     assert queue[1].config == mine.config and queue[1].requests == 5 and queue[1].estimate > 0
-    for run in (training, mine, other):
+    for run in (other, mine, training):  # the queued ones first: none of them starts training meanwhile
         service.cancel(run.key)
 
 
-def test_withdrawing_stops_a_run_only_when_nobody_else_waits(service):
-    class_run = service.submit(slow(seed=1), requester="teacher")
+def test_withdrawing_stops_a_run_only_when_nobody_else_waits(service, held_runs):
+    class_run = service.submit(held_runs.hold(slow(seed=1)), requester="teacher")
     wait_until(lambda: class_run.state == "running")
     queued = service.submit(tiny(seed=51), requester="s1")
     for who in ("s1", "s2"):
@@ -213,6 +222,7 @@ def test_withdrawing_stops_a_run_only_when_nobody_else_waits(service):
     service.cancel(cli.key)
 
 
+@pytest.mark.slow  # two real runs
 def test_a_damaged_entry_heals_and_a_garbage_model_is_a_coded_error(service, tmp_path):
     """Finding 9: an empty result.json made every visit retrain and throw the result away."""
     config = tiny(seed=61)
@@ -236,13 +246,13 @@ def test_a_damaged_entry_heals_and_a_garbage_model_is_a_coded_error(service, tmp
         restarted.shutdown()
 
 
-def test_an_own_data_set_stays_registered_while_its_run_waits_or_trains(service):
+def test_an_own_data_set_stays_registered_while_its_run_waits_or_trains(service, held_runs):
     """Issue 9 #8: a queued §7 run failed 'no longer in memory' after 8 other uploads. The service
     pins the run's data set from queueing until the run ends, however it ends."""
     from services.training_data import pinned
 
     first, second = slow(seed=1), slow(seed=2, dataset="mnist_sample")
-    a = service.submit(first)
+    a = service.submit(held_runs.hold(first))
     b = service.submit(second.with_settings(train_size=300))
     assert pinned(first.dataset)
     service.cancel(b.key)  # leaves the queue: one pin less, the training run still holds its own
@@ -252,9 +262,9 @@ def test_an_own_data_set_stays_registered_while_its_run_waits_or_trains(service)
     assert not pinned(first.dataset)
 
 
-def test_a_gone_requester_withdraws_everything_and_only_unwanted_runs_stop(service):
+def test_a_gone_requester_withdraws_everything_and_only_unwanted_runs_stop(service, held_runs):
     """Issue 9: work that a closed tab no longer needs stops; a run someone else waits for goes on."""
-    mine, shared = slow(seed=3), slow(seed=4)
+    mine, shared = held_runs.hold(slow(seed=3)), held_runs.hold(slow(seed=4))
     a = service.submit(mine, "tab-1")
     b = service.submit(shared, "tab-2")
     service.submit(shared, "tab-3")

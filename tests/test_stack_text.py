@@ -6,7 +6,7 @@ import pytest
 
 from cnnlib.architecture import StackError, preset, summarize
 from cnnlib.stack_text import decode_stack, encode_stack
-from tests.test_architecture import SLIDE_TOTALS
+from tests.stackhelp import EVERY_OPTION, SLIDE_TOTALS, THOUSAND_LAYERS
 
 
 @pytest.mark.parametrize("name", SLIDE_TOTALS)
@@ -21,18 +21,6 @@ def test_link_text_round_trip_presets(name):
 
 def test_link_text_of_the_pooled_stack_is_readable():
     assert encode_stack(*preset("two_conv_pool")) == "i28x28x1_c3-k5-swish_m2_c6-k5-swish_m2_f_d84-swish_d10-softmax"
-
-
-# One stack with every option a link can carry (tests/test_keras_code.py writes it as code too).
-EVERY_OPTION = [
-    {"type": "Conv2D", "filters": 4, "kernel_size": (3, 2), "strides": 2, "padding": "same", "activation": "leaky_relu"},
-    {"type": "AveragePooling2D", "pool_size": 2, "strides": 1},
-    {"type": "MaxPool2D", "pool_size": (2, 1), "padding": "same"},
-    {"type": "Dense", "units": 5},
-    {"type": "Dropout", "rate": 0.25},
-    {"type": "Flatten"},
-    {"type": "Dense", "units": 3, "activation": "log_softmax"},
-]
 
 
 def test_link_text_round_trip_every_option():
@@ -72,9 +60,6 @@ def test_encode_refuses_layers_with_bad_arguments():
 
 
 # ---- issue 9 #1, #2, #3: links within the limits, refused cheaply, ASCII digits only ------------
-
-THOUSAND_LAYERS = "i28x28x1_f" + "_r0" * 1000 + "_d10-softmax"  # the issue's link (about 3 KB)
-
 
 def test_a_thousand_layer_link_is_refused_before_it_is_split(monkeypatch):
     from cnnlib import stack_text

@@ -2,7 +2,7 @@
 notebook cannot express shows the reason instead; a trained run's model and history download.
 
 The notebook's bytes are built on click (a deferred callable): the tests call it as Streamlit's media
-handler does and run the notebook offline (tests/test_notebooks.run_notebooks).
+handler does and run the notebook offline (tests/notebookhelp.run_notebooks).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from cnnlib.convolution import activate, conv2d
 from cnnlib.pooling import max_pool2d
 from tests.apphelp import assert_clean, open_page, page_record, settings_state, texts
-from tests.test_notebooks import run_notebooks
+from tests.notebookhelp import run_notebooks
 from ui import take_home
 from words import load_catalogue
 
@@ -68,6 +68,7 @@ def test_every_numpy_page_offers_its_notebook_in_its_language(path, lang):
     assert WORDS["take_home.notebook"][lang] == at.get("download_button")[0].proto.label
 
 
+@pytest.mark.tf
 def test_the_arithmetic_notebook_is_what_is_on_screen_and_the_pooling_one_too(tmp_path):
     at = open_page("lessons/4_arithmetic.py", "en", query={"x": "digit:7", "pad": "same", "stride": "2", "act": "relu"})
     at.slider(key="arith_w_s4").set_value(5.0).run()  # an edit after the link (w5's slider)
@@ -101,23 +102,17 @@ def test_a_setting_the_notebook_cannot_express_shows_why_instead_of_a_button():
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    from services.runs.service import TrainingService
-    from tests.runhelp import tiny
+def trained(tmp_path_factory, tiny_run):
+    """A finished tiny run (the session's template, tests/conftest.py) as the page holds it: its configuration and result."""
+    from services.runs.cache import RunCache
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CNNLIB_MNIST_SOURCE", "sample")
-    svc = TrainingService(tmp_path_factory.mktemp("cache"))
-    config = tiny(seed=3, dataset="mnist_sample", scaling="scaled")
-    run = svc.submit(config)
-    assert run.finished.wait(300)
-    snap = svc.snapshot(run.key)
-    assert snap.state == "done", snap.error
-    yield config, snap.result
-    svc.shutdown()
-    mp.undo()
+    folder = tmp_path_factory.mktemp("cache")
+    config = tiny_run(folder)
+    assert config.dataset == "mnist_sample" and config.scaling == "scaled"
+    return config, RunCache(folder).load(config.key)
 
 
+@pytest.mark.tf
 def test_the_downloaded_model_loads_and_scores_as_the_page_shows(trained, tmp_path):
     import keras
 
@@ -133,6 +128,7 @@ def test_the_downloaded_model_loads_and_scores_as_the_page_shows(trained, tmp_pa
     assert f"{accuracy:.2%}" == f"{result.test_accuracy:.2%}"  # the digits result_metrics shows
 
 
+@pytest.mark.tf
 def test_the_history_csv_parses_and_matches_the_run(trained):
     _, result = trained
     table = pd.read_csv(io.StringIO(take_home.history_csv(result)))

@@ -53,6 +53,8 @@ def run_python(code: str) -> subprocess.CompletedProcess:
                           env={**os.environ, warmup.ENV: "1"})
 
 
+@pytest.mark.slow  # a fresh Python imports TensorFlow
+@pytest.mark.tf
 def test_a_numpy_page_starts_the_warm_up_and_its_script_thread_never_imports_tensorflow():
     done = run_python("""
         from tests.apphelp import open_page

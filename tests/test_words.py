@@ -3,14 +3,10 @@
 import re
 from pathlib import Path
 
+from tests.wordhelp import placeholders
 from words import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def placeholders(text: str) -> set[str]:
-    """{name}, {name:,} and {name!r} all name the parameter `name`."""
-    return set(re.findall(r"{(\w+)(?:[!:][^}]*)?}", text))
 
 
 def test_every_key_has_both_languages_and_same_placeholders():
