@@ -65,4 +65,4 @@ finally:  # st.navigation resets the URL's parameters on a page change: put ?lan
     presenter.keep_presenter_in_url()
     classroom.after_page(navigation)  # a teacher publishes the page and its link state
     guard_if_keras_loaded()  # a page loaded Keras: stop Streamlit clearing its session after every run
-    warmup.warm_tensorflow_soon()  # the page is out: import TensorFlow in a background thread, once (ui/warmup.py)
+    warmup.warm_tensorflow_soon()  # the page is out: if it needs TensorFlow, import it in a background thread (ui/warmup.py)

@@ -25,7 +25,7 @@ from cnnlib.letters import make_letters
 
 __all__ = [
     "DIGIT_NAMES", "SAMPLE_PATH", "Dataset", "DatasetError", "ImageFolderSet", "Notice", "load_image", "load_image_archive",
-    "load_image_tar", "load_image_zip", "load_sample", "make_letters",
+    "load_image_tar", "load_image_zip", "load_sample", "load_test_digits", "make_letters",
 ]
 
 SAMPLE_PATH = Path(__file__).parent / "data" / "mnist-sample-10k.npz"
@@ -48,3 +48,19 @@ def load_sample() -> Dataset:
     dataset = Dataset(name="mnist_sample", source="sample", **arrays)
     with _lock:
         return _loaded.setdefault("mnist_sample", dataset)
+
+
+def load_test_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The sample's test digits and labels alone (read-only), without unpacking the 8,000 training digits."""
+    with _lock:
+        if "mnist_sample" in _loaded:
+            sample = _loaded["mnist_sample"]
+            return sample.x_test, sample.y_test
+    try:
+        with np.load(SAMPLE_PATH) as data:
+            x_test, y_test = np.ascontiguousarray(data["x_test"]), np.ascontiguousarray(data["y_test"])
+    except (OSError, KeyError, ValueError) as err:
+        raise DatasetError("sample_unreadable", file=SAMPLE_PATH.name, reason=str(err)) from err
+    x_test.setflags(write=False)
+    y_test.setflags(write=False)
+    return x_test, y_test

@@ -8,7 +8,7 @@ from cnnlib.filters import FILTER_PRESETS, PATTERN_FILTERS, pattern_map
 from cnnlib.lecture import LOOP_TABLE_DIGITS
 from links.pages import WHY
 from ui import take_home
-from ui.charts import DIVERGING, PLOT, heatmap_spec, image, png, ready
+from ui.charts import PLOT, heatmap_spec, image, png, ready
 from ui.i18n import labels, t
 from ui.page_setting import PageSetting
 from ui.pictures import enlarge
@@ -75,18 +75,8 @@ fmap = pattern_map(img, pattern)
 r, c = np.unravel_index(np.argmax(fmap), fmap.shape)
 f1, f2, f3 = st.columns(3)  # a Plotly chart is at least 150 px wide: at 150 % zoom a narrower column cut the filter
 if overlay:  # the map's red over the digit, in the map's own colours (zero left out)
-    fig = image(img, title=t("why.fig_digit", d=digit), height=340)
-    bound = float(fmap.max()) or 1.0
-    fig.add_heatmap(
-        z=np.where(fmap > 0, fmap, np.nan),
-        colorscale=DIVERGING,
-        zmin=-bound,
-        zmax=bound,
-        opacity=0.6,
-        showscale=False,
-        hoverinfo="skip",
-    )
-    f1.plotly_chart(fig, key="why_overlay_fig", config=PLOT)
+    f1.plotly_chart(image(img, title=t("why.fig_digit", d=digit), height=340, overlay=fmap), key="why_overlay_fig",
+                    config=PLOT)
 else:
     f1.plotly_chart(image(img, title=t("why.fig_digit", d=digit), height=340), key="why_digit_fig", config=PLOT)
 f2.plotly_chart(

@@ -11,9 +11,10 @@ from ui.learned_filters import filters_section
 from ui.model_comparison import scaling_section
 from ui.model_summary import architecture_figure, summary_table
 from ui.presenter import caption
-from ui.run_panel import trained_model
+from ui.run_panel import trained_model, trained_result
 from ui.run_settings import config_for, dataset_notice, settings_form
 from ui.try_it import try_it
+from ui.warmup import Gate
 
 P = "conv2d"
 st.title(t("conv2d.title"))
@@ -42,14 +43,22 @@ dataset_notice()
 settings = settings_form(P)
 config = config_for("two_conv", settings)
 take_home.notebook_button("conv2d-in-keras", settings)
-_, model = trained_model(P, config)
+result = trained_result(P, config)
+gate = Gate()  # the model needs TensorFlow: while it loads in the background, a note where the model's parts go
+model = trained_model(result, gate)
 
 st.subheader(t("conv2d.maps"))
 caption(t("conv2d.maps_intro"))
-try_it(P, model, config)
+if model is None:
+    gate.note()
+else:
+    try_it(P, model, config)
 
 st.subheader(t("conv2d.filters"))
-filters_section(model)
+if model is None:
+    gate.note()
+else:
+    filters_section(model)
 
 st.subheader(t("conv2d.scaling"))
 caption(t("conv2d.scaling_intro"))

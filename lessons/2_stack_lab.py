@@ -9,6 +9,7 @@ from ui import class_questions, take_home
 from ui import stack_lab as lab
 from ui.i18n import message, t
 from ui.presenter import caption, presenting
+from ui.warmup import Gate
 
 lab.record()  # read from the address on the first visit of a session
 lab.style(presenting())
@@ -61,7 +62,10 @@ else:
             n, units = rows[rows.index(r) - 1].output_shape[-1], r.output_shape[-1]
             st.info(t("lab.dense_last_axis", name=r.name, shape=rows[rows.index(r) - 1].shape_text(), n=n, units=units))
 
-    if st.toggle(t("lab.keras"), key="lab_keras"):
+    gate = Gate() if st.toggle(t("lab.keras"), key="lab_keras") else None  # TensorFlow only once asked for
+    if gate is not None and not gate.ready:
+        gate.note()  # imported in the background: the summary fills in when it is there (ui/warmup.py)
+    elif gate is not None:
         try:
             with st.spinner(t("lab.building") if lab.tensorflow_loaded() else t("lab.loading_tf")):
                 text, keras_rows, keras_total, ms = lab.keras_summary(stack, shape)

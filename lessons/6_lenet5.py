@@ -15,7 +15,7 @@ from ui.learned_filters import filters_section
 from ui.model_comparison import compare_section
 from ui.model_summary import architecture_figure, summary_table
 from ui.presenter import caption
-from ui.run_panel import finished, service, trained_model
+from ui.run_panel import finished, service, trained_model, trained_result
 from ui.run_settings import (
     config_for,
     dataset_name,
@@ -27,6 +27,7 @@ from ui.run_settings import (
     started_here,
 )
 from ui.try_it import try_it
+from ui.warmup import Gate
 
 P = "lenet"
 st.title(t("lenet.title"))
@@ -67,9 +68,14 @@ class_questions.question("lenet.accuracy", None if done is None else done.test_a
                    prompt=t("lenet.q_accuracy"), lo=0, hi=100, step=0.5, digits=1)
 if done is not None and started_here(P, config):
     top.success(t("lenet.class_start_done", accuracy=f"{done.test_accuracy:.2%}"))
-result, model = trained_model(P, config, where=top if started_here(P, config) else None)
+result = trained_result(P, config, where=top if started_here(P, config) else None)
+gate = Gate()  # the model needs TensorFlow: while it loads in the background, a note where the model's parts go
+model = trained_model(result, gate)
 with st.expander(t("lenet.keras_summary")):
-    st.code(summary_text(model), language=None)
+    if model is None:
+        gate.note()
+    else:
+        st.code(summary_text(model), language=None)
 
 st.subheader(t("lenet.confusion"))
 caption(t("lenet.confusion_intro"))
@@ -77,10 +83,16 @@ confusion_section(P, result)
 
 st.subheader(t("lenet.filters"))
 caption(t("lenet.filters_intro"))
-filters_section(model)
+if model is None:
+    gate.note()
+else:
+    filters_section(model)
 
 st.subheader(t("lenet.try"))
-try_it(P, model, config)
+if model is None:
+    gate.note()
+else:
+    try_it(P, model, config)
 
 st.subheader(t("lenet.compare"))
 caption(t("lenet.compare_intro"))

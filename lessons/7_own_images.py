@@ -16,6 +16,7 @@ from ui.i18n import message, t
 from ui.pictures import enlarge
 from ui.presenter import caption
 from ui.run_panel import final_curves, run_panel, seconds_text, service
+from ui.warmup import Gate
 
 own.SETTING.get()  # read from the address on the first visit of a session
 st.title(t("own.title"))
@@ -97,7 +98,11 @@ if upload is not None:
     except DatasetError as err:
         st.error(message(err))
         end_page()
-    with st.spinner(t("own.tf_loading")):
+    gate = Gate()  # the model needs TensorFlow: while it loads in the background, a note here; it fills in
+    if not gate.ready:
+        gate.note()
+        end_page()
+    with st.spinner(t("own.tf_loading")):  # CNNLIB_WARM_TF=0: this run imports TensorFlow itself
         model = service().load_model(result.key)
         chances = None if model is None else classify(model, picture[None], config.scaling)[0]
     if chances is None:

@@ -16,7 +16,9 @@ shows it; an empty value counts as unset (the default).
 | CNNLIB_MNIST_SOURCE      | auto                             | auto / keras / sample                            |
 | CNNLIB_NOTMNIST_URL      | (the lecture's address)          | a mirror for notMNIST (http, https or file)      |
 | CNNLIB_CLASS_HOURS       | 4                                | how long a class may sit idle before it expires  |
-| CNNLIB_WARM_TF           | (on under `streamlit run`)       | 1/0: import TensorFlow in the background early   |
+| CNNLIB_WARM_TF           | 1 under `streamlit run`, else 0  | when TF is imported in the background: 1 once  |
+|                          |                                  | a page needs it, early after any first page,     |
+|                          |                                  | 0 never (the page imports it, waiting)           |
 """
 
 from __future__ import annotations
@@ -131,14 +133,23 @@ def class_hours() -> float:
     return float(_number("CNNLIB_CLASS_HOURS", 4, 0.001))
 
 
-WARM_TF_CHOICES = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+WARM_TF_CHOICES = {"1": "on", "true": "on", "yes": "on", "on": "on", "0": "off", "false": "off", "no": "off", "off": "off",
+                   "early": "early"}
 
 
-def warm_tf() -> bool | None:
-    """$CNNLIB_WARM_TF: True/False (1/0, on/off, ...); None when unset (ui/warmup decides: on in a server)."""
+def warm_tf() -> str | None:
+    """$CNNLIB_WARM_TF: when TensorFlow is imported in a background thread (ui/warmup.py), None when unset
+    (ui/warmup decides: "on" in a `streamlit run` server, "off" elsewhere):
+
+    - "on" (1, on, yes, true): once a page needs it (a finished run's model on §2/§6/§7, the lab's Keras
+      summary); that page draws everything else at once and fills those parts in when the import is done;
+    - "early": after the server's first page of any kind (before issue 18: about 500 MB more from then on,
+      and the first TensorFlow page is complete at once);
+    - "off" (0, off, no, false): never; a page that needs TensorFlow imports it in its own run (seconds).
+    """
     text = _text("CNNLIB_WARM_TF")
     if text is None:
         return None
     if text.lower() not in WARM_TF_CHOICES:
-        raise SettingError("bad_choice", name="CNNLIB_WARM_TF", value=text, allowed="1, 0")
+        raise SettingError("bad_choice", name="CNNLIB_WARM_TF", value=text, allowed="1, early, 0")
     return WARM_TF_CHOICES[text.lower()]

@@ -13,6 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
+NUMPY_PAGES = [  # the pages that never need TensorFlow (tests/test_warmup.py checks they load none)
+    "lessons/0_home.py", "lessons/1_why.py", "lessons/3_filters.py", "lessons/4_arithmetic.py", "lessons/5_pooling.py",
+    "lessons/2_stack_lab.py",  # until a student asks for the real Keras summary
+]
 TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "latex", "text")
 LABELLED = (
     "button",

@@ -32,8 +32,11 @@ def test_a_map_is_blue_low_white_zero_red_high_centred_on_zero_with_a_thin_colou
 
 
 def test_a_picture_is_grey_without_a_colour_bar():
-    trace = image(np.arange(9.0).reshape(3, 3)).data[0]
-    assert trace.colorscale[0][1] in ("rgb(0, 0, 0)", "rgb(0,0,0)") and not trace.showscale
+    trace = image(np.arange(9.0).reshape(3, 3)).to_dict()["data"][0]
+    assert trace["colorscale"][0][1] == "rgb(0, 0, 0)" and trace["colorscale"][-1][1] == "rgb(255, 255, 255)"
+    assert not trace["showscale"]
+    over = image(np.zeros((2, 2)), overlay=np.array([[1.0, -1.0], [0.0, 2.0]])).to_dict()["data"][1]
+    assert over["z"] == [[1.0, None], [None, 2.0]] and (over["zmin"], over["zmax"]) == (-2.0, 2.0)  # its positive cells
     spec = heatmap_spec(np.eye(3), diverging=False)["data"][0]
     assert spec["colorscale"] == charts.GREYS and not spec["showscale"] and spec["zmin"] == 0 and spec["zmax"] == 1
 
@@ -100,4 +103,4 @@ def test_hover_names_cells_from_one_as_the_slides_do():
     trace = spec["data"][0]
     assert trace["customdata"][0][0] == [1, 1] and trace["customdata"][1][2] == [2, 3]
     assert "%{customdata[0]}" in trace["hovertemplate"] and "%{y}" not in trace["hovertemplate"]
-    assert image(np.zeros((2, 2))).data[0].hovertemplate.startswith("(%{customdata[0]}, %{customdata[1]})")
+    assert image(np.zeros((2, 2))).to_dict()["data"][0]["hovertemplate"].startswith("(%{customdata[0]}, %{customdata[1]})")

@@ -48,3 +48,11 @@ def test_the_section_7_loaders_are_named_here():
 
     assert datasets.load_image_zip is image_folders.load_image_zip and datasets.DatasetError is dataset.DatasetError
     assert datasets.load_image is images.load_image and datasets.make_letters is letters.make_letters
+
+
+def test_the_test_digits_load_on_their_own_and_agree_with_the_sample():
+    x_test, y_test = datasets.load_test_digits()
+    sample = datasets.load_sample()
+    assert np.array_equal(x_test, sample.x_test) and np.array_equal(y_test, sample.y_test)
+    assert not x_test.flags.writeable
+    assert datasets.load_test_digits()[0] is sample.x_test  # the sample loaded: its own arrays, nothing read again

@@ -3,7 +3,7 @@
 import numpy as np
 
 from cnnlib.datasets import load_sample
-from cnnlib.digits import Loops, closed_loops, examples_of, reduce_to_grid, typical_loops
+from cnnlib.digits import Loops, closed_loops, examples_of, loop_counts, reduce_to_grid, typical_loops
 from cnnlib.lecture import LOOP_TABLE_DIGITS
 
 # The slide's table: digit → closed loops in total / top half / bottom half.
@@ -53,3 +53,57 @@ def test_reduce_to_grid_is_binary_with_an_empty_margin():
     assert grid.sum() >= 6
     assert grid[0].sum() == grid[-1].sum() == grid[:, 0].sum() == grid[:, -1].sum() == 0
     assert reduce_to_grid(np.zeros((28, 28))).sum() == 0
+
+
+def flood_fill_loops(image, threshold=0.35, min_area=2, share=0.8) -> Loops:
+    """The reference: a flood fill per background region in plain Python (what the page did before)."""
+    from collections import deque
+
+    img = np.asarray(image, dtype=float)
+    ink = img > threshold * (img.max() or 1.0)
+    h, w = ink.shape
+    seen, holes = ink.copy(), []
+    for r0 in range(h):
+        for c0 in range(w):
+            if seen[r0, c0]:
+                continue
+            seen[r0, c0] = True
+            queue, cells, border = deque([(r0, c0)]), [], False
+            while queue:
+                r, c = queue.popleft()
+                cells.append((r, c))
+                border |= r in (0, h - 1) or c in (0, w - 1)
+                for rr, cc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+                    if 0 <= rr < h and 0 <= cc < w and not seen[rr, cc]:
+                        seen[rr, cc] = True
+                        queue.append((rr, cc))
+            if not border and len(cells) >= min_area:
+                holes.append(np.array(cells))
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not holes or rows.size == 0:
+        return Loops(len(holes), 0, 0)
+    middle = (rows[0] + rows[-1] + 1) / 2
+    top = sum(1 for hole in holes if np.mean(hole[:, 0] + 0.5 < middle) >= share)
+    bottom = sum(1 for hole in holes if np.mean(hole[:, 0] + 0.5 >= middle) >= share)
+    return Loops(len(holes), top, bottom)
+
+
+def test_the_batch_count_equals_the_flood_fill_on_every_test_digit_and_on_random_blobs():
+    digits = load_sample().x_test  # all 2,000
+    assert loop_counts(digits) == [flood_fill_loops(image) for image in digits]
+    blobs = np.random.default_rng(0).random((300, 12, 15)) ** 3  # many small holes, some on the border
+    assert loop_counts(blobs) == [flood_fill_loops(blob) for blob in blobs]
+    assert loop_counts(np.zeros((2, 5, 5))) == [Loops(0, 0, 0)] * 2
+
+
+def test_the_shipped_typical_loops_are_what_the_flood_fill_finds():
+    """cnnlib/data/typical-loops.json (read by §1) is computed from the sample: the flood fill agrees.
+    After a change of the sample or the rule: python -c "from cnnlib.digits import write_typical_loops as w; w()"."""
+    from cnnlib.digits import TYPICAL_PATH, compute_typical_loops
+
+    assert TYPICAL_PATH.exists()
+    for digit in range(10):
+        images = examples_of(digit, None)
+        counts = [flood_fill_loops(image) for image in images]
+        mode = max(set(counts), key=counts.count)
+        assert typical_loops(digit) == (mode, counts.index(mode)) == compute_typical_loops()[digit], digit

@@ -11,10 +11,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = (  # lowest first; folders on one line are one layer and may not import each other
@@ -26,10 +23,6 @@ LAYERS = (  # lowest first; folders on one line are one layer and may not import
 )
 FOLDERS = ("cnnlib", "services", "words", "links", "notebooks", "ui", "lessons")
 STREAMLIT_FREE = ("cnnlib", "services", "words", "links", "notebooks")
-NUMPY_PAGES = [
-    "lessons/0_home.py", "lessons/1_why.py", "lessons/3_filters.py", "lessons/4_arithmetic.py", "lessons/5_pooling.py",
-    "lessons/2_stack_lab.py",  # until a student asks for the real Keras summary
-]
 
 
 def module_files() -> dict[str, Path]:
@@ -224,24 +217,3 @@ def test_the_command_line_loads_no_streamlit(tmp_path):
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "l.ipynb")], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "HEAVY []" in done.stderr
-
-
-@pytest.mark.slow  # a fresh Python runs six pages in two languages
-def test_numpy_pages_never_load_tensorflow():
-    script = textwrap.dedent(
-        f"""
-        import sys
-        sys.path.insert(0, {str(ROOT)!r})
-        from tests.apphelp import open_page
-        for page in {NUMPY_PAGES!r}:
-            for lang in ("ko", "en"):
-                at = open_page(page, lang)
-                assert not at.exception, (page, lang)
-        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
-        print("HEAVY", heavy)
-        sys.exit(1 if heavy else 0)
-        """
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert "HEAVY []" in result.stdout

@@ -100,10 +100,11 @@ def test_load_mnist_and_the_notmnist_address_read_the_settings(monkeypatch):
         notmnist_url()
 
 
-@pytest.mark.parametrize(("text", "expected"), [("", None), ("1", True), ("ON", True), ("0", False), ("no", False)])
-def test_warm_tf_reads_on_and_off(monkeypatch, text, expected):
+@pytest.mark.parametrize(("text", "expected"), [("", None), ("1", "on"), ("ON", "on"), ("0", "off"), ("no", "off"),
+                                              ("Early", "early")])
+def test_warm_tf_reads_on_early_and_off(monkeypatch, text, expected):
     monkeypatch.setenv("CNNLIB_WARM_TF", text)
-    assert settings.warm_tf() is expected
+    assert settings.warm_tf() == expected
 
 
 def test_an_unreadable_warm_tf_is_a_coded_error_and_no_warm_up(monkeypatch):

@@ -150,8 +150,18 @@ def heatmap(values: np.ndarray, **kwargs) -> go.Figure:
     return go.Figure(heatmap_spec(values, **kwargs))
 
 
-def image(values: np.ndarray, *, height: int = 260, title: str | None = None) -> go.Figure:
-    """A grayscale image (a digit): white ink on black, as MNIST stores it."""
+GRAY = [[0.0, "rgb(0, 0, 0)"], [1.0, "rgb(255, 255, 255)"]]  # black low → white high (plotly.js knows no "gray")
+
+
+def image(values: np.ndarray, *, height: int = 260, title: str | None = None, overlay: np.ndarray | None = None) -> Ready:
+    """A grayscale image (a digit): white ink on black, as MNIST stores it; `overlay` (a feature map of the
+    same size) laid over it in the map's own colours, its positive cells only (a ready spec: no validation)."""
     spec = heatmap_spec(values, annotate=False, diverging=False, height=height, title=title)
-    spec["data"][0].update(colorscale="gray", hovertemplate=f"{HOVER_CELL} = %{{z:.0f}}<extra></extra>", xgap=0, ygap=0)
-    return go.Figure(spec)
+    spec["data"][0].update(colorscale=GRAY, hovertemplate=f"{HOVER_CELL} = %{{z:.0f}}<extra></extra>", xgap=0, ygap=0)
+    if overlay is not None:
+        bound = float(np.max(overlay)) or 1.0
+        shown = np.where(overlay > 0, overlay, np.nan)
+        spec["data"].append({"type": "heatmap", "z": [[None if np.isnan(v) else float(v) for v in row] for row in shown],
+                             "colorscale": DIVERGING, "zmin": -bound, "zmax": bound, "opacity": 0.6, "showscale": False,
+                             "hoverinfo": "skip"})
+    return ready(spec)

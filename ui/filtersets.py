@@ -18,7 +18,7 @@ from PIL import Image
 from cnnlib.digits import examples_of
 from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, LectureStack, filter_set_preset, lecture_stack
 from links.pages import CUSTOM, FILTER_SETS, filter_set_of
-from ui.charts import heatmap_spec, ready, window_box
+from ui.charts import GRAY, heatmap_spec, ready, window_box
 from ui.grids import Cells
 from ui.page_setting import PageSetting
 from ui.presenter import presenting, text_px
@@ -88,7 +88,7 @@ def chart(where, fig, key: str, config: dict | None = None) -> None:
     where.plotly_chart(fig, key=key, config=config or NO_BAR)
 
 
-GRAY = [[0.0, "rgb(0, 0, 0)"], [1.0, "rgb(255, 255, 255)"]]  # black low → white high (plotly.js knows no "gray")
+
 TEXT = "rgb(49, 51, 63)"  # Streamlit's text colour (annotations default to a grey)
 AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "ticks": "", "constrain": "domain"}
 

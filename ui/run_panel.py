@@ -27,6 +27,7 @@ from ui.guard import end_page, guarded
 from ui.i18n import message, t
 from ui.presenter import text_px
 from ui.take_home import run_files
+from ui.warmup import Gate
 
 REFRESH = 1.0  # seconds between progress redraws: each is a script run on the server, per watching student
 
@@ -253,10 +254,10 @@ def estimate_note(config: RunConfig) -> None:
     st.caption(t("training.estimate", seconds=seconds_text(seconds), limit=seconds_text(run_max_seconds())))
 
 
-def trained_model(prefix: str, config: RunConfig, where=None):
-    """The run's panel; once it is done, its metrics, final curves and the trained model.
+def trained_result(prefix: str, config: RunConfig, where=None) -> RunResult:
+    """The run's panel; once it is done, its metrics, final curves and files (none of them needs TensorFlow).
 
-    Until then (or when the model file is gone) the page ends here (ui.guard.end_page): what follows needs the model.
+    Until then the page ends here (ui.guard.end_page): what follows needs the run.
     """
     snap = run_panel(prefix, config, where=where)
     if snap is None:
@@ -265,6 +266,17 @@ def trained_model(prefix: str, config: RunConfig, where=None):
     result_metrics(result)
     final_curves(prefix, result)
     run_files(prefix, result)
+    return result
+
+
+def trained_model(result: RunResult, gate: Gate):
+    """The run's trained model, or None while TensorFlow is still loading in the background (the page then
+    shows ``gate.note()`` where the model's parts go; they fill in when it is there, ui/warmup.py).
+
+    A damaged or missing model file: a message, and the page ends here (what follows needs the model).
+    """
+    if not gate.ready:
+        return None
     try:
         model = service().load_model(result.key)
     except LessonError as err:  # a damaged model file: removed from the cache, the next visit trains again
@@ -273,7 +285,7 @@ def trained_model(prefix: str, config: RunConfig, where=None):
     if model is None:
         st.warning(t("training.model_gone"))
         end_page()
-    return result, model
+    return model
 
 
 def final_curves(prefix: str, result: RunResult) -> None:

@@ -21,6 +21,10 @@ STRINGS = {
     "common.uploader.button": {"ko": "파일 올리기", "en": "Upload"},
     "common.uploader.limit": {"ko": "파일 하나에 {mb}MB까지", "en": "Up to {mb} MB per file"},
     "common.uploader.drop": {"ko": "여기에 파일을 놓으세요", "en": "Drop the file here"},
+    "common.tf_loading": {
+        "ko": "TensorFlow를 불러오는 중입니다… 학습된 모델이 필요한 이 부분은 몇 초 뒤 저절로 채워집니다.",
+        "en": "Loading TensorFlow… this part needs the trained model and fills in by itself in a few seconds.",
+    },
     "common.present": {"ko": "발표 모드", "en": "Presenter mode"},
     "common.present_help": {
         "ko": "강의실 뒤에서도 읽히게: 큰 글씨, 설명 줄임, 사이드바 접기. 주소에 ?present=1을 붙여도 됩니다.",

@@ -1,7 +1,8 @@
 """One run, start to finish: TensorFlow set-up, the data pipeline, model.fit, the test, the save.
 
 TensorFlow is imported only inside these functions. ``when_tensorflow_loads(fn)`` lets the app
-patch Keras (e.g. ui.keras_guard) without cnnlib knowing who asked.
+patch Keras (e.g. ui.keras_guard) without cnnlib knowing who asked; ``tensorflow_ready()`` says, without
+importing or waiting, whether TensorFlow and Keras are there (a page's cheap check, ui/warmup.py).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +28,9 @@ from services.settings import run_memory_mb, tf_threads
 _tf_lock = threading.RLock()  # re-entrant: a hook may itself call configure_tensorflow
 _tf_loaded = False  # TensorFlow imported and the hooks run
 _tf_configured = False  # thread pools set
+_tf_ready = threading.Event()  # TensorFlow and Keras imported completely (set by configure_tensorflow)
 _hooks: list[Callable[[], object]] = []
+_hooks_lock = threading.Lock()  # the hooks and _tf_loaded; never held while importing
 
 
 def available_cpus() -> int:
@@ -47,9 +51,11 @@ def available_cpus() -> int:
 def when_tensorflow_loads(fn: Callable[[], object]) -> Callable[[], object]:
     """Call fn once, right after configure_tensorflow imports TensorFlow (at once if it already has).
 
-    Registering the same function again does nothing, so an app may register on every script run.
+    Registering the same function again does nothing, so an app may register on every script run. Never
+    waits for an import under way in another thread (the hooks have their own lock, not the import's):
+    the router registers on every page's run, numpy pages included.
     """
-    with _tf_lock:
+    with _hooks_lock:
         if fn in _hooks:
             return fn
         _hooks.append(fn)
@@ -59,8 +65,26 @@ def when_tensorflow_loads(fn: Callable[[], object]) -> Callable[[], object]:
     return fn
 
 
+def _imported(name: str) -> bool:
+    """A module imported completely (not absent, and not half-way through another thread's import)."""
+    module = sys.modules.get(name)
+    return module is not None and not getattr(getattr(module, "__spec__", None), "_initializing", False)
+
+
+def tensorflow_ready() -> bool:
+    """TensorFlow and Keras are imported completely, so using them now waits for no import. Never imports
+    and never waits (a page may call it on every run): a module another thread is still importing is in
+    ``sys.modules`` already, hence the spec's ``_initializing`` check."""
+    if _tf_ready.is_set():
+        return True
+    if _imported("tensorflow") and _imported("keras"):  # imported elsewhere (e.g. the lab's Keras summary)
+        _tf_ready.set()
+    return _tf_ready.is_set()
+
+
 def configure_tensorflow() -> bool:
-    """Quiet logs and thread pools sized to the CPUs we may use; True if TF took the settings.
+    """Import TensorFlow and Keras, quiet logs and thread pools sized to the CPUs we may use; True if TF
+    took the settings.
 
     Thread counts can only be set before TensorFlow initialises its runtime (else RuntimeError);
     if another page already used TensorFlow, its defaults stay.
@@ -72,10 +96,11 @@ def configure_tensorflow() -> bool:
             return True
         import tensorflow as tf
 
-        if not _tf_loaded:
+        with _hooks_lock:
+            hooks, first = list(_hooks), not _tf_loaded
             _tf_loaded = True
-            for hook in list(_hooks):
-                hook()
+        for hook in hooks if first else ():
+            hook()
         threads = tf_threads() or available_cpus()
         try:
             tf.config.threading.set_intra_op_parallelism_threads(threads)
@@ -83,6 +108,9 @@ def configure_tensorflow() -> bool:
             _tf_configured = True
         except RuntimeError:
             _tf_configured = False
+        import keras  # noqa: F401 - part of the set-up: whoever asked uses Keras next, without another wait
+
+        _tf_ready.set()
         return _tf_configured
 
 
