@@ -1,36 +1,45 @@
-"""§4's widgets and figures: the page's record and its widgets, presets, the step-through.
+"""§4's record, its commits and widgets: the workbench (in the browser), presets, typed numbers.
 
-The page's whole setting is one record (``links.pages.Arithmetic``: x, w, pad, stride, act) kept by
-``SETTING`` (ui/page_setting.py); the filter's editor and the input grid edit its ``x`` and ``w`` through
-``Cells``. The number boxes keep the keys ``arith_w_0`` … ``arith_w_8`` that tests have always used.
+The page's whole setting is one record (``links.pages.Arithmetic``: x, w, pad, stride, act, and the output cell
+the window is on) kept by ``SETTING`` (ui/page_setting.py). The workbench (ui/workbench.py, static/workbench.js)
+shows it and computes the map in the browser; an edit there comes back as one commit, which ``apply_commit``
+turns into the next record. The presets and the typed numbers (``Cells``) edit the same record on the server.
+The number boxes keep the keys ``arith_w_0`` … ``arith_w_8`` that tests have always used.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+
 import numpy as np
 import streamlit as st
 
-from cnnlib.convolution import CellStep, padding_amounts
+from cnnlib.convolution import ACTIVATIONS, PADDINGS, output_size
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
-from links.pages import ARITHMETIC, CUSTOM, INPUT_PRESETS, filter_preset_of, input_preset
-from ui.charts import heatmap_spec, ready
+from links.pages import ARITHMETIC, CUSTOM, INPUT_PRESETS, SIZE, Arithmetic, filter_preset_of, input_preset
+from ui import workbench
+from ui.charts import DIVERGING
 from ui.grids import Cells
+from ui.i18n import CATALOGUE, lang
 from ui.page_setting import PageSetting
+from ui.presenter import presenting
 
 SETTING = PageSetting("arith", ARITHMETIC)
 W = "arith_w"  # the filter's widgets: sliders arith_w_s0…, the paste box arith_w_paste
 W_BOX = "arith_w_{i}"  # its number boxes' keys (the old widget keys: arith_w_0 … arith_w_8)
 CHOICE = "arith_filter_choice"
 FILTER_CHOICES = (*FILTER_PRESETS, CUSTOM)
-CELL = "arith_cell"
 Y_BOUND = 9 * max(map(abs, WEIGHT_RANGE)) * max(map(abs, INPUT_RANGE))  # |y| can never be larger (before activation)
-_ROW = '.st-key-{k} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
-_ROWS = ", ".join(_ROW.format(k=k) for k in ("arith_top", "arith_work"))
-_COLS = ", ".join(_ROW.format(k=k) + ' > [data-testid="stColumn"]' for k in ("arith_top", "arith_work"))
-# Side by side from 1150 px of window width (1280×720 projector: x | w | y on one screen); narrower,
-# e.g. 1280 px at 150 % zoom (853 px), the three parts stack so that no label or value is cut.
-LAYOUT_CSS = (f"<style>@media (max-width: 1150px) {{ {_ROWS} {{ flex-wrap: wrap; }} "
-              f"{_COLS} {{ width: 100% !important; flex: 1 1 100% !important; min-width: 100% !important; }} }}</style>")
+BENCH = "arith_bench"  # the workbench component's key
+STRIDES = (1, 2, 3)
+WEIGHT_STEP = 0.5  # the sliders' step, as the filter editors elsewhere (ui/weight_editor.py)
+WORDS = {  # the workbench's words by the name the module uses: catalogue keys (words/arithmetic.py)
+    name: f"arithmetic.{name}"
+    for name in ("input", "filter", "padding", "padding.valid", "padding.same", "stride", "activation", "activation.none",
+                 "activation.relu", "activation.swish", "activation_note", "size", "map_title", "step", "prev", "next",
+                 "play", "pause", "cell", "window_note", "padding_ring", "activated", "save_png", "workbench")
+}
 
 # the filter: a manual edit (slider, box, paste) names the preset the weights are, else "custom"
 WEIGHTS = Cells(lambda: SETTING.get().w, lambda w: SETTING.update(w=w, filter_choice=filter_preset_of(w)))
@@ -64,42 +73,71 @@ def choose_digit() -> None:
     choose_input("digit", int(st.session_state.get("arith_digit", 4)))
 
 
-def step_cell(delta: int, n: int) -> None:
-    """← / → buttons: the window one output cell back or on (wrapping), 1-based as on the slide."""
-    st.session_state[CELL] = (int(st.session_state.get(CELL, 1)) - 1 + delta) % n + 1
-    st.session_state.arith_playing = False
+def compact(grid: np.ndarray) -> list:
+    """A grid as the workbench gets it: one flat list, whole numbers without ".0" (fewer bytes per update)."""
+    return [int(v) if v.is_integer() else v for v in np.asarray(grid, dtype=float).ravel().tolist()]
 
 
-def toggle_play() -> None:
-    """Play/pause (a callback: a click during a play tick is never lost)."""
-    st.session_state.arith_playing = not st.session_state.get("arith_playing", False)
+def bench_state(record: Arithmetic) -> dict:
+    """The record as the workbench shows it (compact: a few hundred bytes)."""
+    return {"x": compact(record.x), "w": compact(record.w), "pad": record.pad, "stride": record.stride, "act": record.act,
+            "cell": record.cell}
 
 
-def input_figure(x: np.ndarray, step: CellStep, stride: int, padding: str, height: int = 300):
-    """x with the window of `step`; with 'same' padding the zero ring is drawn too (dashed edge)."""
-    (top, bottom), (left, right) = (padding_amounts(n, 3, stride, padding) for n in x.shape)
-    padded = np.pad(x, ((top, bottom), (left, right)))
-    spec = heatmap_spec(
-        padded, diverging=False, highlight=(step.top + top, step.left + left, 3, 3), height=height, title="x", colorbar=False
-    )
-    if top or bottom or left or right:
-        spec["layout"]["shapes"].insert(
-            0,
-            {
-                "type": "rect",
-                "x0": left - 0.5,
-                "x1": left + x.shape[1] - 0.5,
-                "y0": top - 0.5,
-                "y1": top + x.shape[0] - 0.5,
-                "line": {"color": "#4da3ff", "width": 2, "dash": "dash"},  # visible on the black zeros too
-            },
-        )
-    return ready(spec)
+@functools.lru_cache(maxsize=4)
+def bench_kit(language: str) -> dict:
+    """The workbench's words in one language and the colour scale (sent while the browser lacks them)."""
+    return {"words": {name: CATALOGUE[key][language] for name, key in WORDS.items()}, "scale": DIVERGING}
 
 
-def map_figure(y: np.ndarray, cell: tuple[int, int], title: str, height: int = 300):
-    """The feature map, red/blue around 0 with its colour bar, the current cell circled."""
-    return ready(heatmap_spec(y, marks=[cell], height=height, title=title))
+def _grid(values, shape: tuple[int, int], lo: float, hi: float) -> np.ndarray | None:
+    """Numbers from the browser as a grid of `shape`, clamped to [lo, hi]; None when they are not such a grid."""
+    try:
+        grid = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if grid.size != shape[0] * shape[1] or not np.all(np.isfinite(grid)):
+        return None
+    return np.clip(grid.reshape(shape), lo, hi)
+
+
+def apply_commit(record: Arithmetic, state: Mapping) -> Arithmetic:
+    """The record after one commit of the workbench (its compact state: x, w, pad, stride, act, cell). A value that
+    cannot be used keeps the record's; a changed input is the student's own drawing, a changed filter names the
+    preset it is exactly (else "custom"); a cell outside the new map goes back to y1."""
+    changes: dict = {}
+    x = _grid(state.get("x"), (SIZE, SIZE), *INPUT_RANGE)
+    if x is not None and not np.array_equal(x, record.x):
+        changes.update(x=x, x_preset=CUSTOM, x_arg=0)
+    w = _grid(state.get("w"), (3, 3), *WEIGHT_RANGE)
+    if w is not None and not np.array_equal(w, record.w):
+        changes.update(w=w, filter_choice=filter_preset_of(w))
+    if state.get("pad") in PADDINGS:
+        changes["pad"] = state["pad"]
+    stride = state.get("stride")
+    if type(stride) is int and stride in STRIDES:
+        changes["stride"] = stride
+    if state.get("act") in ACTIVATIONS:
+        changes["act"] = state["act"]
+    cell = state.get("cell")
+    if type(cell) is int:
+        changes["cell"] = cell
+    new = record.but(**changes)
+    n = output_size(SIZE, 3, new.stride, new.pad) ** 2
+    return new if 1 <= new.cell <= n else new.but(cell=1)
+
+
+def committed() -> None:
+    """The workbench's on_commit_change: its commit into the page's record (before the script runs)."""
+    commit = workbench.last_commit(BENCH)
+    if commit:
+        SETTING.set(apply_commit(SETTING.get(), commit))
+
+
+def show_workbench(record: Arithmetic) -> None:
+    """The workbench: input, filter, feature map, padding/stride/activation and the step-through, in the browser."""
+    workbench.mount(BENCH, bench_state(record), bench_kit(lang()), present=presenting(), weight_range=WEIGHT_RANGE,
+                    step=WEIGHT_STEP, on_commit=committed)
 
 
 def y20(y: np.ndarray) -> float | None:
