@@ -123,8 +123,10 @@ def apply_commit(record: Arithmetic, state: Mapping) -> Arithmetic:
     if type(cell) is int:
         changes["cell"] = cell
     new = record.but(**changes)
-    n = output_size(SIZE, 3, new.stride, new.pad) ** 2
-    return new if 1 <= new.cell <= n else new.but(cell=1)
+    if not 1 <= new.cell <= output_size(SIZE, 3, new.stride, new.pad) ** 2:
+        new = new.but(cell=1)
+    same = all(getattr(new, name) == getattr(record, name) for name in ("pad", "stride", "act", "cell"))
+    return record if same and "x" not in changes and "w" not in changes else new
 
 
 def committed() -> None:
