@@ -50,7 +50,7 @@ def workbench() -> None:
     setting.sync()
 
     y = activate(conv2d(record.x, record.w, record.stride, record.pad), record.act)
-    with st.container(horizontal=True, key="arith_questions"):
+    with st.container(key="arith_questions"):  # one above the other: side by side, 150 % zoom cut "reveal"
         class_questions.question("arith.size", y.shape[0], prompt=t("arithmetic.q_size"), lo=1, hi=SIZE)
         class_questions.question(
             "arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2

@@ -26,14 +26,11 @@ const BENCHES = new WeakMap(); // parentElement → its Bench
 
 // ---- numbers as Python writes them ------------------------------------------------------------------------------
 
-// |v| as its exact decimal digits: {digits, point} with |v| = 0.digits × 10^point (digits without leading zeros).
+// |v| as its decimal digits: {digits, point} with |v| = 0.digits × 10^point (digits without leading or trailing zeros).
+// 101 significant digits, correctly rounded: a double's value whenever it matters for rounding to 6 (a tie is exact).
 function exact(v) {
-  const text = Math.abs(v).toFixed(100); // exact for every double the page can hold (≥ 2^-100 apart)
-  const [whole, frac] = text.split(".");
-  const all = (whole === "0" ? "" : whole) + frac;
-  const lead = whole === "0" ? frac.length - frac.replace(/^0+/, "").length : 0;
-  const digits = all.replace(/^0+/, "").replace(/0+$/, "");
-  return { digits, point: whole === "0" ? -lead : whole.length };
+  const [mant, e] = Math.abs(v).toExponential(100).split("e");
+  return { digits: mant.replace(".", "").replace(/0+$/, ""), point: Number(e) + 1 };
 }
 
 // digits rounded to n places, half to even as Python does; returns [digits (n long), carried (a new leading 1)]
@@ -252,9 +249,10 @@ class Bench {
       ["act", ["none", "relu", "swish"], true]]) {
       const set = el("fieldset", row ? "radios row" : "radios", cx);
       const legend = el("legend", "", set);
+      const group = `${name}-${this.uid()}`; // one name per group: the arrow keys move within it, one tab stop
       const inputs = options.map((value) => {
         const item = el("label", "", set);
-        const input = el("input", "", item, { type: "radio", name: `${name}-${this.uid()}`, value: String(value) });
+        const input = el("input", "", item, { type: "radio", name: group, value: String(value) });
         const text = el("span", "", item);
         input.addEventListener("change", () => {
           if (!input.checked) return;
@@ -336,7 +334,7 @@ class Bench {
     this.cellInput.addEventListener("change", () => this.commitSoon());
     this.f1 = el("code", "formula", steps, { "data-testid": "formula" });
     this.f2 = el("code", "formula", steps, { "data-testid": "formula-numbers" });
-    this.activated = el("p", "activated", steps);
+    this.activated = el("p", "activated", steps, { "data-testid": "activated" });
     this.windowNote = el("p", "note", steps);
 
     // how an edit is made decides when it is committed; ← / → / space step and play (not on a control that uses them)
@@ -387,7 +385,7 @@ class Bench {
     this.data = data;
     this.ack = Math.max(this.ack, data.ack || 0);
     this.root.dataset.ack = String(data.ack || 0);
-    const mine = this.dirty || this.timer !== null || this.sent > (data.ack || 0);
+    const mine = this.pending();
     if (!this.s || !mine) {
       const cell = this.s && this.playing ? this.s.cell : data.state.cell;
       this.s = { ...data.state, x: data.state.x.slice(), w: data.state.w.slice(), cell };
@@ -395,11 +393,22 @@ class Bench {
     this.root.classList.toggle("present", !!data.present);
     this.words();
     this.draw();
+    this.mark();
+  }
+
+  // an edit of ours not yet committed, or committed and not yet applied by the server
+  pending() {
+    return this.dirty || this.timer !== null || this.sent > this.ack;
+  }
+
+  mark() {
+    this.root.dataset.pending = this.pending() ? "1" : "0";
   }
 
   edit(changes) {
     this.s = { ...this.s, ...changes };
     this.dirty = true;
+    this.mark();
     if (this.frame === null) {
       this.frame = requestAnimationFrame(() => {
         this.frame = null;
@@ -414,7 +423,9 @@ class Bench {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.commit();
+      this.mark();
     }, wait);
+    this.mark();
   }
 
   commit() {
@@ -423,6 +434,7 @@ class Bench {
     this.sent = this.seq;
     this.dirty = false;
     this.root.dataset.sent = String(this.sent);
+    this.mark();
     const s = this.s;
     this.setStateValue("commit", { seq: this.seq, x: s.x, w: s.w, pad: s.pad, stride: s.stride, act: s.act, cell: s.cell,
       kit: this.kit.id });
@@ -464,6 +476,7 @@ class Bench {
     if (this.dirtyPlay) this.dirty = true;
     this.dirtyPlay = false;
     this.drawButtons();
+    this.mark();
   }
 
   // ---- drawing ----

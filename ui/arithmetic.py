@@ -10,6 +10,7 @@ The number boxes keep the keys ``arith_w_0`` … ``arith_w_8`` that tests have a
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -74,8 +75,10 @@ def choose_digit() -> None:
 
 
 def compact(grid: np.ndarray) -> list:
-    """A grid as the workbench gets it: one flat list, whole numbers without ".0" (fewer bytes per update)."""
-    return [int(v) if v.is_integer() else v for v in np.asarray(grid, dtype=float).ravel().tolist()]
+    """A grid as the workbench gets it: one flat list, whole numbers without ".0" (fewer bytes per update); -0.0
+    stays -0.0, which the slide's formula writes as -0 (cnnlib.convolution.formula)."""
+    return [int(v) if v.is_integer() and (v or math.copysign(1, v) > 0) else v
+            for v in np.asarray(grid, dtype=float).ravel().tolist()]
 
 
 def bench_state(record: Arithmetic) -> dict:
