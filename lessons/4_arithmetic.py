@@ -11,12 +11,12 @@ import streamlit as st
 
 from cnnlib.convolution import activate, conv2d
 from cnnlib.filters import INPUT_RANGE, WEIGHT_RANGE
-from links.pages import INPUT_PRESETS, SIZE
+from links.pages import SIZE
 from ui import arithmetic as page
 from ui import class_questions, take_home
 from ui.grids import paste_box
 from ui.guard import guarded
-from ui.i18n import labels, t
+from ui.i18n import t
 from ui.presenter import caption
 from ui.weight_editor import weight_editor
 
@@ -30,41 +30,25 @@ setting.notice()
 @st.fragment
 @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
 def workbench() -> None:
-    """The presets, the workbench and all that a commit changes."""
-    record = setting.get()
-    with st.container(horizontal=True, key="arith_presets", vertical_alignment="bottom"):
-        st.selectbox(t("arithmetic.input_preset"), INPUT_PRESETS, format_func=labels("arithmetic.preset", INPUT_PRESETS),
-                     width=260, **setting.bind("arith_input_choice", "x_preset", shown=page.shown_input, kept=str,
-                                               then=page.choose_input))
-        if record.x_preset == "digit":
-            st.number_input(t("arithmetic.digit_pick"), 0, 9, width=120, **setting.bind("arith_digit", "x_arg",
-                                                                                      then=page.choose_digit))
-        elif record.x_preset == "random":
-            st.button(t("arithmetic.reroll"), key="arith_reroll", on_click=page.choose_input, args=("random",),
-                      icon=":material/casino:")
-        choices = page.FILTER_CHOICES
-        st.selectbox(t("arithmetic.filter_preset"), choices, format_func=labels("arithmetic.filter", choices), width=300,
-                     **setting.bind(page.CHOICE, "filter_choice", then=page.apply_filter_choice))
+    """The workbench and all that a commit changes."""
     record = setting.get()
     page.show_workbench(record)
     setting.sync()
 
     y = activate(conv2d(record.x, record.w, record.stride, record.pad), record.act)
-    with st.container(key="arith_questions"):  # one above the other: side by side, 150 % zoom cut "reveal"
-        class_questions.question("arith.size", y.shape[0], prompt=t("arithmetic.q_size"), lo=1, hi=SIZE)
-        class_questions.question(
-            "arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2
-        )
+    class_questions.question("arith.size", y.shape[0], prompt=t("arithmetic.q_size"), lo=1, hi=SIZE)
+    class_questions.question(
+        "arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2
+    )
 
-    typed = st.expander(t("arithmetic.type_numbers"), key="arith_x_typed_open", on_change="rerun")
-    with typed:  # drawn only while open: a text box costs every rerun a scan of the session state
-        if typed.open:
-            paste_box("arith_x_paste", page.INPUT, (SIZE, SIZE), *INPUT_RANGE)
-    weight_editor(page.W, page.WEIGHTS, (3, 3), *WEIGHT_RANGE, box_key=page.W_BOX, lazy=True, sliders=False,
-                  expander=t("arithmetic.type_filter"))
-    numbers = st.expander(t("arithmetic.map_numbers"), key="arith_y_numbers_open", on_change="rerun")
-    with numbers:  # the map as a table, drawn only while open (the workbench shows its numbers already)
+    numbers = st.expander(t("arithmetic.type_numbers"), key="arith_numbers_open", on_change="rerun")
+    with numbers:  # drawn only while open: every box costs each run a scan of the session state (docs/streamlit.md)
         if numbers.open:
+            st.markdown(f"**{t('arithmetic.input')}**")
+            paste_box("arith_x_paste", page.INPUT, (SIZE, SIZE), *INPUT_RANGE)
+            st.markdown(f"**{t('arithmetic.filter')}**")
+            weight_editor(page.W, page.WEIGHTS, (3, 3), *WEIGHT_RANGE, box_key=page.W_BOX, sliders=False, expander="")
+            st.markdown(f"**{t('arithmetic.map_numbers')}**")
             st.dataframe(pd.DataFrame(np.round(y, 3), index=range(1, y.shape[0] + 1),
                                       columns=[str(c) for c in range(1, y.shape[1] + 1)]), key="arith_y_table")
     if st.button(t("arithmetic.to_pooling"), key="arith_to_pool"):

@@ -243,6 +243,25 @@ class Bench {
 
     const cx = el("section", "col col-x", top);
     this.xTitle = el("div", "title", cx);
+    // the input's presets: four / blank / random / digit (the server draws them: a commit names the preset)
+    const inputRow = el("div", "pick", cx);
+    this.inputPick = el("select", "", inputRow);
+    this.inputPick.addEventListener("change", () => {
+      const preset = this.inputPick.value;
+      this.edit({ x_preset: preset, x_arg: preset === "digit" ? 4 : preset === "random" ? this.seed() : 0 });
+      this.commitSoon();
+    });
+    this.digitPick = el("select", "", inputRow);
+    for (let d = 0; d < 10; d++) el("option", "", this.digitPick, { value: String(d) }).textContent = String(d);
+    this.digitPick.addEventListener("change", () => {
+      this.edit({ x_preset: "digit", x_arg: Number(this.digitPick.value) });
+      this.commitSoon();
+    });
+    this.reroll = el("button", "small", inputRow, { type: "button" });
+    this.reroll.addEventListener("click", () => {
+      this.edit({ x_preset: "random", x_arg: this.seed() });
+      this.commitSoon();
+    });
     this.xGrid = el("div", "xgrid", cx, { "data-testid": "input-grid", role: "group" });
     this.radios = {};
     for (const [name, options, row] of [["pad", ["valid", "same"], false], ["stride", [1, 2, 3], true],
@@ -267,6 +286,13 @@ class Bench {
 
     const cw = el("section", "col col-w", top);
     this.wTitle = el("div", "title", cw);
+    // the filter's presets apply at once, here; after an edit the choice says "custom" (cnnlib's exact comparison)
+    this.filterPick = el("select", "", el("div", "pick", cw));
+    this.filterPick.addEventListener("change", () => {
+      const grid = this.kit.filters[this.filterPick.value];
+      if (grid) this.edit({ w: grid.slice() });
+      this.commitSoon();
+    });
     const wGrid = el("div", "wgrid", cw);
     this.sliders = [];
     for (let i = 0; i < K * K; i++) {
@@ -350,6 +376,15 @@ class Bench {
       this.shortcut(e, null);
     };
     document.addEventListener("keydown", this.onDocumentKey);
+  }
+
+  seed() {
+    return Math.floor(Math.random() * 1000); // "another random drawing": the server draws it from this seed
+  }
+
+  filterName(w) {
+    for (const [name, grid] of Object.entries(this.kit.filters)) if (grid.every((v, i) => v === w[i])) return name;
+    return "custom";
   }
 
   uid() {
@@ -436,8 +471,8 @@ class Bench {
     this.root.dataset.sent = String(this.sent);
     this.mark();
     const s = this.s;
-    this.setStateValue("commit", { seq: this.seq, x: s.x, w: s.w, pad: s.pad, stride: s.stride, act: s.act, cell: s.cell,
-      kit: this.kit.id });
+    this.setStateValue("commit", { seq: this.seq, x: s.x, x_preset: s.x_preset, x_arg: s.x_arg, w: s.w, pad: s.pad,
+      stride: s.stride, act: s.act, cell: s.cell, kit: this.kit.id });
   }
 
   // ---- the window ----
@@ -485,6 +520,12 @@ class Bench {
     const w = this.kit.words;
     this.root.setAttribute("aria-label", w.workbench);
     this.xTitle.textContent = w.input;
+    this.inputPick.setAttribute("aria-label", w.input_preset);
+    this.digitPick.setAttribute("aria-label", w.digit_pick);
+    this.filterPick.setAttribute("aria-label", w.filter_preset);
+    this.reroll.textContent = w.reroll;
+    this.options(this.inputPick, [...this.kit.inputs, "custom"], (name) => w[`preset.${name}`]);
+    this.options(this.filterPick, [...Object.keys(this.kit.filters), "custom"], (name) => w[`filter.${name}`]);
     this.xGrid.setAttribute("aria-label", w.input);
     this.wTitle.textContent = w.filter;
     const names = { pad: "padding", stride: "stride", act: "activation" };
@@ -499,6 +540,14 @@ class Bench {
     this.cellLabel.textContent = w.cell;
     this.cellInput.setAttribute("aria-label", w.cell);
     this.pngButton.textContent = w.save_png;
+  }
+
+  options(select, names, label) {
+    const key = names.join(",") + label(names[0]);
+    if (select.dataset.options === key) return;
+    select.replaceChildren();
+    for (const name of names) el("option", "", select, { value: name }).textContent = label(name);
+    select.dataset.options = key;
   }
 
   drawButtons() {
@@ -516,6 +565,12 @@ class Bench {
     if (!(s.cell >= 1 && s.cell <= n)) s.cell = 1;
     const step = explain(s, map, s.cell);
 
+    this.inputPick.value = s.x_preset;
+    this.inputPick.querySelector('option[value="custom"]').hidden = s.x_preset !== "custom";
+    this.digitPick.hidden = s.x_preset !== "digit";
+    this.digitPick.value = String(s.x_arg % 10);
+    this.reroll.hidden = s.x_preset !== "random";
+    this.filterPick.value = this.filterName(s.w);
     for (const { input, value: v } of this.radios.pad.inputs) input.checked = v === s.pad;
     for (const { input, value: v } of this.radios.stride.inputs) input.checked = v === s.stride;
     for (const { input, value: v } of this.radios.act.inputs) input.checked = v === s.act;
@@ -578,7 +633,7 @@ class Bench {
           button.addEventListener("click", () => {
             const x = this.s.x.slice();
             x[i] = x[i] ? 0 : 1;
-            this.edit({ x });
+            this.edit({ x, x_preset: "custom", x_arg: 0 });
             this.commitSoon();
           });
           button.addEventListener("keydown", (e) => this.gridKey(e, i));
@@ -742,6 +797,11 @@ const CSS = `
 .box { border: 3px solid; border-radius: 3px; }
 fieldset { border: 0; margin: 0; padding: 0; }
 legend { padding: 0; margin-bottom: 2px; font-size: 14px; }
+.pick { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
+select { font: inherit; font-size: 14px; padding: 3px 6px; border: 1px solid var(--st-border-color, #d5d8de);
+  border-radius: 6px; background: #fff; color: inherit; max-width: 100%; }
+.col-x select:first-child { flex: 1 1 150px; }
+.col-w select { width: 100%; }
 .radios label { display: flex; align-items: center; gap: 6px; cursor: pointer; white-space: nowrap; }
 .radios.row { display: flex; flex-wrap: wrap; gap: 2px 14px; }
 .radios.row legend { width: 100%; }
@@ -784,6 +844,7 @@ code.formula { font-family: var(--st-code-font, monospace); font-size: 14px; whi
 .present .title, .present legend, .present .whead, .present .size, .present .activated, .present button,
 .present .cellbox, .present .tip { font-size: 20px; }
 .present .xc { font-size: 18px; }
+.present select { font-size: 18px; }
 .present code.formula { font-size: 20px; }
 .present .ticks { font-size: 18px; }
 .present .wgrid { grid-template-columns: repeat(3, 96px); }

@@ -105,7 +105,7 @@ def test_ko_one_screen_then_an_out_of_range_box_shows_the_value_the_map_uses(ser
     open_page(projector, f"{server}/{PATH}?lang=ko")
     assert not app_errors(projector)
     assert_one_screen(projector)
-    projector.locator(".st-key-arith_w_typed summary").click()
+    projector.locator(".st-key-arith_numbers_open summary").click()
     field = projector.locator(".st-key-arith_w_1 input")
     expect(field).to_be_visible()
     field.fill("25")

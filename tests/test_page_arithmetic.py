@@ -7,8 +7,7 @@ from tests import apphelp
 from tests.apphelp import assert_clean, bench_state, commit_bench, component_data, page_record
 
 PAGE = "lessons/4_arithmetic.py"
-TYPED_OPEN = "arith_w_typed_open"  # the filter's "type the numbers" expander: its boxes are drawn only while open
-NUMBERS_OPEN = "arith_y_numbers_open"  # the map's numbers as a table: drawn only while open
+TYPED_OPEN = "arith_numbers_open"  # "type and read the numbers": x's paste box, w's boxes, y's table, drawn only while open
 # The workbench (input grid, w1…w9 sliders, map, padding/stride/activation, step-through) is one component that
 # AppTest cannot look into: these tests drive its commits (apphelp.commit_bench) and read what it was given
 # (apphelp.bench_state); tests/test_browser_workbench.py checks what the browser draws from it.
@@ -16,7 +15,7 @@ NUMBERS_OPEN = "arith_y_numbers_open"  # the map's numbers as a table: drawn onl
 
 def open_page(page: str, lang: str = "ko", *, state: dict | None = None, **kwargs):
     """apphelp.open_page with the filter's number boxes, its paste box and the map's table open (as after clicks)."""
-    return apphelp.open_page(page, lang, state={TYPED_OPEN: True, NUMBERS_OPEN: True, **(state or {})}, **kwargs)
+    return apphelp.open_page(page, lang, state={TYPED_OPEN: True, **(state or {})}, **kwargs)
 
 
 def with_cell(values, i: int, value: float) -> list:
@@ -181,23 +180,30 @@ def test_a_box_moves_its_slider_and_a_paste_moves_both():
     at.text_area(key="arith_w_paste").set_value("0 0 0\n0 1 0\n0 0 0").run()
     at.button(key="arith_w_paste_apply").click().run()
     assert_shows(at, [0, 0, 0, 0, 1, 0, 0, 0, 0])
-    assert at.selectbox(key="arith_filter_choice").value == "identity"  # the numbers are a preset exactly
+    assert page_record(at, "arith").filter_choice == "identity"  # the numbers are a preset exactly (the workbench's choice)
 
 
 def test_a_preset_applies_when_chosen_and_an_edit_says_custom():
+    # the filter's presets are applied in the browser (its choice box: tests/test_browser_workbench.py) from the
+    # weights the page gives it, which are cnnlib's; the commit names the preset the weights are, else "custom"
+    from cnnlib.filters import FILTER_PRESETS
+
     at = open_page(PAGE, "en")
-    at.selectbox(key="arith_filter_choice").set_value("vertical").run()
+    kit = component_data(at, "arith_bench")["kit"]
+    assert kit["filters"] == {name: np.asarray(grid, dtype=float).ravel().tolist() for name, grid in FILTER_PRESETS.items()}
+    commit_bench(at, w=kit["filters"]["vertical"])
     assert_shows(at, [-1, 2, -1, -1, 2, -1, -1, 2, -1])
+    assert page_record(at, "arith").filter_choice == "vertical"
     commit_bench(at, w=with_cell(bench_state(at)["w"], 0, 0.5))
-    assert at.selectbox(key="arith_filter_choice").value == "custom"
-    assert at.selectbox(key="arith_filter_choice").format_func("custom") == "Custom"
+    assert page_record(at, "arith").filter_choice == "custom"
+    assert kit["words"]["filter.custom"] == "Custom"
 
 
 @pytest.mark.parametrize(("w", "named"), [("0,0,0,0,1,0,0,0,0", "identity"), ("0,0,0,0,1.5,0,0,0,0", "custom"),
                                           ("-1,-1,-1,2,2,2,-1,-1,-1", "lecture_horizontal")])
 def test_a_links_weights_are_named_only_by_the_preset_they_are(w, named):
     at = open_page(PAGE, query={"w": w})
-    assert at.selectbox(key="arith_filter_choice").value == named
+    assert page_record(at, "arith").filter_choice == named
     assert_shows(at, [float(v) for v in w.split(",")])
 
 
@@ -229,8 +235,8 @@ def test_out_of_range_box_bug_the_box_shows_what_the_map_uses(typed, used):
 
 def test_an_input_preset_applies_when_chosen():
     at = open_page(PAGE)
-    at.selectbox(key="arith_input_choice").set_value("blank").run()
-    assert not page_record(at, "arith").x.any() and not feature_map(at).any()
+    commit_bench(at, x_preset="blank", x_arg=0)  # the workbench's input choice: the server draws the preset
+    assert not page_record(at, "arith").x.any() and not feature_map(at).any() and not any(bench_state(at)["x"])
     assert param(at, "x") == "blank"
 
 
@@ -282,7 +288,7 @@ def test_the_number_boxes_cost_nothing_until_opened():
 
 
 def test_the_input_paste_box_follows_a_clicked_cell():
-    at = apphelp.open_page(PAGE, state={"arith_x_typed_open": True})
+    at = apphelp.open_page(PAGE, state={TYPED_OPEN: True})
     commit_bench(at, x=with_cell(bench_state(at)["x"], 0, 1))
     assert at.text_area(key="arith_x_paste").value.splitlines()[0].split()[0] == "1"
     at.text_area(key="arith_x_paste").set_value("junk").run()
@@ -292,11 +298,14 @@ def test_the_input_paste_box_follows_a_clicked_cell():
 
 def test_a_digit_applies_when_chosen_and_another_digit_when_picked():
     at = open_page(PAGE, "en")
-    at.selectbox(key="arith_input_choice").set_value("digit").run()
+    commit_bench(at, x_preset="digit", x_arg=4)
     assert param(at, "x") == "digit:4"
     four = page_record(at, "arith").x.copy()
-    at.number_input(key="arith_digit").set_value(7).run()
+    commit_bench(at, x_preset="digit", x_arg=7)
     assert param(at, "x") == "digit:7" and not np.array_equal(page_record(at, "arith").x, four)
+    assert bench_state(at)["x"] == page_record(at, "arith").x.ravel().tolist()  # the workbench is given the digit
+    commit_bench(at, x_preset="random", x_arg=123)  # "another random drawing": the browser picks the seed
+    assert param(at, "x") == "random:123"
     assert_clean(at)
 
 
@@ -322,6 +331,8 @@ def test_a_commit_becomes_the_next_record():
 @pytest.mark.parametrize("junk", [
     {"w": [1, 2]}, {"w": "1,2,3"}, {"w": [float("nan")] * 9}, {"x": [[1] * 7] * 8}, {"x": None}, {"pad": "full"},
     {"stride": 4}, {"stride": True}, {"stride": "2"}, {"act": "tanh"}, {"cell": "2"}, {"cell": 2.0}, {"cell": 99}, {},
+    {"x_preset": "digit", "x_arg": "7"}, {"x_preset": "digit", "x_arg": -1}, {"x_preset": "random", "x_arg": 10**10},
+    {"x_preset": "../etc", "x_arg": 1}, {"x_preset": "custom", "x_arg": 0},
 ])
 def test_a_commit_that_cannot_be_used_keeps_the_record(junk):
     from links.pages import ARITHMETIC

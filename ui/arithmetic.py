@@ -14,7 +14,6 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
-import streamlit as st
 
 from cnnlib.convolution import ACTIVATIONS, PADDINGS, output_size
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
@@ -29,49 +28,24 @@ from ui.presenter import presenting
 SETTING = PageSetting("arith", ARITHMETIC)
 W = "arith_w"  # the filter's widgets: sliders arith_w_s0…, the paste box arith_w_paste
 W_BOX = "arith_w_{i}"  # its number boxes' keys (the old widget keys: arith_w_0 … arith_w_8)
-CHOICE = "arith_filter_choice"
-FILTER_CHOICES = (*FILTER_PRESETS, CUSTOM)
 Y_BOUND = 9 * max(map(abs, WEIGHT_RANGE)) * max(map(abs, INPUT_RANGE))  # |y| can never be larger (before activation)
 BENCH = "arith_bench"  # the workbench component's key
 STRIDES = (1, 2, 3)
+MAX_ARG = 999_999_999  # a preset's seed or digit, as the link reads it (links/pages.py: nine digits at most)
 WEIGHT_STEP = 0.5  # the sliders' step, as the filter editors elsewhere (ui/weight_editor.py)
 WORDS = {  # the workbench's words by the name the module uses: catalogue keys (words/arithmetic.py)
     name: f"arithmetic.{name}"
     for name in ("input", "filter", "padding", "padding.valid", "padding.same", "stride", "activation", "activation.none",
                  "activation.relu", "activation.swish", "activation_note", "size", "map_title", "step", "prev", "next",
-                 "play", "pause", "cell", "window_note", "padding_ring", "activated", "save_png", "workbench")
+                 "play", "pause", "cell", "window_note", "padding_ring", "activated", "save_png", "workbench", "input_preset",
+                 "digit_pick", "reroll", "filter_preset", *(f"preset.{p}" for p in (*INPUT_PRESETS, CUSTOM)),
+                 *(f"filter.{f}" for f in (*FILTER_PRESETS, CUSTOM)))
 }
 
 # the filter: a manual edit (slider, box, paste) names the preset the weights are, else "custom"
 WEIGHTS = Cells(lambda: SETTING.get().w, lambda w: SETTING.update(w=w, filter_choice=filter_preset_of(w)))
 # the input: a click on a cell or a paste makes it the student's own drawing
 INPUT = Cells(lambda: SETTING.get().x, lambda x: SETTING.update(x=x, x_preset=CUSTOM, x_arg=0))
-
-
-def apply_filter_choice() -> None:
-    """The preset dropdown's callback: a preset applies at once; "custom" keeps the weights."""
-    name = SETTING.get().filter_choice
-    if name in FILTER_PRESETS:
-        SETTING.update(w=FILTER_PRESETS[name])
-
-
-def shown_input(preset: str) -> str:
-    """The input dropdown shows the preset the drawing came from ("blank" once it is one's own)."""
-    return preset if preset in INPUT_PRESETS else "blank"
-
-
-def choose_input(name: str | None = None, arg: int | None = None) -> None:
-    """The input dropdown's, the digit's and "another random one"'s callback: the input applies at once."""
-    record = SETTING.get()
-    name = name or st.session_state.get("arith_input_choice", record.x_preset)
-    if arg is None:
-        arg = int(st.session_state.get("arith_digit", 4)) if name == "digit" else \
-            int(np.random.default_rng().integers(1000)) if name == "random" else 0
-    SETTING.update(x=input_preset(name, arg), x_preset=name, x_arg=arg)
-
-
-def choose_digit() -> None:
-    choose_input("digit", int(st.session_state.get("arith_digit", 4)))
 
 
 def compact(grid: np.ndarray) -> list:
@@ -83,14 +57,16 @@ def compact(grid: np.ndarray) -> list:
 
 def bench_state(record: Arithmetic) -> dict:
     """The record as the workbench shows it (compact: a few hundred bytes)."""
-    return {"x": compact(record.x), "w": compact(record.w), "pad": record.pad, "stride": record.stride, "act": record.act,
-            "cell": record.cell}
+    return {"x": compact(record.x), "x_preset": record.x_preset, "x_arg": record.x_arg, "w": compact(record.w),
+            "pad": record.pad, "stride": record.stride, "act": record.act, "cell": record.cell}
 
 
 @functools.lru_cache(maxsize=4)
 def bench_kit(language: str) -> dict:
-    """The workbench's words in one language and the colour scale (sent while the browser lacks them)."""
-    return {"words": {name: CATALOGUE[key][language] for name, key in WORDS.items()}, "scale": DIVERGING}
+    """The workbench's words in one language, the colour scale and the presets (sent while the browser lacks them):
+    the filters' weights (applied in the browser) and the inputs' names (drawn by the server, input_preset)."""
+    return {"words": {name: CATALOGUE[key][language] for name, key in WORDS.items()}, "scale": DIVERGING,
+            "filters": {name: compact(grid) for name, grid in FILTER_PRESETS.items()}, "inputs": list(INPUT_PRESETS)}
 
 
 def _grid(values, shape: tuple[int, int], lo: float, hi: float) -> np.ndarray | None:
@@ -109,8 +85,11 @@ def apply_commit(record: Arithmetic, state: Mapping) -> Arithmetic:
     cannot be used keeps the record's; a changed input is the student's own drawing, a changed filter names the
     preset it is exactly (else "custom"); a cell outside the new map goes back to y1."""
     changes: dict = {}
+    preset, arg = state.get("x_preset"), state.get("x_arg")
     x = _grid(state.get("x"), (SIZE, SIZE), *INPUT_RANGE)
-    if x is not None and not np.array_equal(x, record.x):
+    if preset in INPUT_PRESETS and type(arg) is int and 0 <= arg <= MAX_ARG and (preset, arg) != (record.x_preset, record.x_arg):
+        changes.update(x=input_preset(preset, arg), x_preset=preset, x_arg=arg)  # a preset chosen: the server draws it
+    elif x is not None and not np.array_equal(x, record.x):
         changes.update(x=x, x_preset=CUSTOM, x_arg=0)
     w = _grid(state.get("w"), (3, 3), *WEIGHT_RANGE)
     if w is not None and not np.array_equal(w, record.w):

@@ -26,8 +26,7 @@ STRINGS = {
     "arithmetic.filter.sharpen": {"ko": "선명하게", "en": "Sharpen"},
     "arithmetic.filter.identity": {"ko": "항등 (그대로)", "en": "Identity"},
     "arithmetic.filter.custom": {"ko": "직접 만든 필터", "en": "Custom"},
-    "arithmetic.type_numbers": {"ko": "입력 x를 숫자로 입력하기", "en": "Type the input x as numbers"},
-    "arithmetic.type_filter": {"ko": "필터 w를 숫자로 입력하기", "en": "Type the filter w as numbers"},
+    "arithmetic.type_numbers": {"ko": "숫자로 입력하고 읽기 (x, w, y)", "en": "Type and read the numbers (x, w, y)"},
     "arithmetic.workbench": {"ko": "합성곱 작업대", "en": "Convolution workbench"},
     "arithmetic.save_png": {"ko": "PNG로 저장", "en": "Save as PNG"},
     "arithmetic.png_hint": {
