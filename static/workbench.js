@@ -782,6 +782,10 @@ const CSS = `
   position: relative; outline: none; }
 .top { display: flex; flex-wrap: wrap; gap: 12px 18px; align-items: flex-start; }
 .col { display: flex; flex-direction: column; gap: 6px; min-width: 0; position: relative; }
+.col-x { width: 222px; }
+.col-w { width: 242px; }
+.present .col-x { width: 254px; }
+.present .col-w { width: 308px; }
 .title { font-weight: 600; }
 .note { margin: 0; font-size: 13px; color: var(--st-gray-text-color, #6b6f7b); max-width: 34em; }
 .xgrid { display: grid; position: relative; width: max-content; }
@@ -800,9 +804,9 @@ legend { padding: 0; margin-bottom: 2px; font-size: 14px; }
 .pick { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 select { font: inherit; font-size: 14px; padding: 3px 6px; border: 1px solid var(--st-border-color, #d5d8de);
   border-radius: 6px; background: #fff; color: inherit; max-width: 100%; }
-.col-x select:first-child { flex: 1 1 150px; }
-.col-w select { width: 100%; }
-.radios label { display: flex; align-items: center; gap: 6px; cursor: pointer; white-space: nowrap; }
+.pick select { min-width: 0; flex: 1 1 0; }
+.pick select + select { flex: 0 0 auto; }
+.radios label { display: flex; align-items: baseline; gap: 6px; cursor: pointer; }
 .radios.row { display: flex; flex-wrap: wrap; gap: 2px 14px; }
 .radios.row legend { width: 100%; }
 input[type=radio] { accent-color: var(--st-primary-color, #2f6fdf); margin: 2px 0; }

@@ -202,14 +202,14 @@ def test_steps_and_play_are_one_based_wrap_and_commit(server, page):
 def test_the_keyboard_alone(server, page):
     open_page(page, f"{server}/{PATH}?lang=ko")
     names = []
-    page.get_by_role("combobox").last.focus()  # the filter's dropdown, just before the workbench
+    page.get_by_role("combobox", name="입력 그림").focus()  # the workbench's first control: the input's presets
     for _ in range(40):
         page.keyboard.press("Tab")
         names.append(page.evaluate("""() => { let a = document.activeElement;
           while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
           return a ? (a.getAttribute('aria-label') || a.getAttribute('data-testid') || a.textContent.trim()) : ''; }"""))
     assert names[0] == "x1"  # the input grid: one stop, its cells by the arrows
-    for name in ["w1", "w5", "w9", "feature-map", "step-prev", "step-next", "step-play", "출력 칸"]:
+    for name in ["필터 고르기", "w1", "w5", "w9", "feature-map", "step-prev", "step-next", "step-play", "출력 칸"]:
         assert name in names, (name, names)
     assert names.index("w1") < names.index("w9") < names.index("feature-map")
     # the grid: arrows move between the cells, space toggles one
@@ -265,3 +265,28 @@ def test_colours_are_blue_white_red_around_zero(server, page):
             assert b > r, (value, colour)
         else:
             assert (r, g, b) == (247, 247, 247), colour  # white at 0 (ColorBrewer's RdBu middle)
+
+
+def test_presets_apply_at_once_and_an_edit_says_custom(server, page):
+    open_page(page, f"{server}/{PATH}?lang=en")
+    before = browser_map(page)
+    page.get_by_role("combobox", name="Choose a filter").select_option("vertical")  # applied in the browser
+    expect(page.get_by_role("slider", name="w2", exact=True)).to_have_attribute("aria-valuetext", "2")
+    vertical = conv2d(FOUR_8X8, HORIZONTAL_LINE_FILTER.T)
+    assert np.abs(browser_map(page) - vertical).max() <= 1e-9 and not np.array_equal(browser_map(page), before)
+    page.wait_for_url("**w=-1%2C2%2C-1%2C-1%2C2%2C-1%2C-1%2C2%2C-1**")
+    page.get_by_role("slider", name="w1", exact=True).focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("combobox", name="Choose a filter")).to_have_value("custom")
+    wait_committed(page)
+    page.get_by_role("combobox", name="Input drawing").select_option("blank")  # drawn by the server: one commit
+    page.wait_for_url("**x=blank**")
+    wait_committed(page)
+    assert not browser_map(page).any()
+    page.get_by_role("combobox", name="Input drawing").select_option("digit")
+    expect(page.get_by_role("combobox", name="Digit")).to_be_visible()
+    page.get_by_role("combobox", name="Digit").select_option("7")
+    page.wait_for_url("**x=digit%3A7**")
+    wait_committed(page)
+    assert page.get_by_role("button", name="x1", exact=True).inner_text() in ("0", "1")
+    assert not app_errors(page)
