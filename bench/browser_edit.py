@@ -166,7 +166,9 @@ class Stepper:
         self.page.mouse.click(box["x"] + box["width"] * (0.25 if self.count % 2 == 0 else 0.75), box["y"] + box["height"] / 2)
         elapsed = self.page.evaluate("() => window.__step")
         if elapsed < 0:
-            raise RuntimeError(f"{self.kind}: the edit's rerun never finished")
+            state = self.page.evaluate("() => [document.querySelector('[data-testid=\"stApp\"]').dataset.testScriptState,"
+                                       " location.search]")
+            raise RuntimeError(f"{self.kind}: step {self.count}: the edit's rerun never finished ({state})")
         wait_idle(self.page)
         self.count += 1
         if keep:

@@ -51,12 +51,14 @@ def workbench() -> None:
             st.markdown(f"**{t('arithmetic.map_numbers')}**")
             st.dataframe(pd.DataFrame(np.round(y, 3), index=range(1, y.shape[0] + 1),
                                       columns=[str(c) for c in range(1, y.shape[1] + 1)]), key="arith_y_table")
-    if st.button(t("arithmetic.to_pooling"), key="arith_to_pool"):
-        st.session_state.carried_map = y
-        st.session_state.carried_fresh = True
-        st.switch_page("lessons/5_pooling.py")
-    take_home.notebook_button("convolution-arithmetic", record.to_link(), where=st.container())  # its own line: not cut
-    caption(t("arithmetic.share_help") + " " + t("arithmetic.png_hint"))
+    take_home.notebook_button("convolution-arithmetic", record.to_link(), where=st)  # its own line: its label is never cut
 
 
 workbench()
+# Below the fragment: nothing here changes with a commit (one commit's rerun sends less).
+if st.button(t("arithmetic.to_pooling"), key="arith_to_pool"):
+    record = setting.get()
+    st.session_state.carried_map = activate(conv2d(record.x, record.w, record.stride, record.pad), record.act)
+    st.session_state.carried_fresh = True
+    st.switch_page("lessons/5_pooling.py")
+caption(t("arithmetic.share_help") + " " + t("arithmetic.png_hint"))
