@@ -1,13 +1,14 @@
-"""Speed of the §4 arithmetic page (issue 2: filter edit ≤ 20 ms, page rerun ≤ 150 ms; issue 10: script ≤ 15 ms an edit).
+"""Speed of the §4 arithmetic page (issue 2: filter edit ≤ 20 ms, page rerun ≤ 150 ms; issue 18: ≤ 10 ms CPU a commit).
 
     python bench/arithmetic.py
 
-1. One filter edit, server side: the feature map, the step-through cell, both figures as Streamlit
-   sends them (spec → JSON). Baseline: a bare go.Figure heatmap of the same map through the same path.
-2. The whole page's rerun after a w5 slider step, with AppTest (which adds its own overhead: an upper
-   bound), and the script's own time in that rerun (the script runner's exec, timed). In a browser
-   a slider step reruns only the page's `workbench` fragment: bench/browser_edit.py times that.
-   Baseline: a rerun of a one-widget Streamlit script in the same process.
+1. One filter edit, server side: the workbench's commit into the record, the feature map and the questions'
+   answers, and the workbench's data as Streamlit sends it (JSON). The browser draws the map and the window
+   itself (static/workbench.js), so no figure is built on the server. Baseline: a bare go.Figure heatmap of
+   the same map through the path st.plotly_chart takes.
+2. The whole page's rerun after a w5 commit, with AppTest (which adds its own overhead: an upper bound), and the
+   script's own time in that rerun (the script runner's exec, timed). In a browser a commit reruns only the
+   page's fragment: bench/browser_edit.py times that. Baseline: a rerun of a one-widget Streamlit script.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import json  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 
@@ -27,17 +29,19 @@ import plotly.io as pio  # noqa: E402
 from plotly.tools import return_figure_from_figure_or_data as as_sent  # noqa: E402  (what st.plotly_chart calls)
 
 from bench.timing import plain_rerun_ms, timed  # noqa: E402
-from cnnlib.convolution import activate, conv2d, explain_cell, formula  # noqa: E402
-from cnnlib.lecture import FOUR_8X8, HORIZONTAL_LINE_FILTER  # noqa: E402
-from ui.arithmetic import input_figure, map_figure  # noqa: E402
+from cnnlib.convolution import activate, conv2d  # noqa: E402
+from cnnlib.lecture import HORIZONTAL_LINE_FILTER  # noqa: E402
+from links.pages import ARITHMETIC  # noqa: E402
+from ui.arithmetic import apply_commit, bench_state, y20  # noqa: E402
+
+RECORD = ARITHMETIC.default()
 
 
 def filter_edit(w: np.ndarray) -> None:
-    y = activate(conv2d(FOUR_8X8, w, 1, "valid"), "none")
-    step = explain_cell(FOUR_8X8, w, 3, 2)
-    formula(step), formula(step, numbers=True)
-    for fig in (input_figure(FOUR_8X8, step, 1, "valid"), map_figure(y, (3, 2), "y")):
-        pio.to_json(as_sent(fig, validate_figure=True), validate=False)
+    record = apply_commit(RECORD, {**bench_state(RECORD), "w": w.ravel().tolist()})
+    y = activate(conv2d(record.x, record.w, record.stride, record.pad), record.act)
+    y20(y)
+    json.dumps({"state": bench_state(record), "ack": 1, "present": False})
 
 
 def bare_figure(w: np.ndarray) -> None:
@@ -48,7 +52,7 @@ def page_rerun_ms(repeat: int) -> tuple[float, float, float]:
     """AppTest rerun after a w5 slider step, the script's own part of it, and the plain baseline (ms, medians)."""
     from streamlit.runtime.scriptrunner import script_runner
 
-    from tests.apphelp import open_page
+    from tests.apphelp import commit_bench, open_page
 
     run, scripts = script_runner.exec_func_with_error_handling, []
 
@@ -64,7 +68,7 @@ def page_rerun_ms(repeat: int) -> tuple[float, float, float]:
         at = open_page("lessons/4_arithmetic.py", timeout=60)
         values = iter([2.0 + (i % 5) / 2 for i in range(repeat + 2)])
         scripts.clear()
-        page = timed(lambda: at.slider(key="arith_w_s4").set_value(next(values)).run(), repeat)
+        page = timed(lambda: commit_bench(at, w=[-1, -1, -1, 2, next(values), 2, -1, -1, -1]), repeat)
         assert not at.exception
         script = statistics.median(scripts[1:])
     finally:
@@ -78,11 +82,11 @@ if __name__ == "__main__":
     k = iter(range(10**6))
     ours = timed(lambda: filter_edit(weights[next(k) % 5]), 200)
     base = timed(lambda: bare_figure(weights[next(k) % 5]), 200)
-    print(f"filter edit (conv + step + 2 figures as sent): {ours:.2f} ms   (target ≤ 20 ms)")
+    print(f"filter edit (commit → record, map, answers, the workbench's data as JSON): {ours:.2f} ms   (target ≤ 20 ms)")
     print(f"  baseline, one bare go.Figure heatmap as sent: {base:.2f} ms   ratio {ours / base:.2f}×")
     page, script, plain = page_rerun_ms(30)
     print(
-        f"whole page rerun after a w5 slider step (AppTest): {page:.1f} ms   (target ≤ 150 ms); the script itself {script:.1f} ms"
+        f"whole page rerun after a w5 commit (AppTest): {page:.1f} ms   (target ≤ 150 ms); the script itself {script:.1f} ms"
     )
     print(f"  baseline, one-widget script rerun (AppTest):     {plain:.1f} ms   ratio {page / plain:.2f}×")
-    print("  (in a browser a slider step reruns only the workbench fragment: python bench/browser_edit.py)")
+    print("  (in a browser a commit reruns only the page's fragment: python bench/browser_edit.py)")

@@ -101,7 +101,8 @@ def _frozen(a) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class Arithmetic(Setting):
-    """§4: the 8×8 input x (and the preset it came from), the 3×3 filter w, padding, stride, activation."""
+    """§4: the 8×8 input x (and the preset it came from), the 3×3 filter w, padding, stride, activation, and the
+    output cell the window is on."""
 
     x: np.ndarray = field(default_factory=lambda: _frozen(FOUR_8X8))
     x_preset: str = "four"  # four / blank / random / digit, or custom (drawn or pasted)
@@ -111,6 +112,7 @@ class Arithmetic(Setting):
     stride: int = 1
     act: str = "none"
     filter_choice: str = "lecture_horizontal"  # the filter dropdown: a preset, or "custom" (not in the link)
+    cell: int = 1  # the output cell the step-through shows, 1-based as y1 … on the slide (not in the link)
 
     def __post_init__(self):
         object.__setattr__(self, "x", _frozen(self.x))

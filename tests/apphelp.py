@@ -7,6 +7,7 @@ process share one scan for Streamlit components: see ``scan_components_once``.
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -99,3 +100,39 @@ def settings_state(**records) -> dict:
     from ui.page_setting import KEY, Held
 
     return {KEY: {page: Held(record) for page, record in records.items()}}
+
+
+def component(at: AppTest, key: str):
+    """The Components v2 element with this key (AppTest sees it as an UnknownElement: its proto and id)."""
+    found = [e for e in at.get("bidi_component") if e.key == key]
+    assert len(found) == 1, f"{len(found)} components keyed {key!r}"
+    return found[0]
+
+
+def component_data(at: AppTest, key: str) -> dict:
+    """The data the page gave the component in the last run."""
+    return json.loads(component(at, key).proto.json)
+
+
+def send_state(at: AppTest, key: str, state: dict) -> AppTest:
+    """Rerun as after the browser's setStateValue: the component's new state goes with the widgets' (its
+    on_<name>_change callbacks run first). AppTest cannot set a component's state itself: setting
+    at.session_state[key] changes the value but runs no callback, so the page would not see the edit."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=component(at, key).proto.id, json_value=json.dumps(state)))
+    return at._run(states)
+
+
+def commit_bench(at: AppTest, **changes) -> AppTest:
+    """§4's workbench commits its state with `changes` (x, w as flat lists; pad, stride, act, cell), as the browser
+    does when an edit ends: the next number, the state the page gave it with the changes."""
+    data = component_data(at, "arith_bench")
+    state = {**data["state"], **changes, "seq": data["ack"] + 1, "kit": data["kit_id"]}
+    return send_state(at, "arith_bench", {"commit": state})
+
+
+def bench_state(at: AppTest) -> dict:
+    """What §4's workbench was given to show (x and w as flat lists)."""
+    return component_data(at, "arith_bench")["state"]

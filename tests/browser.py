@@ -39,6 +39,15 @@ SETTLED = """() => {
 # Drawn for a screenshot: settled, pictures decoded and fonts loaded.
 DRAWN = "() => (" + SETTLED + ")() && document.fonts.status === 'loaded' && Array.from(document.images).every(i => i.complete)"
 
+# §4's feature map as the workbench computed it (its data-values, JSON), found through shadow roots; "" before it is drawn
+FEATURE_MAP = """() => {
+  const find = (root) => { for (const e of root.querySelectorAll('*')) {
+    if (e.dataset && e.dataset.testid === 'feature-map') return e;
+    const inner = e.shadowRoot && find(e.shadowRoot); if (inner) return inner; } return null; };
+  const map = find(document);
+  return map ? map.dataset.values : '';
+}"""
+
 
 POLL_MS = 50  # how often a wait looks: by default Playwright looks every animation frame, which keeps Chromium
 # drawing frames at 60 Hz all the time a test waits (most of a browser test's CPU on a 2-core machine)
@@ -144,6 +153,22 @@ def wait_idle(page, timeout: float = 30_000) -> None:
 def wait_drawn(page, timeout: float = 30_000) -> None:
     """wait_idle, and every picture decoded and every font loaded (for screenshots)."""
     page.wait_for_function(DRAWN, timeout=timeout, polling=POLL_MS)
+
+
+# §4's workbench has no edit waiting to be committed and the server has applied its last commit
+COMMITTED = """() => {
+  const find = (root) => { for (const e of root.querySelectorAll('*')) {
+    if (e.classList && e.classList.contains('wb')) return e;
+    const inner = e.shadowRoot && find(e.shadowRoot); if (inner) return inner; } return null; };
+  const bench = find(document);
+  return !!bench && bench.dataset.pending === '0';
+}"""
+
+
+def wait_committed(page, timeout: float = 30_000) -> None:
+    """§4's workbench: every edit committed and applied (its last commit's rerun arrived), then idle."""
+    page.wait_for_function(COMMITTED, timeout=timeout)
+    wait_idle(page, timeout)
 
 
 def open_page(page, url: str, timeout: float = 60_000) -> None:

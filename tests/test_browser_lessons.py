@@ -6,7 +6,17 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import POLL_MS, SETTLED, app_errors, h1, open_page, page_in, streamlit_server, wait_idle
+from tests.browser import (
+    FEATURE_MAP,
+    SETTLED,
+    app_errors,
+    h1,
+    open_page,
+    page_in,
+    streamlit_server,
+    wait_committed,
+    wait_idle,
+)
 from words import load_catalogue
 
 PAGES = {  # url path → title in (ko, en)
@@ -21,11 +31,11 @@ LECTURE_ORDER = [  # the sidebar, as the lecture (and the lecture map's cards): 
     ("filter-sets", "filters"), ("convolution-arithmetic", "arithmetic"), ("max-pooling", "pooling"),
     ("layer-stack-lab", "stack_lab"), ("lenet-5", "lenet5"), ("own-images", "own_images"),
 ]
-PLAY_TICK_MS = 900  # lessons/4_arithmetic.py: the step-through's fragment runs every 0.9 s while playing
+PLAY_TICK_MS = 800  # static/workbench.js PLAY_MS: the window's pace while playing
 # Resolves "moved" as soon as a script run starts or the element's text changes, else "still" after ms.
 STILL_FOR = """([selector, ms]) => new Promise(resolve => {
   const app = document.querySelector('[data-testid="stApp"]');
-  const element = document.querySelector(selector);
+  const element = typeof selector === 'string' ? document.querySelector(selector) : selector;
   const text = element.innerText;
   const done = (answer) => { observer.disconnect(); clearTimeout(timer); resolve(answer); };
   const observer = new MutationObserver(() => {
@@ -34,8 +44,6 @@ STILL_FOR = """([selector, ms]) => new Promise(resolve => {
   observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
   const timer = setTimeout(() => done('still'), ms);
 })"""
-PLOTLY_DATA = "el => JSON.stringify(el.querySelector('.js-plotly-plot').data.map(trace => trace.z))"
-ALL_PLOTLY_DATA = "els => JSON.stringify(els.map(el => el.querySelector('.js-plotly-plot')?.data?.map(trace => trace.z)))"
 
 
 @pytest.fixture(scope="module")
@@ -111,47 +119,45 @@ def test_edit_a_filter_cell_and_the_map_changes(server, browser_page):
     open_page(page, f"{server}/convolution-arithmetic?lang=en")
     formula = page.locator("code").filter(has_text="y1 = 0·(-1)")
     assert formula.first.inner_text().endswith("= 1")
-    charts = page.locator('[data-testid="stPlotlyChart"]')
-    drawn = charts.evaluate_all(ALL_PLOTLY_DATA)
+    drawn = page.evaluate(FEATURE_MAP)
     w5 = page.locator('input[type="range"][aria-label="w5"]')  # w5's slider, focused: End moves it to its top
     w5.focus()
     w5.press("End")
     top = float(w5.get_attribute("max"))
     expect(formula.first).to_have_text(re.compile(rf"= {1 + int(top - 2)}$"))  # 1 + (w5 − 2)·x10, x10 = 1
+    page.wait_for_function(f"([before]) => ({FEATURE_MAP})() !== before", arg=[drawn])
+    page.wait_for_url(f"**w=-1%2C-1%2C-1%2C2%2C{int(top)}%2C2**")  # committed once the keys paused
     wait_idle(page)
-    page.wait_for_function(f"([els, before]) => ({ALL_PLOTLY_DATA})(els) !== before", arg=[charts.element_handles(), drawn],
-                           polling=POLL_MS)
-    assert f"w=-1%2C-1%2C-1%2C2%2C{int(top)}%2C2" in page.url or f"w=-1,-1,-1,2,{int(top)},2" in page.url
 
 
 def test_click_an_input_cell(server, browser_page):
     page = browser_page
     open_page(page, f"{server}/convolution-arithmetic?lang=ko")
-    first_cell = page.locator(".st-key-arith_x_cell_0_0 button").first
+    first_cell = page.get_by_role("button", name="x1", exact=True)  # the workbench's input grid
     assert first_cell.inner_text() == "0"
     first_cell.click()
     expect(first_cell).to_have_text("1")
+    page.wait_for_url("**x=bits%3A**")  # the click is committed at once
     wait_idle(page)
-    assert page.locator(".st-key-arith_x_cell_0_0 button").first.inner_text() == "1"
-    assert "x=bits%3A" in page.url or "x=bits:" in page.url
+    assert page.get_by_role("button", name="x1", exact=True).inner_text() == "1"
 
 
 def test_play_walks_the_output_cells(server, browser_page):
     page = browser_page
     open_page(page, f"{server}/convolution-arithmetic?lang=en")
-    slider = page.locator(".st-key-arith_cell")
-    play = page.locator(".st-key-arith_play button")
-    expect(slider).to_contain_text("y1", timeout=10_000)
+    cell = page.get_by_test_id("step-cell")
+    play = page.get_by_test_id("step-play")
+    expect(cell).to_have_text("y1", timeout=10_000)
     expect(page.locator("code").filter(has_text="y1 = x1·w1")).to_have_count(1)
     play.click()
     expect(page.locator("code").filter(has_text="y1 = x1·w1")).to_have_count(0, timeout=10_000)  # moved on
     play.click()  # pause
     expect(play).to_contain_text("Play")
-    wait_idle(page)
-    cell = slider.inner_text()
+    wait_committed(page)  # the pause commits the cell it stopped on: one run, then nothing
+    shown = cell.inner_text()
     # A pause is the absence of ticks, so it takes watching: over two ticks, no run starts and the cell stays.
-    assert page.evaluate(STILL_FOR, [".st-key-arith_cell", 2 * PLAY_TICK_MS + 200]) == "still"
-    assert slider.inner_text() == cell
+    assert page.evaluate(STILL_FOR, [cell.element_handle(), 2 * PLAY_TICK_MS + 200]) == "still"
+    assert cell.inner_text() == shown
 
 
 def test_carry_the_feature_map_to_pooling(server, browser_page):

@@ -1,5 +1,5 @@
-"""Real browser (Debian Chromium via Playwright), offline: a feature map saves as a PNG through Plotly's own
-camera button (drawn in the browser, no network), and the notebook button downloads the page's notebook.
+"""Real browser (Debian Chromium via Playwright), offline: §4's feature map saves as a PNG through the workbench's
+own button (drawn on a canvas in the browser, no network), and the notebook button downloads the page's notebook.
 """
 
 import json
@@ -12,12 +12,10 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def test_feature_map_saves_as_png_and_the_notebook_downloads(server, new_page, tmp_path):
     url, page = server, new_page(1280, 720)
     open_page(page, f"{url}/convolution-arithmetic?lang=en&pad=same")
-    chart = page.locator(".st-key-arith_y_fig")
-    chart.scroll_into_view_if_needed()
-    chart.locator(".main-svg").first.hover()
-    camera = chart.locator('.modebar-btn[data-title="Download plot as a png" i]')
+    button = page.get_by_role("button", name="Save as PNG")
+    button.scroll_into_view_if_needed()
     with page.expect_download() as png:
-        camera.click()
+        button.click()
     path = tmp_path / "map.png"
     png.value.save_as(path)
     assert png.value.suggested_filename == "feature-map.png"

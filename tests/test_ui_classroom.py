@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from services.class_store import ALPHABET, get_store
-from tests.apphelp import APP, assert_clean, texts
+from tests.apphelp import APP, assert_clean, commit_bench, page_record, texts
 
 ARITH = "lessons/4_arithmetic.py"
 
@@ -54,16 +54,16 @@ def test_start_a_class_from_the_lecture_map_gives_the_teacher_address(lang):
 
 def test_a_follower_gets_the_teachers_page_and_setting_and_follows_changes():
     teacher, code = teacher_on_arithmetic()
-    teacher.radio(key="arith_stride").set_value(2).run()
+    commit_bench(teacher, stride=2)  # the teacher's workbench commits stride 2
     student = follower(code)
     assert_clean(student)
     assert student.title[0].value == "합성곱 연산"
-    assert student.session_state.arith_stride == 2 and student.query_params["stride"] == "2"
+    assert page_record(student, "arith").stride == 2 and student.query_params["stride"] == "2"
     assert student.query_params["class"] == code and "teacher" not in student.query_params
     assert [m.value for m in teacher.run().sidebar.metric] == ["1"]
-    teacher.radio(key="arith_pad").set_value("same").run()
+    commit_bench(teacher, pad="same")
     student.run()  # the sidebar fragment's poll runs in every full run too
-    assert student.session_state.arith_pad == "same" and student.query_params["pad"] == "same"
+    assert page_record(student, "arith").pad == "same" and student.query_params["pad"] == "same"
     teacher.switch_page("lessons/5_pooling.py").run()
     student.run()
     assert student.title[0].value == "맥스풀링"
@@ -73,8 +73,8 @@ def test_a_follower_never_changes_the_class():
     teacher, code = teacher_on_arithmetic()
     before = get_store().check(code)
     student = follower(code)
-    student.radio(key="arith_stride").set_value(3).run()
-    assert student.session_state.arith_stride == 3
+    commit_bench(student, stride=3)
+    assert page_record(student, "arith").stride == 3
     assert get_store().check(code) == before
 
 
@@ -84,13 +84,13 @@ def test_explore_stops_following_and_back_to_the_teacher_resumes():
     assert "Explore on my own" in texts(student)
     student.button(key="class_explore").click().run()
     assert "Back to the teacher" in texts(student)
-    teacher.radio(key="arith_stride").set_value(3).run()
+    commit_bench(teacher, stride=3)
     student.run()
-    assert student.session_state.arith_stride == 1  # exploring: the teacher's change is not applied
-    student.radio(key="arith_act").set_value("relu").run()
+    assert page_record(student, "arith").stride == 1  # exploring: the teacher's change is not applied
+    commit_bench(student, act="relu")
     student.button(key="class_back").click().run()
     student.run()
-    assert student.session_state.arith_stride == 3 and student.session_state.arith_act == "none"
+    assert page_record(student, "arith").stride == 3 and page_record(student, "arith").act == "none"
 
 
 @pytest.mark.parametrize(("lang", "words"), [("ko", "찾을 수 없습니다"), ("en", "There is no class")])
@@ -109,7 +109,7 @@ def test_a_wrong_code_says_so_and_the_page_works_alone(lang, words):
     assert "class" not in at.query_params and at.session_state.get("class_code") is None
     at.switch_page(ARITH).run()
     assert_clean(at)
-    at.radio(key="arith_stride").set_value(2).run()
+    commit_bench(at, stride=2)
     assert at.query_params["stride"] == "2"
 
 

@@ -1,36 +1,46 @@
-"""§4's widgets and figures: the page's record and its widgets, presets, the step-through.
+"""§4's record, its commits and widgets: the workbench (in the browser), presets, typed numbers.
 
-The page's whole setting is one record (``links.pages.Arithmetic``: x, w, pad, stride, act) kept by
-``SETTING`` (ui/page_setting.py); the filter's editor and the input grid edit its ``x`` and ``w`` through
-``Cells``. The number boxes keep the keys ``arith_w_0`` … ``arith_w_8`` that tests have always used.
+The page's whole setting is one record (``links.pages.Arithmetic``: x, w, pad, stride, act, and the output cell
+the window is on) kept by ``SETTING`` (ui/page_setting.py). The workbench (ui/workbench.py, static/workbench.js)
+shows it and computes the map in the browser; an edit there comes back as one commit, which ``apply_commit``
+turns into the next record. The presets and the typed numbers (``Cells``) edit the same record on the server.
+The number boxes keep the keys ``arith_w_0`` … ``arith_w_8`` that tests have always used.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import streamlit as st
+import functools
+import math
+from collections.abc import Mapping
 
-from cnnlib.convolution import CellStep, padding_amounts
+import numpy as np
+
+from cnnlib.convolution import ACTIVATIONS, PADDINGS, output_size
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
-from links.pages import ARITHMETIC, CUSTOM, INPUT_PRESETS, filter_preset_of, input_preset
-from ui.charts import heatmap_spec, ready
+from links.pages import ARITHMETIC, CUSTOM, INPUT_PRESETS, SIZE, Arithmetic, filter_preset_of, input_preset
+from ui import workbench
+from ui.charts import DIVERGING
 from ui.grids import Cells
+from ui.i18n import CATALOGUE, lang
 from ui.page_setting import PageSetting
+from ui.presenter import presenting
 
 SETTING = PageSetting("arith", ARITHMETIC)
 W = "arith_w"  # the filter's widgets: sliders arith_w_s0…, the paste box arith_w_paste
 W_BOX = "arith_w_{i}"  # its number boxes' keys (the old widget keys: arith_w_0 … arith_w_8)
-CHOICE = "arith_filter_choice"
-FILTER_CHOICES = (*FILTER_PRESETS, CUSTOM)
-CELL = "arith_cell"
 Y_BOUND = 9 * max(map(abs, WEIGHT_RANGE)) * max(map(abs, INPUT_RANGE))  # |y| can never be larger (before activation)
-_ROW = '.st-key-{k} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
-_ROWS = ", ".join(_ROW.format(k=k) for k in ("arith_top", "arith_work"))
-_COLS = ", ".join(_ROW.format(k=k) + ' > [data-testid="stColumn"]' for k in ("arith_top", "arith_work"))
-# Side by side from 1150 px of window width (1280×720 projector: x | w | y on one screen); narrower,
-# e.g. 1280 px at 150 % zoom (853 px), the three parts stack so that no label or value is cut.
-LAYOUT_CSS = (f"<style>@media (max-width: 1150px) {{ {_ROWS} {{ flex-wrap: wrap; }} "
-              f"{_COLS} {{ width: 100% !important; flex: 1 1 100% !important; min-width: 100% !important; }} }}</style>")
+BENCH = "arith_bench"  # the workbench component's key
+STRIDES = (1, 2, 3)
+MAX_ARG = 999_999_999  # a preset's seed or digit, as the link reads it (links/pages.py: nine digits at most)
+WEIGHT_STEP = 0.5  # the sliders' step, as the filter editors elsewhere (ui/weight_editor.py)
+WORDS = {  # the workbench's words by the name the module uses: catalogue keys (words/arithmetic.py)
+    name: f"arithmetic.{name}"
+    for name in ("input", "filter", "padding", "padding.valid", "padding.same", "stride", "activation", "activation.none",
+                 "activation.relu", "activation.swish", "activation_note", "size", "map_title", "step", "prev", "next",
+                 "play", "pause", "cell", "window_note", "padding_ring", "activated", "save_png", "workbench", "input_preset",
+                 "digit_pick", "reroll", "filter_preset", *(f"preset.{p}" for p in (*INPUT_PRESETS, CUSTOM)),
+                 *(f"filter.{f}" for f in (*FILTER_PRESETS, CUSTOM)))
+}
 
 # the filter: a manual edit (slider, box, paste) names the preset the weights are, else "custom"
 WEIGHTS = Cells(lambda: SETTING.get().w, lambda w: SETTING.update(w=w, filter_choice=filter_preset_of(w)))
@@ -38,68 +48,80 @@ WEIGHTS = Cells(lambda: SETTING.get().w, lambda w: SETTING.update(w=w, filter_ch
 INPUT = Cells(lambda: SETTING.get().x, lambda x: SETTING.update(x=x, x_preset=CUSTOM, x_arg=0))
 
 
-def apply_filter_choice() -> None:
-    """The preset dropdown's callback: a preset applies at once; "custom" keeps the weights."""
-    name = SETTING.get().filter_choice
-    if name in FILTER_PRESETS:
-        SETTING.update(w=FILTER_PRESETS[name])
+def compact(grid: np.ndarray) -> list:
+    """A grid as the workbench gets it: one flat list, whole numbers without ".0" (fewer bytes per update); -0.0
+    stays -0.0, which the slide's formula writes as -0 (cnnlib.convolution.formula)."""
+    return [int(v) if v.is_integer() and (v or math.copysign(1, v) > 0) else v
+            for v in np.asarray(grid, dtype=float).ravel().tolist()]
 
 
-def shown_input(preset: str) -> str:
-    """The input dropdown shows the preset the drawing came from ("blank" once it is one's own)."""
-    return preset if preset in INPUT_PRESETS else "blank"
+def bench_state(record: Arithmetic) -> dict:
+    """The record as the workbench shows it (compact: a few hundred bytes)."""
+    return {"x": compact(record.x), "x_preset": record.x_preset, "x_arg": record.x_arg, "w": compact(record.w),
+            "pad": record.pad, "stride": record.stride, "act": record.act, "cell": record.cell}
 
 
-def choose_input(name: str | None = None, arg: int | None = None) -> None:
-    """The input dropdown's, the digit's and "another random one"'s callback: the input applies at once."""
-    record = SETTING.get()
-    name = name or st.session_state.get("arith_input_choice", record.x_preset)
-    if arg is None:
-        arg = int(st.session_state.get("arith_digit", 4)) if name == "digit" else \
-            int(np.random.default_rng().integers(1000)) if name == "random" else 0
-    SETTING.update(x=input_preset(name, arg), x_preset=name, x_arg=arg)
+@functools.lru_cache(maxsize=4)
+def bench_kit(language: str) -> dict:
+    """The workbench's words in one language, the colour scale and the presets (sent while the browser lacks them):
+    the filters' weights (applied in the browser) and the inputs' names (drawn by the server, input_preset)."""
+    return {"words": {name: CATALOGUE[key][language] for name, key in WORDS.items()}, "scale": DIVERGING,
+            "filters": {name: compact(grid) for name, grid in FILTER_PRESETS.items()}, "inputs": list(INPUT_PRESETS)}
 
 
-def choose_digit() -> None:
-    choose_input("digit", int(st.session_state.get("arith_digit", 4)))
+def _grid(values, shape: tuple[int, int], lo: float, hi: float) -> np.ndarray | None:
+    """Numbers from the browser as a grid of `shape`, clamped to [lo, hi]; None when they are not such a grid."""
+    try:
+        grid = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if grid.size != shape[0] * shape[1] or not np.all(np.isfinite(grid)):
+        return None
+    return np.clip(grid.reshape(shape), lo, hi)
 
 
-def step_cell(delta: int, n: int) -> None:
-    """← / → buttons: the window one output cell back or on (wrapping), 1-based as on the slide."""
-    st.session_state[CELL] = (int(st.session_state.get(CELL, 1)) - 1 + delta) % n + 1
-    st.session_state.arith_playing = False
+def apply_commit(record: Arithmetic, state: Mapping) -> Arithmetic:
+    """The record after one commit of the workbench (its compact state: x, w, pad, stride, act, cell). A value that
+    cannot be used keeps the record's; a changed input is the student's own drawing, a changed filter names the
+    preset it is exactly (else "custom"); a cell outside the new map goes back to y1."""
+    changes: dict = {}
+    preset, arg = state.get("x_preset"), state.get("x_arg")
+    x = _grid(state.get("x"), (SIZE, SIZE), *INPUT_RANGE)
+    if preset in INPUT_PRESETS and type(arg) is int and 0 <= arg <= MAX_ARG and (preset, arg) != (record.x_preset, record.x_arg):
+        changes.update(x=input_preset(preset, arg), x_preset=preset, x_arg=arg)  # a preset chosen: the server draws it
+    elif x is not None and not np.array_equal(x, record.x):
+        changes.update(x=x, x_preset=CUSTOM, x_arg=0)
+    w = _grid(state.get("w"), (3, 3), *WEIGHT_RANGE)
+    if w is not None and not np.array_equal(w, record.w):
+        changes.update(w=w, filter_choice=filter_preset_of(w))
+    if state.get("pad") in PADDINGS:
+        changes["pad"] = state["pad"]
+    stride = state.get("stride")
+    if type(stride) is int and stride in STRIDES:
+        changes["stride"] = stride
+    if state.get("act") in ACTIVATIONS:
+        changes["act"] = state["act"]
+    cell = state.get("cell")
+    if type(cell) is int:
+        changes["cell"] = cell
+    new = record.but(**changes)
+    if not 1 <= new.cell <= output_size(SIZE, 3, new.stride, new.pad) ** 2:
+        new = new.but(cell=1)
+    same = all(getattr(new, name) == getattr(record, name) for name in ("pad", "stride", "act", "cell"))
+    return record if same and "x" not in changes and "w" not in changes else new
 
 
-def toggle_play() -> None:
-    """Play/pause (a callback: a click during a play tick is never lost)."""
-    st.session_state.arith_playing = not st.session_state.get("arith_playing", False)
+def committed() -> None:
+    """The workbench's on_commit_change: its commit into the page's record (before the script runs)."""
+    commit = workbench.last_commit(BENCH)
+    if commit:
+        SETTING.set(apply_commit(SETTING.get(), commit))
 
 
-def input_figure(x: np.ndarray, step: CellStep, stride: int, padding: str, height: int = 300):
-    """x with the window of `step`; with 'same' padding the zero ring is drawn too (dashed edge)."""
-    (top, bottom), (left, right) = (padding_amounts(n, 3, stride, padding) for n in x.shape)
-    padded = np.pad(x, ((top, bottom), (left, right)))
-    spec = heatmap_spec(
-        padded, diverging=False, highlight=(step.top + top, step.left + left, 3, 3), height=height, title="x", colorbar=False
-    )
-    if top or bottom or left or right:
-        spec["layout"]["shapes"].insert(
-            0,
-            {
-                "type": "rect",
-                "x0": left - 0.5,
-                "x1": left + x.shape[1] - 0.5,
-                "y0": top - 0.5,
-                "y1": top + x.shape[0] - 0.5,
-                "line": {"color": "#4da3ff", "width": 2, "dash": "dash"},  # visible on the black zeros too
-            },
-        )
-    return ready(spec)
-
-
-def map_figure(y: np.ndarray, cell: tuple[int, int], title: str, height: int = 300):
-    """The feature map, red/blue around 0 with its colour bar, the current cell circled."""
-    return ready(heatmap_spec(y, marks=[cell], height=height, title=title))
+def show_workbench(record: Arithmetic) -> None:
+    """The workbench: input, filter, feature map, padding/stride/activation and the step-through, in the browser."""
+    workbench.mount(BENCH, bench_state(record), bench_kit(lang()), present=presenting(), weight_range=WEIGHT_RANGE,
+                    step=WEIGHT_STEP, on_commit=committed)
 
 
 def y20(y: np.ndarray) -> float | None:

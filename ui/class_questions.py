@@ -81,7 +81,8 @@ def answer_may_show(qid: str) -> bool:
 
 
 def alone(qid, answer, *, unit, lo, hi, step, digits, fmt) -> None:
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    row = st.container(horizontal=True, vertical_alignment="bottom")  # not st.columns: a third of the cost, wraps when narrow
+    left = right = row
     guess = left.number_input(t("classroom.your_guess"), min_value=lo, max_value=hi, value=None, step=step,
                               format=fmt, key=f"class_q_{qid}_guess")
     shown = S.get(f"class_q_{qid}_shown", False)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from links.codec import Link, Setting
 from ui.i18n import sync_query_param, t
@@ -35,11 +36,18 @@ class Held:
     record: Setting
     refused: list[str] = field(default_factory=list)
     wrote: dict[str, list[str]] | None = None
+    seen: tuple | None = None  # (the address, what it was compared with) found unchanged: not parsed again
 
 
 def query() -> dict[str, list[str]]:
     """The address's parameters as a plain dict (a repeated parameter keeps all its values)."""
     return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
+def _query_string() -> str | None:
+    """The address's query string as this run knows it (Streamlit keeps it current when st.query_params is set)."""
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.query_string
 
 
 def _as_lists(texts: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -74,9 +82,14 @@ class PageSetting:
         Going to a page through the sidebar clears the address, which is no change."""
         if held.wrote is None:  # the page never wrote its setting: keep the first visit's reading
             return False
+        address = _query_string()  # a page asks many times a run: the address is parsed once per change
+        if address is not None and held.seen is not None and held.seen[0] == address and held.seen[1] is held.wrote:
+            return False
         names = {param.name for param in self.link.params}
         now = {name: texts for name, texts in query().items() if name in names}
-        return bool(now) and now != held.wrote
+        changed = bool(now) and now != held.wrote
+        held.seen = None if changed else (address, held.wrote)
+        return changed
 
     def known(self) -> bool:
         """Whether this session has visited the page (its record is kept), without reading the address."""

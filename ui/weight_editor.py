@@ -58,6 +58,7 @@ def weight_editor(
     label: Callable[[int], str] | None = None,
     expander: str | None = None,
     lazy: bool = False,
+    sliders: bool = True,
 ) -> np.ndarray:
     """Sliders laid out as the filter (labelled w1 … wN as on the slide), optional number boxes and a
     paste box (widget keys start with `key`), all editing `cells` (a float array of `shape`, the ONE truth).
@@ -71,11 +72,12 @@ def weight_editor(
     lazy: draw the boxes and the paste box only while the expander is open (its state is
         st.session_state[f"{key}_typed_open"]; opening it reruns). Every number box costs
         Streamlit a scan of the whole session state (about 0.5 ms) on every rerun, open or not.
+    sliders: False when the sliders live elsewhere (§4's workbench draws its own in the browser).
     """
     rows, cols = shape
     truth = _truth(cells, shape)
     name = label or (lambda i: f"w{i + 1}")
-    sliders = [f"{key}_s{i}" for i in range(rows * cols)]
+    slider_keys = [f"{key}_s{i}" for i in range(rows * cols)]
     boxes = [box_key.format(key=key, i=i) for i in range(rows * cols)]
     paste_key, shown_key, said_key = f"{key}_paste", f"_{key}_paste_shown", f"_{key}_said"
 
@@ -87,7 +89,7 @@ def weight_editor(
             on_edit()
 
     def from_slider(i: int) -> None:
-        value = st.session_state.get(sliders[i])
+        value = st.session_state.get(slider_keys[i])
         if value is not None:
             write(i, float(min(max(float(value), lo), hi)))
 
@@ -112,7 +114,7 @@ def weight_editor(
     # the truth into every widget, before any is drawn
     # A slider given its value skips Streamlit's scan of the whole session state (about 0.5 ms a widget);
     # one just set from the truth is given none (Streamlit would log that both were set).
-    given = [None if _sync(sliders[i], float(v)) else float(v) for i, v in enumerate(truth.ravel())]
+    given = [None if sliders and _sync(slider_keys[i], float(v)) else float(v) for i, v in enumerate(truth.ravel())]
     title = t("grids.type_numbers") if expander is None else expander
     open_key = f"{key}_typed_open"
     typed = not (lazy and title) or bool(st.session_state.get(open_key, False))  # boxes and paste drawn this run
@@ -125,10 +127,10 @@ def weight_editor(
         st.session_state[shown_key] = text
 
     fmt = "%g"
-    for r in range(rows):
+    for r in range(rows if sliders else 0):
         for c, col in enumerate(st.columns(cols, gap="small")):
             i = r * cols + c
-            col.slider(name(i), min_value=float(lo), max_value=float(hi), value=given[i], step=float(step), key=sliders[i],
+            col.slider(name(i), min_value=float(lo), max_value=float(hi), value=given[i], step=float(step), key=slider_keys[i],
                        format=fmt, on_change=from_slider, args=(i,))
 
     said = st.session_state.pop(said_key, None)

@@ -1,0 +1,73 @@
+"""§4's workbench in the browser: one Components v2 element (docs/streamlit.md, "Components v2").
+
+The real code is ``static/workbench.js``, served by Streamlit's static file serving
+(``.streamlit/config.toml``: ``[server] enableStaticServing = true``) at ``<base>/app/static/workbench.js``.
+Streamlit resends a component's html/css/js with every render, so the inline js is only ``LOADER``: it imports
+that module by an absolute URL (the page's origin, the server's ``server.baseUrlPath``, a content hash against
+stale caches) and hands it the component.
+
+Data (``data=``): the page's compact state, ``ack`` (the number of the last commit the server applied), whether
+the page is in presenter mode, the weights' range and step, and the "kit" — the words in the page's language and
+the colour scale. The kit is sent only while the browser may lack it: a commit names the kit it had, and the
+module keeps kits for the life of the page. State back: ``commit`` (setStateValue), read by the page's
+``on_commit_change`` callback before the script runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+MODULE = "workbench.js"
+LOADER = """export default async function (component) {
+  const base = String(component.data.base || "").replace(/^\\/+|\\/+$/g, "");
+  const url = new URL(`${base ? "/" + base : ""}/app/static/${component.data.module}`, window.location.origin);
+  const module = await import(url.href);
+  return module.default(component);
+}"""
+_MOUNT = st.components.v2.component("cnn_workbench", js=LOADER)
+
+
+@functools.cache
+def module_name() -> str:
+    """``workbench.js?v=<content hash>``: a new version is fetched anew, an unchanged one comes from the cache."""
+    digest = hashlib.sha256((STATIC / MODULE).read_bytes()).hexdigest()[:12]
+    return f"{MODULE}?v={digest}"
+
+
+def kit_id(kit: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(kit, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:10]
+
+
+def last_commit(key: str) -> dict:
+    """The component's last commit as this session holds it ({} before the first): read before mounting."""
+    state = st.session_state.get(key)
+    commit = state.get("commit") if isinstance(state, Mapping) else None
+    return commit if isinstance(commit, Mapping) else {}
+
+
+def mount(key: str, state: dict, kit: dict, *, present: bool, weight_range: tuple[float, float], step: float,
+          on_commit: Callable[[], None]) -> None:
+    """Draw the workbench showing `state`; `on_commit` runs (before the script) when the browser commits an edit."""
+    done = last_commit(key)
+    ident = kit_id(kit)
+    data = {
+        "module": module_name(),
+        "base": st.get_option("server.baseUrlPath") or "",
+        "ack": int(done.get("seq", 0)) if isinstance(done.get("seq", 0), int) else 0,
+        "state": state,
+        "present": present,
+        "range": list(weight_range),
+        "step": step,
+        "kit_id": ident,
+    }
+    if done.get("kit") != ident:  # the browser may not have these words yet
+        data["kit"] = {**kit, "id": ident}
+    _MOUNT(key=key, data=data, on_commit_change=on_commit, width="stretch", height="content")
