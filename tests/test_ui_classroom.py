@@ -93,7 +93,7 @@ def test_explore_stops_following_and_back_to_the_teacher_resumes():
     assert student.session_state.arith_stride == 3 and student.session_state.arith_act == "none"
 
 
-@pytest.mark.parametrize(("lang", "words"), [("ko", "찾을 수 없습니다"), ("en", "There is no class")])
+@pytest.mark.parametrize(("lang", "words"), [("ko", "이 코드의 수업이 없습니다"), ("en", "There is no class")])
 def test_a_wrong_code_says_so_and_the_page_works_alone(lang, words):
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["class"] = "ZZZZZ"

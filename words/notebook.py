@@ -190,7 +190,7 @@ STRINGS = {
         "en": "The page's training settings (epochs, batch size, learning rate, seed).",
     },
     "notebook.train_epochs": {
-        "ko": "환경 변수 {variable}가 있으면 에포크 수와 학습 이미지 수를 그만큼으로 줄입니다 (빠른 확인용)",
+        "ko": "환경 변수 {variable}: 있으면 에포크 수와 학습 이미지 수를 그만큼으로 줄입니다 (빠른 확인용)",
         "en": "The environment variables {variable}, when set, lower the epochs and training images (a quick check)",
     },
     "notebook.train_scaling_scaled": {
