@@ -49,7 +49,7 @@ def test_editing_the_filter_changes_the_map():
 def test_clicking_an_input_cell_toggles_it():
     at = open_page(PAGE)
     at.button(key="arith_x_cell_0_0").click().run()
-    assert page_record(at, "arith").x[0, 0] == 1.0
+    assert page_record(at, "convolution-arithmetic").x[0, 0] == 1.0
     assert feature_map(at)[0, 0] == 0.0  # x1·w1 = 1·(−1) added to the slide's 1
 
 
@@ -197,7 +197,7 @@ def test_stale_editor_bug_the_paste_box_follows_w5_and_x1_and_apply_keeps_w5():
     assert_shows(at, w)
     at.button(key="arith_w_paste_apply").click().run()
     assert_shows(at, w)
-    assert page_record(at, "arith").x[0, 0] == 1.0
+    assert page_record(at, "convolution-arithmetic").x[0, 0] == 1.0
 
 
 @pytest.mark.parametrize(("typed", "used"), [(25.0, 10.0), (-99.0, -10.0)])
@@ -209,14 +209,14 @@ def test_out_of_range_box_bug_the_box_shows_what_the_map_uses(typed, used):
     w = LECTURE_W.copy()
     w[1] = used
     assert_shows(at, w)
-    assert feature_map(at)[0, 0] == before[0, 0] + (used + 1) * page_record(at, "arith").x[0, 2]
+    assert feature_map(at)[0, 0] == before[0, 0] + (used + 1) * page_record(at, "convolution-arithmetic").x[0, 2]
     assert any("w2" in m.value and "outside the allowed range" in m.value for m in at.warning)
 
 
 def test_an_input_preset_applies_when_chosen():
     at = open_page(PAGE)
     at.selectbox(key="arith_input_choice").set_value("blank").run()
-    assert not page_record(at, "arith").x.any() and not feature_map(at).any()
+    assert not page_record(at, "convolution-arithmetic").x.any() and not feature_map(at).any()
     assert param(at, "x") == "blank"
 
 
@@ -277,7 +277,7 @@ def test_a_digit_applies_when_chosen_and_another_digit_when_picked():
     at = open_page(PAGE, "en")
     at.selectbox(key="arith_input_choice").set_value("digit").run()
     assert param(at, "x") == "digit:4"
-    four = page_record(at, "arith").x.copy()
+    four = page_record(at, "convolution-arithmetic").x.copy()
     at.number_input(key="arith_digit").set_value(7).run()
-    assert param(at, "x") == "digit:7" and not np.array_equal(page_record(at, "arith").x, four)
+    assert param(at, "x") == "digit:7" and not np.array_equal(page_record(at, "convolution-arithmetic").x, four)
     assert_clean(at)

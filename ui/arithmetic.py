@@ -17,7 +17,7 @@ from ui.charts import heatmap_spec, ready
 from ui.grids import Cells
 from ui.page_setting import PageSetting
 
-SETTING = PageSetting("arith", ARITHMETIC)
+SETTING = PageSetting("convolution-arithmetic", ARITHMETIC)
 W = "arith_w"  # the filter's widgets: sliders arith_w_s0…, the paste box arith_w_paste
 W_BOX = "arith_w_{i}"  # its number boxes' keys (the old widget keys: arith_w_0 … arith_w_8)
 CHOICE = "arith_filter_choice"

@@ -22,7 +22,7 @@ from ui.presenter import caption, presenting
 STORY = ("dense_only", "two_conv", "two_conv_pool")  # the slides' order: 66,790 → 203,068 → 9,532
 LAB_PAGE = "lessons/2_stack_lab.py"
 PLAY_EVERY_S = 0.9
-SETTING = PageSetting("pool", POOLING)  # size, stride, src, digit, filter (the link), the window, the slide's map
+SETTING = PageSetting("max-pooling", POOLING)  # size, stride, src, digit, filter (the link), the window, the slide's map
 SLIDE_MAP = Cells(lambda: SETTING.get().slide_map, lambda grid: SETTING.update(slide_map=grid))
 
 
