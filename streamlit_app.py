@@ -1,9 +1,11 @@
 """The router: page config, the language switch, and the lecture's pages in order."""
 
+import sys
+
 import streamlit as st
 
 from services.runs.fit import when_tensorflow_loads
-from ui import classroom, page_setting, presenter, warmup
+from ui import class_session, classroom, page_setting, presenter, run_panel, warmup
 from ui.guard import hide_error_details, page_not_found, run_page
 from ui.i18n import init_language, keep_language_in_url, language_switch, localize_streamlit, t
 from ui.keras_guard import guard_clear_session, guard_if_keras_loaded
@@ -13,8 +15,8 @@ init_language()
 presenter.init_presenter()  # ?present=1 on a session's first run; afterwards the sidebar toggle
 st.set_page_config(page_title=t("common.app_title"), page_icon=":material/grid_view:", layout="wide",
                    initial_sidebar_state=presenter.sidebar_state())
-classroom.start()  # ?class= / ?teacher=: who this session is in a class (issue 11)
-page_setting.when_written(classroom.publish_from_sync)  # a teacher's setting reaches the class from a fragment's rerun too
+page_setting.when_written(class_session.on_written)  # a teacher's edit reaches the class from a fragment's rerun too
+run_panel.when_requested(class_session.on_requested)  # … and so does the run a teacher asks for
 when_tensorflow_loads(guard_clear_session)  # a training run must not see Streamlit's clear_session (no Keras import here)
 
 # The lessons live in lessons/, NOT pages/: with a folder named pages/, Streamlit 1.67 starts every
@@ -52,6 +54,7 @@ PAGES = {  # the lecture's order, as the lecture map's cards: §1 … §5, the l
 
 navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
 st.set_page_config(page_title=f"{navigation.title} · {t('common.app_title')}")  # each page's own tab title
+class_session.before_page()  # ?class= once; a follower takes the teacher's view (may switch pages)
 classroom.sidebar()  # first under the pages: the teacher's code and QR in view without scrolling the sidebar
 language_switch()
 presenter.presenter_switch(t("common.present"), t("common.present_help"))
@@ -63,6 +66,6 @@ try:
 finally:  # st.navigation resets the URL's parameters on a page change: put ?lang= back
     keep_language_in_url()
     presenter.keep_presenter_in_url()
-    classroom.after_page(navigation)  # a teacher publishes the page and its link state
+    class_session.after_run(navigation.url_path, finished=sys.exc_info()[0] is None)  # a teacher publishes its view
     guard_if_keras_loaded()  # a page loaded Keras: stop Streamlit clearing its session after every run
     warmup.warm_tensorflow_soon()  # the page is out: import TensorFlow in a background thread, once (ui/warmup.py)

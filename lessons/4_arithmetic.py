@@ -12,7 +12,7 @@ from cnnlib.convolution import ACTIVATIONS, PADDINGS, activate, conv2d, explain_
 from cnnlib.filters import INPUT_RANGE, WEIGHT_RANGE
 from links.pages import INPUT_PRESETS, SIZE
 from ui import arithmetic as page
-from ui import class_questions, take_home
+from ui import class_questions, class_session, take_home
 from ui.charts import PLOT, png
 from ui.grids import paste_box, toggle_grid
 from ui.guard import guarded
@@ -69,6 +69,7 @@ TICKING = bool(st.session_state.get("arith_playing"))  # the fragment's timer is
 @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
 def workbench() -> None:
     """The filter, the map and the step-through: all that a filter edit (or a play tick) changes."""
+    class_session.refresh(covers=("w", "filter_choice"))  # a teacher's filter edit reruns only this for the class
     playing = bool(st.session_state.get("arith_playing"))
     if playing != TICKING:  # play/pause was pressed inside this fragment: start or stop its timer
         st.rerun()

@@ -59,9 +59,9 @@ CREATE TABLE IF NOT EXISTS classes (code TEXT PRIMARY KEY, key_hash TEXT NOT NUL
     touched REAL NOT NULL, ended REAL, page TEXT NOT NULL DEFAULT '', state_json TEXT NOT NULL DEFAULT '{}',
     version INTEGER NOT NULL DEFAULT 0, extra_json TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS members (code TEXT NOT NULL, session TEXT NOT NULL, role TEXT NOT NULL,
-    last_seen REAL NOT NULL, PRIMARY KEY (code, session));
+    last_seen REAL NOT NULL, student TEXT, PRIMARY KEY (code, session));
 CREATE TABLE IF NOT EXISTS questions (code TEXT NOT NULL, qid TEXT NOT NULL, opened REAL, revealed REAL,
-    answer REAL, PRIMARY KEY (code, qid));
+    answer REAL, about TEXT NOT NULL DEFAULT '', PRIMARY KEY (code, qid));
 CREATE TABLE IF NOT EXISTS answers (code TEXT NOT NULL, qid TEXT NOT NULL, session TEXT NOT NULL,
     value REAL NOT NULL, PRIMARY KEY (code, qid, session));
 """
@@ -96,6 +96,7 @@ class Question:
     opened: bool
     revealed: bool
     answer: float | None  # the computed answer, stored when revealed
+    about: str = ""  # the setting the revealed answer is the answer for (the page's address, as the teacher had it)
 
 
 def new_code(taken: Callable[[str], bool] = lambda code: False) -> str:
@@ -173,6 +174,10 @@ class ClassStore:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(classes)")}
         if "extra_json" not in columns:  # a file written before the teacher's view had more than the address
             self._db.execute("ALTER TABLE classes ADD COLUMN extra_json TEXT NOT NULL DEFAULT '{}'")
+        if "student" not in {row[1] for row in self._db.execute("PRAGMA table_info(members)")}:  # … or students' ids
+            self._db.execute("ALTER TABLE members ADD COLUMN student TEXT")
+        if "about" not in {row[1] for row in self._db.execute("PRAGMA table_info(questions)")}:  # … or a reveal's setting
+            self._db.execute("ALTER TABLE questions ADD COLUMN about TEXT NOT NULL DEFAULT ''")
         self._versions: dict[str, int] = {}  # code -> version: what a follower's run asks, without touching the file
         self.tries = Tries(clock)  # wrong codes, bounded
         self._closed = threading.Event()
@@ -324,24 +329,24 @@ class ClassStore:
 
     # ---- members ----------------------------------------------------------------------------------
 
-    def join(self, code: str, session: str, role: str = "student") -> None:
-        """A member is in the class (again: last_seen now): a student's id (shared by the student's tabs) or the
-        teacher's session. Raises ClassError if the class cannot be used."""
+    def join(self, code: str, session: str, role: str = "student", student: str | None = None) -> None:
+        """A browser session is in the class (again: last_seen now); `student`: the student it belongs to (one
+        student's tabs share it). Raises ClassError if the class cannot be used."""
         code = normal_code(code)
         self._row(code)
         now = self.clock()
-        self._write(("INSERT INTO members (code, session, role, last_seen) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT (code, session) DO UPDATE SET last_seen = excluded.last_seen, role = excluded.role",
-                     (code, session, role, now)),
+        self._write(("INSERT INTO members (code, session, role, last_seen, student) VALUES (?, ?, ?, ?, ?) "
+                     "ON CONFLICT (code, session) DO UPDATE SET last_seen = excluded.last_seen, role = excluded.role, "
+                     "student = excluded.student", (code, session, role, now, student)),
                     ("UPDATE classes SET touched = ? WHERE code = ?", (now, code)))
 
     def joined(self, code: str, within: float = 90.0, role: str = "student") -> int:
-        """How many sessions with `role` were seen in the last `within` seconds."""
-        return self._read("SELECT COUNT(*) FROM members WHERE code=? AND role=? AND last_seen >= ?",
-                          (normal_code(code), role, self.clock() - within))[0][0]
+        """How many with `role` were seen in the last `within` seconds: each student once, however many tabs."""
+        return self._read("SELECT COUNT(DISTINCT COALESCE(student, session)) FROM members WHERE code=? AND role=? "
+                          "AND last_seen >= ?", (normal_code(code), role, self.clock() - within))[0][0]
 
     def members(self, code: str) -> list[str]:
-        """Every session that ever joined (teacher included): whose training runs are the class's."""
+        """Every browser session that ever joined (teacher included): whose training requests are the class's."""
         return [row[0] for row in self._read("SELECT session FROM members WHERE code=?", (normal_code(code),))]
 
     # ---- questions --------------------------------------------------------------------------------
@@ -355,18 +360,19 @@ class ClassStore:
                              "ON CONFLICT (code, qid) DO UPDATE SET opened = excluded.opened, revealed = NULL, answer = NULL",
                        (code, qid, self.clock()))
 
-    def reveal(self, code: str, key: str, qid: str, answer: float) -> None:
-        """The teacher shows the computed answer; answering stops."""
+    def reveal(self, code: str, key: str, qid: str, answer: float, about: str = "") -> None:
+        """The teacher shows the computed answer for the setting `about`; answering stops."""
         code = self._teacher(code, key)
-        self._bump(code, "UPDATE questions SET revealed = ?, answer = ? WHERE code = ? AND qid = ?",
-                   (self.clock(), float(answer), code, qid))
+        self._bump(code, "UPDATE questions SET revealed = ?, answer = ?, about = ? WHERE code = ? AND qid = ?",
+                   (self.clock(), float(answer), about, code, qid))
 
     def question(self, code: str, qid: str) -> Question:
-        rows = self._read("SELECT opened, revealed, answer FROM questions WHERE code=? AND qid=?", (normal_code(code), qid))
+        rows = self._read("SELECT opened, revealed, answer, about FROM questions WHERE code=? AND qid=?",
+                          (normal_code(code), qid))
         if not rows:
             return Question(qid, False, False, None)
-        opened, revealed, answer = rows[0]
-        return Question(qid, opened is not None, revealed is not None, answer)
+        opened, revealed, answer, about = rows[0]
+        return Question(qid, opened is not None, revealed is not None, answer, about or "")
 
     def answer(self, code: str, qid: str, session: str, value: float) -> None:
         """A student's answer (a new one replaces the session's earlier one); only while the question is open."""

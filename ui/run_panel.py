@@ -22,6 +22,7 @@ from cnnlib.errors import LessonError
 from services.runs import Run, RunConfig, RunResult, Snapshot, TrainingService, get_service
 from services.runs.config import estimate_seconds, preset_name
 from services.settings import run_max_seconds
+from ui import class_session
 from ui.charts import png
 from ui.guard import end_page, guarded
 from ui.i18n import message, t
@@ -57,8 +58,21 @@ def requester() -> str:
 
 
 def request(config: RunConfig) -> Run:
-    """Ask for a run as this session (raises LessonError: a bad or too long configuration, one run at a time)."""
-    return service().submit(config, requester())
+    """Ask for a run as this session (raises LessonError: a bad or too long configuration, one run at a time);
+    the hooks hear of it (class mode: a teacher's students watch the run too)."""
+    run = service().submit(config, requester())
+    for hook in _REQUESTED:
+        hook()
+    return run
+
+
+_REQUESTED: list = []
+
+
+def when_requested(hook) -> None:
+    """Call hook() after this session asked for a run (the router registers class mode's publishing)."""
+    if hook not in _REQUESTED:
+        _REQUESTED.append(hook)
 
 
 def seconds_text(seconds: float | None) -> str:
@@ -223,7 +237,10 @@ def run_panel(prefix: str, config: RunConfig, button_label: str | None = None, w
     # Someone else's run of these settings is queued or training: the button stays (the same call, so
     # the same widget) and joins it. Dropping it made the click of a tab that drew the button before the
     # run existed vanish in its rerun: five tabs pressed Train and the run counted one request.
-    joinable = snap is not None and not snap.finished and not svc.is_requester(snap.key, requester())
+    watching = snap is not None and not snap.finished and class_session.following_run() == snap.key
+    joinable = snap is not None and not snap.finished and not svc.is_requester(snap.key, requester()) and not watching
+    if watching:  # a following student watches the teacher's run: its progress, no Train button of its own
+        st.caption(t("training.class_run"))
     if snap is None or snap.state in ("failed", "cancelled") or joinable:
         st.button(button_label or t("training.train"), key=f"{prefix}_train", type="primary",
                   on_click=_train, args=(prefix, config))

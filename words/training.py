@@ -184,4 +184,8 @@ STRINGS = {
     "training.state.cancelled": {"ko": "취소됨", "en": "cancelled"},
     "training.state.none": {"ko": "아직 학습 안 함", "en": "not trained yet"},
     "training.train_other": {"ko": "{scale} 입력으로 학습", "en": "Train with {scale} input"},
+    "training.class_run": {
+        "ko": "선생님이 시작한 학습입니다: 진행과 결과를 함께 봅니다.",
+        "en": "The teacher started this run: you watch its progress and its result together.",
+    },
 }
