@@ -6,7 +6,7 @@ import streamlit as st
 
 from services.runs.fit import when_tensorflow_loads
 from ui import class_session, classroom, page_setting, presenter, run_panel, warmup
-from ui.guard import hide_error_details, page_not_found, run_page
+from ui.guard import hide_error_details, mistyped, page_not_found, run_page
 from ui.i18n import init_language, keep_language_in_url, language_switch, localize_streamlit, t
 from ui.keras_guard import guard_clear_session, guard_if_keras_loaded
 
@@ -54,13 +54,16 @@ PAGES = {  # the lecture's order, as the lecture map's cards: §1 … §5, the l
 
 navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
 st.set_page_config(page_title=f"{navigation.title} · {t('common.app_title')}")  # each page's own tab title
-class_session.before_page()  # ?class= once; a follower takes the teacher's view (may switch pages)
+URL_PATHS = [page.url_path for pages in PAGES.values() for page in pages]
+# ?class= once; a follower takes the teacher's view — but not by switching away from a mistyped address in the
+# run that must say so (and close Streamlit's English dialog): it catches up with the next change
+class_session.before_page(switch=mistyped(URL_PATHS) is None)
 classroom.sidebar()  # first under the pages: the teacher's code and QR in view without scrolling the sidebar
 language_switch()
 presenter.presenter_switch(t("common.present"), t("common.present_help"))
 localize_streamlit()  # Streamlit's own English (the file uploader) in the page's language
 presenter.apply_presenter()  # large text, no captions, the sidebar collapsed (only while presenting)
-page_not_found(page.url_path for pages in PAGES.values() for page in pages)
+page_not_found(URL_PATHS)
 try:
     run_page(navigation)  # no traceback, ever: a failing page shows a message and a way back (ui/guard.py)
 finally:  # st.navigation resets the URL's parameters on a page change: put ?lang= back

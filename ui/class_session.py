@@ -191,8 +191,9 @@ def set_following(on: bool) -> None:
 # ---- the router's hooks -------------------------------------------------------------------------
 
 
-def before_page() -> None:
-    """Every full run, before the page: ?class= once per session; a follower takes the teacher's view."""
+def before_page(switch: bool = True) -> None:
+    """Every full run, before the page: ?class= once per session; a follower takes the teacher's view
+    (switch=False: not by switching pages in this run)."""
     m = member()
     m.failed = False
     if not m.read:
@@ -202,7 +203,8 @@ def before_page() -> None:
             join(code, st.query_params.get("teacher"), st.query_params.get("me"))
     if role() == "follower":
         class_push.watch(m.code, following=m.following, who=who())
-        catch_up(full=True)
+        if switch:
+            catch_up(full=True)
     if role() is not None:  # the class stays in the address whatever the page does
         sync_query_param("class", m.code)
         sync_query_param("teacher", m.key)
@@ -224,7 +226,8 @@ def after_run(page: str, finished: bool) -> None:
             publish(page)
     else:
         sync_query_param("me", m.me)
-        _diverged(page)
+        if finished:
+            _diverged(page)
 
 
 def on_written() -> None:
@@ -379,6 +382,7 @@ def _diverged(page: str) -> None:
     if page_params(page) != m.view.params or any(shown.get(k) != v for k, v in m.view.shown.items()):
         m.following, m.diverged = False, True
         class_push.watch(m.code, following=False, who=who())
+        st.rerun(scope="app")  # once: the sidebar says so at once (it was drawn before the page)
 
 
 def _put_params(params: dict) -> None:
