@@ -73,6 +73,7 @@ class Member:
     error: ClassError | None = None  # why the session is not (or no longer) in a class, shown once
     failed: bool = False  # the class store failed in this run: a notice, the lesson goes on
     diverged: bool = False  # a follower's own edit made it explore: the sidebar says so once
+    to_top: bool = False  # a follower was switched to the teacher's page: the next run scrolls to its top
     read: bool = False  # ?class= read (once per session)
 
 
@@ -347,6 +348,7 @@ def catch_up(full: bool, covers: tuple[str, ...] | None = None) -> bool:
     if view.page != here:
         script = page_script(view.page)
         if script:
+            m.to_top = True
             st.switch_page(script)
     return True
 

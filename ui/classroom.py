@@ -20,11 +20,22 @@ from ui.presenter import presenting
 
 COUNT_EVERY = 3.0  # the teacher's "students joined" and nothing else
 QR_PX = 240  # the QR code's side on the projector (the lecture map's card); its box is the code's own size
+TO_TOP = """<script>
+(() => {
+  const top = () => { window.scrollTo(0, 0);
+    for (const e of document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main'))
+      e.scrollTo(0, 0); };
+  top(); setTimeout(top, 300);
+})();
+</script>"""
 
 
 def sidebar() -> None:
     """The class's sidebar, first under the pages: the teacher's code, QR and count; a follower's switch."""
     m = member()
+    if m.to_top:  # a follower switched to the teacher's page lands at its top, not where the last page was scrolled
+        m.to_top = False
+        st.html(TO_TOP, unsafe_allow_javascript=True)
     if m.error is not None:  # forgotten by after_run once a run has shown it to the end
         st.warning(message(m.error), icon=":material/groups:")
     if m.failed:
