@@ -65,9 +65,10 @@ take_home.notebook_button("lenet-5", {**settings, "model": choice, "stack": (sta
 done = finished(config)
 class_questions.question("lenet.accuracy", None if done is None else done.test_accuracy * 100,  # 97.75 %, as the page
                          prompt=t("lenet.q_accuracy"), unit="%", lo=0, hi=100, step=0.25, digits=2)
+shown = class_questions.answer_may_show("lenet.accuracy")  # False while the class's question about it is open
 if done is not None and started_here(P, config):
-    top.success(t("lenet.class_start_done", accuracy=f"{done.test_accuracy:.2%}"))
-result, model = trained_model(P, config, where=top if started_here(P, config) else None)
+    top.success(t("lenet.class_start_done", accuracy=f"{done.test_accuracy:.2%}" if shown else "?"))
+result, model = trained_model(P, config, where=top if started_here(P, config) else None, accuracy_shown=shown)
 with st.expander(t("lenet.keras_summary")):
     st.code(summary_text(model), language=None)
 

@@ -270,8 +270,9 @@ def estimate_note(config: RunConfig) -> None:
     st.caption(t("training.estimate", seconds=seconds_text(seconds), limit=seconds_text(run_max_seconds())))
 
 
-def trained_model(prefix: str, config: RunConfig, where=None):
-    """The run's panel; once it is done, its metrics, final curves and the trained model.
+def trained_model(prefix: str, config: RunConfig, where=None, accuracy_shown: bool = True):
+    """The run's panel; once it is done, its metrics, final curves and the trained model (accuracy_shown=False:
+    the test accuracy is "?", the class's question about it is open).
 
     Until then (or when the model file is gone) the page ends here (ui.guard.end_page): what follows needs the model.
     """
@@ -279,8 +280,11 @@ def trained_model(prefix: str, config: RunConfig, where=None):
     if snap is None:
         end_page()
     result = snap.result
-    result_metrics(result)
-    final_curves(prefix, result)
+    result_metrics(result, accuracy_shown)
+    if accuracy_shown:
+        final_curves(prefix, result)
+    else:  # the curves end at the test accuracy: they wait for the reveal too
+        st.caption(t("training.curves_after_reveal"))
     run_files(prefix, result)
     try:
         model = service().load_model(result.key)
@@ -299,9 +303,9 @@ def final_curves(prefix: str, result: RunResult) -> None:
                     config=png("training-curves"))
 
 
-def result_metrics(result: RunResult) -> None:
+def result_metrics(result: RunResult, accuracy_shown: bool = True) -> None:
     c = st.columns(4)
-    c[0].metric(t("training.test_accuracy"), f"{result.test_accuracy:.2%}")
+    c[0].metric(t("training.test_accuracy"), f"{result.test_accuracy:.2%}" if accuracy_shown else "?")
     c[1].metric(t("training.seconds"), f"{result.fit_seconds:.1f} s",
                 help=t("training.seconds_help", total=f"{result.seconds:.1f}"))
     c[2].metric(t("training.rate"), f"{result.samples_per_second:,.0f}")

@@ -188,4 +188,8 @@ STRINGS = {
         "ko": "선생님이 시작한 학습입니다: 진행과 결과를 함께 봅니다.",
         "en": "The teacher started this run: you watch its progress and its result together.",
     },
+    "training.curves_after_reveal": {
+        "ko": "정확도 곡선은 선생님이 질문의 정답을 보여 준 뒤에 나옵니다.",
+        "en": "The accuracy curves appear once the teacher reveals the question's answer.",
+    },
 }
