@@ -2,27 +2,15 @@
 
 import streamlit as st
 
-from ui import classroom
+from ui import class_session, classroom
 from ui.i18n import t
 
 st.title(t("home.title"))
 st.write(t("home.intro"))
 
-if classroom.role() is None:  # a class: the teacher starts one, students join by code (issue 11)
-    with st.container(border=True, key="home_class"):
-        st.markdown(f"**{t('classroom.box_title')}**")
-        teach, join = st.columns(2, gap="large")
-        teach.caption(t("classroom.start_help"))
-        teach.button(t("classroom.start"), key="home_start_class", icon=":material/co_present:", on_click=classroom.start_class)
-        join.caption(t("classroom.join_help"))
-        join.text_input(t("classroom.join_code"), key="home_class_code", max_chars=8, placeholder="ABCDE")
-        join.button(
-            t("classroom.join"),
-            key="home_join_class",
-            icon=":material/login:",  # below: at 150 % zoom a side-by-side button lost its label
-            on_click=lambda: classroom.join_class(st.session_state.get("home_class_code") or ""),
-        )
-elif classroom.role() == "teacher":  # the code and QR large on the projector: students join from here
+if class_session.role() is None:  # a class: the teacher starts one, students join by code (issues 11, 17)
+    classroom.join_box()
+elif class_session.role() == "teacher":  # the code and QR large on the projector: students join from here
     classroom.join_card()
 
 CARDS = [  # (page file, title key, card text key) in lecture order

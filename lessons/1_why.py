@@ -14,7 +14,7 @@ from ui.page_setting import PageSetting
 from ui.pictures import enlarge
 from ui.presenter import caption
 
-setting = PageSetting("why", WHY)
+setting = PageSetting("why-convolution", WHY)
 
 
 def another(digit: int, index: int) -> None:

@@ -15,8 +15,8 @@ from cnnlib.filter_sets import (
     sample_colour_image,
     slide_notation,
 )
+from ui import class_session, take_home
 from ui import filtersets as page
-from ui import take_home
 from ui.charts import png
 from ui.guard import guarded
 from ui.i18n import labels, message, t
@@ -53,7 +53,9 @@ if source == "upload":
 def workbench(img) -> None:
     """All that a filter edit changes: the window on the channels, the editor, the maps, one cell, the link.
 
-    A slider step reruns only this (the lecture's stack below stays as it is)."""
+    A slider step reruns only this (the lecture's stack below stays as it is); so does a teacher's edit for
+    the students following (all of the record but the stack's digit and seed)."""
+    class_session.refresh(covers=("k", "fset", "w", "b", "channel", "row", "col"))
     x = img.astype(float)
     record = setting.get()
     w, k, bias = record.w, record.k, float(record.b)

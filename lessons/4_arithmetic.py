@@ -13,7 +13,7 @@ from cnnlib.convolution import activate, conv2d
 from cnnlib.filters import INPUT_RANGE, WEIGHT_RANGE
 from links.pages import SIZE
 from ui import arithmetic as page
-from ui import class_questions, take_home
+from ui import class_questions, class_session, take_home
 from ui.grids import paste_box
 from ui.guard import guarded
 from ui.i18n import t
@@ -30,9 +30,10 @@ setting.notice()
 @st.fragment
 @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
 def workbench() -> None:
-    """The workbench and all that a commit changes."""
+    """The workbench and all that a commit changes (a teacher's commit reruns only this for the class)."""
+    class_session.refresh()
     record = setting.get()
-    page.show_workbench(record)
+    page.show_workbench(record, size_shown=class_questions.answer_may_show("arith.size"))
     setting.sync()
 
     y = activate(conv2d(record.x, record.w, record.stride, record.pad), record.act)

@@ -64,11 +64,12 @@ with st.expander(t("lenet.code")):
 choice = setting(P).get().model
 take_home.notebook_button("lenet-5", {**settings, "model": choice, "stack": (stack, shape) if choice == "lab" else None})
 done = finished(config)
-class_questions.question("lenet.accuracy", None if done is None else done.test_accuracy * 100,
-                   prompt=t("lenet.q_accuracy"), lo=0, hi=100, step=0.5, digits=1)
+class_questions.question("lenet.accuracy", None if done is None else done.test_accuracy * 100,  # 97.75 %, as the page
+                         prompt=t("lenet.q_accuracy"), unit="%", lo=0, hi=100, step=0.25, digits=2)
+shown = class_questions.answer_may_show("lenet.accuracy")  # False while the class's question about it is open
 if done is not None and started_here(P, config):
-    top.success(t("lenet.class_start_done", accuracy=f"{done.test_accuracy:.2%}"))
-result = trained_result(P, config, where=top if started_here(P, config) else None)
+    top.success(t("lenet.class_start_done", accuracy=f"{done.test_accuracy:.2%}" if shown else "?"))
+result = trained_result(P, config, where=top if started_here(P, config) else None, accuracy_shown=shown)
 gate = Gate()  # the model needs TensorFlow: while it loads in the background, a note where the model's parts go
 model = trained_model(result, gate)
 with st.expander(t("lenet.keras_summary")):

@@ -22,7 +22,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 # Numbers in ASCII only: "²".isdigit() is True but int("²") fails, and int("٣") / float("１") read
 # other scripts' digits; a link is written by this app, so anything else is refused (re.ASCII: \s too).
@@ -119,7 +119,12 @@ class Setting:
     """A page's setting as one typed record. Fields named as the link's parameters are read from and
     written to the address; other fields (what the page shows, not what a link shares) keep their
     defaults when a link is read. A record that holds a value that is not plain (an array) overrides
-    ``from_link``/``to_link`` or is compared through its texts (``Link.write``)."""
+    ``from_link``/``to_link`` or is compared through its texts (``Link.write``).
+
+    ``followed`` names the fields beyond the link that a class follows when its teacher shows the page
+    (the window step, §3's channel): ``shown()`` gives them as plain JSON values, ``showing(values)`` takes them."""
+
+    followed: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def from_link(cls, values: Mapping[str, Any]):
@@ -132,6 +137,22 @@ class Setting:
     def but(self, **changes):
         """This setting with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+    def shown(self) -> dict[str, Any]:
+        """The followed fields as plain JSON values (arrays and tuples as lists)."""
+        return {name: _plain(getattr(self, name)) for name in self.followed}
+
+    def showing(self, values: Mapping[str, Any]):
+        """This setting with the followed fields a teacher shows (others in `values` are ignored)."""
+        return self.but(**{name: values[name] for name in self.followed if name in values})
+
+
+def _plain(value):
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
 
 
 class Link:

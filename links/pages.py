@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -113,6 +113,7 @@ class Arithmetic(Setting):
     act: str = "none"
     filter_choice: str = "lecture_horizontal"  # the filter dropdown: a preset, or "custom" (not in the link)
     cell: int = 1  # the output cell the step-through shows, 1-based as y1 … on the slide (not in the link)
+    followed: ClassVar[tuple[str, ...]] = ("filter_choice", "cell")  # the window step too: a class follows it
 
     def __post_init__(self):
         object.__setattr__(self, "x", _frozen(self.x))
@@ -173,6 +174,7 @@ class FilterSets(Setting):
     channel: int = 0  # whose 3×3 editor is open (not in the link)
     row: int | None = None  # the explained cell, 1-based; None: the map's centre (not in the link)
     col: int | None = None
+    followed: ClassVar[tuple[str, ...]] = ("channel", "row", "col")
 
     def __post_init__(self):
         object.__setattr__(self, "w", _frozen(self.w))
@@ -227,6 +229,7 @@ class Pooling(Setting):
     filter: str = PATTERN_FILTERS[0]
     win: int = 1  # the window the step-through shows, 1-based (not in the link)
     slide_map: np.ndarray = field(default_factory=lambda: _frozen(POOLING_EXAMPLE_6X6))  # (not in the link)
+    followed: ClassVar[tuple[str, ...]] = ("win", "slide_map")
 
     def __post_init__(self):
         object.__setattr__(self, "slide_map", _frozen(self.slide_map))
@@ -326,6 +329,7 @@ class Training(Setting):
     seed: int
     model: str = "lenet5"  # §6 (not in the link: a ?stack= means "lab")
     stack: tuple | None = None  # §6: (stack, input shape) from ?stack=, as the lab's "train this" link writes it
+    followed: ClassVar[tuple[str, ...]] = ("model",)
 
     @classmethod
     def from_link(cls, values: dict) -> Training:
@@ -403,6 +407,7 @@ class Why(Setting):
     digit: int = 4
     pattern: str = PATTERN_FILTERS[0]
     overlay: bool = False
+    followed: ClassVar[tuple[str, ...]] = ("revealed", "digit", "pattern", "overlay")  # the guesses stay the student's
 
     def example(self, digit: int, first: int) -> int:
         return dict(self.examples).get(digit, first)
@@ -429,6 +434,21 @@ def page_links() -> dict[str, Link | None]:
         "conv2d-in-keras": settings_link(),
         "lenet-5": lenet_link(),
         "own-images": Link(*OWN.params, *STACK_LINK.params),
+    }
+
+
+@cache
+def setting_links() -> dict[str, Link]:
+    """Page path → the Link of the record the page keeps (what class mode publishes and follows for it)."""
+    return {
+        "why-convolution": WHY,
+        "filter-sets": FILTER_SETS,
+        "convolution-arithmetic": ARITHMETIC,
+        "max-pooling": POOLING,
+        "layer-stack-lab": LAB,
+        "conv2d-in-keras": settings_link(),
+        "lenet-5": lenet_link(),
+        "own-images": OWN,
     }
 
 

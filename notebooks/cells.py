@@ -212,3 +212,16 @@ def merged(settings: dict | None, defaults: dict) -> dict:
         if name not in defaults:
             raise NotebookError("unknown_setting", name=str(name)[:80], known=", ".join(defaults))
     return {**defaults, **settings}
+
+
+def code_span(text: str) -> str:
+    """Text as a Markdown code span whatever it holds (a folder or file name from an upload): the fence is one
+    backtick longer than the longest run of backticks inside, so nothing breaks out and no HTML is read."""
+    text = " ".join(str(text).splitlines())
+    run, longest = 0, 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from cnnlib.architecture import preset, summarize, with_classes
-from notebooks.cells import NotebookError, Writer, check_choice, check_int, header
+from notebooks.cells import NotebookError, Writer, check_choice, check_int, code_span, header
 from notebooks.stacks import stack_and_shape
 from notebooks.training import compile_and_fit, settings_cell
 from services.downloads import NOTMNIST_FILE, NOTMNIST_URL
@@ -57,7 +57,8 @@ def write(page: str, s: dict, w: Writer) -> None:
     x, y = w.say("independent"), w.say("dependent")
     archive = NOTMNIST_FILE if s["src"] != "upload" else s["archive"]
     header(w, page, "`model`, `history`")
-    w.md(w.say("own_data", archive=archive, url=NOTMNIST_URL), *([w.say("own_letters")] if s["src"] == "letters" else []))
+    w.md(w.say("own_data", archive=code_span(archive), url=NOTMNIST_URL),  # an upload's name: it cannot break out
+         *([w.say("own_letters")] if s["src"] == "letters" else []))
     w.code("import glob", "import os", "import tarfile", "import urllib.request", "import zipfile", "",
            "import numpy as np", "import pandas as pd", "import tensorflow as tf", "import matplotlib.pyplot as plt",
            "from PIL import Image")

@@ -3,9 +3,18 @@
 Plain Python on SQLite (``sqlite3``, WAL, a busy timeout), no Streamlit and no words: errors are
 coded (``ClassError``, words in words/class_errors.py).
 
-- A class has a short ``code`` that is easy to read aloud (``ALPHABET`` leaves out look-alikes such as
-  0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B) and a teacher ``key`` (``secrets.token_urlsafe(32)``: 256 bits),
-  stored only as its SHA-256 and compared in constant time. Only the key changes the class.
+- A class has a ``code`` that is easy to read aloud (``ALPHABET`` leaves out look-alikes such as
+  0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B; eight signs, said in two groups of four: ``spoken``) and a teacher
+  ``key`` (``secrets.token_urlsafe(32)``: 256 bits), stored only as its SHA-256 and compared in constant
+  time. Only the key changes the class.
+- Guessing a live class's code is made impractical: 20⁸ = 2.56·10¹⁰ codes, and wrong codes are bounded
+  (``Tries``: at most 5 a session before it must wait, and a bucket of 30 for the whole server refilled
+  at 10 a minute). In a class's 4-hour life that allows 30 + 2,400 wrong guesses in all; with 10 live
+  classes the chance that any guess hits one is at most 2,430 · 10 / 2.56·10¹⁰ ≈ 9.5·10⁻⁷ (README).
+- Members are students (an id kept in the student's address, shared by the same student's tabs and
+  surviving a reload) and the teacher: one answer per student and question, however many tabs.
+- Ended and expired classes are deleted with their members, questions and answers by a background
+  sweep (``start_sweeping``): no request pays for it.
 - The teacher publishes the page and its link state (the address's parameters: no second state format).
   Nothing polls: a publication reruns the followers' sessions (ui/class_push.py), and each follower's
   run asks ``version(code)`` (an in-process dict lookup kept current on every write) and reads the
@@ -24,29 +33,35 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnnlib.errors import LessonError
 from services import settings
 
-ALPHABET = "ACDEFHJKMNPRTWXY3479"  # 20 signs, 3.2 million codes; no 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V
-CODE_LENGTH = 5
+ALPHABET = "ACDEFHJKMNPRTWXY3479"  # 20 signs; no 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V
+CODE_LENGTH = 8  # 20⁸ = 2.56·10¹⁰ codes, said in two groups of four
+SESSION_FREE_TRIES = 5  # wrong codes a session may type before it must wait
+SESSION_WAIT_S = 30.0  # then one more every this many seconds
+SERVER_TRIES = 30  # wrong codes the whole server may see at once (a class mistyping at the start) …
+SERVER_REFILL_PER_S = 10 / 60  # … refilled at 10 a minute
+SWEEP_EVERY_S = 600.0  # how often the background sweep deletes ended and expired classes
 KEY_BYTES = 32  # secrets.token_urlsafe(32): 256 bits of randomness, far above the 128 the issue asks
 FILE_NAME = "classes.sqlite3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (code TEXT PRIMARY KEY, key_hash TEXT NOT NULL, created REAL NOT NULL,
     touched REAL NOT NULL, ended REAL, page TEXT NOT NULL DEFAULT '', state_json TEXT NOT NULL DEFAULT '{}',
-    version INTEGER NOT NULL DEFAULT 0);
+    version INTEGER NOT NULL DEFAULT 0, extra_json TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS members (code TEXT NOT NULL, session TEXT NOT NULL, role TEXT NOT NULL,
-    last_seen REAL NOT NULL, PRIMARY KEY (code, session));
+    last_seen REAL NOT NULL, student TEXT, PRIMARY KEY (code, session));
 CREATE TABLE IF NOT EXISTS questions (code TEXT NOT NULL, qid TEXT NOT NULL, opened REAL, revealed REAL,
-    answer REAL, PRIMARY KEY (code, qid));
+    answer REAL, about TEXT NOT NULL DEFAULT '', PRIMARY KEY (code, qid));
 CREATE TABLE IF NOT EXISTS answers (code TEXT NOT NULL, qid TEXT NOT NULL, session TEXT NOT NULL,
     value REAL NOT NULL, PRIMARY KEY (code, qid, session));
 """
@@ -62,6 +77,7 @@ class ClassError(LessonError):
         "ended": ("code",),  # the teacher ended it
         "not_teacher": (),  # the key is wrong: only the teacher changes a class
         "not_open": (),  # an answer to a question that is not open (or already revealed)
+        "slow_down": ("seconds",),  # too many wrong codes: wait before trying another
     }
 
 
@@ -71,6 +87,7 @@ class ClassState:
     page: str  # the teacher's page (its url path; "" is the lecture map)
     params: dict  # the page's address parameters, as the teacher's address has them
     version: int
+    extra: dict = field(default_factory=dict)  # what the teacher shows beyond the address (window step, carried map, run)
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,7 @@ class Question:
     opened: bool
     revealed: bool
     answer: float | None  # the computed answer, stored when revealed
+    about: str = ""  # the setting the revealed answer is the answer for (the page's address, as the teacher had it)
 
 
 def new_code(taken: Callable[[str], bool] = lambda code: False) -> str:
@@ -87,6 +105,47 @@ def new_code(taken: Callable[[str], bool] = lambda code: False) -> str:
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         if not taken(code):
             return code
+
+
+def spoken(code: str) -> str:
+    """A code as it is shown and read aloud: two groups of four ("ACDE FHJK")."""
+    code = normal_code(code)
+    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+class Tries:
+    """Wrong codes, bounded per session and for the whole server (a token bucket), with an injected clock."""
+
+    def __init__(self, clock: Callable[[], float]):
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._tokens, self._filled = float(SERVER_TRIES), clock()
+        self._sessions: dict[str, tuple[int, float]] = {}  # session -> (wrong codes, when the last one was typed)
+
+    def _refill(self, now: float) -> None:
+        self._tokens = min(SERVER_TRIES, self._tokens + (now - self._filled) * SERVER_REFILL_PER_S)
+        self._filled = now
+
+    def wait(self, session: str) -> float:
+        """Seconds this session must wait before its next code is looked up (0: go ahead)."""
+        now = self.clock()
+        with self._lock:
+            self._refill(now)
+            wrong, last = self._sessions.get(session, (0, 0.0))
+            mine = 0.0 if wrong < SESSION_FREE_TRIES else max(0.0, last + SESSION_WAIT_S - now)
+            server = 0.0 if self._tokens >= 1 else (1 - self._tokens) / SERVER_REFILL_PER_S
+            return max(mine, server)
+
+    def wrong(self, session: str) -> None:
+        now = self.clock()
+        with self._lock:
+            self._refill(now)
+            self._tokens = max(0.0, self._tokens - 1)
+            wrong, _ = self._sessions.get(session, (0, 0.0))
+            self._sessions[session] = (wrong + 1, now)
+            if len(self._sessions) > 10_000:  # bounded: the oldest sessions are forgotten first
+                for old in sorted(self._sessions, key=lambda s: self._sessions[s][1])[:5_000]:
+                    del self._sessions[old]
 
 
 def normal_code(text: str) -> str:
@@ -112,7 +171,17 @@ class ClassStore:
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(classes)")}
+        if "extra_json" not in columns:  # a file written before the teacher's view had more than the address
+            self._db.execute("ALTER TABLE classes ADD COLUMN extra_json TEXT NOT NULL DEFAULT '{}'")
+        if "student" not in {row[1] for row in self._db.execute("PRAGMA table_info(members)")}:  # … or students' ids
+            self._db.execute("ALTER TABLE members ADD COLUMN student TEXT")
+        if "about" not in {row[1] for row in self._db.execute("PRAGMA table_info(questions)")}:  # … or a reveal's setting
+            self._db.execute("ALTER TABLE questions ADD COLUMN about TEXT NOT NULL DEFAULT ''")
         self._versions: dict[str, int] = {}  # code -> version: what a follower's run asks, without touching the file
+        self.tries = Tries(clock)  # wrong codes, bounded
+        self._closed = threading.Event()
+        self._sweeper: threading.Thread | None = None
 
     # ---- plumbing ---------------------------------------------------------------------------------
 
@@ -133,6 +202,7 @@ class ClassStore:
             self._db.execute("COMMIT")
 
     def close(self) -> None:
+        self._closed.set()
         with self._lock:
             self._db.close()
 
@@ -150,9 +220,10 @@ class ClassStore:
         return code, key
 
     def _row(self, code: str) -> tuple:
-        """(key_hash, touched, ended, page, state_json, version); ClassError if the class cannot be used."""
+        """(key_hash, touched, ended, page, state_json, version, extra_json); ClassError if the class cannot be used."""
         code = normal_code(code)
-        rows = self._read("SELECT key_hash, touched, ended, page, state_json, version FROM classes WHERE code=?", (code,))
+        rows = self._read("SELECT key_hash, touched, ended, page, state_json, version, extra_json FROM classes WHERE code=?",
+                          (code,))
         if not rows:
             raise ClassError("unknown", code=code)
         row = rows[0]
@@ -164,10 +235,23 @@ class ClassStore:
 
     def check(self, code: str) -> ClassState:
         """The class's published state; ClassError if it is unknown, expired or ended."""
-        _, _, _, page, state_json, version = self._row(code)
+        _, _, _, page, state_json, version, extra_json = self._row(code)
         code = normal_code(code)
         self._versions[code] = version
-        return ClassState(code, page, json.loads(state_json), version)
+        return ClassState(code, page, json.loads(state_json), version, json.loads(extra_json))
+
+    def find(self, code: str, session: str) -> ClassState:
+        """A code someone typed or opened (a guess until it is found): ``check``, within the bounds on wrong
+        codes (ClassError("slow_down") while this session or the server must wait)."""
+        wait = self.tries.wait(session)
+        if wait > 0:
+            raise ClassError("slow_down", seconds=math.ceil(wait))
+        try:
+            return self.check(code)
+        except ClassError as err:
+            if err.code == "unknown":
+                self.tries.wrong(session)
+            raise
 
     def is_teacher(self, code: str, key: str | None) -> bool:
         """Whether key is this class's teacher key (constant-time comparison of the hashes)."""
@@ -194,15 +278,44 @@ class ClassStore:
             self._versions[code] = version
         return version
 
-    def publish(self, code: str, key: str, page: str, params: dict) -> int:
-        """The teacher's page and its address parameters; returns the new version."""
+    def publish(self, code: str, key: str, page: str, params: dict, extra: dict | None = None) -> int:
+        """The teacher's page, its address parameters and what else it shows; returns the new version."""
         code = self._teacher(code, key)
-        return self._bump(code, "UPDATE classes SET page = ?, state_json = ? WHERE code = ?",
-                          (page, json.dumps(params, sort_keys=True), code))
+        return self._bump(code, "UPDATE classes SET page = ?, state_json = ?, extra_json = ? WHERE code = ?",
+                          (page, json.dumps(params, sort_keys=True), json.dumps(extra or {}, sort_keys=True), code))
 
     def end(self, code: str, key: str) -> None:
         code = self._teacher(code, key)
         self._bump(code, "UPDATE classes SET ended = ? WHERE code = ?", (self.clock(), code))
+
+    def sweep(self) -> int:
+        """Delete ended classes and those idle past their hours, with their members, questions and answers.
+        Returns how many classes went."""
+        limit = self.clock() - self.hours * 3600
+        with self._lock:
+            gone = [row[0] for row in self._read("SELECT code FROM classes WHERE ended IS NOT NULL OR touched < ?", (limit,))]
+            if gone:
+                marks = ",".join("?" * len(gone))
+                self._write(*((f"DELETE FROM {table} WHERE code IN ({marks})", tuple(gone))
+                              for table in ("answers", "questions", "members", "classes")))
+                for code in gone:
+                    self._versions.pop(code, None)
+        return len(gone)
+
+    def start_sweeping(self, every: float = SWEEP_EVERY_S) -> threading.Thread:
+        """A daemon thread that sweeps every `every` seconds (once per store; the server's requests never wait)."""
+        with self._lock:
+            if self._sweeper is None:
+                def loop():
+                    while not self._closed.wait(every):
+                        try:
+                            self.sweep()
+                        except sqlite3.Error:  # a locked or closed file: the next sweep tries again
+                            continue
+
+                self._sweeper = threading.Thread(target=loop, name="cnnlib-class-sweep", daemon=True)
+                self._sweeper.start()
+            return self._sweeper
 
     def version(self, code: str) -> int | None:
         """The class's version: a dict lookup (None for a code this store never saw)."""
@@ -216,23 +329,24 @@ class ClassStore:
 
     # ---- members ----------------------------------------------------------------------------------
 
-    def join(self, code: str, session: str, role: str = "student") -> None:
-        """A session is in the class (again: last_seen now). Raises ClassError if the class cannot be used."""
+    def join(self, code: str, session: str, role: str = "student", student: str | None = None) -> None:
+        """A browser session is in the class (again: last_seen now); `student`: the student it belongs to (one
+        student's tabs share it). Raises ClassError if the class cannot be used."""
         code = normal_code(code)
         self._row(code)
         now = self.clock()
-        self._write(("INSERT INTO members (code, session, role, last_seen) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT (code, session) DO UPDATE SET last_seen = excluded.last_seen, role = excluded.role",
-                     (code, session, role, now)),
+        self._write(("INSERT INTO members (code, session, role, last_seen, student) VALUES (?, ?, ?, ?, ?) "
+                     "ON CONFLICT (code, session) DO UPDATE SET last_seen = excluded.last_seen, role = excluded.role, "
+                     "student = excluded.student", (code, session, role, now, student)),
                     ("UPDATE classes SET touched = ? WHERE code = ?", (now, code)))
 
     def joined(self, code: str, within: float = 90.0, role: str = "student") -> int:
-        """How many sessions with `role` were seen in the last `within` seconds."""
-        return self._read("SELECT COUNT(*) FROM members WHERE code=? AND role=? AND last_seen >= ?",
-                          (normal_code(code), role, self.clock() - within))[0][0]
+        """How many with `role` were seen in the last `within` seconds: each student once, however many tabs."""
+        return self._read("SELECT COUNT(DISTINCT COALESCE(student, session)) FROM members WHERE code=? AND role=? "
+                          "AND last_seen >= ?", (normal_code(code), role, self.clock() - within))[0][0]
 
     def members(self, code: str) -> list[str]:
-        """Every session that ever joined (teacher included): whose training runs are the class's."""
+        """Every browser session that ever joined (teacher included): whose training requests are the class's."""
         return [row[0] for row in self._read("SELECT session FROM members WHERE code=?", (normal_code(code),))]
 
     # ---- questions --------------------------------------------------------------------------------
@@ -246,18 +360,19 @@ class ClassStore:
                              "ON CONFLICT (code, qid) DO UPDATE SET opened = excluded.opened, revealed = NULL, answer = NULL",
                        (code, qid, self.clock()))
 
-    def reveal(self, code: str, key: str, qid: str, answer: float) -> None:
-        """The teacher shows the computed answer; answering stops."""
+    def reveal(self, code: str, key: str, qid: str, answer: float, about: str = "") -> None:
+        """The teacher shows the computed answer for the setting `about`; answering stops."""
         code = self._teacher(code, key)
-        self._bump(code, "UPDATE questions SET revealed = ?, answer = ? WHERE code = ? AND qid = ?",
-                   (self.clock(), float(answer), code, qid))
+        self._bump(code, "UPDATE questions SET revealed = ?, answer = ?, about = ? WHERE code = ? AND qid = ?",
+                   (self.clock(), float(answer), about, code, qid))
 
     def question(self, code: str, qid: str) -> Question:
-        rows = self._read("SELECT opened, revealed, answer FROM questions WHERE code=? AND qid=?", (normal_code(code), qid))
+        rows = self._read("SELECT opened, revealed, answer, about FROM questions WHERE code=? AND qid=?",
+                          (normal_code(code), qid))
         if not rows:
             return Question(qid, False, False, None)
-        opened, revealed, answer = rows[0]
-        return Question(qid, opened is not None, revealed is not None, answer)
+        opened, revealed, answer, about = rows[0]
+        return Question(qid, opened is not None, revealed is not None, answer, about or "")
 
     def answer(self, code: str, qid: str, session: str, value: float) -> None:
         """A student's answer (a new one replaces the session's earlier one); only while the question is open."""
@@ -294,4 +409,5 @@ def get_store(path: Path | str | None = None) -> ClassStore:
     with _STORES_LOCK:
         if path not in _STORES:
             _STORES[path] = ClassStore(path)
+            _STORES[path].start_sweeping()
         return _STORES[path]

@@ -587,8 +587,9 @@ class Bench {
     this.drawInput(s, map, step, present);
     this.drawMap(map, step, present);
 
-    this.yTitle.textContent = fill(w.map_title, { h: map.oh, w: map.ow });
-    this.size.textContent = fill(w.size, { formula: sizeFormula(s.stride, s.pad), h: map.oh, w: map.ow });
+    const [oh, ow] = this.data.secret ? ["?", "?"] : [map.oh, map.ow]; // a class's question about the size is open
+    this.yTitle.textContent = fill(w.map_title, { h: oh, w: ow });
+    this.size.textContent = fill(w.size, { formula: sizeFormula(s.stride, s.pad), h: oh, w: ow });
     this.cellInput.max = String(n);
     this.cellInput.value = String(s.cell);
     this.cellInput.setAttribute("aria-valuetext", `y${s.cell}`);

@@ -90,13 +90,13 @@ def assert_clean(at: AppTest) -> None:
 
 
 def page_record(at: AppTest, page: str):
-    """The page's setting as the session keeps it (ui/page_setting.py), e.g. page_record(at, "arith").x."""
+    """The page's setting as the session keeps it (ui/page_setting.py), e.g. page_record(at, "convolution-arithmetic").x."""
     return at.session_state["page_settings"][page].record
 
 
-def settings_state(**records) -> dict:
-    """Session state in which pages already hold these records (as if the student had set them): e.g.
-    open_page(PAGE, state=settings_state(lab=Lab(stack=…))) — ui/page_setting.py keeps them so."""
+def settings_state(records: dict) -> dict:
+    """Session state in which pages already hold these records (as if the student had set them), by the
+    page's address: open_page(PAGE, state=settings_state({"layer-stack-lab": Lab(stack=…)}))."""
     from ui.page_setting import KEY, Held
 
     return {KEY: {page: Held(record) for page, record in records.items()}}

@@ -34,12 +34,96 @@ def store(tmp_path, clock):
     s.close()
 
 
-def test_codes_are_short_readable_aloud_and_unique(store):
+def test_codes_are_readable_aloud_in_two_groups_and_unique(store):
     assert not set(ALPHABET) & set("0OQ1IL2Z5S6G8BUV")  # look-alikes and sound-alikes left out
-    assert 4 <= CODE_LENGTH <= 6
+    assert CODE_LENGTH == 8 and len(ALPHABET) ** CODE_LENGTH >= 2.5e10
     codes = [store.create()[0] for _ in range(300)]
     assert len(set(codes)) == len(codes)
     assert all(len(code) == CODE_LENGTH and set(code) <= set(ALPHABET) for code in codes)
+    assert class_store.spoken("acdefhjk") == "ACDE FHJK" and normal_code("ACDE FHJK") == "ACDEFHJK"
+
+
+def test_guessing_a_live_code_is_bounded_per_session_and_per_server(store, clock):
+    """Issue 17: codes could be guessed at ~33 a second with no limit. Only unknown codes count."""
+    code, _ = store.create()
+    for _ in range(class_store.SESSION_FREE_TRIES):
+        with pytest.raises(ClassError) as info:
+            store.find("ACDEACDE", "guesser")
+        assert info.value.code == "unknown"
+    with pytest.raises(ClassError) as info:
+        store.find(code, "guesser")  # even the right code waits: a guess is a guess
+    assert info.value.code == "slow_down" and info.value.params["seconds"] == class_store.SESSION_WAIT_S
+    assert store.find(code, "a student").code == code  # another session is not slowed by this one
+    clock.now += class_store.SESSION_WAIT_S
+    assert store.find(code, "guesser").code == code
+    # many sessions together: the server's bucket (30) runs dry, and refills at 10 a minute
+    for n in range(class_store.SERVER_TRIES):
+        with pytest.raises(ClassError):
+            store.find("ACDEACDE", f"bot {n}")
+    with pytest.raises(ClassError) as info:
+        store.find(code, "a late student")
+    assert info.value.code == "slow_down" and 0 < info.value.params["seconds"] <= 6
+    clock.now += 6
+    assert store.find(code, "a late student").code == code
+    assert "30" in words(ClassError("slow_down", seconds=30), "en") and "30" in words(ClassError("slow_down", seconds=30), "ko")
+
+
+def test_the_sweep_deletes_ended_and_expired_classes_with_their_answers(store, clock):
+    live, live_key = store.create()
+    ended, ended_key = store.create()
+    idle, _ = store.create()
+    for code in (live, ended, idle):
+        store.join(code, "student-1")
+    store.open_question(ended, ended_key, "q")
+    store.answer(ended, "q", "student-1", 3)
+    store.end(ended, ended_key)
+    clock.now += 3 * 3600
+    store.join(live, "student-1")  # touched: still live
+    clock.now += 2 * 3600  # idle is now 5 hours untouched: past its 4
+    assert store.sweep() == 2
+    assert store.check(live).code == live
+    for table in ("classes", "members", "questions", "answers"):
+        codes = {row[0] for row in store._read(f"SELECT code FROM {table}")}
+        assert codes <= {live}, table
+    assert store.version(ended) is None and store.sweep() == 0
+
+
+def test_the_sweep_runs_by_itself(tmp_path, clock):
+    s = ClassStore(tmp_path / "c.sqlite3", hours=4, clock=clock)
+    code, key = s.create()
+    s.end(code, key)
+    sweeper = s.start_sweeping(every=0.01)
+    assert s.start_sweeping() is sweeper  # one per store
+    deadline = threading.Event()
+    for _ in range(500):  # wait for the condition, not for a fixed time
+        if not s._read("SELECT 1 FROM classes"):
+            break
+        deadline.wait(0.01)
+    assert not s._read("SELECT 1 FROM classes")
+    s.close()
+    sweeper.join(5)
+    assert not sweeper.is_alive()
+
+
+def test_the_teachers_view_beyond_the_address_is_published(store):
+    code, key = store.create()
+    store.publish(code, key, "convolution-arithmetic", {"pad": "same"}, {"cell": 4, "playing": False})
+    state = store.check(code)
+    assert (state.params, state.extra) == ({"pad": "same"}, {"cell": 4, "playing": False})
+
+
+def test_a_file_from_before_the_view_is_migrated(tmp_path, clock):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(class_store.SCHEMA.replace(", extra_json TEXT NOT NULL DEFAULT '{}'", ""))
+    db.execute("INSERT INTO classes (code, key_hash, created, touched) VALUES ('ACDEFHJK', 'x', ?, ?)", (clock.now, clock.now))
+    db.commit()
+    db.close()
+    s = ClassStore(path, hours=4, clock=clock)
+    assert s.check("ACDEFHJK").extra == {}
+    s.close()
 
 
 def test_new_code_skips_taken_codes():

@@ -88,3 +88,14 @@ def test_a_missing_notmnist_is_downloaded_from_the_lectures_address_and_offline_
     assert done.returncode != 0 and "network blocked" in done.stderr
     upload = code_of(build("own-images", {"src": "upload", "archive": "class photos.zip"}, lang_words("en")))
     assert "ARCHIVE = 'class photos.zip'" in upload and "raise FileNotFoundError" in upload
+
+
+def test_an_uploads_name_stays_text_in_the_notebooks_words():
+    """Issue 17: a backtick in a folder or file name broke out of the Markdown code span and let raw HTML in."""
+    from markdown_it import MarkdownIt
+
+    name = "a`<img src=x onerror=alert(1)>``.zip"
+    nb = build("own-images", {"src": "upload", "archive": name}, lang_words("en"))
+    html = "".join(MarkdownIt("commonmark").render(cell.source) for cell in nb.cells if cell.cell_type == "markdown")
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html  # shown, never read as HTML
+    assert f"ARCHIVE = {name!r}" in code_of(nb)

@@ -58,9 +58,9 @@ def test_editing_the_filter_changes_the_map():
 def test_clicking_an_input_cell_toggles_it():
     at = open_page(PAGE)
     commit_bench(at, x=with_cell(bench_state(at)["x"], 0, 1))  # the browser toggled x1
-    assert page_record(at, "arith").x[0, 0] == 1.0 and bench_state(at)["x"][0] == 1
+    assert page_record(at, "convolution-arithmetic").x[0, 0] == 1.0 and bench_state(at)["x"][0] == 1
     assert feature_map(at)[0, 0] == 0.0  # x1·w1 = 1·(−1) added to the slide's 1
-    assert param(at, "x").startswith("bits:") and page_record(at, "arith").x_preset == "custom"
+    assert param(at, "x").startswith("bits:") and page_record(at, "convolution-arithmetic").x_preset == "custom"
 
 
 def test_padding_stride_and_output_size():
@@ -180,7 +180,7 @@ def test_a_box_moves_its_slider_and_a_paste_moves_both():
     at.text_area(key="arith_w_paste").set_value("0 0 0\n0 1 0\n0 0 0").run()
     at.button(key="arith_w_paste_apply").click().run()
     assert_shows(at, [0, 0, 0, 0, 1, 0, 0, 0, 0])
-    assert page_record(at, "arith").filter_choice == "identity"  # the numbers are a preset exactly (the workbench's choice)
+    assert page_record(at, "convolution-arithmetic").filter_choice == "identity"  # a preset exactly
 
 
 def test_a_preset_applies_when_chosen_and_an_edit_says_custom():
@@ -193,9 +193,9 @@ def test_a_preset_applies_when_chosen_and_an_edit_says_custom():
     assert kit["filters"] == {name: np.asarray(grid, dtype=float).ravel().tolist() for name, grid in FILTER_PRESETS.items()}
     commit_bench(at, w=kit["filters"]["vertical"])
     assert_shows(at, [-1, 2, -1, -1, 2, -1, -1, 2, -1])
-    assert page_record(at, "arith").filter_choice == "vertical"
+    assert page_record(at, "convolution-arithmetic").filter_choice == "vertical"
     commit_bench(at, w=with_cell(bench_state(at)["w"], 0, 0.5))
-    assert page_record(at, "arith").filter_choice == "custom"
+    assert page_record(at, "convolution-arithmetic").filter_choice == "custom"
     assert kit["words"]["filter.custom"] == "Custom"
 
 
@@ -203,7 +203,7 @@ def test_a_preset_applies_when_chosen_and_an_edit_says_custom():
                                           ("-1,-1,-1,2,2,2,-1,-1,-1", "lecture_horizontal")])
 def test_a_links_weights_are_named_only_by_the_preset_they_are(w, named):
     at = open_page(PAGE, query={"w": w})
-    assert page_record(at, "arith").filter_choice == named
+    assert page_record(at, "convolution-arithmetic").filter_choice == named
     assert_shows(at, [float(v) for v in w.split(",")])
 
 
@@ -217,7 +217,7 @@ def test_stale_editor_bug_the_paste_box_follows_w5_and_x1_and_apply_keeps_w5():
     assert_shows(at, w)
     at.button(key="arith_w_paste_apply").click().run()
     assert_shows(at, w)
-    assert page_record(at, "arith").x[0, 0] == 1.0
+    assert page_record(at, "convolution-arithmetic").x[0, 0] == 1.0
 
 
 @pytest.mark.parametrize(("typed", "used"), [(25.0, 10.0), (-99.0, -10.0)])
@@ -229,14 +229,14 @@ def test_out_of_range_box_bug_the_box_shows_what_the_map_uses(typed, used):
     w = LECTURE_W.copy()
     w[1] = used
     assert_shows(at, w)
-    assert feature_map(at)[0, 0] == before[0, 0] + (used + 1) * page_record(at, "arith").x[0, 2]
+    assert feature_map(at)[0, 0] == before[0, 0] + (used + 1) * page_record(at, "convolution-arithmetic").x[0, 2]
     assert any("w2" in m.value and "outside the allowed range" in m.value for m in at.warning)
 
 
 def test_an_input_preset_applies_when_chosen():
     at = open_page(PAGE)
     commit_bench(at, x_preset="blank", x_arg=0)  # the workbench's input choice: the server draws the preset
-    assert not page_record(at, "arith").x.any() and not feature_map(at).any() and not any(bench_state(at)["x"])
+    assert not page_record(at, "convolution-arithmetic").x.any() and not feature_map(at).any() and not any(bench_state(at)["x"])
     assert param(at, "x") == "blank"
 
 
@@ -244,13 +244,13 @@ def test_the_window_cell_is_kept_in_the_record_one_based():
     # ← / → / play step in the browser (tests/test_browser_workbench.py: 1-based, wrapping, the formula of y2 and
     # y36); the cell they stop on is committed into the page's record, where a class can publish it
     at = open_page(PAGE)
-    assert page_record(at, "arith").cell == 1 and bench_state(at)["cell"] == 1
+    assert page_record(at, "convolution-arithmetic").cell == 1 and bench_state(at)["cell"] == 1
     commit_bench(at, cell=2)
-    assert page_record(at, "arith").cell == 2 and bench_state(at)["cell"] == 2
+    assert page_record(at, "convolution-arithmetic").cell == 2 and bench_state(at)["cell"] == 2
     commit_bench(at, cell=36)  # the last of the 6×6 cells
-    assert page_record(at, "arith").cell == 36
+    assert page_record(at, "convolution-arithmetic").cell == 36
     commit_bench(at, stride=2)  # a 3×3 map has no 36th cell: back to y1
-    assert page_record(at, "arith").cell == 1 and bench_state(at)["cell"] == 1
+    assert page_record(at, "convolution-arithmetic").cell == 1 and bench_state(at)["cell"] == 1
     assert "cell" not in at.query_params  # what the page shows, not what a link shares
 
 
@@ -300,10 +300,11 @@ def test_a_digit_applies_when_chosen_and_another_digit_when_picked():
     at = open_page(PAGE, "en")
     commit_bench(at, x_preset="digit", x_arg=4)
     assert param(at, "x") == "digit:4"
-    four = page_record(at, "arith").x.copy()
+    four = page_record(at, "convolution-arithmetic").x.copy()
     commit_bench(at, x_preset="digit", x_arg=7)
-    assert param(at, "x") == "digit:7" and not np.array_equal(page_record(at, "arith").x, four)
-    assert bench_state(at)["x"] == page_record(at, "arith").x.ravel().tolist()  # the workbench is given the digit
+    assert param(at, "x") == "digit:7" and not np.array_equal(page_record(at, "convolution-arithmetic").x, four)
+    x = page_record(at, "convolution-arithmetic").x
+    assert bench_state(at)["x"] == x.ravel().tolist()  # the workbench is given the digit
     commit_bench(at, x_preset="random", x_arg=123)  # "another random drawing": the browser picks the seed
     assert param(at, "x") == "random:123"
     assert_clean(at)

@@ -203,11 +203,11 @@ def test_the_stack_from_the_layer_lab_gets_one_output_per_class():
     missing = open_page(PAGE, "en", query={"n": "10", "model": "lab"})
     assert any(i.value.startswith("Build a stack in the layer lab") for i in missing.info)
     lab = open_page(PAGE, "en", query={"n": "10", "model": "lab"},
-                    state=settings_state(lab=Lab(stack=preset("two_conv_pool")[0])))
+                    state=settings_state({"layer-stack-lab": Lab(stack=preset("two_conv_pool")[0])}))
     assert_clean(lab)
     assert any(c.value.endswith("Dense(10, softmax); the model has 9,532 parameters.") for c in lab.caption)  # §5
-    broken = open_page(PAGE, "ko", query={"n": "10", "model": "lab"},
-                       state=settings_state(lab=Lab(stack=({"type": "Conv2D", "filters": 4, "kernel_size": 30},))))
+    wide = Lab(stack=({"type": "Conv2D", "filters": 4, "kernel_size": 30},))
+    broken = open_page(PAGE, "ko", query={"n": "10", "model": "lab"}, state=settings_state({"layer-stack-lab": wide}))
     assert_clean(broken)
     assert "커널 크기(30×30)" in broken.error[0].value  # a 30×30 kernel does not fit 28×28: said, not crashed
     assert "own_train" not in [button.key for button in broken.button]  # and nothing to train

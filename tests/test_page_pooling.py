@@ -52,7 +52,7 @@ def test_edit_the_map_with_junk_keeps_the_old_map():
     at.button(key="pool_paste_apply").click().run()
     assert_clean(at)
     assert at.error
-    assert page_record(at, "pool").slide_map[1, 3] == 8
+    assert page_record(at, "max-pooling").slide_map[1, 3] == 8
 
 
 def metrics(at) -> list[int]:

@@ -65,10 +65,10 @@ def test_conv_after_flatten_is_explained():
     at.selectbox(key="lab_add_type").set_value("Dense").run()
     at.button(key="lab_add").click().run()
     assert_clean(at)
-    assert [layer["type"] for layer in page_record(at, "lab").stack][-3:] == ["Flatten", "Dense", "Dense"]
+    assert [layer["type"] for layer in page_record(at, "layer-stack-lab").stack][-3:] == ["Flatten", "Dense", "Dense"]
     assert not at.error
-    assert at.button(key=f"lab_up_{page_record(at, 'lab').uids[0]}").disabled  # nothing above the first layer
-    at.button(key=f"lab_down_{page_record(at, 'lab').uids[1]}").click().run()  # Conv2D(6) below Flatten
+    assert at.button(key=f"lab_up_{page_record(at, 'layer-stack-lab').uids[0]}").disabled  # nothing above the first layer
+    at.button(key=f"lab_down_{page_record(at, 'layer-stack-lab').uids[1]}").click().run()  # Conv2D(6) below Flatten
     assert_clean(at)
     assert at.error and "Flatten" in at.error[0].value
 
@@ -80,14 +80,14 @@ def test_add_move_remove_change_the_total():
     at.selectbox(key="lab_add_type").set_value("Conv2D").run()
     at.button(key="lab_add").click().run()  # a Conv2D(8, 3) before the Flatten: 8·(3·3·6+1) = 440
     assert_clean(at)
-    kinds = [layer["type"] for layer in page_record(at, "lab").stack]
+    kinds = [layer["type"] for layer in page_record(at, "layer-stack-lab").stack]
     assert kinds[4] == "Conv2D" and kinds[5] == "Flatten"
     # (4,4,6) → (2,2,8): Flatten 32, Dense 84·33 = 2,772; total 78+456+440+2,772+850
     assert total(at) == f"{78 + 456 + 440 + 84 * 33 + 850:,}"
-    removed = page_record(at, "lab").uids[4]
+    removed = page_record(at, "layer-stack-lab").uids[4]
     at.button(key=f"lab_remove_{removed}").click().run()
     assert total(at) == "9,532"
-    at.button(key=f"lab_remove_{page_record(at, 'lab').uids[1]}").click().run()  # drop the first pooling
+    at.button(key=f"lab_remove_{page_record(at, 'layer-stack-lab').uids[1]}").click().run()  # drop the first pooling
     assert total(at) == f"{78 + 456 + 84 * (10 * 10 * 6 + 1) + 850:,}"  # 24→20→pool 10: 600 into the Dense
 
 
@@ -205,7 +205,7 @@ def test_adding_stops_at_the_layer_limit():
     assert not at.button(key="lab_add").disabled
     at.button(key="lab_add").click().run()
     assert_clean(at)
-    assert at.button(key="lab_add").disabled and len(page_record(at, "lab").stack) == MAX_LAYERS
+    assert at.button(key="lab_add").disabled and len(page_record(at, "layer-stack-lab").stack) == MAX_LAYERS
 
 
 def summarize_calls(monkeypatch, layers: int) -> int:
@@ -227,7 +227,7 @@ def summarize_calls(monkeypatch, layers: int) -> int:
     monkeypatch.setattr(architecture, "summarize", counting)
     at.run()
     assert_clean(at)
-    assert len(page_record(at, "lab").stack) == layers
+    assert len(page_record(at, "layer-stack-lab").stack) == layers
     return len(calls)
 
 

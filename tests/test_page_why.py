@@ -36,7 +36,7 @@ def test_another_handwriting_changes_the_example():
     at = open_page(PAGE, "en")
     at.button(key="why_next_9").click().run()
     assert_clean(at)
-    assert page_record(at, "why").example(9, first=-1) == typical_loops(9)[1] + 1  # the next after the typical one
+    assert page_record(at, "why-convolution").example(9, first=-1) == typical_loops(9)[1] + 1  # the next after the typical one
 
 
 def test_pattern_finder_points_at_the_strongest_place():

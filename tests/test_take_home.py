@@ -75,8 +75,8 @@ def test_the_arithmetic_notebook_is_what_is_on_screen_and_the_pooling_one_too(tm
     commit_bench(at, w=[*w[:4], 5.0, *w[5:]])  # an edit after the link (w5's slider in the workbench)
     assert_clean(at)
     arith = nbformat.reads(clicked(at, "convolution-arithmetic").decode("utf-8"), as_version=4)
-    x = page_record(at, "arith").x
-    w = page_record(at, "arith").w  # the filter's one truth (ui/weight_editor)
+    x = page_record(at, "convolution-arithmetic").x
+    w = page_record(at, "convolution-arithmetic").w  # the filter's one truth (ui/weight_editor)
     assert w[1, 1] == 5.0
     y_page = activate(conv2d(x, w, 2, "same"), "relu")
     pool = open_page("lessons/5_pooling.py", "en", state={"pool_digit": 7})
@@ -84,7 +84,7 @@ def test_the_arithmetic_notebook_is_what_is_on_screen_and_the_pooling_one_too(tm
     pooled = nbformat.reads(clicked(pool, "max-pooling").decode("utf-8"), as_version=4)
     (a, b) = run_notebooks(tmp_path, [(arith, ["y"]), (pooled, ["pooled"])])
     np.testing.assert_allclose(a["y"], y_page, atol=1e-9)
-    np.testing.assert_allclose(b["pooled"], max_pool2d(page_record(pool, "pool").slide_map, 3, 3), atol=1e-9)
+    np.testing.assert_allclose(b["pooled"], max_pool2d(page_record(pool, "max-pooling").slide_map, 3, 3), atol=1e-9)
 
 
 def test_a_setting_the_notebook_cannot_express_shows_why_instead_of_a_button():
@@ -146,7 +146,7 @@ def test_own_images_notebook_takes_the_uploads_name_when_it_is_a_plain_archive_n
     from links.pages import Lab, OwnImages
     from ui import own_images
 
-    state = settings_state(own=OwnImages(src="upload", model="lab"), lab=Lab(stack=()))
+    state = settings_state({"own-images": OwnImages(src="upload", model="lab"), "layer-stack-lab": Lab(stack=())})
     monkeypatch.setattr(own_images.st, "session_state", state)
     for name, expected in (("손글씨 사진.zip", "손글씨 사진.zip"), ("pictures.gz", None), ("../up.zip", None)):
         state["own_upload"] = SimpleNamespace(name=name)

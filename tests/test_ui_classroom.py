@@ -1,4 +1,5 @@
-"""AppTest: class mode (ui/classroom.py) — start a class, follow the teacher, explore, wrong codes, questions."""
+"""AppTest: class mode (ui/class_session.py, ui/classroom.py, ui/class_questions.py) — start a class, follow the
+teacher, explore, wrong codes, questions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from services.class_store import ALPHABET, get_store
+from services.class_store import ALPHABET, get_store, spoken
 from tests.apphelp import APP, assert_clean, commit_bench, page_record, texts
 
 ARITH = "lessons/4_arithmetic.py"
@@ -41,11 +42,11 @@ def test_start_a_class_from_the_lecture_map_gives_the_teacher_address(lang):
     at.button(key="home_start_class").click().run()
     assert_clean(at)
     code, key = at.query_params["class"], at.query_params["teacher"]
-    assert re.fullmatch(f"[{ALPHABET}]{{4,6}}", code)
+    assert re.fullmatch(f"[{ALPHABET}]{{8}}", code)
     assert len(key) >= 43  # token_urlsafe(32): 256 bits
     assert get_store().is_teacher(code, key)
-    assert at.session_state.class_role == "teacher"
-    assert any(code in m.value for m in at.sidebar.markdown)  # the code, large
+    assert at.session_state["class"].role == "teacher"
+    assert any(spoken(code) in m.value for m in at.sidebar.markdown)  # the code, large, in two groups of four
     assert any("<img src=\"data:image/svg+xml" in m.value for m in at.sidebar.markdown)  # the QR code, inline
     assert [m.value for m in at.sidebar.metric] == ["0"]  # students joined
     at.switch_page("lessons/5_pooling.py").run()  # the address keeps the class and the key across pages
@@ -58,12 +59,12 @@ def test_a_follower_gets_the_teachers_page_and_setting_and_follows_changes():
     student = follower(code)
     assert_clean(student)
     assert student.title[0].value == "합성곱 연산"
-    assert page_record(student, "arith").stride == 2 and student.query_params["stride"] == "2"
+    assert page_record(student, "convolution-arithmetic").stride == 2 and student.query_params["stride"] == "2"
     assert student.query_params["class"] == code and "teacher" not in student.query_params
     assert [m.value for m in teacher.run().sidebar.metric] == ["1"]
     commit_bench(teacher, pad="same")
     student.run()  # the sidebar fragment's poll runs in every full run too
-    assert page_record(student, "arith").pad == "same" and student.query_params["pad"] == "same"
+    assert page_record(student, "convolution-arithmetic").pad == "same" and student.query_params["pad"] == "same"
     teacher.switch_page("lessons/5_pooling.py").run()
     student.run()
     assert student.title[0].value == "맥스풀링"
@@ -74,7 +75,7 @@ def test_a_follower_never_changes_the_class():
     before = get_store().check(code)
     student = follower(code)
     commit_bench(student, stride=3)
-    assert page_record(student, "arith").stride == 3
+    assert page_record(student, "convolution-arithmetic").stride == 3
     assert get_store().check(code) == before
 
 
@@ -86,14 +87,15 @@ def test_explore_stops_following_and_back_to_the_teacher_resumes():
     assert "Back to the teacher" in texts(student)
     commit_bench(teacher, stride=3)
     student.run()
-    assert page_record(student, "arith").stride == 1  # exploring: the teacher's change is not applied
+    assert page_record(student, "convolution-arithmetic").stride == 1  # exploring: the teacher's change is not applied
     commit_bench(student, act="relu")
     student.button(key="class_back").click().run()
     student.run()
-    assert page_record(student, "arith").stride == 3 and page_record(student, "arith").act == "none"
+    record = page_record(student, "convolution-arithmetic")
+    assert record.stride == 3 and record.act == "none"
 
 
-@pytest.mark.parametrize(("lang", "words"), [("ko", "찾을 수 없습니다"), ("en", "There is no class")])
+@pytest.mark.parametrize(("lang", "words"), [("ko", "이 코드의 수업이 없습니다"), ("en", "There is no class")])
 def test_a_wrong_code_says_so_and_the_page_works_alone(lang, words):
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["class"] = "ZZZZZ"
@@ -120,7 +122,7 @@ def test_typing_a_code_on_the_lecture_map_joins(tmp_path):
     at.button(key="home_join_class").click().run()
     at.run()
     assert_clean(at)
-    assert at.session_state.class_role == "follower" and at.title[0].value == "합성곱 연산"
+    assert at.session_state["class"].role == "follower" and at.title[0].value == "합성곱 연산"
 
 
 def test_a_wrong_teacher_key_follows_as_a_student():
@@ -128,7 +130,7 @@ def test_a_wrong_teacher_key_follows_as_a_student():
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params.update({"class": code, "teacher": "guessed", "lang": "en"})
     at.run()
-    assert at.session_state.class_role == "follower"
+    assert at.session_state["class"].role == "follower"
     assert any("only the teacher" in w.value for w in at.warning)
     assert "teacher" not in at.query_params
 
@@ -140,7 +142,7 @@ def test_ending_the_class_lets_followers_work_alone():
     assert "class" not in teacher.query_params and "teacher" not in teacher.query_params
     student.run()  # the poll sees the class ended: a message, then the page alone
     assert any("ended the class" in w.value for w in student.warning)
-    assert student.session_state.get("class_code") is None and "class" not in student.query_params
+    assert student.session_state["class"].code is None and "class" not in student.query_params
 
 
 # ---- questions -----------------------------------------------------------------------------------
@@ -150,11 +152,11 @@ def question_page(answer):
     """A page with one question, as the lessons call it."""
     import streamlit as st
 
-    from ui import class_questions, classroom
+    from ui import class_questions, class_session, classroom
     from ui.i18n import init_language
 
     init_language()
-    classroom.start()
+    class_session.before_page()
     classroom.sidebar()
     class_questions.question("test.size", answer, prompt="What size is the map?", unit="px", lo=0, hi=100, digits=0)
     st.write("page end")
@@ -183,10 +185,15 @@ def test_a_question_whose_answer_is_not_known_cannot_be_revealed():
 
 
 def test_a_class_question_open_answer_reveal():
+    from ui.class_session import Member
+
     code, key = get_store().create()
-    teacher = run_question(6.0, {"class_started": True, "class_code": code, "class_role": "teacher", "class_key": key})
-    students = [run_question(6.0, {"class_started": True, "class_code": code, "class_role": "follower",
-                                   "class_following": False, "run_requester": f"s{i}"}) for i in range(2)]
+    teacher = run_question(6.0, {"class": Member(code=code, role="teacher", key=key, read=True)})
+    students = []
+    for i in range(2):
+        get_store().join(code, f"session-{i}", "student", f"student-{i}")
+        students.append(run_question(6.0, {"class": Member(code=code, role="follower", me=f"student-{i}", following=False,
+                                                           read=True), "run_requester": f"session-{i}"}))
     assert "When the teacher asks this question, you answer it here." in texts(students[0])
     teacher.button(key="class_q_test.size_ask").click().run()
     for student, value in zip(students, (6, 8), strict=True):
@@ -197,7 +204,7 @@ def test_a_class_question_open_answer_reveal():
         assert any(f"Your answer: {value} px" in c.value for c in student.caption)
     assert get_store().histogram(code, "test.size") == [(6.0, 1), (8.0, 1)]
     teacher.run()
-    assert any("Answers in: 2" in c.value for c in teacher.caption)
+    assert "Answers: 2 of 2 students" in [m.value for m in teacher.markdown]  # text, not a caption: in view when presenting
     teacher.button(key="class_q_test.size_reveal").click().run()
     for student, value in zip(students, (6, 8), strict=True):
         student.run()
@@ -206,74 +213,70 @@ def test_a_class_question_open_answer_reveal():
 
 
 def test_the_answers_figure_counts_and_marks_the_answer():
-    from ui.class_questions import answers_figure
+    from ui.class_questions import BAR, RIGHT, answers_figure
+    from ui.i18n import t
 
     fig = answers_figure([(6.0, 3), (8.0, 1)], None, "px", 0)
     assert list(fig.data[0].x) == ["6", "8"] and list(fig.data[0].y) == [3, 1] and not fig.layout.annotations
     fig = answers_figure([(6.0, 3), (8.0, 1)], 7.0, "px", 0)  # nobody said 7: its bar is there, empty, marked
-    assert list(fig.data[0].x) == ["6", "7", "8"] and list(fig.data[0].y) == [3, 0, 1]
-    assert fig.data[0].marker.color[1] != fig.data[0].marker.color[0] and fig.layout.annotations[0].x == 1
-    assert list(answers_figure([(1234.5, 2)], 1234.5, "", 1).data[0].x) == ["1,234.5"]
+    mark = f"<br>✓ {t('classroom.answer_word')}"
+    assert list(fig.data[0].x) == ["6", "7" + mark, "8"] and list(fig.data[0].y) == [3, 0, 1]
+    assert list(fig.data[0].marker.color) == [BAR, RIGHT, BAR] and RIGHT.startswith("#2")  # green: not "wrong"
+    assert not fig.layout.annotations  # the word is in the bar's own label: nothing lies over the counts
+    assert list(answers_figure([(1234.5, 2)], 1234.5, "", 1).data[0].x) == ["1,234.5" + mark]
 
 
 def test_a_broken_class_database_never_breaks_the_page(monkeypatch):
     import sqlite3
 
-    from ui import classroom
+    from ui import class_session
 
     def broken():
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(classroom, "store", broken)
+    monkeypatch.setattr(class_session, "store", broken)
     at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update({"class": "ACDEF", "lang": "en"})
+    at.query_params.update({"class": "ACDEFHJK", "lang": "en"})
     at.run()
     at.switch_page(ARITH).run()
     assert_clean(at)
     assert at.title[0].value == "Convolution arithmetic"
     at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update({"class": "ACDEF", "lang": "en"})
+    at.query_params.update({"class": "ACDEFHJK", "lang": "en"})
     at.run()
     assert any("Class mode ran into a problem" in w.value for w in at.warning)
 
 
-def test_stop_the_class_runs_cancels_only_runs_a_class_member_waits_for(monkeypatch):
-    import ui.run_panel
+def test_stop_withdraws_only_the_class_members_requests(monkeypatch):
+    """Issue 17: a stranger's class could cancel outsiders' runs. Stop withdraws the members' requests only; the
+    service stops a run only when nobody is left waiting for it (tests/test_runs_service.py)."""
     from ui import classroom
-
-    class Snap:
-        def __init__(self, key):
-            self.key = key
+    from ui.class_session import Member
 
     class FakeService:
         def __init__(self):
-            self.waiting = {"class-run": {"student-1"}, "other-run": {"stranger"}}
-            self.cancelled = []
+            self.withdrawn = []
 
-        def queue(self):
-            return [Snap(key) for key in self.waiting]
-
-        def is_requester(self, key, who):
-            return who in self.waiting[key]
-
-        def cancel(self, key):
-            self.cancelled.append(key)
-            return True
+        def withdraw_all(self, who):
+            self.withdrawn.append(who)
+            return 1
 
     svc = FakeService()
-    monkeypatch.setattr(ui.run_panel, "service", lambda: svc)
+    monkeypatch.setattr(classroom, "get_service", lambda: svc)
     code, key = get_store().create()
-    get_store().join(code, "student-1")
-    monkeypatch.setattr(classroom, "S", {"class_key": "wrong"})
-    assert classroom.stop_class_runs(code) == 0 and svc.cancelled == []  # only the teacher's key stops runs
-    monkeypatch.setattr(classroom, "S", {"class_key": key})
-    assert classroom.stop_class_runs(code) == 1 and svc.cancelled == ["class-run"]
+    get_store().join(code, "teacher-session", "teacher")
+    get_store().join(code, "student-session", "student", "student-1")
+    monkeypatch.setattr(classroom, "member", lambda: Member(code=code, role="teacher", key="wrong"))
+    assert classroom.stop_class_runs(code) == 0 and svc.withdrawn == []  # only the teacher's key stops runs
+    monkeypatch.setattr(classroom, "member", lambda: Member(code=code, role="teacher", key=key))
+    assert classroom.stop_class_runs(code) == 2
+    assert sorted(svc.withdrawn) == ["student-session", "teacher-session"]  # nobody outside the class
 
 
 def test_the_qr_code_is_drawn_here_as_svg():
     from ui.classroom import qr_svg
 
-    uri = qr_svg("http://10.0.0.5:8501/?class=ACDEF")
+    uri = qr_svg("http://10.0.0.5:8501/?class=ACDEFHJK")
     assert uri.startswith("data:image/svg+xml") and "http" not in uri.split(",", 1)[0]
 
 

@@ -52,3 +52,12 @@ def test_the_upload_limit_is_the_servers_option():
     from ui.i18n import upload_limit_mb
 
     assert upload_limit_mb() == config.get_option("server.maxUploadSize")
+
+
+def test_no_sentence_guesses_a_particle():
+    """A value's Korean particle depends on its last sound (코드 7DXNF을(를) …): write each sentence so
+    that no particle follows a value, and none is spelled both ways."""
+    both = re.compile(r"[을를은는이가와과]\([을를은는이가와과]\)|\(으\)로")
+    after_value = re.compile(r"\}(을|를|은|는|이|가|와|과|으로|로)(\s|$)")
+    wrong = [key for key, texts in load_catalogue().items() if both.search(texts["ko"]) or after_value.search(texts["ko"])]
+    assert not wrong, wrong

@@ -25,7 +25,7 @@ from ui.i18n import CATALOGUE, lang
 from ui.page_setting import PageSetting
 from ui.presenter import presenting
 
-SETTING = PageSetting("arith", ARITHMETIC)
+SETTING = PageSetting("convolution-arithmetic", ARITHMETIC)
 W = "arith_w"  # the filter's widgets: sliders arith_w_s0…, the paste box arith_w_paste
 W_BOX = "arith_w_{i}"  # its number boxes' keys (the old widget keys: arith_w_0 … arith_w_8)
 Y_BOUND = 9 * max(map(abs, WEIGHT_RANGE)) * max(map(abs, INPUT_RANGE))  # |y| can never be larger (before activation)
@@ -118,10 +118,11 @@ def committed() -> None:
         SETTING.set(apply_commit(SETTING.get(), commit))
 
 
-def show_workbench(record: Arithmetic) -> None:
-    """The workbench: input, filter, feature map, padding/stride/activation and the step-through, in the browser."""
+def show_workbench(record: Arithmetic, size_shown: bool = True) -> None:
+    """The workbench: input, filter, feature map, padding/stride/activation and the step-through, in the browser.
+    size_shown=False: the output size and the map's shape read "?" (the class's question about them is open)."""
     workbench.mount(BENCH, bench_state(record), bench_kit(lang()), present=presenting(), weight_range=WEIGHT_RANGE,
-                    step=WEIGHT_STEP, on_commit=committed)
+                    step=WEIGHT_STEP, on_commit=committed, secret=not size_shown)
 
 
 def y20(y: np.ndarray) -> float | None:

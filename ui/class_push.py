@@ -1,35 +1,59 @@
-"""Class mode's push (issue 11): a teacher's change reruns the class's followers' sessions at once.
+"""Class mode's push (issues 11, 17): a teacher's change reruns the class's followers at once — only the
+fragment that shows what changed, when that is enough.
 
-Each follower's session registers here on its full runs (``watch``); ``nudge(code)`` asks Streamlit to
-rerun those sessions (``AppSession.request_rerun`` with the session's own last client state, on the
-server's event loop: what Streamlit itself does when a source file changes). An idle follower
-therefore costs the server nothing (no polling), and a change reaches it one page run later; at most
-AT_ONCE followers rerun at a time, and one busy with a run waits for it to end (never interrupted). Without
-a server runtime (AppTest) nothing is pushed: each test run checks the class's version itself.
+Each follower registers here (``watch``) on its full runs and in its page's follow fragment (with the
+fragment's id). ``nudge(code, scope)`` asks Streamlit to rerun those sessions: ``scope="fragment"`` reruns
+just the registered fragment (a §4 edit: a few milliseconds and a few kilobytes per follower), ``"page"``
+the whole page (another page, a question, the end of the class). Nothing polls: an idle follower costs the
+server nothing. At most ``AT_ONCE`` followers rerun at a time; one busy with a run of its own waits for it to
+end (never interrupted) and then shows the latest state, however many changes came meanwhile.
 
-One server process: the sessions of another replica are not reachable from here (README, "Class mode
-past one server").
+Streamlit has no public API to rerun another session. This uses its internals (``Runtime._session_mgr``,
+``AppSession.request_rerun`` with a ``ClientState``, ``AppSession._state`` / ``_scriptrunner`` /
+``_client_state``), the way Streamlit itself reruns sessions when a source file changes. ``available()``
+checks them once; tests/test_class_push.py fails loudly when an upgrade moves them, and while they are
+missing the followers fall back to a fragment that asks for the class's version every ``FALLBACK_S`` seconds
+(ui/classroom.py): following degrades, it never silently stops.
+
+One server process: another replica's sessions are not reachable from here (README, "Class mode past one server").
 """
 
 from __future__ import annotations
 
 import collections
+import functools
+import logging
 import threading
+from dataclasses import dataclass
 
-import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-S = st.session_state
+log = logging.getLogger(__name__)
+AT_ONCE = 4  # followers rerunning at the same time: 40 GIL-bound runs at once only thrash a 2-core server
+RETRY_S = 0.05  # how often the queue looks whether a rerun has finished
+FALLBACK_S = 2.0  # without the push: how often a follower asks for the class's version
 
-_WATCHERS: dict[str, dict[str, bool]] = {}  # class code -> {Streamlit session id: following?}, this process
+
+@dataclass
+class Watcher:
+    following: bool  # False: exploring (only "everyone" nudges reach it)
+    fragment: str | None = None  # the page's follow fragment in its last run, if any
+    who: str | None = None  # the student (one for all of a student's tabs)
+
+
+_WATCHERS: dict[str, dict[str, Watcher]] = {}  # class code -> {Streamlit session id: Watcher}, this process
 _WATCH_LOCK = threading.Lock()
 
 
-def watch(code: str) -> None:
+def watch(code: str, following: bool, fragment: str | None = None, who: str | None = None) -> None:
+    """This session follows (or explores in) the class; `fragment`: its page's follow fragment, when drawn."""
     ctx = get_script_run_ctx()
-    if ctx is not None:
-        with _WATCH_LOCK:
-            _WATCHERS.setdefault(code, {})[ctx.session_id] = bool(S.get("class_following"))
+    if ctx is None:
+        return
+    with _WATCH_LOCK:
+        old = _WATCHERS.setdefault(code, {}).get(ctx.session_id)
+        _WATCHERS[code][ctx.session_id] = Watcher(following, fragment if fragment else (old.fragment if old else None),
+                                                  who or (old.who if old else None))
 
 
 def unwatch(code: str) -> None:
@@ -39,21 +63,54 @@ def unwatch(code: str) -> None:
             _WATCHERS.get(code, {}).pop(ctx.session_id, None)
 
 
-def _server():
-    """Streamlit's session manager and event loop; None without a running server (AppTest)."""
-    try:
-        from streamlit.runtime import Runtime
+_BROKEN = {"why": None}  # set when a call into Streamlit's internals failed at run time
 
-        if not Runtime.exists():
-            return None
+
+@functools.cache
+def _internals_present() -> bool:
+    try:
+        from streamlit.proto.ClientState_pb2 import ClientState
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.app_session import AppSession, AppSessionState
+        from streamlit.runtime.session_manager import SessionManager
+
+        return (all(hasattr(AppSession, name) for name in ("request_rerun", "has_fragment"))
+                and hasattr(AppSessionState, "APP_IS_RUNNING") and hasattr(SessionManager, "get_active_session_info")
+                and hasattr(Runtime, "_get_async_objs") and "fragment_id" in ClientState.DESCRIPTOR.fields_by_name)
+    except Exception:  # noqa: BLE001 - anything missing means: no push
+        return False
+
+
+def available() -> bool:
+    """Whether the push can reach other sessions (Streamlit's internals are where they were)."""
+    ok = _internals_present() and _BROKEN["why"] is None
+    if not ok and not _BROKEN.get("logged"):
+        _BROKEN["logged"] = True
+        log.error("class mode: Streamlit's internals for the push have moved (%s); followers ask every %s s instead",
+                  _BROKEN["why"] or "a class or method is missing", FALLBACK_S)
+    return ok
+
+
+def _server():
+    """Streamlit's session manager and event loop; None without a running server (AppTest) or a push."""
+    if not available():
+        return None
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists() or type(Runtime.instance()) is not Runtime:  # no server, or AppTest's stand-in
+        return None
+    try:
         runtime = Runtime.instance()
         return runtime._session_mgr, runtime._get_async_objs().eventloop
-    except Exception:  # noqa: BLE001 - no server: nothing to push to
+    except Exception as err:  # noqa: BLE001 - an upgrade moved them: say so once, fall back
+        _BROKEN["why"] = f"{type(err).__name__}: {err}"
+        available()
         return None
 
 
 def live_followers(code: str) -> int | None:
-    """How many sessions follow (or explore in) the class now; None without a server runtime."""
+    """How many students follow (or explore in) the class now, each counted once however many tabs it has;
+    None without a server runtime."""
     server = _server()
     if server is None:
         return None
@@ -61,37 +118,82 @@ def live_followers(code: str) -> int | None:
         watchers = _WATCHERS.get(code, {})
         for gone in [sid for sid in watchers if server[0].get_active_session_info(sid) is None]:
             del watchers[gone]
-        return len(watchers)
+        return len({w.who or sid for sid, w in watchers.items()})
 
 
-def nudge(code: str, everyone: bool = False) -> int:
-    """Rerun the class's following sessions now (everyone: the explorers too, for a question or the end)."""
+def nudge(code: str, everyone: bool = False, scope: str = "page") -> int:
+    """Rerun the class's following sessions now (everyone: the explorers too, for a question or the end).
+    scope "fragment": only the page's follow fragment where a session registered one."""
     server = _server()
     if server is None:
         return 0
     with _WATCH_LOCK:
-        targets = [sid for sid, following in _WATCHERS.get(code, {}).items() if following or everyone]
-    for sid in targets:
-        server[1].call_soon_threadsafe(_rerun, server[0], sid)
+        targets = [(sid, w.fragment if scope == "fragment" and w.fragment else "")
+                   for sid, w in _WATCHERS.get(code, {}).items() if w.following or everyone]
+    for sid, fragment in targets:
+        server[1].call_soon_threadsafe(_QUEUE.add, server[0], sid, fragment)
     return len(targets)
 
 
-# The reruns themselves, on the server's event loop only (no locks needed there).
-AT_ONCE = 4  # followers rerunning at the same time: 40 GIL-bound page runs at once only thrash a 2-core server
-RETRY_S = 0.05  # how often the queue looks whether a rerun has finished
-_WAITING: collections.deque[str] = collections.deque()  # sessions due for a rerun, oldest first
-_QUEUED: set[str] = set()  # the same, as a set
-_RUNNING: set[str] = set()  # sessions rerunning now because of a nudge
-_PUMP = {"sessions": None, "scheduled": False}
+class RerunQueue:
+    """The reruns themselves, on the server's event loop only (so no locks): each due session once, the widest
+    scope asked for (the whole page beats a fragment), at most `at_once` running, a busy session after its run."""
 
+    def __init__(self, at_once: int = AT_ONCE, later=None):
+        self.at_once = at_once
+        self.waiting: collections.deque[str] = collections.deque()  # sessions due, oldest first
+        self.scope: dict[str, str] = {}  # session -> fragment id to rerun ("" = the whole page)
+        self.running: set[str] = set()
+        self.sessions = None
+        self.scheduled = False
+        self._later = later  # call_later(seconds, fn) of the event loop; tests pass their own
 
-def _rerun(sessions, sid: str) -> None:
-    """Queue a session's rerun: once, however many changes come before it starts (it shows the latest)."""
-    _PUMP["sessions"] = sessions
-    if sid not in _QUEUED:
-        _QUEUED.add(sid)
-        _WAITING.append(sid)
-    _pump()
+    def add(self, sessions, sid: str, fragment: str = "") -> None:
+        self.sessions = sessions
+        if sid in self.scope:
+            self.scope[sid] = "" if "" in (fragment, self.scope[sid]) else fragment
+        else:
+            self.scope[sid] = fragment
+            self.waiting.append(sid)
+        self.pump()
+
+    def pump(self, timer: bool = False) -> None:
+        """Start due reruns while fewer than at_once run; look again in RETRY_S while any is due or running."""
+        from streamlit.proto.ClientState_pb2 import ClientState
+
+        if timer:
+            self.scheduled = False
+        for sid in list(self.running):
+            info = self.sessions.get_active_session_info(sid)
+            if info is None or not _busy(info.session):
+                self.running.discard(sid)
+        for _ in range(len(self.waiting)):
+            if len(self.running) >= self.at_once:
+                break
+            sid = self.waiting.popleft()
+            info = self.sessions.get_active_session_info(sid)
+            if info is None:  # the tab closed
+                self.scope.pop(sid, None)
+                continue
+            if _busy(info.session) or sid in self.running:
+                self.waiting.append(sid)  # still due: after its current run
+                continue
+            fragment = self.scope.pop(sid)
+            if fragment and not info.session.has_fragment(fragment):
+                fragment = ""  # the fragment went with a full run: the whole page shows the change
+            self.running.add(sid)
+            state = ClientState()
+            state.CopyFrom(info.session._client_state)
+            state.fragment_id, state.is_auto_rerun = fragment, False
+            info.session.request_rerun(state)
+        if (self.waiting or self.running) and not self.scheduled:
+            self.scheduled = True
+            later = self._later
+            if later is None:
+                import asyncio
+
+                later = asyncio.get_running_loop().call_later
+            later(RETRY_S, self.pump, True)
 
 
 def _busy(session) -> bool:
@@ -101,37 +203,4 @@ def _busy(session) -> bool:
     return session._state == AppSessionState.APP_IS_RUNNING or getattr(session, "_scriptrunner", None) is not None
 
 
-def _pump(timer: bool = False) -> None:
-    """Start queued reruns while fewer than AT_ONCE run; a session busy with a run of its own (a click,
-    the last rerun) waits for it to end instead of being interrupted; look again in RETRY_S."""
-    import asyncio
-
-    from streamlit.proto.ClientState_pb2 import ClientState
-
-    sessions = _PUMP["sessions"]
-    if timer:  # this is the one pending look; a direct call leaves it pending
-        _PUMP["scheduled"] = False
-    for sid in list(_RUNNING):
-        info = sessions.get_active_session_info(sid)
-        if info is None or not _busy(info.session):
-            _RUNNING.discard(sid)
-    for _ in range(len(_WAITING)):
-        if len(_RUNNING) >= AT_ONCE:
-            break
-        sid = _WAITING.popleft()
-        info = sessions.get_active_session_info(sid)
-        if info is None:  # the tab closed
-            _QUEUED.discard(sid)
-            continue
-        if _busy(info.session) or sid in _RUNNING:
-            _WAITING.append(sid)  # still due: after its current run
-            continue
-        _QUEUED.discard(sid)
-        _RUNNING.add(sid)
-        state = ClientState()
-        state.CopyFrom(info.session._client_state)
-        state.fragment_id, state.is_auto_rerun = "", False
-        info.session.request_rerun(state)
-    if (_WAITING or _RUNNING) and not _PUMP["scheduled"]:
-        _PUMP["scheduled"] = True
-        asyncio.get_running_loop().call_later(RETRY_S, _pump, True)
+_QUEUE = RerunQueue()

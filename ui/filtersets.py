@@ -23,7 +23,7 @@ from ui.grids import Cells
 from ui.page_setting import PageSetting
 from ui.presenter import presenting, text_px
 
-SETTING = PageSetting("filt", FILTER_SETS)
+SETTING = PageSetting("filter-sets", FILTER_SETS)
 CHANNELS = len(CHANNEL_NAMES)
 CHOICES = (*FILTER_SET_PRESETS, CUSTOM)  # the dropdown: every preset, and what a manual edit makes
 NO_BAR = {"displayModeBar": False}

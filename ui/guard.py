@@ -127,11 +127,19 @@ def requested_path() -> str | None:
         return None
 
 
+def mistyped(url_paths) -> str | None:
+    """The address this run was asked for when it names no page (e.g. /convolution-arithmetc), else None."""
+    path = requested_path()
+    if not path or path.strip("/") in set(url_paths):
+        return None
+    return path
+
+
 def page_not_found(url_paths) -> bool:
     """A mistyped address (e.g. /convolution-arithmetc): say so in the page's language above the lecture
     map Streamlit falls back to, and close Streamlit's English "Page not found" dialog. True if shown."""
-    path = requested_path()
-    if not path or path.strip("/") in set(url_paths):
+    path = mistyped(url_paths)
+    if path is None:
         return False
     shown = path.strip("/")[:MAX_SHOWN_PATH].replace("`", "'")
     st.warning(t("common.page_not_found", path=shown), icon=":material/travel_explore:")

@@ -33,7 +33,7 @@ from ui.pictures import enlarge
 from ui.presenter import caption
 
 SOURCES, MODELS = OWN_SOURCES, OWN_MODELS
-SETTING = PageSetting("own", OWN)  # src, n (letters per class), seed, epochs, model
+SETTING = PageSetting("own-images", OWN)  # src, n (letters per class), seed, epochs, model
 
 
 # ---- names from an upload, shown as themselves ---------------------------------------------------

@@ -8,7 +8,7 @@ writes the record back into the address with ``sync``. Every page's record lives
 ``st.session_state["page_settings"]`` (``KEY``): nothing else holds a page's setting, and forgetting
 them all (a follower taking the teacher's page) is one ``forget_all()``.
 
-    setting = PageSetting("arith", ARITHMETIC)
+    setting = PageSetting("convolution-arithmetic", ARITHMETIC)   # named by the page's address
     record = setting.get()                              # Arithmetic(x=…, w=…, pad="valid", …)
     st.radio(label, PADDINGS, **setting.bind("arith_pad", "pad"))
     setting.sync()                                      # ?pad=same&… when it changed
@@ -61,7 +61,8 @@ def _held() -> dict[str, Held]:
 
 
 class PageSetting:
-    """The record of one page (``page``: its name in the session, e.g. "arith") and its ``Link``."""
+    """The record of one page and its ``Link``; ``page`` names it in the session: the page's address
+    (e.g. "convolution-arithmetic"), so class mode can find any page's record by the page a teacher shows."""
 
     def __init__(self, page: str, link: Link):
         self.page, self.link = page, link

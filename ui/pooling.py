@@ -11,7 +11,7 @@ from cnnlib.keras_code import keras_code
 from cnnlib.pooling import max_pool2d, pool_out_shape, pool_step
 from cnnlib.stack_text import encode_stack
 from links.pages import POOLING
-from ui import class_questions
+from ui import class_questions, class_session
 from ui.charts import heatmap_spec, png, ready
 from ui.grids import Cells
 from ui.guard import guarded
@@ -22,7 +22,7 @@ from ui.presenter import caption, presenting
 STORY = ("dense_only", "two_conv", "two_conv_pool")  # the slides' order: 66,790 → 203,068 → 9,532
 LAB_PAGE = "lessons/2_stack_lab.py"
 PLAY_EVERY_S = 0.9
-SETTING = PageSetting("pool", POOLING)  # size, stride, src, digit, filter (the link), the window, the slide's map
+SETTING = PageSetting("max-pooling", POOLING)  # size, stride, src, digit, filter (the link), the window, the slide's map
 SLIDE_MAP = Cells(lambda: SETTING.get().slide_map, lambda grid: SETTING.update(slide_map=grid))
 
 
@@ -153,6 +153,7 @@ def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
     @st.fragment(run_every=PLAY_EVERY_S if playing else None)
     @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
     def windows() -> None:
+        class_session.refresh(covers=("win",))  # a teacher's window step reruns only this for the class
         pooled = max_pool2d(fmap, size, stride)
         n = pooled.size
         if SETTING.get().win > n:

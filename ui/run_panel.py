@@ -22,6 +22,7 @@ from cnnlib.errors import LessonError
 from services.runs import Run, RunConfig, RunResult, Snapshot, TrainingService, get_service
 from services.runs.config import estimate_seconds, preset_name
 from services.settings import run_max_seconds
+from ui import class_session
 from ui.charts import png
 from ui.guard import end_page, guarded
 from ui.i18n import message, t
@@ -58,8 +59,21 @@ def requester() -> str:
 
 
 def request(config: RunConfig) -> Run:
-    """Ask for a run as this session (raises LessonError: a bad or too long configuration, one run at a time)."""
-    return service().submit(config, requester())
+    """Ask for a run as this session (raises LessonError: a bad or too long configuration, one run at a time);
+    the hooks hear of it (class mode: a teacher's students watch the run too)."""
+    run = service().submit(config, requester())
+    for hook in _REQUESTED:
+        hook()
+    return run
+
+
+_REQUESTED: list = []
+
+
+def when_requested(hook) -> None:
+    """Call hook() after this session asked for a run (the router registers class mode's publishing)."""
+    if hook not in _REQUESTED:
+        _REQUESTED.append(hook)
 
 
 def seconds_text(seconds: float | None) -> str:
@@ -224,7 +238,10 @@ def run_panel(prefix: str, config: RunConfig, button_label: str | None = None, w
     # Someone else's run of these settings is queued or training: the button stays (the same call, so
     # the same widget) and joins it. Dropping it made the click of a tab that drew the button before the
     # run existed vanish in its rerun: five tabs pressed Train and the run counted one request.
-    joinable = snap is not None and not snap.finished and not svc.is_requester(snap.key, requester())
+    watching = snap is not None and not snap.finished and class_session.following_run() == snap.key
+    joinable = snap is not None and not snap.finished and not svc.is_requester(snap.key, requester()) and not watching
+    if watching:  # a following student watches the teacher's run: its progress, no Train button of its own
+        st.caption(t("training.class_run"))
     if snap is None or snap.state in ("failed", "cancelled") or joinable:
         st.button(button_label or t("training.train"), key=f"{prefix}_train", type="primary",
                   on_click=_train, args=(prefix, config))
@@ -254,8 +271,9 @@ def estimate_note(config: RunConfig) -> None:
     st.caption(t("training.estimate", seconds=seconds_text(seconds), limit=seconds_text(run_max_seconds())))
 
 
-def trained_result(prefix: str, config: RunConfig, where=None) -> RunResult:
-    """The run's panel; once it is done, its metrics, final curves and files (none of them needs TensorFlow).
+def trained_result(prefix: str, config: RunConfig, where=None, accuracy_shown: bool = True) -> RunResult:
+    """The run's panel; once it is done, its metrics, final curves and files (none of them needs TensorFlow;
+    accuracy_shown=False: the test accuracy is "?" and the curves wait, the class's question about it is open).
 
     Until then the page ends here (ui.guard.end_page): what follows needs the run.
     """
@@ -263,8 +281,11 @@ def trained_result(prefix: str, config: RunConfig, where=None) -> RunResult:
     if snap is None:
         end_page()
     result = snap.result
-    result_metrics(result)
-    final_curves(prefix, result)
+    result_metrics(result, accuracy_shown)
+    if accuracy_shown:
+        final_curves(prefix, result)
+    else:  # the curves end at the test accuracy: they wait for the reveal too
+        st.caption(t("training.curves_after_reveal"))
     run_files(prefix, result)
     return result
 
@@ -294,9 +315,9 @@ def final_curves(prefix: str, result: RunResult) -> None:
                     config=png("training-curves"))
 
 
-def result_metrics(result: RunResult) -> None:
+def result_metrics(result: RunResult, accuracy_shown: bool = True) -> None:
     c = st.columns(4)
-    c[0].metric(t("training.test_accuracy"), f"{result.test_accuracy:.2%}")
+    c[0].metric(t("training.test_accuracy"), f"{result.test_accuracy:.2%}" if accuracy_shown else "?")
     c[1].metric(t("training.seconds"), f"{result.fit_seconds:.1f} s",
                 help=t("training.seconds_help", total=f"{result.seconds:.1f}"))
     c[2].metric(t("training.rate"), f"{result.samples_per_second:,.0f}")

@@ -23,7 +23,8 @@ _SETTINGS: dict[str, PageSetting] = {}
 def setting(prefix: str) -> PageSetting:
     """The training page's record: §2 ("conv2d") its settings, §6 ("lenet") also the model and a linked stack."""
     if prefix not in _SETTINGS:
-        _SETTINGS[prefix] = PageSetting(prefix, lenet_link() if prefix == "lenet" else settings_link())
+        page = {"conv2d": "conv2d-in-keras", "lenet": "lenet-5"}[prefix]  # a page's record is named by its address
+        _SETTINGS[prefix] = PageSetting(page, lenet_link() if prefix == "lenet" else settings_link())
     return _SETTINGS[prefix]
 
 

@@ -32,7 +32,7 @@ from links.pages import CUSTOM, LAB, LAB_INPUTS, MAX_COMPARE, Lab, lab_input_of
 from ui.i18n import message, t
 from ui.page_setting import PageSetting
 
-SETTING = PageSetting("lab", LAB)
+SETTING = PageSetting("layer-stack-lab", LAB)
 LAYER_KINDS = ("Conv2D", "MaxPool2D", "AveragePooling2D", "Flatten", "Dense", "Dropout")
 NEW_LAYER = {
     "Conv2D": {"type": "Conv2D", "filters": 8, "kernel_size": 3, "activation": "swish"},

@@ -54,8 +54,9 @@ def last_commit(key: str) -> dict:
 
 
 def mount(key: str, state: dict, kit: dict, *, present: bool, weight_range: tuple[float, float], step: float,
-          on_commit: Callable[[], None]) -> None:
-    """Draw the workbench showing `state`; `on_commit` runs (before the script) when the browser commits an edit."""
+          on_commit: Callable[[], None], secret: bool = False) -> None:
+    """Draw the workbench showing `state`; `on_commit` runs (before the script) when the browser commits an edit.
+    secret: the output size and the map's shape read "?" (a class's question about them is open)."""
     done = last_commit(key)
     ident = kit_id(kit)
     data = {
@@ -64,6 +65,7 @@ def mount(key: str, state: dict, kit: dict, *, present: bool, weight_range: tupl
         "ack": int(done.get("seq", 0)) if isinstance(done.get("seq", 0), int) else 0,
         "state": state,
         "present": present,
+        "secret": secret,
         "range": list(weight_range),
         "step": step,
         "kit_id": ident,

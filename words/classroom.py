@@ -25,6 +25,10 @@ STRINGS = {
         "en": "Exploring on your own; the teacher's screen is not changed.",
     },
     "classroom.explore": {"ko": "혼자 해 보기", "en": "Explore on my own"},
+    "classroom.diverged": {
+        "ko": "화면을 직접 바꿔서 지금은 혼자 해 보는 중입니다. 선생님이 바꾸는 것은 이 화면에 오지 않습니다.",
+        "en": "You changed this screen yourself, so you are exploring on your own: the teacher's changes no longer reach it.",
+    },
     "classroom.back": {"ko": "선생님 화면으로", "en": "Back to the teacher"},
     "classroom.start": {"ko": "수업 시작", "en": "Start a class"},
     "classroom.start_help": {
@@ -50,7 +54,7 @@ STRINGS = {
         "en": "Ask the class, and the answers gather here as bars (anonymously).",
     },
     "classroom.ask_again": {"ko": "다시 묻기", "en": "Ask again"},
-    "classroom.answers_in": {"ko": "들어온 답: {n}개", "en": "Answers in: {n}"},
+    "classroom.answers_of": {"ko": "들어온 답: 학생 {m}명 중 {n}명", "en": "Answers: {n} of {m} students"},
     "classroom.wait_question": {
         "ko": "선생님이 이 질문을 열면 여기에 답할 수 있습니다.",
         "en": "When the teacher asks this question, you answer it here.",
@@ -61,6 +65,6 @@ STRINGS = {
     },
     "classroom.computed": {"ko": "계산한 정답: {value}.", "en": "Computed answer: {value}."},
     "classroom.you_said": {"ko": "내 답: {value}.", "en": "You said {value}."},
-    "classroom.answer_mark": {"ko": "정답 {value} {unit}", "en": "answer {value} {unit}"},
+    "classroom.answer_word": {"ko": "정답", "en": "answer"},
     "classroom.count": {"ko": "학생 수", "en": "students"},
 }

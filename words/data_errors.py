@@ -103,7 +103,7 @@ STRINGS = {
         "Use the embedded letters or upload a zip instead.",
     },
     "data_errors.http": {
-        "ko": "내려받을 수 없습니다: 서버가 HTTP {status}로 답했습니다 ({host}). 내장된 글자 데이터를 쓰세요.",
+        "ko": "내려받을 수 없습니다: 서버의 답이 HTTP {status}입니다 ({host}). 내장된 글자 데이터를 쓰세요.",
         "en": "Cannot download: the server answered HTTP {status} ({host}). Use the embedded letters instead.",
     },
     "data_errors.cut": {

@@ -6,7 +6,7 @@ STRINGS = {
         "en": "Class '{name}' has only {n} image(s): too few to both train and test on.",
     },
     "data_notices.case_clash": {
-        "ko": "클래스 이름 {names}은(는) 대소문자만 다릅니다: 서로 다른 클래스로 둡니다 (같은 클래스라면 폴더 이름을 맞추세요).",
+        "ko": "대소문자만 다른 클래스 이름이 있습니다({names}): 서로 다른 클래스로 둡니다 (같은 클래스라면 폴더 이름을 맞추세요).",
         "en": "Class names {names} differ only by case: they are kept as separate classes "
         "(rename the folders if they are the same class).",
     },

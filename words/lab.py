@@ -98,7 +98,7 @@ STRINGS = {
         "en": "Nothing to compare yet: add the current model, or load the pooling story.",
     },
     "lab.compare_ratio": {
-        "ko": "{a}는 {b}보다 파라미터가 {ratio}배 많습니다 ({na} 대 {nb}).",
+        "ko": "파라미터 수: {a} — {b}의 {ratio}배 ({na} 대 {nb}).",
         "en": "{a} has {ratio} times as many parameters as {b} ({na} vs {nb}).",
     },
     "lab.custom_stack": {"ko": "모델 {n}", "en": "Model {n}"},

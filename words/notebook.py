@@ -190,7 +190,7 @@ STRINGS = {
         "en": "The page's training settings (epochs, batch size, learning rate, seed).",
     },
     "notebook.train_epochs": {
-        "ko": "환경 변수 {variable}가 있으면 에포크 수와 학습 이미지 수를 그만큼으로 줄입니다 (빠른 확인용)",
+        "ko": "환경 변수 {variable}: 있으면 에포크 수와 학습 이미지 수를 그만큼으로 줄입니다 (빠른 확인용)",
         "en": "The environment variables {variable}, when set, lower the epochs and training images (a quick check)",
     },
     "notebook.train_scaling_scaled": {
@@ -209,9 +209,9 @@ STRINGS = {
     "notebook.train_test": {"ko": "시험 데이터의 정확도.", "en": "The accuracy on the test data."},
     # ---- §7 ----------------------------------------------------------------------------------------
     "notebook.own_data": {
-        "ko": "**데이터.** 노트북 옆의 `{archive}`(클래스마다 폴더 하나인 zip 또는 tar.gz)를 풉니다. notMNIST는 없으면 "
+        "ko": "**데이터.** 노트북 옆의 {archive}(클래스마다 폴더 하나인 zip 또는 tar.gz)를 풉니다. notMNIST는 없으면 "
               "강의의 주소 {url}에서 내려받습니다.",
-        "en": "**Data.** The notebook unpacks `{archive}` next to it (a zip or tar.gz with one folder per class). "
+        "en": "**Data.** The notebook unpacks {archive} next to it (a zip or tar.gz with one folder per class). "
               "notMNIST, when absent, is downloaded from the lecture's address {url}.",
     },
     "notebook.own_letters": {

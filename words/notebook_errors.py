@@ -10,7 +10,7 @@ STRINGS = {
         "en": "This page has no setting '{name}'. Its settings: {known}",
     },
     "notebook_errors.bad_setting": {
-        "ko": "'{name}' 설정의 값 {value}(으)로는 노트북을 만들 수 없습니다.",
+        "ko": "'{name}' 설정의 이 값으로는 노트북을 만들 수 없습니다: {value}",
         "en": "The setting '{name}' = {value} cannot be written as a notebook.",
     },
     "notebook_errors.cannot_train": {
@@ -22,7 +22,7 @@ STRINGS = {
         "en": "The link's settings could not be read, so no notebook was written: {what}. This page's link settings: {known}",
     },
     "notebook_errors.cannot_write": {
-        "ko": "노트북 파일 {path}을(를) 쓸 수 없습니다: {reason}",
+        "ko": "노트북 파일을 쓸 수 없습니다({path}): {reason}",
         "en": "Cannot write the notebook file {path}: {reason}",
     },
 }

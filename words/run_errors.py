@@ -2,7 +2,7 @@
 
 STRINGS = {
     "run_errors.not_whole_number": {
-        "ko": "{name}은(는) {low:,}에서 {high:,} 사이의 정수여야 합니다: {value!r}",
+        "ko": "{name}: {low:,}에서 {high:,} 사이의 정수여야 합니다 ({value!r})",
         "en": "{name} must be a whole number from {low:,} to {high:,}: {value!r}",
     },
     "run_errors.learning_rate": {
@@ -10,7 +10,7 @@ STRINGS = {
         "en": "The learning rate must be from {low:g} to {high:g}: {value!r}",
     },
     "run_errors.not_one_of": {
-        "ko": "{name}은(는) {allowed} 중 하나여야 합니다: {value!r}",
+        "ko": "{name}: {allowed} 중 하나여야 합니다 ({value!r})",
         "en": "{name} must be one of {allowed}: {value!r}",
     },
     "run_errors.no_layers": {"ko": "학습할 층이 없습니다", "en": "There are no layers to train"},
@@ -53,7 +53,7 @@ STRINGS = {
         "en": "Cannot train with {train:,} training and {test:,} test images. Give every class at least two images.",
     },
     "run_errors.input_shape": {
-        "ko": "모델의 입력 모양 {shape}이(가) 데이터 이미지 모양 {image}과(와) 맞지 않습니다",
+        "ko": "모델의 입력 모양과 데이터의 이미지 모양이 맞지 않습니다: 모델 {shape}, 데이터 {image}",
         "en": "The model's input shape {shape} does not fit the dataset's images {image}",
     },
     "run_errors.output_shape": {

@@ -19,12 +19,12 @@ STRINGS = {
         "en": "{kind} needs a value for {arg}",
     },
     "stack_errors.count_too_small": {
-        "ko": "{kind}의 {arg}는 1 이상의 정수여야 합니다 (받은 값: {value!r}). "
+        "ko": "{kind}의 {arg}: 1 이상의 정수여야 합니다 (받은 값: {value!r}). "
         "필터셋이나 뉴런이 0개인 층은 아무것도 만들지 않습니다.",
         "en": "{kind}'s {arg} must be a whole number ≥ 1 (got {value!r}): a layer with no filter sets or units makes nothing.",
     },
     "stack_errors.bad_size": {
-        "ko": "{kind}의 {arg}는 1 이상의 정수(또는 정수 두 개)여야 합니다: {value!r}",
+        "ko": "{kind}의 {arg}: 1 이상의 정수(또는 정수 두 개)여야 합니다 ({value!r})",
         "en": "{kind}'s {arg} must be a whole number ≥ 1 (or two of them): {value!r}",
     },
     "stack_errors.bad_padding": {
@@ -40,7 +40,7 @@ STRINGS = {
         "en": "Dropout's rate must be between 0 and 1: {value!r}",
     },
     "stack_errors.above_limit": {
-        "ko": "{kind}의 {arg}는 이 실험실에서 {limit} 이하여야 합니다 (받은 값: {value!r})",
+        "ko": "{kind}의 {arg}: 이 실험실에서는 {limit} 이하여야 합니다 (받은 값: {value!r})",
         "en": "{kind}'s {arg} may be at most {limit} in this lab (got {value!r})",
     },
     "stack_errors.input_too_large": {
@@ -67,11 +67,11 @@ STRINGS = {
     },
     "stack_errors.not_a_list": {"ko": "층 목록이 필요합니다", "en": "A list of layers is needed"},
     "stack_errors.needs_feature_map": {
-        "ko": "{kind}는 (높이, 너비, 채널) 3차원 특징맵이 필요한데 들어오는 모양이 {shape}입니다",
+        "ko": "{kind}: (높이, 너비, 채널) 3차원 특징맵이 필요한데 들어오는 모양이 {shape}입니다",
         "en": "{kind} needs a 3-D (height, width, channels) feature map but receives {shape}",
     },
     "stack_errors.no_feature_map_left": {
-        "ko": "{kind}는 (높이, 너비, 채널) 3차원 특징맵이 필요한데 들어오는 모양이 {shape}입니다 "
+        "ko": "{kind}: (높이, 너비, 채널) 3차원 특징맵이 필요한데 들어오는 모양이 {shape}입니다 "
         "(Flatten이나 Dense 뒤에는 특징맵이 없습니다)",
         "en": "{kind} needs a 3-D (height, width, channels) feature map but receives {shape} "
         "(after Flatten or Dense there is no feature map left)",

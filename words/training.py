@@ -184,4 +184,12 @@ STRINGS = {
     "training.state.cancelled": {"ko": "취소됨", "en": "cancelled"},
     "training.state.none": {"ko": "아직 학습 안 함", "en": "not trained yet"},
     "training.train_other": {"ko": "{scale} 입력으로 학습", "en": "Train with {scale} input"},
+    "training.class_run": {
+        "ko": "선생님이 시작한 학습입니다: 진행과 결과를 함께 봅니다.",
+        "en": "The teacher started this run: you watch its progress and its result together.",
+    },
+    "training.curves_after_reveal": {
+        "ko": "정확도 곡선은 선생님이 질문의 정답을 보여 준 뒤에 나옵니다.",
+        "en": "The accuracy curves appear once the teacher reveals the question's answer.",
+    },
 }
