@@ -113,7 +113,8 @@ class Arithmetic(Setting):
     act: str = "none"
     filter_choice: str = "lecture_horizontal"  # the filter dropdown: a preset, or "custom" (not in the link)
     cell: int = 1  # the output cell the step-through shows, 1-based as y1 … on the slide (not in the link)
-    followed: ClassVar[tuple[str, ...]] = ("filter_choice", "cell")  # the window step too: a class follows it
+    playing: bool = False  # the window steps on by itself (play), from `cell` (not in the link)
+    followed: ClassVar[tuple[str, ...]] = ("filter_choice", "cell", "playing")  # the window and play: a class follows them
 
     def __post_init__(self):
         object.__setattr__(self, "x", _frozen(self.x))

@@ -422,8 +422,10 @@ class Bench {
     this.root.dataset.ack = String(data.ack || 0);
     const mine = this.pending();
     if (!this.s || !mine) {
-      const cell = this.s && this.playing ? this.s.cell : data.state.cell;
+      const cell = this.s && this.playing !== null && data.state.playing ? this.s.cell : data.state.cell;
       this.s = { ...data.state, x: data.state.x.slice(), w: data.state.w.slice(), cell };
+      if (data.state.playing) this.startPlay(); // the teacher pressed play: the same frames here
+      else this.stop(); // paused (here or by the teacher): where the commit says
     }
     this.root.classList.toggle("present", !!data.present);
     this.words();
@@ -472,7 +474,7 @@ class Bench {
     this.mark();
     const s = this.s;
     this.setStateValue("commit", { seq: this.seq, x: s.x, x_preset: s.x_preset, x_arg: s.x_arg, w: s.w, pad: s.pad,
-      stride: s.stride, act: s.act, cell: s.cell, kit: this.kit.id });
+      stride: s.stride, act: s.act, cell: s.cell, playing: this.playing !== null, kit: this.kit.id });
   }
 
   // ---- the window ----
@@ -488,18 +490,22 @@ class Bench {
     this.commitSoon();
   }
 
+  // Play: the start and the pause are commits ({playing, cell}); the frames in between are drawn here, not sent.
+  // A class's followers get the same two commits and play the same frames in their own browsers.
   togglePlay() {
-    if (this.playing !== null) {
-      this.stop();
-      this.via = "pointer";
-      this.commitSoon();
-      return;
-    }
+    if (this.playing !== null) this.stop();
+    else this.startPlay();
+    this.dirty = true;
+    this.via = "pointer";
+    this.commitSoon();
+  }
+
+  startPlay() {
+    if (this.playing !== null) return;
     this.playing = setInterval(() => {
       const n = this.count();
-      this.edit({ cell: (this.s.cell % n) + 1 });
-      this.dirty = false; // a played step is not an edit: the pause commits where it stopped
-      this.dirtyPlay = true;
+      this.s = { ...this.s, cell: (this.s.cell % n) + 1 };
+      this.draw();
     }, PLAY_MS);
     this.drawButtons();
   }
@@ -508,8 +514,6 @@ class Bench {
     if (this.playing === null) return;
     clearInterval(this.playing);
     this.playing = null;
-    if (this.dirtyPlay) this.dirty = true;
-    this.dirtyPlay = false;
     this.drawButtons();
     this.mark();
   }

@@ -101,6 +101,12 @@ def test_the_window_step_on_4_reaches_the_students():
     commit_bench(t, cell=5)  # → four times, or play: the workbench commits the step
     student.run()
     assert bench_state(student)["cell"] == 5 and student.session_state["class"].following
+    commit_bench(t, playing=True)  # play: the students' workbenches play the same frames from y5
+    student.run()
+    assert bench_state(student)["playing"] is True and bench_state(student)["cell"] == 5
+    commit_bench(t, playing=False, cell=9)  # pause: where the teacher's window stopped
+    student.run()
+    assert (bench_state(student)["playing"], bench_state(student)["cell"]) == (False, 9)
 
 
 def test_the_size_question_hides_4s_output_size_until_the_reveal():

@@ -325,6 +325,8 @@ def test_a_commit_becomes_the_next_record():
     assert after.w.ravel().tolist() == w and (after.pad, after.stride, after.act, after.cell) == ("same", 2, "relu", 3)
     assert after.filter_choice == "custom" and after.x_preset == "four"  # the weights are no preset now; x is the slide's
     assert apply_commit(after, {**state, "w": LECTURE_W}).filter_choice == "lecture_horizontal"
+    assert apply_commit(after, {**bench_state(after), "playing": True}).playing  # play, from cell 3
+    assert apply_commit(after, {**bench_state(after), "playing": 1}) is after  # not a bool: kept
     drawn = apply_commit(record, {**state, "x": with_cell(state["x"], 0, 1)})
     assert drawn.x[0, 0] == 1 and (drawn.x_preset, drawn.x_arg) == ("custom", 0)
 

@@ -58,7 +58,8 @@ def compact(grid: np.ndarray) -> list:
 def bench_state(record: Arithmetic) -> dict:
     """The record as the workbench shows it (compact: a few hundred bytes)."""
     return {"x": compact(record.x), "x_preset": record.x_preset, "x_arg": record.x_arg, "w": compact(record.w),
-            "pad": record.pad, "stride": record.stride, "act": record.act, "cell": record.cell}
+            "pad": record.pad, "stride": record.stride, "act": record.act, "cell": record.cell,
+            "playing": record.playing}
 
 
 @functools.lru_cache(maxsize=4)
@@ -81,7 +82,7 @@ def _grid(values, shape: tuple[int, int], lo: float, hi: float) -> np.ndarray | 
 
 
 def apply_commit(record: Arithmetic, state: Mapping) -> Arithmetic:
-    """The record after one commit of the workbench (its compact state: x, w, pad, stride, act, cell). A value that
+    """The record after one commit of the workbench (its compact state: x, w, pad, stride, act, cell, playing). A value that
     cannot be used keeps the record's; a changed input is the student's own drawing, a changed filter names the
     preset it is exactly (else "custom"); a cell outside the new map goes back to y1."""
     changes: dict = {}
@@ -104,10 +105,12 @@ def apply_commit(record: Arithmetic, state: Mapping) -> Arithmetic:
     cell = state.get("cell")
     if type(cell) is int:
         changes["cell"] = cell
+    if type(state.get("playing")) is bool:
+        changes["playing"] = state["playing"]
     new = record.but(**changes)
     if not 1 <= new.cell <= output_size(SIZE, 3, new.stride, new.pad) ** 2:
         new = new.but(cell=1)
-    same = all(getattr(new, name) == getattr(record, name) for name in ("pad", "stride", "act", "cell"))
+    same = all(getattr(new, name) == getattr(record, name) for name in ("pad", "stride", "act", "cell", "playing"))
     return record if same and "x" not in changes and "w" not in changes else new
 
 
