@@ -171,8 +171,8 @@ export function formula(step, numbers) {
   return `y${step.k} = ${step.terms.map((t) => `${t.xi === null ? "0" : `x${t.xi}`}·w${t.wi}`).join(" + ")}`;
 }
 
-export function sizeFormula(stride, pad) {
-  const out = outputSize(SIZE, K, stride, pad);
+export function sizeFormula(stride, pad, secret = false) {
+  const out = secret ? "?" : outputSize(SIZE, K, stride, pad);
   return pad === "same" ? `⌈${SIZE} / ${stride}⌉ = ${out}` : `⌊(${SIZE} − ${K}) / ${stride}⌋ + 1 = ${out}`;
 }
 
@@ -415,7 +415,13 @@ class Bench {
   render(data) {
     if (data.kit) KITS.set(data.kit.id, data.kit);
     this.kit = KITS.get(data.kit_id) || this.kit;
-    if (!this.kit) return; // not sent yet (the server sends it whenever this page may lack it)
+    if (!this.kit) { // the server sends a session's words once; this page lacks them (e.g. that run was cut short)
+      if (this.setStateValue && this.askedKit !== data.kit_id) {
+        this.askedKit = data.kit_id;
+        this.setStateValue("need_kit", `${data.kit_id}:${Date.now()}`);
+      }
+      return;
+    }
     this.scale = this.scale && this.scale.id === this.kit.id ? this.scale : { id: this.kit.id, stops: parseScale(this.kit.scale) };
     this.data = data;
     this.ack = Math.max(this.ack, data.ack || 0);
@@ -593,7 +599,7 @@ class Bench {
 
     const [oh, ow] = this.data.secret ? ["?", "?"] : [map.oh, map.ow]; // a class's question about the size is open
     this.yTitle.textContent = fill(w.map_title, { h: oh, w: ow });
-    this.size.textContent = fill(w.size, { formula: sizeFormula(s.stride, s.pad), h: oh, w: ow });
+    this.size.textContent = fill(w.size, { formula: sizeFormula(s.stride, s.pad, this.data.secret), h: oh, w: ow });
     this.cellInput.max = String(n);
     this.cellInput.value = String(s.cell);
     this.cellInput.setAttribute("aria-valuetext", `y${s.cell}`);

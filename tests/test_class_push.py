@@ -172,6 +172,31 @@ def test_streamlits_internals_the_push_needs_are_there():
     assert {"fragment_id", "is_auto_rerun", "query_string"} <= set(ClientState.DESCRIPTOR.fields_by_name)
 
 
+def _fragment_script():
+    import streamlit as st
+
+    from ui import class_push
+
+    st.session_state["outside"] = class_push.current_fragment()
+
+    @st.fragment
+    def follow():
+        st.session_state["inside"] = class_push.current_fragment()
+
+    follow()
+
+
+def test_a_fragment_knows_its_own_id():
+    """A follower registers the fragment it is drawn in: without its id, every teacher's change would rerun each
+    follower's whole page (a few times the CPU and the bytes), and nothing else would say so."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_fragment_script).run()
+    assert not at.exception
+    assert at.session_state["outside"] is None
+    assert isinstance(at.session_state["inside"], str) and at.session_state["inside"]
+
+
 def test_without_the_internals_the_push_says_so_and_stands_back(monkeypatch, caplog):
     monkeypatch.setattr(class_push, "_BROKEN", {"why": "RuntimeError: moved"})
     assert not class_push.available()

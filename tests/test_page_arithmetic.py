@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tests import apphelp
-from tests.apphelp import assert_clean, bench_state, commit_bench, component_data, page_record
+from tests.apphelp import assert_clean, bench_state, commit_bench, component_data, page_record, send_state
 
 PAGE = "lessons/4_arithmetic.py"
 TYPED_OPEN = "arith_numbers_open"  # "type and read the numbers": x's paste box, w's boxes, y's table, drawn only while open
@@ -366,6 +366,18 @@ def test_the_words_go_once_and_the_module_by_its_content():
     at.session_state["lang"] = "ko"
     at.run()
     assert component_data(at, "arith_bench")["kit"]["words"]["prev"] == "이전 칸"  # another language: sent again
+
+
+def test_a_follower_gets_the_words_once_and_again_only_when_its_browser_asks():
+    at = open_page(PAGE, "en")
+    assert "kit" in component_data(at, "arith_bench")
+    at.run()  # another run without a commit (a class follower's update): the words are not sent again
+    data = component_data(at, "arith_bench")
+    assert "kit" not in data
+    send_state(at, "arith_bench", {"need_kit": f"{data['kit_id']}:1"})  # a browser that lacks them says so
+    assert component_data(at, "arith_bench")["kit"]["id"] == data["kit_id"]
+    at.run()
+    assert "kit" not in component_data(at, "arith_bench")
 
 
 def test_a_commits_rerun_is_small():

@@ -72,9 +72,11 @@ def _internals_present() -> bool:
         from streamlit.proto.ClientState_pb2 import ClientState
         from streamlit.runtime import Runtime
         from streamlit.runtime.app_session import AppSession, AppSessionState
+        from streamlit.runtime.scriptrunner_utils.script_run_context import FragmentThreadState, ThreadState
         from streamlit.runtime.session_manager import SessionManager
 
-        return (all(hasattr(AppSession, name) for name in ("request_rerun", "has_fragment"))
+        return (hasattr(ThreadState, "get") and "fragment_id" in FragmentThreadState.__dataclass_fields__
+                and all(hasattr(AppSession, name) for name in ("request_rerun", "has_fragment"))
                 and hasattr(AppSessionState, "APP_IS_RUNNING") and hasattr(SessionManager, "get_active_session_info")
                 and hasattr(Runtime, "_get_async_objs") and "fragment_id" in ClientState.DESCRIPTOR.fields_by_name)
     except Exception:  # noqa: BLE001 - anything missing means: no push
@@ -89,6 +91,21 @@ def available() -> bool:
         log.error("class mode: Streamlit's internals for the push have moved (%s); followers ask every %s s instead",
                   _BROKEN["why"] or "a class or method is missing", FALLBACK_S)
     return ok
+
+
+def current_fragment() -> str | None:
+    """The id of the fragment this code runs in (None outside one): what a follower registers, so a teacher's
+    change reruns just that fragment. Streamlit keeps it in its per-thread fragment state (no public API)."""
+    if not available():
+        return None
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+        return ThreadState.get().fragment_id
+    except Exception as err:  # noqa: BLE001 - an upgrade moved it: say so once; followers rerun whole pages
+        _BROKEN["why"] = f"{type(err).__name__}: {err}"
+        available()
+        return None
 
 
 def _server():

@@ -389,10 +389,14 @@ def _diverged(page: str) -> None:
 
 def _put_params(params: dict) -> None:
     """The teacher's page parameters in place of this session's (its own class/lang/present/me stay)."""
-    for name in [name for name in st.query_params if name not in OWN]:
-        del st.query_params[name]
-    for name, value in params.items():
-        st.query_params[name] = value
+    def lists(pairs) -> dict[str, list[str]]:
+        return {name: list(value) if isinstance(value, list | tuple) else [str(value)] for name, value in pairs}
+
+    now = lists((name, st.query_params.get_all(name)) for name in st.query_params if name not in OWN)
+    if now == lists(params.items()):
+        return  # nothing to change: no message to the browser
+    own = {name: st.query_params.get_all(name) for name in st.query_params if name in OWN}
+    st.query_params.from_dict({**{name: v[0] if len(v) == 1 else v for name, v in own.items()}, **params})  # one message
 
 
 def following_run() -> str | None:
@@ -412,8 +416,7 @@ def current_page() -> str | None:
 
 
 def current_fragment() -> str | None:
-    ctx = get_script_run_ctx()
-    return getattr(ctx, "current_fragment_id", None) if ctx else None
+    return class_push.current_fragment()
 
 
 def page_script(url_path: str) -> str | None:

@@ -58,15 +58,16 @@ def students_link(code: str) -> str:
 
 def qr_svg(text: str) -> str:
     """The QR code of text as an inline SVG data URI (segno: drawn here, no network; no quiet zone of its own:
-    the code fills the box it is drawn in)."""
+    the code fills the box it is drawn in; a viewBox and no size of its own, so it scales to the img)."""
     import segno
 
-    return segno.make(text, error="m").svg_data_uri(scale=1, border=0, dark="#111")
+    return segno.make(text, error="m").svg_data_uri(scale=1, border=0, dark="#111", omitsize=True)
 
 
 def _qr(link: str, px: int) -> str:
     return (f'<div style="width:{px}px;padding:8px;background:#fff;display:inline-block">'
-            f'<img src="{qr_svg(link)}" alt="QR" width="{px}" height="{px}" style="image-rendering:pixelated;display:block">'
+            f'<img src="{qr_svg(link)}" alt="QR" width="{px}" height="{px}" '
+            f'style="width:{px}px;height:{px}px;max-width:none;image-rendering:pixelated;display:block">'
             f"</div>")
 
 

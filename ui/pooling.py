@@ -175,6 +175,7 @@ def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
         ):
             st.rerun()  # the fragment's timer is set by the whole page
         st.session_state.pop("pool_play_pressed", None)  # the whole page's run after the press: play steps again
+        SETTING.sync()  # a window step in this fragment's rerun: a teacher's class gets it (the write hook publishes)
         step = pool_step(fmap, size, stride, k - 1)
         m1, m2 = st.columns([3, 2])
         m1.plotly_chart(window_figure(fmap, size, stride, step), key="pool_in_fig", config={"displayModeBar": False})

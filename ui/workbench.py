@@ -32,6 +32,7 @@ LOADER = """export default async function (component) {
   const module = await import(url.href);
   return module.default(component);
 }"""
+KITS_SENT = "workbench_kits_sent"  # session key: the kits (words, colours, presets) this session was sent
 _MOUNT = st.components.v2.component("cnn_workbench", js=LOADER)
 
 
@@ -70,6 +71,15 @@ def mount(key: str, state: dict, kit: dict, *, present: bool, weight_range: tupl
         "step": step,
         "kit_id": ident,
     }
-    if done.get("kit") != ident:  # the browser may not have these words yet
-        data["kit"] = {**kit, "id": ident}
-    _MOUNT(key=key, data=data, on_commit_change=on_commit, width="stretch", height="content")
+    state = st.session_state.get(key)
+    asked = state.get("need_kit") if isinstance(state, Mapping) else None  # the browser lacks the kit: it said so
+    sent = st.session_state.setdefault(KITS_SENT, {})  # kit id -> the ask it answered (None: sent unasked)
+    if done.get("kit") != ident and (ident not in sent or (asked and sent[ident] != asked)):
+        data["kit"] = {**kit, "id": ident}  # once per session (a follower never commits: not on each update)
+        sent[ident] = asked
+    _MOUNT(key=key, data=data, on_commit_change=on_commit, on_need_kit_change=_nothing, width="stretch",
+           height="content")
+
+
+def _nothing() -> None:
+    """The browser asked for the kit: the rerun this starts sends it (mount)."""
