@@ -53,7 +53,8 @@ def in_sidebar(teacher, locator):
     box = locator.bounding_box()
     if box is None or box["x"] < 0:
         teacher.get_by_test_id("stExpandSidebarButton").click()
-        expect(locator).to_be_in_viewport()
+        teacher.wait_for_function("""() => document.querySelector('[data-testid="stSidebar"]')
+                                     .getBoundingClientRect().left >= 0""", polling=POLL_MS)  # slid in
     return locator
 
 
