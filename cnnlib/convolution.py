@@ -154,7 +154,8 @@ def activate(y: np.ndarray, name: str = "none") -> np.ndarray:
     if name == "relu":
         return np.maximum(y, 0.0)
     if name == "swish":
-        return y / (1.0 + np.exp(-y))
+        with np.errstate(over="ignore"):  # exp(-y) overflows for y ≪ 0: y / inf = 0, which is swish's value there
+            return y / (1.0 + np.exp(-y))
     raise ValueError(f"activation must be one of {ACTIVATIONS}, not {name!r}")
 
 

@@ -19,8 +19,8 @@ coded (``ClassError``, words in words/class_errors.py).
   Nothing polls: a publication reruns the followers' sessions (ui/class_push.py), and each follower's
   run asks ``version(code)`` (an in-process dict lookup kept current on every write) and reads the
   state only when it moved.
-- Questions: the teacher opens one, students answer (one answer per session, a new one replaces the
-  old), ``histogram`` counts them anonymously, the teacher reveals the computed answer.
+- Questions: the teacher opens one, students answer (one answer per student however many tabs, a new
+  one replaces the old), ``histogram`` counts them anonymously, the teacher reveals the computed answer.
 - A class idle for ``settings.class_hours()`` has expired. A new ``ClassStore`` on the same file (a
   server restart) finds every class, its state and its answers again.
 

@@ -230,7 +230,7 @@ def test_the_code_follows_the_settings_and_is_what_train_trains(monkeypatch):
     assert "독립 = 독립[:300].reshape(300, 28, 28, 1)\n" in code  # raw 0–255: no / 255
     assert asked[-1][:2] == ("lenet.accuracy", None)
     assert asked[-1][2] == {"prompt": "What test accuracy (%) do you expect from this setting?", "lo": 0, "hi": 100,
-                            "step": 0.5, "digits": 1}
+                            "step": 0.25, "digits": 2, "unit": "%"}  # 97.75 %: as the page writes it
     at.button(key="lenet_train").click().run()
     [queued] = runs.get_service().queue()
     assert training_code(queued.config, words("en")).strip() == code  # what is shown is what trains
