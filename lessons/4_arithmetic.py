@@ -33,7 +33,8 @@ def workbench() -> None:
     """The workbench and all that a commit changes (a teacher's commit reruns only this for the class)."""
     class_session.refresh()
     record = setting.get()
-    page.show_workbench(record, size_shown=class_questions.answer_may_show("arith.size"))
+    y20_shown = class_questions.answer_may_show("arith.y20")
+    page.show_workbench(record, size_shown=class_questions.answer_may_show("arith.size"), y20_shown=y20_shown)
     setting.sync()
 
     y = activate(conv2d(record.x, record.w, record.stride, record.pad), record.act)
@@ -50,7 +51,10 @@ def workbench() -> None:
             st.markdown(f"**{t('arithmetic.filter')}**")
             weight_editor(page.W, page.WEIGHTS, (3, 3), *WEIGHT_RANGE, box_key=page.W_BOX, sliders=False, expander="")
             st.markdown(f"**{t('arithmetic.map_numbers')}**")
-            st.dataframe(pd.DataFrame(np.round(y, 3), index=range(1, y.shape[0] + 1),
+            table = np.round(y, 3)
+            if not y20_shown and table.size >= 20:
+                table.flat[19] = np.nan  # the class's y20 question is open: an empty cell until the reveal
+            st.dataframe(pd.DataFrame(table, index=range(1, y.shape[0] + 1),
                                       columns=[str(c) for c in range(1, y.shape[1] + 1)]), key="arith_y_table")
     take_home.notebook_button("convolution-arithmetic", record.to_link(), where=st)  # its own line: its label is never cut
 

@@ -605,10 +605,11 @@ class Bench {
     this.cellInput.setAttribute("aria-valuetext", `y${s.cell}`);
     this.cellOut.textContent = `y${s.cell}`;
     this.f1.textContent = formula(step, false);
-    this.f2.textContent = formula(step, true);
+    const secret = step.k === this.hiddenCell();
+    this.f2.textContent = secret ? formula(step, true).replace(/ = [^=]*$/, " = ?") : formula(step, true);
     this.activated.hidden = s.act === "none";
     this.activated.textContent = s.act === "none" ? "" :
-      fill(w.activated, { name: s.act, total: g(step.total), value: fixed(map.y[step.row][step.col], 3) });
+      fill(w.activated, { name: s.act, total: secret ? "?" : g(step.total), value: secret ? "?" : fixed(map.y[step.row][step.col], 3) });
     this.windowNote.hidden = present;
     this.windowNote.textContent = fill(w.window_note, { k: s.cell }) + (s.pad === "same" ? ` ${w.padding_ring}` : "");
     this.drawButtons();
@@ -706,23 +707,29 @@ class Bench {
     let bound = 0;
     for (const row of y) for (const v of row) if (Number.isFinite(v)) bound = Math.max(bound, Math.abs(v));
     bound = bound || 1;
+    const hidden = this.hiddenCell(); // a class's question about this cell is open: "?" everywhere it shows
     this.yCells.forEach((cell, k) => {
       const v = y[Math.floor(k / ow)][k % ow];
-      const colour = colourAt(this.scale.stops, (v + bound) / (2 * bound));
-      cell.textContent = label(v);
+      const secret = k + 1 === hidden;
+      const colour = secret ? [221, 221, 221] : colourAt(this.scale.stops, (v + bound) / (2 * bound));
+      cell.textContent = secret ? "?" : label(v);
       cell.style.background = rgb(colour);
       cell.style.color = dark(colour) ? "#fff" : "#111";
       cell.classList.toggle("now", k + 1 === step.k);
-      cell.dataset.value = String(v);
-      cell.setAttribute("title", `${cell.dataset.rc} = ${g(v)}`);
+      cell.dataset.value = secret ? "" : String(v);
+      cell.setAttribute("title", `${cell.dataset.rc} = ${secret ? "?" : g(v)}`);
     });
-    box.dataset.values = JSON.stringify(y);
+    box.dataset.values = JSON.stringify(hidden ? y.map((row, r) => row.map((v, c) => (r * ow + c + 1 === hidden ? null : v))) : y);
     box.setAttribute("aria-label", `${this.yTitle.textContent}`);
     const stops = this.scale.stops.map(([at, c]) => `${rgb(c)} ${(100 - at * 100).toFixed(0)}%`).reverse();
     this.bar.style.background = `linear-gradient(to bottom, ${stops.join(", ")})`;
     const ticks = [bound, 0, -bound];
     this.barTicks.forEach((tick, i) => { tick.textContent = label(ticks[i]); });
     this.lastBound = bound;
+  }
+
+  hiddenCell() {
+    return Number(this.data && this.data.hidden_cell) || 0;
   }
 
   tip() {
@@ -733,7 +740,7 @@ class Bench {
       return;
     }
     this.tipBox.hidden = false;
-    this.tipBox.textContent = `${cell.dataset.rc} = ${g(Number(cell.dataset.value))}`;
+    this.tipBox.textContent = `${cell.dataset.rc} = ${cell.dataset.value === "" ? "?" : g(Number(cell.dataset.value))}`;
     const box = cell.getBoundingClientRect();
     const frame = this.tipBox.offsetParent ? this.tipBox.offsetParent.getBoundingClientRect() : box;
     this.tipBox.style.left = `${box.left - frame.left + box.width / 2}px`;
@@ -761,11 +768,12 @@ class Bench {
     const bound = this.lastBound || 1;
     for (let r = 0; r < oh; r++) {
       for (let c = 0; c < ow; c++) {
-        const colour = colourAt(this.scale.stops, (y[r][c] + bound) / (2 * bound));
+        const secret = r * ow + c + 1 === this.hiddenCell();
+        const colour = secret ? [221, 221, 221] : colourAt(this.scale.stops, (y[r][c] + bound) / (2 * bound));
         ctx.fillStyle = rgb(colour);
         ctx.fillRect(8 + c * cell, titleH + r * cell, cell - 1, cell - 1);
         ctx.fillStyle = dark(colour) ? "#fff" : "#111";
-        ctx.fillText(label(y[r][c]), 8 + c * cell + cell / 2, titleH + r * cell + cell / 2);
+        ctx.fillText(secret ? "?" : label(y[r][c]), 8 + c * cell + cell / 2, titleH + r * cell + cell / 2);
       }
     }
     const link = document.createElement("a");

@@ -123,6 +123,20 @@ def test_the_size_question_hides_4s_output_size_until_the_reveal():
     assert component_data(student, "arith_bench")["secret"] is False
 
 
+def test_the_y20_question_hides_y20_until_the_reveal():
+    t, code = teacher()
+    t.switch_page(ARITH).run()
+    student = follower(code)
+    assert component_data(student, "arith_bench")["hidden_cell"] == 0
+    t.button(key="class_q_arith.y20_ask").click().run()
+    student.run()
+    assert component_data(student, "arith_bench")["hidden_cell"] == 20  # the map, its formula and tooltip read "?"
+    assert component_data(student, "arith_bench")["secret"] is False  # the size is another question
+    t.button(key="class_q_arith.y20_reveal").click().run()
+    student.run()
+    assert component_data(student, "arith_bench")["hidden_cell"] == 0
+
+
 def test_a_reveal_is_for_its_setting_and_closes_when_the_setting_changes():
     t, code = teacher()
     t.switch_page(ARITH).run()

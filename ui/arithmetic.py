@@ -121,11 +121,13 @@ def committed() -> None:
         SETTING.set(apply_commit(SETTING.get(), commit))
 
 
-def show_workbench(record: Arithmetic, size_shown: bool = True) -> None:
+def show_workbench(record: Arithmetic, size_shown: bool = True, y20_shown: bool = True) -> None:
     """The workbench: input, filter, feature map, padding/stride/activation and the step-through, in the browser.
-    size_shown=False: the output size and the map's shape read "?" (the class's question about them is open)."""
+    size_shown=False: the output size and the map's shape read "?"; y20_shown=False: y20 reads "?" (the class's
+    questions about them are open)."""
     workbench.mount(BENCH, bench_state(record), bench_kit(lang()), present=presenting(), weight_range=WEIGHT_RANGE,
-                    step=WEIGHT_STEP, on_commit=committed, secret=not size_shown)
+                    step=WEIGHT_STEP, on_commit=committed, secret=not size_shown,
+                    hidden_cell=0 if y20_shown else 20)
 
 
 def y20(y: np.ndarray) -> float | None:

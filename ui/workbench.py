@@ -55,9 +55,10 @@ def last_commit(key: str) -> dict:
 
 
 def mount(key: str, state: dict, kit: dict, *, present: bool, weight_range: tuple[float, float], step: float,
-          on_commit: Callable[[], None], secret: bool = False) -> None:
+          on_commit: Callable[[], None], secret: bool = False, hidden_cell: int = 0) -> None:
     """Draw the workbench showing `state`; `on_commit` runs (before the script) when the browser commits an edit.
-    secret: the output size and the map's shape read "?" (a class's question about them is open)."""
+    secret: the output size and the map's shape read "?"; hidden_cell: that output cell (1-based) reads "?" in the
+    map, its formula and its tooltip (a class's question about them is open)."""
     done = last_commit(key)
     ident = kit_id(kit)
     data = {
@@ -67,6 +68,7 @@ def mount(key: str, state: dict, kit: dict, *, present: bool, weight_range: tupl
         "state": state,
         "present": present,
         "secret": secret,
+        "hidden_cell": hidden_cell,
         "range": list(weight_range),
         "step": step,
         "kit_id": ident,
