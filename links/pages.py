@@ -426,16 +426,7 @@ WHY = Link(record=Why)
 def page_links() -> dict[str, Link | None]:
     """Page path → its Link (None: the page keeps no setting in its address). §6 reads the settings and
     ?stack=; the command line lets §7 take ?stack= too (what the page takes from the lab's session)."""
-    return {
-        "why-convolution": None,
-        "filter-sets": FILTER_SETS,
-        "convolution-arithmetic": ARITHMETIC,
-        "max-pooling": POOLING,
-        "layer-stack-lab": LAB,
-        "conv2d-in-keras": settings_link(),
-        "lenet-5": lenet_link(),
-        "own-images": Link(*OWN.params, *STACK_LINK.params),
-    }
+    return {**setting_links(), "why-convolution": None, "own-images": Link(*OWN.params, *STACK_LINK.params)}
 
 
 @cache
