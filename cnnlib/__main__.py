@@ -65,15 +65,15 @@ def config_from_args(args) -> run_config.RunConfig:
     """The RunConfig the options describe (the page's default LeNet-5 when none are given)."""
     from services.training_data import load_mnist
 
-    dataset = args.dataset
-    if dataset == "auto":
-        dataset = load_mnist().name
     if args.stack is not None:  # --stack "" is a mistake, not "the default"
         if not args.stack.strip():
             raise TrainingError("no_layers")
         stack, input_shape = decode_stack(args.stack)
     else:
         stack, input_shape = architecture.preset(args.preset)
+    dataset = args.dataset
+    if dataset == "auto":  # after the stack's checks: a mistyped stack loads (or downloads) no MNIST
+        dataset = load_mnist().name
     settings = dict(run_config.SLIDE_SETTINGS if args.slides else run_config.FAST_SETTINGS)
     for name in ("epochs", "batch_size", "optimizer", "learning_rate", "schedule", "scaling"):
         value = getattr(args, name)

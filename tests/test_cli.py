@@ -57,7 +57,8 @@ def test_cli_fills_the_same_cache_and_gives_the_same_numbers(service, monkeypatc
     assert status == 0 and second["cached"] is True and second["test_accuracy"] == pytest.approx(here.test_accuracy)
 
 
-def test_cli_without_options_is_the_pages_default_and_errors_are_json(tmp_path):
+def test_cli_without_options_is_the_pages_default_and_errors_are_json(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")  # "auto" looks for MNIST here: the shipped sample, no network
     assert config_from_args(_parser().parse_args(["train"])) == default_config("mnist_sample")
     slides = config_from_args(_parser().parse_args(["train", "--slides", "--preset", "two_conv"]))
     assert slides.batch_size == 32 and slides.optimizer == "rmsprop" and slides.scaling == "raw"
