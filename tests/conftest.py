@@ -38,7 +38,7 @@ os.environ.setdefault(
     "CNNLIB_WARM_TF", "0"
 )  # browser tests' servers: no background TensorFlow import (~525 MB each) unless a test asks
 
-from tests.browser import launch_chromium, streamlit_server  # noqa: E402
+from tests.browser import Tabs, launch_chromium, streamlit_server  # noqa: E402
 from tests.isolation import changes, isolate, real_home_caches, snapshot  # noqa: E402
 
 WATCHED = real_home_caches()  # read before isolate() replaces XDG_CACHE_HOME
@@ -50,7 +50,7 @@ import tests.apphelp  # noqa: E402, F401 - every AppTest of the session shares o
 
 # ---- markers --------------------------------------------------------------------------------------
 
-BROWSER_FIXTURES = {"server", "browser", "new_page"}  # and every fixture built on them
+BROWSER_FIXTURES = {"server", "browser", "tabs", "new_page"}  # and every fixture built on them
 STARTS_BROWSERS = ("streamlit_server(", "sync_playwright", "launch_chromium(")  # a module that starts its own
 
 
@@ -79,9 +79,10 @@ def pytest_collection_modifyitems(config, items):
         drives = _uses_browser_fixture(item) or any(mark in sources[path] for mark in STARTS_BROWSERS)
         if drives and item.get_closest_marker("browser") is None:
             unmarked.append(item.nodeid)
-        # pytest-xdist (--dist loadgroup): a browser module's tests share its page and context on one worker;
-        # the notebook runs share one runner process (one TensorFlow start)
-        if item.get_closest_marker("browser") is not None:
+        # pytest-xdist (--dist loadgroup): a browser module with a page of its own (a module-scoped fixture) runs on
+        # one worker; the notebook runs share one runner process (one TensorFlow start). The other browser tests go
+        # wherever a worker is free (each worker has its server, Chromium and shared contexts).
+        if item.get_closest_marker("browser") is not None and 'scope="module"' in sources[path]:
             item.add_marker(pytest.mark.xdist_group(path.stem))
         elif "run_notebooks(" in sources[path] and item.get_closest_marker("tf") is not None:
             item.add_marker(pytest.mark.xdist_group("notebooks"))
@@ -191,7 +192,7 @@ def held_runs(monkeypatch):
 
 @pytest.fixture(scope="session")
 def browser():
-    """One Chromium for the session (the worker); each test opens its own context (new_page) or its module's."""
+    """One Chromium for the session (the worker); tests take pages from ``tabs`` or ``new_page``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -202,19 +203,27 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture
-def new_page(browser):
-    """``new_page(width, height)``: a page in a fresh browser context (its own cookies, its own Streamlit session)."""
-    contexts = []
+@pytest.fixture(scope="session")
+def tabs(browser):
+    """Pages in the session's shared browser contexts (tests.browser.Tabs): ``tabs.page(...)`` for a module's page."""
+    shared = Tabs(browser)
+    yield shared
+    shared.close()
 
-    def make(width: int = 1400, height: int = 1000, locale: str = "ko-KR"):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
-        contexts.append(context)
-        return context.new_page()
+
+@pytest.fixture
+def new_page(tabs):
+    """``new_page(width, height, locale, scale)``: a page of its own (its own Streamlit session) for this test, in
+    the session's shared context for that locale and pixel ratio; given back after the test."""
+    pages = []
+
+    def make(width: int = 1400, height: int = 1000, locale: str = "ko-KR", scale: float = 1):
+        pages.append(tabs.open(width, height, locale, scale))
+        return pages[-1]
 
     yield make
-    for context in contexts:
-        context.close()
+    for page in pages:
+        tabs.give_back(page)
 
 
 @pytest.fixture(scope="session")

@@ -41,10 +41,8 @@ CUT = """() => {
 
 
 @pytest.fixture
-def projector(browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    yield page
-    page.close()
+def projector(new_page):
+    return new_page(1280, 720)
 
 
 def cell(page) -> str:
@@ -124,11 +122,8 @@ def test_presenter_mode_numbers_and_formulas_at_20_px_still_on_one_screen(server
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_no_label_is_cut_at_150_percent_zoom(server, browser, lang):
-    page = browser.new_page(viewport={"width": 853, "height": 480}, device_scale_factor=1.5)  # 1280×720 at 150 %
-    try:
-        open_page(page, f"{server}/{PATH}?lang={lang}")
-        assert page.evaluate(CUT) == []
-        assert page.get_by_label("x10", exact=True).inner_text() == "1"  # the 0/1 labels are drawn
-    finally:
-        page.close()
+def test_no_label_is_cut_at_150_percent_zoom(server, new_page, lang):
+    page = new_page(853, 480, scale=1.5)  # 1280×720 at 150 %
+    open_page(page, f"{server}/{PATH}?lang={lang}")
+    assert page.evaluate(CUT) == []
+    assert page.get_by_label("x10", exact=True).inner_text() == "1"  # the 0/1 labels are drawn

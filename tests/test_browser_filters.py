@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import POLL_MS, app_errors, h1, open_page, page_in, wait_idle
+from tests.browser import POLL_MS, app_errors, h1, open_page, wait_idle
 
 TITLE = {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"}
 PROJECTOR = (1280, 720)
@@ -26,8 +26,8 @@ SCROLL_BELOW_HEADER = """el => {
 
 
 @pytest.fixture(scope="module")
-def browser_page(browser):
-    with page_in(browser, *PROJECTOR) as page:
+def browser_page(tabs):
+    with tabs.page(*PROJECTOR) as page:
         yield page
 
 
@@ -113,17 +113,12 @@ CUT = """() => {
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_nothing_is_cut_at_150_percent_zoom(server, browser_page, lang):
-    # a context of its own: 150 % zoom lays out 1280×720 as 853×480 CSS pixels
-    context = browser_page.context.browser.new_context(viewport={"width": 853, "height": 480}, device_scale_factor=1.5)
-    page = context.new_page()
-    try:
-        for query in ("", "&k=5&fset=brightness"):
-            open_page(page, f"{server}/filter-sets?lang={lang}{query}")
-            assert not app_errors(page)
-            assert page.evaluate(CUT) == []
-    finally:
-        context.close()
+def test_nothing_is_cut_at_150_percent_zoom(server, new_page, lang):
+    page = new_page(853, 480, scale=1.5)  # 150 % zoom lays out 1280×720 as 853×480 CSS pixels
+    for query in ("", "&k=5&fset=brightness"):
+        open_page(page, f"{server}/filter-sets?lang={lang}{query}")
+        assert not app_errors(page)
+        assert page.evaluate(CUT) == []
 
 
 @pytest.mark.parametrize("k", [3, 5])

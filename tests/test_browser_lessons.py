@@ -12,7 +12,6 @@ from tests.browser import (
     app_errors,
     h1,
     open_page,
-    page_in,
     streamlit_server,
     wait_committed,
     wait_idle,
@@ -47,8 +46,8 @@ STILL_FOR = """([selector, ms]) => new Promise(resolve => {
 
 
 @pytest.fixture(scope="module")
-def browser_page(browser):
-    with page_in(browser) as page:
+def browser_page(tabs):
+    with tabs.page() as page:
         yield page
 
 
@@ -73,21 +72,25 @@ def test_deep_link_on_a_fresh_server(new_page, path, lang_index):
         assert PAGES["why-convolution"][lang_index] in nav
 
 
-def test_idle_waits_for_a_widget_whose_code_arrives_after_the_run(server, new_page):
+def test_idle_waits_for_a_widget_whose_code_arrives_after_the_run(server, browser):
     """The race behind a failed deep-link check: on a fresh browser the script run can finish before the
     sidebar radio's code has loaded, so "the script is not running" alone did not mean "drawn"."""
-    page = new_page()  # a fresh context: nothing of Streamlit's code cached yet
-    held = []
-    page.route("**/Radio.*.js", lambda route: held.append(route))  # Streamlit 1.67's lazily loaded radio widget
-    with page.expect_request("**/Radio.*.js"):
-        page.goto(f"{server}/max-pooling?lang=ko", wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')  # the run is over...
-    assert page.get_by_text("언어 · Language").count() == 0  # ...but the radio is not drawn yet
-    assert held and not page.evaluate(SETTLED)
-    for route in held:
-        route.continue_()
-    wait_idle(page)
-    assert page.get_by_text("언어 · Language").count() == 1
+    context = browser.new_context()  # a context of its own: nothing of Streamlit's code cached yet
+    page = context.new_page()
+    try:
+        held = []
+        page.route("**/Radio.*.js", lambda route: held.append(route))  # Streamlit 1.67's lazily loaded radio widget
+        with page.expect_request("**/Radio.*.js"):
+            page.goto(f"{server}/max-pooling?lang=ko", wait_until="domcontentloaded")
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')  # the run is over...
+        assert page.get_by_text("언어 · Language").count() == 0  # ...but the radio is not drawn yet
+        assert held and not page.evaluate(SETTLED)
+        for route in held:
+            route.continue_()
+        wait_idle(page)
+        assert page.get_by_text("언어 · Language").count() == 1
+    finally:
+        context.close()
 
 
 def test_every_page_in_both_languages(server, browser_page):

@@ -9,7 +9,7 @@ import pytest
 
 from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.pooling import pool_step
-from tests.browser import POLL_MS, app_errors, open_page, page_in, wait_drawn, wait_idle
+from tests.browser import POLL_MS, app_errors, open_page, wait_drawn, wait_idle
 
 STEP = ".st-key-pool_step"
 IN_VIEW = (".st-key-pool_win", ".st-key-pool_prev", ".st-key-pool_next", ".st-key-pool_play", ".st-key-pool_in_fig",
@@ -18,8 +18,8 @@ OUT_BOX = ".st-key-pool_out_fig .layer-above .shapelayer path"  # the boxed outp
 
 
 @pytest.fixture(scope="module")
-def browser_page(browser, server):
-    with page_in(browser, 1280, 720) as page:
+def browser_page(tabs, server):
+    with tabs.page(1280, 720) as page:
         yield page
 
 
@@ -101,20 +101,16 @@ def test_the_setting_is_in_the_address_and_a_link_brings_it_back(server, browser
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_at_150_percent_zoom_no_label_is_cut(server, browser_page, lang):
+def test_at_150_percent_zoom_no_label_is_cut(server, new_page, lang):
     # a 1280×720 screen zoomed to 150 %: 853×480 CSS pixels at a pixel ratio of 1.5
-    zoomed = browser_page.context.browser.new_page(viewport={"width": 853, "height": 480}, device_scale_factor=1.5,
-                                                   locale="ko-KR")
-    try:
-        open_page(zoomed, f"{server}/max-pooling" + ("?lang=en" if lang == "en" else ""))
-        wait_drawn(zoomed)
-        assert not app_errors(zoomed)
-        cut = zoomed.evaluate("""() => Array.from(document.querySelectorAll(
-                '[data-testid="stMain"] button p, [data-testid="stMetricLabel"] p, [data-testid="stWidgetLabel"] p,'
-                + ' [data-testid="stTab"] p, [data-testid="stMarkdownContainer"] h4'))
-            .filter(e => e.offsetParent !== null && e.closest('[class*="st-key-take_home"]') === null)
-            .filter(e => e.scrollWidth > e.clientWidth + 1)
-            .map(e => e.innerText)""")
-        assert cut == []
-    finally:
-        zoomed.close()
+    zoomed = new_page(853, 480, scale=1.5)
+    open_page(zoomed, f"{server}/max-pooling" + ("?lang=en" if lang == "en" else ""))
+    wait_drawn(zoomed)
+    assert not app_errors(zoomed)
+    cut = zoomed.evaluate("""() => Array.from(document.querySelectorAll(
+            '[data-testid="stMain"] button p, [data-testid="stMetricLabel"] p, [data-testid="stWidgetLabel"] p,'
+            + ' [data-testid="stTab"] p, [data-testid="stMarkdownContainer"] h4'))
+        .filter(e => e.offsetParent !== null && e.closest('[class*="st-key-take_home"]') === null)
+        .filter(e => e.scrollWidth > e.clientWidth + 1)
+        .map(e => e.innerText)""")
+    assert cut == []

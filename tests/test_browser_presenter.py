@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import POLL_MS, app_errors, open_page, page_in, streamlit_server, wait_idle
+from tests.browser import POLL_MS, app_errors, open_page, streamlit_server, wait_idle
 
 LANGS = ("ko", "en")
 PRESENT = {"ko": "발표 모드", "en": "Presenter mode"}
@@ -12,8 +12,8 @@ FONT_PX = "el => parseFloat(getComputedStyle(el).fontSize)"
 
 
 @pytest.fixture(scope="module")
-def browser_page(browser):
-    with page_in(browser, 1280, 720) as page:
+def browser_page(tabs):
+    with tabs.page(1280, 720) as page:
         yield page
 
 

@@ -9,15 +9,15 @@ from playwright.sync_api import expect
 
 from cnnlib.architecture import count_params, preset
 from cnnlib.stack_text import encode_stack
-from tests.browser import POLL_MS, app_errors, h1, open_page, page_in, wait_idle
+from tests.browser import POLL_MS, app_errors, h1, open_page, wait_idle
 from ui.stack_lab import NEW_LAYER
 
 TOTAL = '[data-testid="stMetricValue"]'
 
 
 @pytest.fixture(scope="module")
-def browser_page(browser, server):
-    with page_in(browser) as page:
+def browser_page(tabs, server):
+    with tabs.page() as page:
         yield page
 
 
@@ -84,7 +84,7 @@ def test_compare_two_presets(server, browser_page):
     assert not app_errors(page)
 
 
-def test_shared_link_opens_the_same_stack(server, browser_page):
+def test_shared_link_opens_the_same_stack(server, browser_page, new_page):
     page = browser_page
     open_page(page, f"{server}/layer-stack-lab?lang=ko")
     click(page, "lab_preset_lenet5")
@@ -96,14 +96,11 @@ def test_shared_link_opens_the_same_stack(server, browser_page):
     mine = totals(page, 3)
     assert mine[0] != "61,706" and mine[1:] == ["203,068", "9,532"]
     assert "stack=" in page.url and "cmp=" in page.url
-    other = page.context.browser.new_page()  # a fresh context: like a classmate opening the link
-    try:
-        open_page(other, page.url)
-        assert totals(other, 3) == mine
-        assert h1(other) == "층 쌓기 실험실: model.summary()"
-        assert not app_errors(other)
-    finally:
-        other.close()
+    other = new_page()  # a page of its own (its own session): like a classmate opening the link
+    open_page(other, page.url)
+    assert totals(other, 3) == mine
+    assert h1(other) == "층 쌓기 실험실: model.summary()"
+    assert not app_errors(other)
 
 
 def test_filters_page_in_both_languages(server, browser_page):
@@ -222,20 +219,17 @@ EVERY_KIND = "i28x28x1_c6-k5-same_m2_c16-k5_a2_f_d120_r0.5_d84_d10-softmax"
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize(("size", "scale"), [((1280, 720), 1), ((853, 480), 1.5)], ids=["projector", "zoom150"])
-def test_no_layer_setting_is_cut(server, browser_page, lang, size, scale):
+def test_no_layer_setting_is_cut(server, new_page, lang, size, scale):
     # issue 10: the MaxPool strides select read "= po…"; at 150 % zoom every select of a row was cut.
     # 150 % zoom is what a 1280×720 browser lays out at 150 %: 853×480 CSS px drawn at 1.5 device px each
-    page = browser_page.context.browser.new_page(viewport={"width": size[0], "height": size[1]}, device_scale_factor=scale)
-    try:
-        open_page(page, f"{server}/layer-stack-lab?lang={lang}&stack={EVERY_KIND}")
-        assert page.locator('[class*="st-key-lab_row_"]').count() == 9
-        pool = page.locator('[class*="st-key-lab_row_"]').nth(1).locator('[class*="_strides"] input')  # the MaxPool's strides
-        assert pool.input_value() == {"ko": "= 풀링 크기", "en": "= pool size"}[lang]
-        for scope in ('[class*="st-key-lab_row_"]', ".st-key-lab_bar", ".st-key-lab_preset_lenet5"):
-            assert page.evaluate(CUT, scope) == [], scope
-        assert not app_errors(page)
-    finally:
-        page.close()
+    page = new_page(*size, scale=scale)
+    open_page(page, f"{server}/layer-stack-lab?lang={lang}&stack={EVERY_KIND}")
+    assert page.locator('[class*="st-key-lab_row_"]').count() == 9
+    pool = page.locator('[class*="st-key-lab_row_"]').nth(1).locator('[class*="_strides"] input')  # the MaxPool's strides
+    assert pool.input_value() == {"ko": "= 풀링 크기", "en": "= pool size"}[lang]
+    for scope in ('[class*="st-key-lab_row_"]', ".st-key-lab_bar", ".st-key-lab_preset_lenet5"):
+        assert page.evaluate(CUT, scope) == [], scope
+    assert not app_errors(page)
 
 
 def test_presenter_mode_shows_the_total_large_and_keeps_the_layer_counts(server, browser_page):

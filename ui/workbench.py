@@ -54,6 +54,23 @@ def last_commit(key: str) -> dict:
     return commit if isinstance(commit, Mapping) else {}
 
 
+def payload(state: dict, kit: str, *, ack: int, present: bool, weight_range: tuple[float, float], step: float,
+            secret: bool = False, hidden_cell: int = 0) -> dict:
+    """The component's data for one render, without the kit (mount adds it while the browser may lack it)."""
+    return {
+        "module": module_name(),
+        "base": st.get_option("server.baseUrlPath") or "",
+        "ack": ack,
+        "state": state,
+        "present": present,
+        "secret": secret,
+        "hidden_cell": hidden_cell,
+        "range": list(weight_range),
+        "step": step,
+        "kit_id": kit,
+    }
+
+
 def mount(key: str, state: dict, kit: dict, *, present: bool, weight_range: tuple[float, float], step: float,
           on_commit: Callable[[], None], secret: bool = False, hidden_cell: int = 0) -> None:
     """Draw the workbench showing `state`; `on_commit` runs (before the script) when the browser commits an edit.
@@ -61,18 +78,9 @@ def mount(key: str, state: dict, kit: dict, *, present: bool, weight_range: tupl
     map, its formula and its tooltip (a class's question about them is open)."""
     done = last_commit(key)
     ident = kit_id(kit)
-    data = {
-        "module": module_name(),
-        "base": st.get_option("server.baseUrlPath") or "",
-        "ack": int(done.get("seq", 0)) if isinstance(done.get("seq", 0), int) else 0,
-        "state": state,
-        "present": present,
-        "secret": secret,
-        "hidden_cell": hidden_cell,
-        "range": list(weight_range),
-        "step": step,
-        "kit_id": ident,
-    }
+    ack = int(done.get("seq", 0)) if isinstance(done.get("seq", 0), int) else 0
+    data = payload(state, ident, ack=ack, present=present, weight_range=weight_range, step=step, secret=secret,
+                   hidden_cell=hidden_cell)
     state = st.session_state.get(key)
     asked = state.get("need_kit") if isinstance(state, Mapping) else None  # the browser lacks the kit: it said so
     sent = st.session_state.setdefault(KITS_SENT, {})  # kit id -> the ask it answered (None: sent unasked)
