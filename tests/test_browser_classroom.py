@@ -26,7 +26,7 @@ from cnnlib.convolution import output_size
 from tests.browser import FEATURE_MAP, POLL_MS, app_errors, open_page, wait_idle
 from words import load_catalogue
 
-FOLLOW_MS = 60_000  # a generous bound for a change to reach a student on a busy machine (a hang, not a speed)
+FOLLOW_MS = 60_000  # a bound for a change to reach a student (or the teacher's own rerun) on a busy machine: a hang
 TRAIN_MS = 300_000  # a tiny run, trained on a machine the other tests share
 WORDS = load_catalogue()
 QUESTION = ".st-key-class_q_arith_size"
@@ -80,7 +80,7 @@ def step_window(teacher) -> str:
     """The teacher's → on §5; the window it moved to (waited for on the teacher's own screen)."""
     after = str(int(window(teacher)) % 9 + 1)  # the carried 6×6 map pooled 2×2: 9 windows
     teacher.locator(".st-key-pool_next button").click()
-    expect(teacher.locator(".st-key-pool_win input[type=range]")).to_have_attribute("aria-valuetext", after)
+    expect(teacher.locator(".st-key-pool_win input[type=range]")).to_have_attribute("aria-valuetext", after, timeout=FOLLOW_MS)
     return after
 
 
@@ -112,7 +112,7 @@ def test_a_lesson_from_the_map_to_the_end_of_the_class(lesson):
     same_map(teacher, students)
     for k in (2, 3, 4):
         teacher.get_by_test_id("step-next").click()
-        expect(teacher.get_by_test_id("step-cell")).to_have_text(f"y{k}")
+        expect(teacher.get_by_test_id("step-cell")).to_have_text(f"y{k}", timeout=FOLLOW_MS)
         for student in students:
             expect(student.get_by_test_id("step-cell")).to_have_text(f"y{k}", timeout=FOLLOW_MS)
     play = teacher.get_by_test_id("step-play")
@@ -186,7 +186,7 @@ def test_a_lesson_from_the_map_to_the_end_of_the_class(lesson):
         wait_idle(student)
     layers = teacher.locator(rows).count()
     teacher.locator(".st-key-lab_add button").click()
-    expect(teacher.locator(rows)).to_have_count(layers + 1)
+    expect(teacher.locator(rows)).to_have_count(layers + 1, timeout=FOLLOW_MS)
     for student in students:
         expect(student.locator(rows)).to_have_count(layers + 1, timeout=FOLLOW_MS)
 
