@@ -248,6 +248,26 @@ def test_a_broken_class_database_never_breaks_the_page(monkeypatch):
     assert any("Class mode ran into a problem" in w.value for w in at.warning)
 
 
+def test_an_unreachable_class_database_is_said_in_the_pages_language(monkeypatch):
+    """Issue 19: a replica that cannot reach PostgreSQL says so (a coded message), and the page works."""
+    from services.class_store import ClassStoreDown
+    from ui import class_session
+    from words import words
+
+    def away():
+        raise ClassStoreDown("unreachable")
+
+    monkeypatch.setattr(class_session, "store", away)
+    for lang in ("en", "ko"):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params.update({"class": "ACDEFHJK", "lang": lang})
+        at.run()
+        assert_clean(at)
+        assert any(w.value == words(ClassStoreDown("unreachable"), lang) for w in at.warning)
+        at.switch_page(ARITH).run()
+        assert_clean(at)
+
+
 def test_stop_withdraws_only_the_class_members_requests(monkeypatch):
     """Issue 17: a stranger's class could cancel outsiders' runs. Stop withdraws the members' requests only; the
     service stops a run only when nobody is left waiting for it (tests/test_runs_service.py)."""

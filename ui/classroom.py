@@ -38,7 +38,9 @@ def sidebar() -> None:
         st.html(TO_TOP, unsafe_allow_javascript=True)
     if m.error is not None:  # forgotten by after_run once a run has shown it to the end
         st.warning(message(m.error), icon=":material/groups:")
-    if m.failed:
+    if m.down is not None:  # the class database cannot be reached: following resumes by itself when it is back
+        st.warning(message(m.down), icon=":material/cloud_off:")
+    elif m.failed:
         st.warning(t("classroom.failed"), icon=":material/groups:")
     if role() == "teacher":
         with st.sidebar:
