@@ -71,6 +71,8 @@ FILE_NAME = "classes.sqlite3"
 CHANNEL = "cnnlib_class"  # PostgreSQL's NOTIFY channel: "<code> <version> <what> <store id>"
 CONNECT_TIMEOUT_S = 3  # a page waits at most this long for an unreachable PostgreSQL before it says so
 RECONNECT_S = (0.2, 2.0)  # the listener's first and longest wait between tries to reconnect
+DOWN_S = 2.0  # after the database could not be reached, calls fail at once for this long (a page's run does not
+# wait CONNECT_TIMEOUT_S for each of its calls)  # the listener's first and longest wait between tries to reconnect
 SCHEMA_VERSION = 1  # the schema_version table's value once migrated; a new migration adds 1 (see _migrate)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (code TEXT PRIMARY KEY, key_hash TEXT NOT NULL, created REAL NOT NULL,
@@ -240,6 +242,7 @@ class ClassStore:
         self._sweeper: threading.Thread | None = None
         self._listener: threading.Thread | None = None
         self.listening = threading.Event()  # PostgreSQL: the listener is connected (the version cache is current)
+        self._down_until = 0.0  # PostgreSQL: monotonic time until which calls fail at once (it was just unreachable)
         if self.url is None:
             self.dialect = Dialect()
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -270,10 +273,13 @@ class ClassStore:
             with self._lock:
                 yield self._db
             return
+        if time.monotonic() < self._down_until:
+            raise ClassStoreDown("unreachable")
         try:
             with self._pool.connection() as db:
                 yield db
         except self.dialect.down as err:
+            self._down_until = time.monotonic() + DOWN_S
             raise ClassStoreDown("unreachable") from err
 
     @contextmanager
@@ -486,7 +492,7 @@ class ClassStore:
                 with psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as db:
                     db.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
-                    wait = RECONNECT_S[0]
+                    self._down_until, wait = 0.0, RECONNECT_S[0]
                     self._tell_all(changed, "catch_up")
                     while not self._closed.is_set():
                         for note in db.notifies(timeout=0.5):
