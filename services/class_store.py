@@ -242,6 +242,7 @@ class ClassStore:
         self._sweeper: threading.Thread | None = None
         self._listener: threading.Thread | None = None
         self.listening = threading.Event()  # PostgreSQL: the listener is connected (the version cache is current)
+        self.away = threading.Event()  # PostgreSQL: the listener lost the database and has not reached it again
         self._down_until = 0.0  # PostgreSQL: monotonic time until which calls fail at once (it was just unreachable)
         if self.url is None:
             self.dialect = Dialect()
@@ -492,6 +493,7 @@ class ClassStore:
                 with psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as db:
                     db.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
+                    self.away.clear()
                     self._down_until, wait = 0.0, RECONNECT_S[0]
                     self._tell_all(changed, "catch_up")
                     while not self._closed.is_set():
@@ -502,6 +504,7 @@ class ClassStore:
                     log.warning("class store: the listener lost PostgreSQL (%s); reconnecting", type(err).__name__)
             if self.listening.is_set():
                 self.listening.clear()
+                self.away.set()
                 self._tell_all(changed, "down")
             if self._closed.wait(wait):
                 break

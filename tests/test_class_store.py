@@ -410,14 +410,14 @@ def test_the_listener_reconnects_after_a_database_restart_and_followers_catch_up
     code, key = teacher_side.create()
     student_side.check(code)  # a follower on the student's replica knows the class
     pg_cluster.down()
-    assert heard(changes, "down") == (code, None, "down")
+    assert heard(changes, "down") == (code, None, "down") and student_side.away.is_set()
     with pytest.raises(ClassStoreDown) as info:
         student_side.check(code)
     assert info.value.code == "unreachable" and words(info.value, "ko") != words(info.value, "en")
     pg_cluster.up()
     teacher_side.publish(code, key, "max-pooling", {})  # the teacher's replica: its pool reconnects by itself
     caught = heard(changes, "catch_up")  # the listener is back: the latest version, whether or not its NOTIFY came
-    assert caught[0] == code and student_side.version(code) == 1
+    assert caught[0] == code and student_side.version(code) == 1 and not student_side.away.is_set()
     teacher_side.publish(code, key, "convolution-arithmetic", {})
     assert heard(changes, "publish") == (code, 2, "publish")
     teacher_side.close()

@@ -72,7 +72,8 @@ class Member:
     view: View | None = None  # what it applied (a follower) or published (a teacher) last
     error: ClassError | None = None  # why the session is not (or no longer) in a class, shown once
     failed: bool = False  # the class store failed in this run: a notice, the lesson goes on
-    down: ClassStoreDown | None = None  # the class database cannot be reached in this run: its notice
+    down: ClassStoreDown | None = None  # the class database could not be reached in this run: its notice
+    shown_away: bool = False  # the sidebar's last full run said the class database is away
     diverged: bool = False  # a follower's own edit made it explore: the sidebar says so once
     to_top: bool = False  # a follower was switched to the teacher's page: the next run scrolls to its top
     read: bool = False  # ?class= read (once per session)
@@ -114,6 +115,19 @@ def call(method: str, *args, default=None):
         log.exception("class store: %s failed", method)
         member().failed = True
         return default
+
+
+def away() -> bool:
+    """The class database is away: a call could not reach it in this run, or (PostgreSQL) the process's listener
+    lost it and has not reached it again."""
+    if member().down is not None:
+        return True
+    try:
+        return get_store().away.is_set()
+    except ClassStoreDown:
+        return True
+    except Exception:  # noqa: BLE001 - a store that cannot even be made: the call that needs it says so
+        return False
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:
