@@ -135,7 +135,15 @@ class PostgresDialect(Dialect):
         import psycopg_pool
 
         self.errors = (psycopg.Error, psycopg_pool.PoolTimeout)
-        self.down = (psycopg.OperationalError, psycopg_pool.PoolTimeout)
+        self._operational, self._timeout = psycopg.OperationalError, psycopg_pool.PoolTimeout
+
+    def unreachable(self, err: BaseException) -> bool:
+        """Whether an error means the database cannot be reached (no connection from the pool, a refused or
+        broken connection, the server shutting down), not a failing statement (a deadlock, a cancel)."""
+        if isinstance(err, self._timeout):
+            return True
+        state = getattr(err, "sqlstate", None)
+        return isinstance(err, self._operational) and (state is None or state.startswith(("08", "57P")))
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")
@@ -230,7 +238,7 @@ class ClassStore:
 
     def __init__(self, where: Path | str, *, hours: float | None = None, clock: Callable[[], float] = time.time):
         """where: a SQLite file's path, or a ``postgresql://`` address."""
-        self.url = str(where) if str(where).startswith(settings.DATABASE_SCHEMES) else None
+        self.url = str(where) if str(where).startswith(tuple(f"{s}://" for s in settings.DATABASE_SCHEMES)) else None
         self.path = None if self.url else Path(where)
         self.hours = settings.class_hours() if hours is None else float(hours)
         self.clock = clock
@@ -279,7 +287,9 @@ class ClassStore:
         try:
             with self._pool.connection() as db:
                 yield db
-        except self.dialect.down as err:
+        except self.dialect.errors as err:
+            if not self.dialect.unreachable(err):
+                raise
             self._down_until = time.monotonic() + DOWN_S
             raise ClassStoreDown("unreachable") from err
 
@@ -615,6 +625,7 @@ class ClassStore:
 
 _STORES: dict[str, ClassStore] = {}
 _STORES_LOCK = threading.Lock()
+_FAILED: dict[str, float] = {}  # where -> monotonic time until which get_store fails at once (it was just unreachable)
 
 
 def get_store(where: Path | str | None = None) -> ClassStore:
@@ -625,6 +636,12 @@ def get_store(where: Path | str | None = None) -> ClassStore:
     key = str(where)
     with _STORES_LOCK:
         if key not in _STORES:
-            _STORES[key] = ClassStore(where)
+            if time.monotonic() < _FAILED.get(key, 0.0):
+                raise ClassStoreDown("unreachable")
+            try:
+                _STORES[key] = ClassStore(where)
+            except ClassStoreDown:
+                _FAILED[key] = time.monotonic() + DOWN_S  # the next page's call tries again, a moment later
+                raise
             _STORES[key].start_sweeping()
         return _STORES[key]

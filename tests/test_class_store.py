@@ -354,6 +354,10 @@ def test_get_store_uses_the_cache_folder(monkeypatch, tmp_path):
     store = class_store.get_store()
     assert store.path == tmp_path / "cache" / class_store.FILE_NAME and class_store.get_store() is store
     assert math.isclose(store.hours, 4) and store.url is None and store.listen(print) is None  # one process: nothing to hear
+    monkeypatch.chdir(tmp_path)
+    named = ClassStore("postgres.sqlite3", hours=4)
+    assert named.url is None and named.path.name == "postgres.sqlite3"  # a file's name is not an address
+    named.close()
 
 
 def test_get_store_uses_the_class_database_setting(monkeypatch, pg_database):
@@ -433,6 +437,25 @@ def test_an_unreachable_database_is_a_coded_message_and_get_store_tries_again(mo
     assert info.value.key == "class_errors.unreachable"
     assert all(words(info.value, lang) for lang in ("ko", "en"))
     monkeypatch.setenv("CNNLIB_CLASS_DB", url)
-    for _ in range(2):  # nothing kept: the next page's call tries again
+    tried = []
+    monkeypatch.setattr(class_store, "ClassStore", lambda where: tried.append(where) or ClassStore(where, hours=4))
+    for _ in range(2):  # the first call tries; the next within DOWN_S fails at once, without waiting again
         with pytest.raises(ClassStoreDown):
             class_store.get_store()
+    assert tried == [url] and url not in class_store._STORES
+    monkeypatch.setitem(class_store._FAILED, url, 0.0)  # DOWN_S later: nothing kept, it tries again
+    with pytest.raises(ClassStoreDown):
+        class_store.get_store()
+    assert tried == [url, url]
+
+
+def test_a_failing_statement_is_not_an_unreachable_database(pg_database):
+    import psycopg
+
+    s = ClassStore(pg_database, hours=4)
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        s._read("SELECT 1 FROM no_such_table")
+    assert s.dialect.unreachable(psycopg.OperationalError("connection refused"))  # no sqlstate: no connection
+    assert not s.dialect.unreachable(psycopg.errors.DeadlockDetected())
+    assert s._read("SELECT COUNT(*) FROM classes") == [(0,)]  # and the store goes on
+    s.close()
