@@ -3,7 +3,8 @@
 Two `streamlit run` servers with the same ``CNNLIB_CLASS_DB`` (a fresh database in the session's throwaway
 cluster, tests/pghelp.py): the teacher on server 1, a student on server 2. Nothing connects the two servers but
 the database: the student follows through server 2's listener (LISTEN/NOTIFY). Then the database goes away
-mid-class (the student's page says so, in Korean) and comes back: following resumes by itself.
+mid-class (the student's page says so, in Korean) and comes back: following resumes by itself, window steps
+and another page alike.
 """
 
 from __future__ import annotations
@@ -66,3 +67,8 @@ def test_a_student_on_another_server_follows_and_survives_a_database_restart(two
     step(teacher, student, 3)  # following resumes: server 1's pool and server 2's listener are back
     step(teacher, student, 4)
     assert "teacher=" not in student.url and "/convolution-arithmetic" in student.url
+    # another page: server 2 reruns the student's follow fragment, which cannot show it and reruns the whole page
+    teacher.get_by_test_id("stSidebarNav").get_by_text(word("common.page.pooling"), exact=True).click()
+    teacher.wait_for_url(re.compile("/max-pooling"))
+    student.wait_for_url(re.compile("/max-pooling"), timeout=FOLLOW_MS)
+    wait_idle(student)
