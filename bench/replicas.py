@@ -5,7 +5,7 @@
 - PostgreSQL: $CNNLIB_CLASS_DB when it is set, else a private throwaway cluster (tests/pghelp.py, from Debian's
   `postgresql` binaries; deleted on exit);
 - two `streamlit run` servers (replica 1 and 2) with that CNNLIB_CLASS_DB, each with its own cache folder
-  (tests/browser.py's streamlit_server: temporary folders, deleted on exit);
+  (tests/pghelp.py's replicas_on, as the two-server browser test starts them: temporary folders, deleted on exit);
 - HAProxy (Debian's `haproxy`) on http://127.0.0.1:PORT in front of them, with sticky sessions: its cookie
   CNNLIB_REPLICA keeps each browser on the replica it first reached, where its Streamlit session (a WebSocket)
   lives. Another browser may land on the other replica: the class follows through PostgreSQL either way.
@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import free_port, streamlit_server  # noqa: E402
-from tests.pghelp import MISSING, Cluster, bin_dir  # noqa: E402
+from tests.browser import free_port  # noqa: E402
+from tests.pghelp import MISSING, Cluster, bin_dir, replicas_on  # noqa: E402
 
 HAPROXY = """global
     maxconn 2000
@@ -72,9 +72,7 @@ def database():
 @contextlib.contextmanager
 def replicas(count: int = 2, env: dict | None = None):
     """`count` app servers on one class database: yields (the database's address, their base addresses)."""
-    with database() as url, contextlib.ExitStack() as stack:
-        servers = [stack.enter_context(streamlit_server(env={**(env or {}), "CNNLIB_CLASS_DB": url}))
-                   for _ in range(count)]
+    with database() as url, replicas_on(url, count, env) as servers:
         yield url, servers
 
 

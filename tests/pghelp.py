@@ -9,6 +9,7 @@ tests that need them, with what to install (.ci/run installs Debian's ``postgres
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import secrets
@@ -104,3 +105,13 @@ class Cluster:
 
     def drop_database(self, url: str) -> None:
         self._admin(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+@contextlib.contextmanager
+def replicas_on(url: str, count: int = 2, env: dict | None = None):
+    """`count` app servers (tests/browser.py's streamlit_server) on the class database `url`: yields their base
+    addresses. The two-server browser test and bench/replicas.py (which adds the proxy) both start them so."""
+    from tests.browser import streamlit_server
+
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(streamlit_server(env={**(env or {}), "CNNLIB_CLASS_DB": url})) for _ in range(count)]

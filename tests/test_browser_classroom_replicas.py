@@ -15,7 +15,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import open_page, streamlit_server, wait_idle
+from tests.browser import open_page, wait_idle
+from tests.pghelp import replicas_on
 from words import load_catalogue
 
 FOLLOW_MS = 60_000  # a generous bound for a change to reach a student on a busy machine (a hang, not a speed)
@@ -28,9 +29,9 @@ def word(key: str, lang: str = "ko") -> str:
 
 @pytest.fixture
 def two_servers(pg_database):
-    env = {"CNNLIB_CLASS_DB": pg_database, "CNNLIB_MNIST_SOURCE": "sample"}
-    with streamlit_server(env=env) as first, streamlit_server(env=env) as second:
-        yield first, second
+    """Two app servers on one fresh database, started as bench/replicas.py starts them (without its proxy)."""
+    with replicas_on(pg_database, 2, {"CNNLIB_MNIST_SOURCE": "sample"}) as servers:
+        yield servers
 
 
 def step(teacher, student, k: int) -> None:
