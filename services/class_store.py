@@ -487,6 +487,8 @@ class ClassStore:
         (version None, what "down") and again when it is back (what "catch_up": the followers take the latest)."""
         if self.url is None:
             return None
+        if self._listener is not None:  # every class call asks: no lock once it runs
+            return self._listener
         with self._lock:
             if self._listener is None:
                 self._listener = threading.Thread(target=self._listen, args=(changed,), name="cnnlib-class-listen",
@@ -512,6 +514,9 @@ class ClassStore:
             except (psycopg.Error, ClassStoreDown) as err:
                 if self.listening.is_set():
                     log.warning("class store: the listener lost PostgreSQL (%s); reconnecting", type(err).__name__)
+            if self._closed.is_set():  # closed (the server stops): nobody to tell
+                self.listening.clear()
+                break
             if self.listening.is_set():
                 self.listening.clear()
                 self.away.set()

@@ -403,7 +403,7 @@ def test_every_change_followers_must_see_reaches_the_other_replicas(pg_database,
     assert all(change[2] == "catch_up" for change in list(mine.queue))  # a store's own changes: its caller nudged already
     teacher_side.close()
     student_side.close()
-    assert not student_side._listener.is_alive()
+    assert not student_side._listener.is_alive() and changes.empty()  # closing is not the database going away
 
 
 def test_the_listener_reconnects_after_a_database_restart_and_followers_catch_up(pg_cluster, pg_database, clock):
