@@ -3,6 +3,17 @@
     python bench/classroom.py [N]                          # N tabs press Train at once (below)
     python bench/classroom.py followers [N] [--window S] [--half-core]   # issue 17: N followers (default 40)
     python bench/classroom.py follow [STEPS] [--half-core]               # two students' screens in Chromium
+    python bench/classroom.py replicas [N] [--window S]                  # issue 19: 2 replicas × N vs 1 × N
+
+replicas (issue 19): the followers benchmark's teacher and WebSocket followers, on PostgreSQL (a throwaway
+cluster, or $CNNLIB_CLASS_DB; bench/replicas.py), twice: one replica with N followers, then two replicas on one
+database with N followers each (the teacher on replica 1; replica 2's followers hear each commit through
+LISTEN/NOTIFY). Each time a window with the teacher editing alone, then one with the followers. Printed: the
+server CPU of each replica, the CPU per follower update (CPU with followers − CPU alone, per follower run
+received) on the whole and per replica, the follower latency from the teacher's commit (p50/p90) per replica,
+the edits that reached the followers and when the last state was on all of them; then the ratios 2 × N / 1 × N.
+On a 2-core machine the two replicas, Chromium, PostgreSQL and the followers' client share the cores: compare
+the ratios, and run it on a machine with a core per replica for absolute figures.
 
 followers (issue 17): what a class costs while the teacher edits §4 (the workbench), and how soon the class
 sees it. The teacher is a real Chromium tab on §4 that presses → (or ←, at the slider's end) on the workbench's
@@ -757,6 +768,84 @@ def report(n: int, windows: dict, followers: list[Follower], fresh: list, last: 
         print(f"{len(errors)} follower connection(s) ended early: {errors[:3]}")
 
 
+# ---- replicas: 2 replicas × N followers against 1 × N (issue 19) ----------------------------------------
+
+
+@dataclass
+class Split:
+    """An editing window measured on each replica: the window (all replicas' CPU) and each replica's CPU-s/s."""
+
+    window: Window
+    cpu: list[float]
+
+
+def measure_split(pids: list[list[int]], teacher: Teacher, followers: list[Follower], window_s: float) -> Split:
+    before = [cpu_seconds(p) for p in pids]
+    window = measure([pid for p in pids for pid in p], teacher, True, followers, window_s)
+    wall = (window.end - window.start) / 1000
+    return Split(window, [(cpu_seconds(p) - b) / wall for p, b in zip(pids, before, strict=True)])
+
+
+def main_replicas(n: int, window_s: float) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from bench.replicas import replicas
+
+    print(f"{load()} before; windows of {window_s:.0f} s; teacher's w5 step every {EDIT_EVERY_S:.0f} s", file=sys.stderr)
+    results = {}
+    for count in (1, 2):
+        with contextlib.ExitStack() as stack:
+            _, bases = stack.enter_context(replicas(count, env=SERVER_ENV))
+            pids = [server_pids(base) for base in bases]
+            p = stack.enter_context(sync_playwright())
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            stack.callback(browser.close)
+            page, code = teacher_tab(browser, bases[0])
+            teacher, groups = Teacher(page), [Class(base, code) for base in bases]
+            for group in groups:
+                stack.callback(group.close)
+            everyone = [pid for p in pids for pid in p]
+            wait_quiet(everyone)
+            alone = measure_split(pids, teacher, [], window_s)
+            for group in groups:
+                group.add(n)
+            followers = [f for group in groups for f in group.followers]
+            wait_quiet(everyone)
+            busy = measure_split(pids, teacher, followers, window_s)
+            settle(busy.window, followers)
+            results[count] = (alone, busy, [group.followers for group in groups])
+            print(window_line(busy.window, followers), file=sys.stderr)
+    report_replicas(n, results)
+
+
+def report_replicas(n: int, results: dict) -> None:
+    summary = {}
+    for count, (alone, busy, groups) in results.items():
+        w = busy.window
+        wall = (w.end - w.start) / 1000
+        runs = [len(w.runs(f)) for group in groups for f in group]
+        per_update = (sum(busy.cpu) - sum(alone.cpu)) * wall / max(sum(runs), 1) * 1000
+        from_sent, _, reached = latencies(w, [f for group in groups for f in group])
+        summary[count] = (per_update, pct(from_sent, 0.5), pct(from_sent, 0.9))
+        print(f"{count} replica(s) × {n} followers ({count * n} in all), teacher on replica 1 editing "
+              f"({len(w.edits)} edits in {wall:.0f} s):")
+        print(f"  server CPU (CPU-s/s) per replica, teacher alone: {', '.join(f'{c:.3f}' for c in alone.cpu)}; "
+              f"with the followers: {', '.join(f'{c:.3f}' for c in busy.cpu)}")
+        print(f"  CPU per follower update: {per_update:.1f} ms on the whole; follower latency from the commit: "
+              f"{ms(from_sent)}; edits reached {min(reached)}–{max(reached)} of {len(w.edits)}; the last state "
+              + (f"on all {w.settled:.2f} s after the window" if w.settled is not None else f"MISSING on {w.behind}"))
+        for i, group in enumerate(groups, 1):
+            mine = sum(len(w.runs(f)) for f in group)
+            cpu = (busy.cpu[i - 1] - alone.cpu[i - 1]) * wall / max(mine, 1) * 1000
+            local, _, _ = latencies(w, group)
+            print(f"    replica {i}{' (the teacher’s)' if i == 1 else ' (through LISTEN/NOTIFY)'}: {mine} follower runs, "
+                  f"{cpu:.1f} ms CPU per update, latency {ms(local)}")
+    if 1 in summary and 2 in summary:
+        one, two = summary[1], summary[2]
+        print(f"2 replicas × {n} / 1 replica × {n}: CPU per follower update {two[0] / one[0]:.2f}×; latency p50 "
+              f"{two[1] / one[1]:.2f}×, p90 {two[2] / one[2]:.2f}×")
+
+
 # ---- follow: two students in Chromium ---------------------------------------------------------------
 
 # Every change of the page's feature-map numbers (FEATURE_MAP's data-values) with the time; re-attached when the
@@ -873,6 +962,8 @@ if __name__ == "__main__":
     window = float(option("--window", WINDOW_S))
     if len(sys.argv) > 1 and sys.argv[1] == "followers":
         main_followers(int(sys.argv[2]) if len(sys.argv) > 2 else 40, window, half)
+    elif len(sys.argv) > 1 and sys.argv[1] == "replicas":
+        main_replicas(int(sys.argv[2]) if len(sys.argv) > 2 else 40, window)
     elif len(sys.argv) > 1 and sys.argv[1] == "follow":
         main_follow(int(sys.argv[2]) if len(sys.argv) > 2 else 10, half)
     else:

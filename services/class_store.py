@@ -1,7 +1,17 @@
 """A class (issue 11): the teacher's screen leads, students follow, and the class answers questions.
 
-Plain Python on SQLite (``sqlite3``, WAL, a busy timeout), no Streamlit and no words: errors are
-coded (``ClassError``, words in words/class_errors.py).
+Plain Python, no Streamlit and no words: errors are coded (``ClassError``, ``ClassStoreDown``; words in
+words/class_errors.py). One code path on two databases (issue 19), chosen by ``settings.class_db()``:
+
+- SQLite (the default: ``sqlite3``, one file in the cache folder, WAL, a busy timeout) for one server;
+- PostgreSQL (``CNNLIB_CLASS_DB=postgresql://…``: psycopg 3 and its connection pool) for several replicas
+  sharing the classes. Every write that followers must see sends a NOTIFY (``CHANNEL``); ``listen`` runs
+  the process's one listener thread, which keeps the version cache current and tells the caller (the
+  ui's push) which classes moved, and after a dropped connection reconnects and reports every class it
+  knows, so followers catch up on the latest version.
+
+The dialects differ in a few words only (``Dialect``: placeholders, float type, transactions, listing
+columns); the SQL is the same. The schema is created and migrated by the app (``schema_version``).
 
 - A class has a ``code`` that is easy to read aloud (``ALPHABET`` leaves out look-alikes such as
   0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B; eight signs, said in two groups of four: ``spoken``) and a teacher
@@ -24,8 +34,9 @@ coded (``ClassError``, words in words/class_errors.py).
 - A class idle for ``settings.class_hours()`` has expired. A new ``ClassStore`` on the same file (a
   server restart) finds every class, its state and its answers again.
 
-One server process: the version cache sees only this process's writes. Several replicas need sticky
-sessions and a shared database (README, "Class mode past one server").
+On SQLite the version cache sees only this process's writes (one server); on PostgreSQL the listener
+keeps it current across replicas, and while it is not connected ``version`` asks the database
+(README, "Class mode past one server").
 """
 
 from __future__ import annotations
@@ -33,18 +44,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import math
 import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnnlib.errors import LessonError
 from services import settings
 
+log = logging.getLogger(__name__)
 ALPHABET = "ACDEFHJKMNPRTWXY3479"  # 20 signs; no 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V
 CODE_LENGTH = 8  # 20⁸ = 2.56·10¹⁰ codes, said in two groups of four
 SESSION_FREE_TRIES = 5  # wrong codes a session may type before it must wait
@@ -54,6 +68,12 @@ SERVER_REFILL_PER_S = 10 / 60  # … refilled at 10 a minute
 SWEEP_EVERY_S = 600.0  # how often the background sweep deletes ended and expired classes
 KEY_BYTES = 32  # secrets.token_urlsafe(32): 256 bits of randomness, far above the 128 the issue asks
 FILE_NAME = "classes.sqlite3"
+CHANNEL = "cnnlib_class"  # PostgreSQL's NOTIFY channel: "<code> <version> <what> <store id>"
+CONNECT_TIMEOUT_S = 3  # a page waits at most this long for an unreachable PostgreSQL before it says so
+RECONNECT_S = (0.2, 2.0)  # the listener's first and longest wait between tries to reconnect
+DOWN_S = 2.0  # after the database could not be reached, calls fail at once for this long (a page's run does not
+# wait CONNECT_TIMEOUT_S for each of its calls)  # the listener's first and longest wait between tries to reconnect
+SCHEMA_VERSION = 1  # the schema_version table's value once migrated; a new migration adds 1 (see _migrate)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (code TEXT PRIMARY KEY, key_hash TEXT NOT NULL, created REAL NOT NULL,
     touched REAL NOT NULL, ended REAL, page TEXT NOT NULL DEFAULT '', state_json TEXT NOT NULL DEFAULT '{}',
@@ -79,6 +99,61 @@ class ClassError(LessonError):
         "not_open": (),  # an answer to a question that is not open (or already revealed)
         "slow_down": ("seconds",),  # too many wrong codes: wait before trying another
     }
+
+
+class ClassStoreDown(LessonError):
+    """The class database cannot be reached (PostgreSQL down, or the network): class mode waits, pages work."""
+
+    domain = "class_errors"
+    codes = {"unreachable": ()}
+
+
+class Dialect:
+    """SQLite's words: ``?`` placeholders, REAL, BEGIN IMMEDIATE, PRAGMA table_info."""
+
+    name = "sqlite"
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+
+    def sql(self, text: str) -> str:
+        return text
+
+    def schema(self) -> list[str]:
+        return [part.strip() for part in SCHEMA.split(";") if part.strip()]
+
+    def columns(self, db, table: str) -> set[str]:
+        return {row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()}
+
+
+class PostgresDialect(Dialect):
+    """PostgreSQL's: ``%s`` placeholders, DOUBLE PRECISION (its REAL is 4 bytes: too few for a clock),
+    information_schema; transactions are psycopg's."""
+
+    name = "postgresql"
+
+    def __init__(self):
+        import psycopg
+        import psycopg_pool
+
+        self.errors = (psycopg.Error, psycopg_pool.PoolTimeout)
+        self._operational, self._timeout = psycopg.OperationalError, psycopg_pool.PoolTimeout
+
+    def unreachable(self, err: BaseException) -> bool:
+        """Whether an error means the database cannot be reached (no connection from the pool, a refused or
+        broken connection, the server shutting down), not a failing statement (a deadlock, a cancel)."""
+        if isinstance(err, self._timeout):
+            return True
+        state = getattr(err, "sqlstate", None)
+        return isinstance(err, self._operational) and (state is None or state.startswith(("08", "57P")))
+
+    def sql(self, text: str) -> str:
+        return text.replace("?", "%s")
+
+    def schema(self) -> list[str]:
+        return [part.replace(" REAL", " DOUBLE PRECISION") for part in super().schema()]
+
+    def columns(self, db, table: str) -> set[str]:
+        return {row[0] for row in db.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                                             "current_schema() AND table_name = %s", (table,)).fetchall()}
 
 
 @dataclass(frozen=True)
@@ -158,53 +233,124 @@ def key_hash(key: str) -> str:
 
 
 class ClassStore:
-    """Classes, members, questions and answers in one SQLite file (thread-safe: one connection, one lock)."""
+    """Classes, members, questions and answers in one SQLite file or one PostgreSQL database (thread-safe:
+    SQLite has one connection behind a lock, PostgreSQL a small pool)."""
 
-    def __init__(self, path: Path | str, *, hours: float | None = None, clock: Callable[[], float] = time.time):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, where: Path | str, *, hours: float | None = None, clock: Callable[[], float] = time.time):
+        """where: a SQLite file's path, or a ``postgresql://`` address."""
+        self.url = str(where) if str(where).startswith(tuple(f"{s}://" for s in settings.DATABASE_SCHEMES)) else None
+        self.path = None if self.url else Path(where)
         self.hours = settings.class_hours() if hours is None else float(hours)
         self.clock = clock
+        self.id = secrets.token_hex(6)  # this store's NOTIFYs: its own listener does not nudge twice
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(classes)")}
-        if "extra_json" not in columns:  # a file written before the teacher's view had more than the address
-            self._db.execute("ALTER TABLE classes ADD COLUMN extra_json TEXT NOT NULL DEFAULT '{}'")
-        if "student" not in {row[1] for row in self._db.execute("PRAGMA table_info(members)")}:  # … or students' ids
-            self._db.execute("ALTER TABLE members ADD COLUMN student TEXT")
-        if "about" not in {row[1] for row in self._db.execute("PRAGMA table_info(questions)")}:  # … or a reveal's setting
-            self._db.execute("ALTER TABLE questions ADD COLUMN about TEXT NOT NULL DEFAULT ''")
-        self._versions: dict[str, int] = {}  # code -> version: what a follower's run asks, without touching the file
+        self._versions: dict[str, int] = {}  # code -> version: what a follower's run asks, without the database
         self.tries = Tries(clock)  # wrong codes, bounded
         self._closed = threading.Event()
         self._sweeper: threading.Thread | None = None
+        self._listener: threading.Thread | None = None
+        self.listening = threading.Event()  # PostgreSQL: the listener is connected (the version cache is current)
+        self.away = threading.Event()  # PostgreSQL: the listener lost the database and has not reached it again
+        self._down_until = 0.0  # PostgreSQL: monotonic time until which calls fail at once (it was just unreachable)
+        if self.url is None:
+            self.dialect = Dialect()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        else:
+            from psycopg_pool import ConnectionPool
+
+            self.dialect = PostgresDialect()
+            self._pool = ConnectionPool(self.url, min_size=1, max_size=4, timeout=CONNECT_TIMEOUT_S, open=False,
+                                        check=ConnectionPool.check_connection, name="cnnlib-class",
+                                        kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S})
+            self._pool.open(wait=False)
+        try:
+            self._migrate()
+        except BaseException:
+            self.close()
+            raise
 
     # ---- plumbing ---------------------------------------------------------------------------------
 
+    @contextmanager
+    def _connection(self) -> Iterator:
+        """A connection for one read or transaction; a database that cannot be reached is ClassStoreDown."""
+        if self.url is None:
+            with self._lock:
+                yield self._db
+            return
+        if time.monotonic() < self._down_until:
+            raise ClassStoreDown("unreachable")
+        try:
+            with self._pool.connection() as db:
+                yield db
+        except self.dialect.errors as err:
+            if not self.dialect.unreachable(err):
+                raise
+            self._down_until = time.monotonic() + DOWN_S
+            raise ClassStoreDown("unreachable") from err
+
+    @contextmanager
+    def _transaction(self) -> Iterator:
+        """One transaction (SQLite: BEGIN IMMEDIATE, another process waits for busy_timeout)."""
+        with self._lock, self._connection() as db:
+            if self.url is not None:
+                with db.transaction():
+                    yield db
+                return
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
     def _read(self, sql: str, args=()) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
+        with self._connection() as db:
+            return db.execute(self.dialect.sql(sql), args).fetchall()
 
     def _write(self, *statements: tuple[str, tuple]) -> None:
-        """Statements in one transaction (BEGIN IMMEDIATE: another process waits for busy_timeout)."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for sql, args in statements:
-                    self._db.execute(sql, args)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        """Statements in one transaction."""
+        with self._transaction() as db:
+            for sql, args in statements:
+                db.execute(self.dialect.sql(sql), args)
+
+    def _migrate(self) -> None:
+        """Create the schema, or bring an older one up to SCHEMA_VERSION (in one transaction; on PostgreSQL
+        under an advisory lock, so replicas starting together migrate once)."""
+        with self._transaction() as db:
+            if self.url is not None:
+                db.execute("SELECT pg_advisory_xact_lock(19)")
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            rows = db.execute("SELECT version FROM schema_version").fetchall()
+            have = rows[0][0] if rows else 0
+            if have >= SCHEMA_VERSION:
+                return
+            for statement in self.dialect.schema():
+                db.execute(statement)
+            # version 1: what files written before the schema had a version lack (issues 11, 17)
+            for table, column, declared in (("classes", "extra_json", "TEXT NOT NULL DEFAULT '{}'"),
+                                            ("members", "student", "TEXT"),
+                                            ("questions", "about", "TEXT NOT NULL DEFAULT ''")):
+                if column not in self.dialect.columns(db, table):
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declared}")
+            db.execute("DELETE FROM schema_version")
+            db.execute(self.dialect.sql("INSERT INTO schema_version (version) VALUES (?)"), (SCHEMA_VERSION,))
 
     def close(self) -> None:
         self._closed.set()
-        with self._lock:
-            self._db.close()
+        if self.url is None:
+            with self._lock:
+                self._db.close()
+        else:
+            self._pool.close()
+        for thread in (self._listener,):
+            if thread is not None and thread is not threading.current_thread():
+                thread.join(10)
 
     # ---- classes ----------------------------------------------------------------------------------
 
@@ -212,11 +358,11 @@ class ClassStore:
         """A new class: (code, teacher key). The key is shown once and stored only as its hash."""
         key = secrets.token_urlsafe(KEY_BYTES)
         now = self.clock()
-        with self._lock:
-            code = new_code(lambda c: bool(self._read("SELECT 1 FROM classes WHERE code=?", (c,))))
-            self._write(("INSERT INTO classes (code, key_hash, created, touched) VALUES (?, ?, ?, ?)",
-                         (code, key_hash(key), now, now)))
-            self._versions[code] = 0
+        with self._transaction() as db:
+            code = new_code(lambda c: bool(db.execute(self.dialect.sql("SELECT 1 FROM classes WHERE code=?"), (c,)).fetchall()))
+            db.execute(self.dialect.sql("INSERT INTO classes (code, key_hash, created, touched) VALUES (?, ?, ?, ?)"),
+                       (code, key_hash(key), now, now))
+        self._versions[code] = 0
         return code, key
 
     def _row(self, code: str) -> tuple:
@@ -269,24 +415,29 @@ class ClassStore:
             raise ClassError("not_teacher")
         return normal_code(code)
 
-    def _bump(self, code: str, sql: str, args: tuple) -> int:
-        """One change that followers must see: the statement, the version + 1, the class touched."""
-        with self._lock:
-            self._write((sql, args), ("UPDATE classes SET version = version + 1, touched = ? WHERE code = ?",
-                                      (self.clock(), code)))
-            version = self._read("SELECT version FROM classes WHERE code=?", (code,))[0][0]
-            self._versions[code] = version
+    def _bump(self, code: str, what: str, *statements: tuple[str, tuple]) -> int:
+        """One change that followers must see, in one transaction: the statements, the version + 1, the class
+        touched and (PostgreSQL) a NOTIFY to every replica, sent when it commits. `what`: the change
+        (publish, ask, reveal, end)."""
+        with self._transaction() as db:
+            for sql, args in statements:
+                db.execute(self.dialect.sql(sql), args)
+            version = db.execute(self.dialect.sql("UPDATE classes SET version = version + 1, touched = ? WHERE code = ? "
+                                                  "RETURNING version"), (self.clock(), code)).fetchall()[0][0]
+            if self.url is not None:
+                db.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{code} {version} {what} {self.id}"))
+        self._versions[code] = version
         return version
 
     def publish(self, code: str, key: str, page: str, params: dict, extra: dict | None = None) -> int:
         """The teacher's page, its address parameters and what else it shows; returns the new version."""
         code = self._teacher(code, key)
-        return self._bump(code, "UPDATE classes SET page = ?, state_json = ?, extra_json = ? WHERE code = ?",
-                          (page, json.dumps(params, sort_keys=True), json.dumps(extra or {}, sort_keys=True), code))
+        return self._bump(code, "publish", ("UPDATE classes SET page = ?, state_json = ?, extra_json = ? WHERE code = ?",
+                          (page, json.dumps(params, sort_keys=True), json.dumps(extra or {}, sort_keys=True), code)))
 
     def end(self, code: str, key: str) -> None:
         code = self._teacher(code, key)
-        self._bump(code, "UPDATE classes SET ended = ? WHERE code = ?", (self.clock(), code))
+        self._bump(code, "end", ("UPDATE classes SET ended = ? WHERE code = ?", (self.clock(), code)))
 
     def sweep(self) -> int:
         """Delete ended classes and those idle past their hours, with their members, questions and answers.
@@ -310,7 +461,7 @@ class ClassStore:
                     while not self._closed.wait(every):
                         try:
                             self.sweep()
-                        except sqlite3.Error:  # a locked or closed file: the next sweep tries again
+                        except (*self.dialect.errors, ClassStoreDown):  # a locked file, a database away: next time
                             continue
 
                 self._sweeper = threading.Thread(target=loop, name="cnnlib-class-sweep", daemon=True)
@@ -320,12 +471,91 @@ class ClassStore:
     def version(self, code: str) -> int | None:
         """The class's version: a dict lookup (None for a code this store never saw)."""
         version = self._versions.get(code)
-        if version is None:
+        if version is None or (self.url is not None and not self.listening.is_set()):  # no listener: ask
             rows = self._read("SELECT version FROM classes WHERE code=?", (normal_code(code),))
             if not rows:
                 return None
             version = self._versions[code] = rows[0][0]
         return version
+
+    # ---- across replicas (PostgreSQL) --------------------------------------------------------------
+
+    def listen(self, changed: Callable[[str, int | None, str], None]) -> threading.Thread | None:
+        """PostgreSQL: this store's one listener thread (None on SQLite: one process, nothing to hear).
+        ``changed(code, version, what)`` is called, on the listener's thread, for every change another store
+        made (what: publish, ask, reveal, end), for every class this store knows when the connection drops
+        (version None, what "down") and again when it is back (what "catch_up": the followers take the latest)."""
+        if self.url is None:
+            return None
+        if self._listener is not None:  # every class call asks: no lock once it runs
+            return self._listener
+        with self._lock:
+            if self._listener is None:
+                self._listener = threading.Thread(target=self._listen, args=(changed,), name="cnnlib-class-listen",
+                                                  daemon=True)
+                self._listener.start()
+            return self._listener
+
+    def _listen(self, changed) -> None:
+        import psycopg
+
+        wait = RECONNECT_S[0]
+        while not self._closed.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as db:
+                    db.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    self.away.clear()
+                    self._down_until, wait = 0.0, RECONNECT_S[0]
+                    self._tell_all(changed, "catch_up")
+                    while not self._closed.is_set():
+                        for note in db.notifies(timeout=0.5):
+                            self._heard(note.payload, changed)
+            except (psycopg.Error, ClassStoreDown) as err:
+                if self.listening.is_set():
+                    log.warning("class store: the listener lost PostgreSQL (%s); reconnecting", type(err).__name__)
+            if self._closed.is_set():  # closed (the server stops): nobody to tell
+                self.listening.clear()
+                break
+            if self.listening.is_set():
+                self.listening.clear()
+                self.away.set()
+                self._tell_all(changed, "down")
+            if self._closed.wait(wait):
+                break
+            wait = min(2 * wait, RECONNECT_S[1])
+
+    def _heard(self, payload: str, changed) -> None:
+        try:
+            code, version, what, sender = payload.split(" ")
+            version = int(version)
+        except ValueError:
+            return
+        self._versions[code] = max(version, self._versions.get(code, version))
+        if sender != self.id:  # this store's own change: its caller nudged this process already
+            self._call(changed, code, version, what)
+
+    def _tell_all(self, changed, what: str) -> None:
+        """Every class this process knows: "down" (its followers show that the class waits), or "catch_up" after
+        a reconnect (the versions read again; followers rerun and take the latest)."""
+        codes = list(self._versions)
+        if what == "catch_up" and codes:
+            try:
+                found = dict(self._read(f"SELECT code, version FROM classes WHERE code IN ({','.join('?' * len(codes))})",
+                                        tuple(codes)))
+            except (*self.dialect.errors, ClassStoreDown):
+                return
+            self._versions.update(found)
+            codes = list(found)
+        for code in codes:
+            self._call(changed, code, self._versions.get(code) if what != "down" else None, what)
+
+    @staticmethod
+    def _call(changed, code, version, what) -> None:
+        try:
+            changed(code, version, what)
+        except Exception:  # noqa: BLE001 - the listener goes on whatever a nudge does
+            log.exception("class store: telling %s about %s failed", code, what)
 
     # ---- members ----------------------------------------------------------------------------------
 
@@ -354,17 +584,16 @@ class ClassStore:
     def open_question(self, code: str, key: str, qid: str) -> None:
         """The teacher asks `qid` (again: earlier answers to it are cleared)."""
         code = self._teacher(code, key)
-        with self._lock:
-            self._write(("DELETE FROM answers WHERE code=? AND qid=?", (code, qid)))
-            self._bump(code, "INSERT INTO questions (code, qid, opened, revealed, answer) VALUES (?, ?, ?, NULL, NULL) "
-                             "ON CONFLICT (code, qid) DO UPDATE SET opened = excluded.opened, revealed = NULL, answer = NULL",
-                       (code, qid, self.clock()))
+        self._bump(code, "ask", ("DELETE FROM answers WHERE code=? AND qid=?", (code, qid)),
+                   ("INSERT INTO questions (code, qid, opened, revealed, answer) VALUES (?, ?, ?, NULL, NULL) "
+                    "ON CONFLICT (code, qid) DO UPDATE SET opened = excluded.opened, revealed = NULL, answer = NULL",
+                    (code, qid, self.clock())))
 
     def reveal(self, code: str, key: str, qid: str, answer: float, about: str = "") -> None:
         """The teacher shows the computed answer for the setting `about`; answering stops."""
         code = self._teacher(code, key)
-        self._bump(code, "UPDATE questions SET revealed = ?, answer = ?, about = ? WHERE code = ? AND qid = ?",
-                   (self.clock(), float(answer), about, code, qid))
+        self._bump(code, "reveal", ("UPDATE questions SET revealed = ?, answer = ?, about = ? WHERE code = ? AND qid = ?",
+                                     (self.clock(), float(answer), about, code, qid)))
 
     def question(self, code: str, qid: str) -> Question:
         rows = self._read("SELECT opened, revealed, answer, about FROM questions WHERE code=? AND qid=?",
@@ -399,15 +628,25 @@ class ClassStore:
         return sorted(counts.items())
 
 
-_STORES: dict[Path, ClassStore] = {}
+_STORES: dict[str, ClassStore] = {}
 _STORES_LOCK = threading.Lock()
+_FAILED: dict[str, float] = {}  # where -> monotonic time until which get_store fails at once (it was just unreachable)
 
 
-def get_store(path: Path | str | None = None) -> ClassStore:
-    """The process-wide store for `path` (default: classes.sqlite3 in the cache folder)."""
-    path = Path(path) if path is not None else settings.cache_dir() / FILE_NAME
+def get_store(where: Path | str | None = None) -> ClassStore:
+    """The process-wide store for `where` (default: ``settings.class_db()``, else classes.sqlite3 in the cache
+    folder). A PostgreSQL that cannot be reached raises ClassStoreDown, and the next call tries again."""
+    if where is None:
+        where = settings.class_db() or settings.cache_dir() / FILE_NAME
+    key = str(where)
     with _STORES_LOCK:
-        if path not in _STORES:
-            _STORES[path] = ClassStore(path)
-            _STORES[path].start_sweeping()
-        return _STORES[path]
+        if key not in _STORES:
+            if time.monotonic() < _FAILED.get(key, 0.0):
+                raise ClassStoreDown("unreachable")
+            try:
+                _STORES[key] = ClassStore(where)
+            except ClassStoreDown:
+                _FAILED[key] = time.monotonic() + DOWN_S  # the next page's call tries again, a moment later
+                raise
+            _STORES[key].start_sweeping()
+        return _STORES[key]

@@ -16,6 +16,8 @@ shows it; an empty value counts as unset (the default).
 | CNNLIB_MNIST_SOURCE      | auto                             | auto / keras / sample                            |
 | CNNLIB_NOTMNIST_URL      | (the lecture's address)          | a mirror for notMNIST (http, https or file)      |
 | CNNLIB_CLASS_HOURS       | 4                                | how long a class may sit idle before it expires  |
+| CNNLIB_CLASS_DB          | (SQLite in the cache folder)     | where classes are kept: a postgresql:// address  |
+|                          |                                  | that several replicas share (issue 19)           |
 | CNNLIB_WARM_TF           | 1 under `streamlit run`, else 0  | when TF is imported in the background: 1 once  |
 |                          |                                  | a page needs it, early after any first page,     |
 |                          |                                  | 0 never (the page imports it, waiting)           |
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -37,6 +40,7 @@ MNIST_SOURCES = (
     "sample",
 )  # services.training_data.SOURCES: Keras' download with a fallback, only it, the sample
 URL_SCHEMES = ("http", "https", "file")
+DATABASE_SCHEMES = ("postgresql", "postgres")  # libpq's two spellings of a PostgreSQL address
 # A run's time limit, estimated before it queues and timed while it trains. The slides' LeNet-5 on all
 # 60,000 MNIST images (RMSprop, batch 32, 10 epochs), the longest preset × fast/slide settings, estimates
 # to 89 s here (services.runs.config.estimate_seconds, calibrated with bench/training.py --calibrate);
@@ -54,6 +58,7 @@ class SettingError(LessonError):
         "too_small": ("name", "value", "low"),
         "bad_choice": ("name", "value", "allowed"),
         "bad_url": ("name", "value", "allowed"),
+        "bad_database": ("name", "value"),  # not a postgresql:// address (a password in it is not shown)
     }
 
 
@@ -153,3 +158,24 @@ def warm_tf() -> str | None:
     if text.lower() not in WARM_TF_CHOICES:
         raise SettingError("bad_choice", name="CNNLIB_WARM_TF", value=text, allowed="1, early, 0")
     return WARM_TF_CHOICES[text.lower()]
+
+
+def class_db() -> str | None:
+    """$CNNLIB_CLASS_DB: the PostgreSQL database that keeps the classes, shared by several replicas
+    (``postgresql://user@host:5432/db``, any libpq address); None (unset) = SQLite in the cache folder."""
+    text = _text("CNNLIB_CLASS_DB")
+    if text is None:
+        return None
+    try:
+        parts = urllib.parse.urlsplit(text)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in DATABASE_SCHEMES or not (parts.netloc or parts.path.strip("/") or parts.query):
+        raise SettingError("bad_database", name="CNNLIB_CLASS_DB", value=_without_password(text))
+    return text
+
+
+def _without_password(text: str) -> str:
+    """An address as it may be shown: a password in it becomes ***."""
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", text)

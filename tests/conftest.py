@@ -15,7 +15,13 @@ Markers (pytest.ini; README, "Run the tests"): ``browser`` is put on every test 
 and a test elsewhere that uses a browser or server fixture, or a module that starts servers or browsers
 itself, must carry it or collection fails. ``tf`` is checked while the suite runs: a test that imports
 TensorFlow without the marker fails (seen when it is the first to import it, as in
-``-m "not tf"``). ``slow`` marks what the inner loop skips.
+``-m "not tf"``). ``slow`` marks what the inner loop skips. ``postgres`` is put here on every test that uses
+the throwaway PostgreSQL (the ``pg_cluster`` fixture, or a ``class_db`` parameter "postgres"); xdist keeps
+them on one worker, so one cluster serves them all.
+
+PostgreSQL (issue 19): ``pg_cluster`` starts a private cluster for the session (tests/pghelp.py) and stops
+and deletes it at the end; ``pg_database`` is a fresh database for one test, dropped after it. Without
+PostgreSQL's binaries those tests fail, saying what to install.
 
 Threads. A test must not leave a training service's worker (a ``cnnlib-training`` thread) running:
 the ``training_services`` fixture stops every service made during the test, and a check fails any test
@@ -67,6 +73,13 @@ def _uses_browser_fixture(item) -> bool:
     return False
 
 
+def _uses_postgres(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    callspec = getattr(item, "callspec", None)
+    return bool(info and {"pg_cluster", "pg_database"} & set(info.names_closure)) or (
+        callspec is not None and callspec.params.get("class_db") == "postgres")
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m selects by marker
 def pytest_collection_modifyitems(config, items):
     unmarked, sources = [], {}
@@ -86,6 +99,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(path.stem))
         elif "run_notebooks(" in sources[path] and item.get_closest_marker("tf") is not None:
             item.add_marker(pytest.mark.xdist_group("notebooks"))
+        if _uses_postgres(item):
+            item.add_marker(pytest.mark.postgres)
+            if item.get_closest_marker("browser") is None:
+                item.add_marker(pytest.mark.xdist_group("postgres"))  # one worker, one throwaway cluster
     if unmarked:
         raise pytest.UsageError(
             "these tests drive a browser or a streamlit server but are not marked browser "
@@ -110,6 +127,33 @@ def _tf_needs_its_marker(request):
 def _own_cache_folder(tmp_path, monkeypatch):
     """Each test its own CNNLIB_CACHE_DIR: its own runs, downloads and class store."""
     monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path / "cnnlib-cache"))
+    monkeypatch.delenv("CNNLIB_CLASS_DB", raising=False)  # classes in SQLite there, unless a test names a PostgreSQL
+
+
+# ---- PostgreSQL (issue 19) ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A private PostgreSQL for the session (the worker), deleted at its end; FAILS without PostgreSQL's binaries."""
+    from tests.pghelp import MISSING, Cluster, bin_dir
+
+    folder = bin_dir()
+    if folder is None:
+        pytest.fail(MISSING, pytrace=False)
+    cluster = Cluster(folder).start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_database(pg_cluster):
+    """A fresh database in the session's cluster (its address), dropped after the test."""
+    url = pg_cluster.create_database()
+    yield url
+    pg_cluster.drop_database(url)
 
 
 # ---- training services ----------------------------------------------------------------------------

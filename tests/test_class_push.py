@@ -141,6 +141,28 @@ def test_nudge_picks_the_followers_and_their_fragments(monkeypatch):
     assert class_push.nudge("CODE", everyone=True) == 3 and {fragment for _, fragment in added} == {""}
 
 
+def test_what_another_replica_did_nudges_this_replicas_followers(monkeypatch):
+    """Issue 19: the class store's listener calls heard(); a publication reruns follow fragments (the followers),
+    a question, a reveal, the end, a database gone or back rerun every page (the explorers too)."""
+    added = []
+
+    class Loop:
+        def call_soon_threadsafe(self, fn, *args):
+            added.append(args[1:])
+
+    monkeypatch.setattr(class_push, "_server", lambda: (object(), Loop()))
+    monkeypatch.setattr(class_push, "_WATCHERS", {"CODE": {
+        "a": class_push.Watcher(True, "frag-a", "student-1"),
+        "c": class_push.Watcher(False, "frag-c", "student-3"),  # exploring
+    }})
+    assert class_push.heard("CODE", 3, "publish") == 1 and added == [("a", "frag-a")]
+    for what in ("ask", "reveal", "end", "down", "catch_up"):
+        added.clear()
+        assert class_push.heard("CODE", None if what == "down" else 4, what) == 2
+        assert sorted(added) == [("a", ""), ("c", "")]
+    assert class_push.heard("OTHER", 1, "publish") == 0  # a class nobody here follows
+
+
 def test_two_tabs_of_one_student_count_once(monkeypatch):
     class Sessions:
         def get_active_session_info(self, sid):

@@ -1,14 +1,17 @@
-"""services.class_store: codes, keys, expiry, questions and answers, restart survival, concurrent answers."""
+"""services.class_store: codes, keys, expiry, questions and answers, restart survival, concurrent answers, on
+SQLite and on PostgreSQL (``class_db``: every test that takes it runs on both; conftest marks the PostgreSQL ones);
+the schema's migration; the listener that carries changes across replicas, and a database that is away."""
 
 from __future__ import annotations
 
 import math
+import queue
 import threading
 
 import pytest
 
 from services import class_store
-from services.class_store import ALPHABET, CODE_LENGTH, ClassError, ClassStore, normal_code
+from services.class_store import ALPHABET, CODE_LENGTH, ClassError, ClassStore, ClassStoreDown, normal_code
 from words import words
 
 
@@ -27,9 +30,17 @@ def clock():
     return Clock()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def class_db(request, tmp_path):
+    """Where a test's classes live: a SQLite file, or a fresh database in the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return tmp_path / "classes.sqlite3"
+    return request.getfixturevalue("pg_database")
+
+
 @pytest.fixture
-def store(tmp_path, clock):
-    s = ClassStore(tmp_path / "classes.sqlite3", hours=4, clock=clock)
+def store(class_db, clock):
+    s = ClassStore(class_db, hours=4, clock=clock)
     yield s
     s.close()
 
@@ -88,8 +99,8 @@ def test_the_sweep_deletes_ended_and_expired_classes_with_their_answers(store, c
     assert store.version(ended) is None and store.sweep() == 0
 
 
-def test_the_sweep_runs_by_itself(tmp_path, clock):
-    s = ClassStore(tmp_path / "c.sqlite3", hours=4, clock=clock)
+def test_the_sweep_runs_by_itself(class_db, clock):
+    s = ClassStore(class_db, hours=4, clock=clock)
     code, key = s.create()
     s.end(code, key)
     sweeper = s.start_sweeping(every=0.01)
@@ -112,18 +123,41 @@ def test_the_teachers_view_beyond_the_address_is_published(store):
     assert (state.params, state.extra) == ({"pad": "same"}, {"cell": 4, "playing": False})
 
 
-def test_a_file_from_before_the_view_is_migrated(tmp_path, clock):
-    import sqlite3
+def old_database(class_db, clock) -> None:
+    """A database as the app wrote it before the teacher's view had more than the address, and before
+    students had ids and reveals a setting: no schema_version, three columns fewer."""
+    schema = (class_store.SCHEMA.replace(", extra_json TEXT NOT NULL DEFAULT '{}'", "")
+              .replace(",\n    last_seen REAL NOT NULL, student TEXT,", ",\n    last_seen REAL NOT NULL,")
+              .replace(",\n    answer REAL, about TEXT NOT NULL DEFAULT '',", ",\n    answer REAL,"))
+    assert schema.count("student") == schema.count("about") == schema.count("extra_json") == 0
+    insert = f"INSERT INTO classes (code, key_hash, created, touched) VALUES ('ACDEFHJK', 'x', {clock.now}, {clock.now})"
+    if isinstance(class_db, str):
+        import psycopg
 
-    path = tmp_path / "old.sqlite3"
-    db = sqlite3.connect(path)
-    db.executescript(class_store.SCHEMA.replace(", extra_json TEXT NOT NULL DEFAULT '{}'", ""))
-    db.execute("INSERT INTO classes (code, key_hash, created, touched) VALUES ('ACDEFHJK', 'x', ?, ?)", (clock.now, clock.now))
-    db.commit()
-    db.close()
-    s = ClassStore(path, hours=4, clock=clock)
+        with psycopg.connect(class_db, autocommit=True) as db:
+            db.execute(schema.replace(" REAL", " DOUBLE PRECISION"))
+            db.execute(insert)
+    else:
+        import sqlite3
+
+        db = sqlite3.connect(class_db)
+        db.executescript(schema)
+        db.execute(insert)
+        db.commit()
+        db.close()
+
+
+def test_a_database_from_before_the_schema_version_is_migrated(class_db, clock):
+    old_database(class_db, clock)
+    s = ClassStore(class_db, hours=4, clock=clock)
     assert s.check("ACDEFHJK").extra == {}
+    assert s._read("SELECT version FROM schema_version") == [(class_store.SCHEMA_VERSION,)]
+    s.join("ACDEFHJK", "tab", student="student-1")
     s.close()
+    again = ClassStore(class_db, hours=4, clock=clock)  # migrated once: the next start finds it current
+    assert again._read("SELECT version FROM schema_version") == [(class_store.SCHEMA_VERSION,)]
+    assert again.joined("ACDEFHJK") == 1
+    again.close()
 
 
 def test_new_code_skips_taken_codes():
@@ -137,13 +171,15 @@ def test_a_typed_code_is_normalised():
     assert normal_code(" ab c-d7 ") == "ABCD7"
 
 
-def test_keys_are_long_secret_and_stored_hashed(store, tmp_path):
+def test_keys_are_long_secret_and_stored_hashed(store):
     code, key = store.create()
     assert len(key) * 6 >= 128 * 1.5  # token_urlsafe(32): 43 characters of 6 bits (256 bits)
     assert store.is_teacher(code, key)
     assert not store.is_teacher(code, key[:-1] + ("A" if key[-1] != "A" else "B"))
     assert not store.is_teacher(code, "") and not store.is_teacher(code, None)
-    assert key.encode() not in (tmp_path / "classes.sqlite3").read_bytes()  # only the hash is kept
+    assert store._read("SELECT key_hash FROM classes") == [(class_store.key_hash(key),)]  # only the hash is kept
+    if store.path is not None:
+        assert key.encode() not in store.path.read_bytes()
     other, other_key = store.create()
     assert not store.is_teacher(code, other_key)  # one class's key does not open another
 
@@ -249,16 +285,15 @@ def test_versions_move_on_every_change_followers_must_see(store):
     assert seen == sorted(set(seen)) and len(seen) == 5
 
 
-def test_a_restart_keeps_classes_state_and_answers(tmp_path, clock):
-    path = tmp_path / "classes.sqlite3"
-    first = ClassStore(path, hours=4, clock=clock)
+def test_a_restart_keeps_classes_state_and_answers(class_db, clock):
+    first = ClassStore(class_db, hours=4, clock=clock)
     code, key = first.create()
     first.publish(code, key, "convolution-arithmetic", {"pad": "same"})
     first.open_question(code, key, "arith.y20")
     first.answer(code, "arith.y20", "a", 2.5)
     first.join(code, "a")
     first.close()
-    second = ClassStore(path, hours=4, clock=clock)  # the server restarted
+    second = ClassStore(class_db, hours=4, clock=clock)  # the server restarted
     assert second.version(code) == 2
     state = second.check(code)
     assert (state.page, state.params) == ("convolution-arithmetic", {"pad": "same"})
@@ -295,10 +330,9 @@ def test_forty_students_answer_at_once(store):
     assert store.joined(code) == 40
 
 
-def test_two_stores_on_one_file_write_safely(tmp_path, clock):
-    """Two server processes' worth of connections on one file: WAL and the busy timeout serialise them."""
-    path = tmp_path / "classes.sqlite3"
-    a, b = ClassStore(path, hours=4, clock=clock), ClassStore(path, hours=4, clock=clock)
+def test_two_stores_on_one_database_write_safely(class_db, clock):
+    """Two server processes' worth of connections on one database (SQLite: WAL and the busy timeout serialise them)."""
+    a, b = ClassStore(class_db, hours=4, clock=clock), ClassStore(class_db, hours=4, clock=clock)
     code, key = a.create()
     a.open_question(code, key, "q")
     threads = [threading.Thread(target=lambda s=s, i=i: s.answer(code, "q", f"s{i}", i)) for i in range(20)
@@ -308,11 +342,120 @@ def test_two_stores_on_one_file_write_safely(tmp_path, clock):
     for thread in threads:
         thread.join()
     assert sum(n for _, n in b.histogram(code, "q")) == 20
-    assert b._read("PRAGMA journal_mode")[0][0] == "wal"
+    assert a.publish(code, key, "max-pooling", {}) == 2 and b.version(code) == 2 and b.check(code).page == "max-pooling"
+    if b.path is not None:
+        assert b._read("PRAGMA journal_mode")[0][0] == "wal"
+    a.close()
+    b.close()
 
 
 def test_get_store_uses_the_cache_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("CNNLIB_CACHE_DIR", str(tmp_path / "cache"))
     store = class_store.get_store()
     assert store.path == tmp_path / "cache" / class_store.FILE_NAME and class_store.get_store() is store
-    assert math.isclose(store.hours, 4)
+    assert math.isclose(store.hours, 4) and store.url is None and store.listen(print) is None  # one process: nothing to hear
+    monkeypatch.chdir(tmp_path)
+    named = ClassStore("postgres.sqlite3", hours=4)
+    assert named.url is None and named.path.name == "postgres.sqlite3"  # a file's name is not an address
+    named.close()
+
+
+def test_get_store_uses_the_class_database_setting(monkeypatch, pg_database):
+    monkeypatch.setenv("CNNLIB_CLASS_DB", pg_database)
+    store = class_store.get_store()
+    assert store.url == pg_database and store.path is None and class_store.get_store() is store
+    code, _ = store.create()
+    assert store.check(code).version == 0
+    class_store._STORES.pop(pg_database).close()
+
+
+# ---- across replicas (PostgreSQL) ---------------------------------------------------------------------
+
+
+def heard(changes: queue.Queue, what: str) -> tuple:
+    """The next change the listener reported that is `what` (waits for it; a failing test fails after 30 s)."""
+    while True:
+        change = changes.get(timeout=30)
+        if change[2] == what:
+            return change
+
+
+def test_every_change_followers_must_see_reaches_the_other_replicas(pg_database, clock):
+    teacher_side, student_side = (ClassStore(pg_database, hours=4, clock=clock) for _ in range(2))
+    changes: queue.Queue = queue.Queue()
+    mine: queue.Queue = queue.Queue()
+    student_side.listen(lambda *change: changes.put(change))
+    teacher_side.listen(lambda *change: mine.put(change))
+    for side in (student_side, teacher_side):
+        assert side.listening.wait(30)
+    code, key = teacher_side.create()
+    assert student_side.version(code) == 0
+    teacher_side.publish(code, key, "max-pooling", {"k": "2"})
+    assert heard(changes, "publish") == (code, 1, "publish") and student_side.version(code) == 1
+    teacher_side.open_question(code, key, "q")
+    assert heard(changes, "ask") == (code, 2, "ask")
+    teacher_side.reveal(code, key, "q", 3)
+    assert heard(changes, "reveal") == (code, 3, "reveal")
+    teacher_side.end(code, key)
+    assert heard(changes, "end") == (code, 4, "end")
+    with pytest.raises(ClassError):
+        student_side.check(code)
+    assert all(change[2] == "catch_up" for change in list(mine.queue))  # a store's own changes: its caller nudged already
+    teacher_side.close()
+    student_side.close()
+    assert not student_side._listener.is_alive() and changes.empty()  # closing is not the database going away
+
+
+def test_the_listener_reconnects_after_a_database_restart_and_followers_catch_up(pg_cluster, pg_database, clock):
+    teacher_side, student_side = (ClassStore(pg_database, hours=4, clock=clock) for _ in range(2))
+    changes: queue.Queue = queue.Queue()
+    student_side.listen(lambda *change: changes.put(change))
+    assert student_side.listening.wait(30)
+    code, key = teacher_side.create()
+    student_side.check(code)  # a follower on the student's replica knows the class
+    pg_cluster.down()
+    assert heard(changes, "down") == (code, None, "down") and student_side.away.is_set()
+    with pytest.raises(ClassStoreDown) as info:
+        student_side.check(code)
+    assert info.value.code == "unreachable" and words(info.value, "ko") != words(info.value, "en")
+    pg_cluster.up()
+    teacher_side.publish(code, key, "max-pooling", {})  # the teacher's replica: its pool reconnects by itself
+    caught = heard(changes, "catch_up")  # the listener is back: the latest version, whether or not its NOTIFY came
+    assert caught[0] == code and student_side.version(code) == 1 and not student_side.away.is_set()
+    teacher_side.publish(code, key, "convolution-arithmetic", {})
+    assert heard(changes, "publish") == (code, 2, "publish")
+    teacher_side.close()
+    student_side.close()
+
+
+def test_an_unreachable_database_is_a_coded_message_and_get_store_tries_again(monkeypatch):
+    from tests.pghelp import free_port
+
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/nothing"
+    with pytest.raises(ClassStoreDown) as info:
+        ClassStore(url, hours=4)
+    assert info.value.key == "class_errors.unreachable"
+    assert all(words(info.value, lang) for lang in ("ko", "en"))
+    monkeypatch.setenv("CNNLIB_CLASS_DB", url)
+    tried = []
+    monkeypatch.setattr(class_store, "ClassStore", lambda where: tried.append(where) or ClassStore(where, hours=4))
+    for _ in range(2):  # the first call tries; the next within DOWN_S fails at once, without waiting again
+        with pytest.raises(ClassStoreDown):
+            class_store.get_store()
+    assert tried == [url] and url not in class_store._STORES
+    monkeypatch.setitem(class_store._FAILED, url, 0.0)  # DOWN_S later: nothing kept, it tries again
+    with pytest.raises(ClassStoreDown):
+        class_store.get_store()
+    assert tried == [url, url]
+
+
+def test_a_failing_statement_is_not_an_unreachable_database(pg_database):
+    import psycopg
+
+    s = ClassStore(pg_database, hours=4)
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        s._read("SELECT 1 FROM no_such_table")
+    assert s.dialect.unreachable(psycopg.OperationalError("connection refused"))  # no sqlstate: no connection
+    assert not s.dialect.unreachable(psycopg.errors.DeadlockDetected())
+    assert s._read("SELECT COUNT(*) FROM classes") == [(0,)]  # and the store goes on
+    s.close()

@@ -40,6 +40,22 @@ def test_limits_have_defaults_and_follow_the_environment(monkeypatch):
     assert settings.notmnist_url() == "http://127.0.0.1:8000/notMNIST_small.tar.gz"
 
 
+def test_the_class_database_is_sqlite_unless_a_postgresql_address_is_set(monkeypatch):
+    monkeypatch.delenv("CNNLIB_CLASS_DB", raising=False)
+    assert settings.class_db() is None
+    for value in ("postgresql://cnnlib@db.example:5432/classes", "postgres:///classes", "postgresql://u:pw@h/db?sslmode=require"):
+        monkeypatch.setenv("CNNLIB_CLASS_DB", f" {value} ")
+        assert settings.class_db() == value
+
+
+def test_a_bad_class_database_never_shows_its_password(monkeypatch):
+    monkeypatch.setenv("CNNLIB_CLASS_DB", "mysql://teacher:s3cret@db.example/classes")
+    with pytest.raises(SettingError) as info:
+        settings.class_db()
+    assert info.value.params["value"] == "mysql://teacher:***@db.example/classes"
+    assert all("s3cret" not in words(info.value, lang) for lang in ("ko", "en"))
+
+
 def test_class_hours_default_and_environment(monkeypatch):
     monkeypatch.delenv("CNNLIB_CLASS_HOURS", raising=False)
     assert settings.class_hours() == 4.0
@@ -63,6 +79,9 @@ def test_class_hours_default_and_environment(monkeypatch):
     ("CNNLIB_CLASS_HOURS", "0", "too_small", settings.class_hours),
     ("CNNLIB_NOTMNIST_URL", "ftp://example.com/x.tar.gz", "bad_url", settings.notmnist_url),
     ("CNNLIB_NOTMNIST_URL", "not a url", "bad_url", settings.notmnist_url),
+    ("CNNLIB_CLASS_DB", "sqlite:///classes.db", "bad_database", settings.class_db),
+    ("CNNLIB_CLASS_DB", "postgresql://host:port/db", "bad_database", settings.class_db),
+    ("CNNLIB_CLASS_DB", "localhost", "bad_database", settings.class_db),
 ])
 def test_a_bad_value_is_a_coded_message_in_both_languages(monkeypatch, name, value, code, read):
     monkeypatch.setenv(name, value)
@@ -82,7 +101,7 @@ def test_every_cnnlib_variable_is_read_only_here():
     variables = set(re.findall(r"\"(CNNLIB_[A-Z_]+)\"", (ROOT / "services/settings.py").read_text(encoding="utf-8")))
     assert variables == {"CNNLIB_CACHE_DIR", "CNNLIB_CACHE_MAX_MB", "CNNLIB_RUN_MEMORY_MB", "CNNLIB_RUN_MAX_SECONDS",
                          "CNNLIB_TF_THREADS", "CNNLIB_MNIST_SOURCE", "CNNLIB_NOTMNIST_URL", "CNNLIB_CLASS_HOURS",
-                         "CNNLIB_WARM_TF"}
+                         "CNNLIB_CLASS_DB", "CNNLIB_WARM_TF"}
 
 
 def test_load_mnist_and_the_notmnist_address_read_the_settings(monkeypatch):

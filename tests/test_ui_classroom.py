@@ -248,6 +248,46 @@ def test_a_broken_class_database_never_breaks_the_page(monkeypatch):
     assert any("Class mode ran into a problem" in w.value for w in at.warning)
 
 
+def test_an_unreachable_class_database_is_said_in_the_pages_language(monkeypatch):
+    """Issue 19: a replica that cannot reach PostgreSQL says so (a coded message), and the page works."""
+    from services.class_store import ClassStoreDown
+    from ui import class_session
+    from words import words
+
+    def away():
+        raise ClassStoreDown("unreachable")
+
+    monkeypatch.setattr(class_session, "store", away)
+    for lang in ("en", "ko"):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params.update({"class": "ACDEFHJK", "lang": lang})
+        at.run()
+        assert_clean(at)
+        assert any(w.value == words(ClassStoreDown("unreachable"), lang) for w in at.warning)
+        at.switch_page(ARITH).run()
+        assert_clean(at)
+
+
+def test_the_teacher_and_students_see_while_the_class_database_is_away():
+    """Issue 19: while the process's listener has lost PostgreSQL (ClassStore.away), every class member's page says
+    so in its language; when it is back, the notice goes."""
+    from services.class_store import ClassStoreDown
+    from words import words
+
+    teacher, code = teacher_on_arithmetic("en")
+    student = follower(code, "ko")
+    notice = {lang: words(ClassStoreDown("unreachable"), lang) for lang in ("ko", "en")}
+    assert not any(w.value in notice.values() for at in (teacher, student) for w in at.warning)
+    get_store().away.set()
+    teacher.run()
+    student.run()
+    assert any(w.value == notice["en"] for w in teacher.warning) and any(w.value == notice["ko"] for w in student.warning)
+    assert teacher.session_state["class"].shown_away and student.title[0].value == "합성곱 연산"  # the page works
+    get_store().away.clear()
+    teacher.run()
+    assert not any(w.value == notice["en"] for w in teacher.warning) and not teacher.session_state["class"].shown_away
+
+
 def test_stop_withdraws_only_the_class_members_requests(monkeypatch):
     """Issue 17: a stranger's class could cancel outsiders' runs. Stop withdraws the members' requests only; the
     service stops a run only when nobody is left waiting for it (tests/test_runs_service.py)."""

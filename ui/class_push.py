@@ -15,7 +15,10 @@ checks them once; tests/test_class_push.py fails loudly when an upgrade moves th
 missing the followers fall back to a fragment that asks for the class's version every ``FALLBACK_S`` seconds
 (ui/classroom.py): following degrades, it never silently stops.
 
-One server process: another replica's sessions are not reachable from here (README, "Class mode past one server").
+Several replicas (issue 19, PostgreSQL): a change made on another replica reaches this one through the class
+store's listener (``ClassStore.listen``), which calls ``heard`` on its thread; ``heard`` nudges this process's
+followers the way a local change does. When the database goes away every follower reruns once to say so, and
+when it is back once more to take the latest version (README, "Class mode past one server").
 """
 
 from __future__ import annotations
@@ -150,6 +153,15 @@ def nudge(code: str, everyone: bool = False, scope: str = "page") -> int:
     for sid, fragment in targets:
         server[1].call_soon_threadsafe(_QUEUE.add, server[0], sid, fragment)
     return len(targets)
+
+
+def heard(code: str, version: int | None, what: str) -> int:
+    """The class store's listener heard a change another replica made (publish, ask, reveal, end), or the
+    database went ("down") or came back ("catch_up"): this process's followers rerun as for a local change.
+    A publication reruns only the follow fragments: a fragment that cannot show all of it reruns the page."""
+    if what == "publish":
+        return nudge(code, scope="fragment")
+    return nudge(code, everyone=True)
 
 
 class RerunQueue:

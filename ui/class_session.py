@@ -28,7 +28,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from links.pages import setting_links
-from services.class_store import ClassError, ClassState, get_store, normal_code
+from services.class_store import ClassError, ClassState, ClassStoreDown, get_store, normal_code
 from services.runs import get_service
 from ui import class_push, page_setting
 from ui.i18n import sync_query_param
@@ -72,6 +72,8 @@ class Member:
     view: View | None = None  # what it applied (a follower) or published (a teacher) last
     error: ClassError | None = None  # why the session is not (or no longer) in a class, shown once
     failed: bool = False  # the class store failed in this run: a notice, the lesson goes on
+    down: ClassStoreDown | None = None  # the class database could not be reached in this run: its notice
+    shown_away: bool = False  # the sidebar's last full run said the class database is away
     diverged: bool = False  # a follower's own edit made it explore: the sidebar says so once
     to_top: bool = False  # a follower was switched to the teacher's page: the next run scrolls to its top
     read: bool = False  # ?class= read (once per session)
@@ -90,20 +92,50 @@ def role() -> str | None:
 
 
 def store():
-    return get_store()
+    """The process's class store; on PostgreSQL its listener nudges this process's followers (ui/class_push.py)."""
+    found = get_store()
+    found.listen(class_push.heard)
+    return found
 
 
 def call(method: str, *args, default=None):
     """One call to the class store, the only way in: a ClassError is the caller's; a failing database is a notice, never the
-    page's error (a locked file during a slider step, a full disk)."""
+    page's error (a locked file during a slider step, a full disk; a PostgreSQL that cannot be reached says so)."""
     try:
         return getattr(store(), method)(*args)
     except ClassError:
         raise
-    except (sqlite3.Error, OSError):
+    except ClassStoreDown as err:
+        log.warning("class store: %s: the database cannot be reached", method)
+        member().down = err
+        return default
+    except Exception as err:
+        if not isinstance(err, (sqlite3.Error, OSError, *_database_errors())):
+            raise
         log.exception("class store: %s failed", method)
         member().failed = True
         return default
+
+
+def away() -> bool:
+    """The class database is away: a call could not reach it in this run, or (PostgreSQL) the process's listener
+    lost it and has not reached it again."""
+    if member().down is not None:
+        return True
+    try:
+        return get_store().away.is_set()
+    except ClassStoreDown:
+        return True
+    except Exception:  # noqa: BLE001 - a store that cannot even be made: the call that needs it says so
+        return False
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    """The errors of the database the store uses (psycopg's on PostgreSQL), without importing it on SQLite."""
+    import sys
+
+    psycopg = sys.modules.get("psycopg")
+    return (psycopg.Error,) if psycopg is not None else ()
 
 
 def session_id() -> str:
@@ -196,7 +228,7 @@ def before_page(switch: bool = True) -> None:
     """Every full run, before the page: ?class= once per session; a follower takes the teacher's view
     (switch=False: not by switching pages in this run)."""
     m = member()
-    m.failed = False
+    m.failed, m.down = False, None
     if not m.read:
         m.read = True
         code = st.query_params.get("class")

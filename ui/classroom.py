@@ -10,7 +10,7 @@ import urllib.parse
 
 import streamlit as st
 
-from services.class_store import spoken
+from services.class_store import ClassStoreDown, spoken
 from services.runs import get_service
 from ui import class_push, class_session
 from ui.class_session import member, role
@@ -38,7 +38,10 @@ def sidebar() -> None:
         st.html(TO_TOP, unsafe_allow_javascript=True)
     if m.error is not None:  # forgotten by after_run once a run has shown it to the end
         st.warning(message(m.error), icon=":material/groups:")
-    if m.failed:
+    m.shown_away = m.down is not None or (role() is not None and class_session.away())
+    if m.shown_away:  # the class database cannot be reached: following resumes by itself when it is back
+        st.warning(message(ClassStoreDown("unreachable")), icon=":material/cloud_off:")
+    elif m.failed:
         st.warning(t("classroom.failed"), icon=":material/groups:")
     if role() == "teacher":
         with st.sidebar:
@@ -121,6 +124,11 @@ def join_box() -> None:
 @st.fragment(run_every=COUNT_EVERY)
 @guarded
 def joined_count(code: str) -> None:
+    """The students joined, every COUNT_EVERY s; and the teacher's page says at once when the class database went
+    away or came back (the listener's state: no query)."""
+    member().down = None  # what the last full run could not reach: only whether the database is away now counts
+    if class_session.away() != member().shown_away:
+        st.rerun(scope="app")
     live = class_push.live_followers(code)  # the students whose pages are open now; without a server, those seen lately
     count = class_session.call("joined", code, default=0) if live is None else live
     st.metric(t("classroom.joined"), count)

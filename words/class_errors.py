@@ -25,4 +25,10 @@ STRINGS = {
         "ko": "틀린 수업 코드가 너무 많이 들어왔습니다. {seconds}초 뒤에 다시 해 보세요. 지금은 이 페이지를 혼자 쓸 수 있습니다.",
         "en": "Too many wrong class codes were tried. Try again in {seconds} s; meanwhile this page works on its own.",
     },
+    "class_errors.unreachable": {
+        "ko": "수업 데이터베이스에 지금 연결할 수 없습니다. 다시 연결되면 선생님 화면을 저절로 다시 따라갑니다. "
+              "이 페이지는 그대로 쓸 수 있습니다.",
+        "en": "The class database cannot be reached right now; following the teacher resumes by itself once it is "
+              "back. This page works as usual.",
+    },
 }

@@ -19,4 +19,11 @@ STRINGS = {
         "en": "The environment variable {name} is {value!r}, which is not a usable address: "
               "it must be an {allowed} address.",
     },
+    "setting_errors.bad_database": {
+        "ko": "환경 변수 {name}의 값을 데이터베이스 주소로 쓸 수 없습니다({value!r}): "
+              "postgresql://사용자@호스트:5432/데이터베이스 모양의 PostgreSQL 주소여야 합니다. "
+              "지우면 수업을 캐시 폴더의 SQLite 파일에 둡니다.",
+        "en": "The environment variable {name} is {value!r}, which is not a PostgreSQL address: it must look like "
+              "postgresql://user@host:5432/database. Remove it to keep classes in SQLite in the cache folder.",
+    },
 }
