@@ -72,7 +72,7 @@ CHANNEL = "cnnlib_class"  # PostgreSQL's NOTIFY channel: "<code> <version> <what
 CONNECT_TIMEOUT_S = 3  # a page waits at most this long for an unreachable PostgreSQL before it says so
 RECONNECT_S = (0.2, 2.0)  # the listener's first and longest wait between tries to reconnect
 DOWN_S = 2.0  # after the database could not be reached, calls fail at once for this long (a page's run does not
-# wait CONNECT_TIMEOUT_S for each of its calls)  # the listener's first and longest wait between tries to reconnect
+# wait CONNECT_TIMEOUT_S for each of its calls)
 SCHEMA_VERSION = 1  # the schema_version table's value once migrated; a new migration adds 1 (see _migrate)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (code TEXT PRIMARY KEY, key_hash TEXT NOT NULL, created REAL NOT NULL,
