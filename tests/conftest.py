@@ -56,6 +56,7 @@ import tests.apphelp  # noqa: E402, F401 - every AppTest of the session shares o
 
 # ---- markers --------------------------------------------------------------------------------------
 
+EXPECT_MS = 30_000  # Playwright's expect(...) waits at most this long (its default: 5 s)
 BROWSER_FIXTURES = {"server", "browser", "tabs", "new_page"}  # and every fixture built on them
 STARTS_BROWSERS = ("streamlit_server(", "sync_playwright", "launch_chromium(")  # a module that starts its own
 
@@ -237,8 +238,11 @@ def held_runs(monkeypatch):
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the session (the worker); tests take pages from ``tabs`` or ``new_page``."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect(...) waits for a condition; its default 5 s is a speed, and a loaded 2-core machine misses it (a
+    # rerun behind a training run): the same bound against a hang as the tests' explicit waits
+    expect.set_options(timeout=EXPECT_MS)
     with sync_playwright() as p:
         chromium = launch_chromium(p)
         try:
