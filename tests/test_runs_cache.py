@@ -181,6 +181,19 @@ def test_two_processes_committing_the_same_runs_at_once_keep_one_and_both_end_wi
     assert list(cache.tmp_dir.iterdir()) == [], "the loser's folder is deleted"
 
 
+def test_a_run_that_cannot_be_marked_as_used_is_still_read_and_kept(tmp_path, monkeypatch):
+    """A replica that may read but not touch another replica's result.json (another user's file) reads the run;
+    it does not take the refused touch for damage and move the run aside."""
+    cache = RunCache(tmp_path)
+    write_entry(cache, good_result("k"))
+
+    def refused(*args, **kwargs):
+        raise PermissionError("not yours")
+
+    monkeypatch.setattr(cache_module.os, "utime", refused)
+    assert cache.load("k").test_accuracy == 0.875 and cache.has("k")
+
+
 @pytest.mark.parametrize("how", ["a file vanishes", "the entry was damaged"])
 def test_an_entry_another_process_replaces_while_it_is_read_is_not_removed(tmp_path, monkeypatch, how):
     """Process A reads an entry; process B removes it and commits a fresh run of the same key; A's read fails

@@ -169,12 +169,12 @@ class RunCache:
             return None
         try:
             result = RunResult.from_dir(path)
-            os.utime(path / "result.json")  # LRU: the last use is the result file's mtime
         except (OSError, ValueError, KeyError, TypeError):
             # moved aside and deleted, the next request trains it again; only this folder: a file missing
             # because another process removed the run (and maybe put a new one in its place) is not damage
             self.remove(key, entry)
             return None
+        self.touch(key)  # LRU; a run that cannot be touched (another user's file, a run just removed) is no damage
         return result
 
     def touch(self, key: str) -> None:
