@@ -1,11 +1,13 @@
 """Class mode on two replicas (issue 19), on this machine, with one command:
 
-    python bench/replicas.py [--port 8500] [--no-proxy]
+    python bench/replicas.py [--port 8500] [--no-proxy] [--shared-cache]
 
 - PostgreSQL: $CNNLIB_CLASS_DB when it is set, else a private throwaway cluster (tests/pghelp.py, from Debian's
   `postgresql` binaries; deleted on exit);
 - two `streamlit run` servers (replica 1 and 2) with that CNNLIB_CLASS_DB, each with its own cache folder
   (tests/pghelp.py's replicas_on, as the two-server browser test starts them: temporary folders, deleted on exit);
+  with --shared-cache both use one CNNLIB_CACHE_DIR (a temporary folder): a run trained on one replica is
+  replayed on the other;
 - HAProxy (Debian's `haproxy`) on http://127.0.0.1:PORT in front of them, with sticky sessions: its cookie
   CNNLIB_REPLICA keeps each browser on the replica it first reached, where its Streamlit session (a WebSocket)
   lives. Another browser may land on the other replica: the class follows through PostgreSQL either way.
@@ -117,9 +119,14 @@ def main() -> None:
     args = sys.argv[1:]
     port = int(args[args.index("--port") + 1]) if "--port" in args else free_port()
     proxy = "--no-proxy" not in args and shutil.which("haproxy") is not None
-    with replicas(2, env={"CNNLIB_WARM_TF": os.environ.get("CNNLIB_WARM_TF", "1")}) as (url, servers), \
+    env = {"CNNLIB_WARM_TF": os.environ.get("CNNLIB_WARM_TF", "1")}
+    with (tempfile.TemporaryDirectory(prefix="cnnlib-shared-cache-") if "--shared-cache" in args
+          else contextlib.nullcontext()) as shared, \
+            replicas(2, env={**env, "CNNLIB_CACHE_DIR": shared} if shared else env) as (url, servers), \
             (haproxy(servers, port) if proxy else contextlib.nullcontext()) as front:
         print(f"class database: {url}")
+        if shared:
+            print(f"one cache folder for both replicas: {shared}")
         for i, base in enumerate(servers, 1):
             print(f"replica {i}: {base}")
         if front:

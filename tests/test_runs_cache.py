@@ -1,17 +1,28 @@
-"""services.runs.cache: the on-disk LRU cache, one-rename commits, sweeping leftovers (no TensorFlow)."""
+"""services.runs.cache: the on-disk LRU cache, one-rename commits, sweeping leftovers (no TensorFlow); several
+processes on one folder (replicas sharing CNNLIB_CACHE_DIR), as real spawned processes (tests.runhelp.in_processes)."""
 
 from __future__ import annotations
 
 import json
 import os
 import time
-import zipfile
 
 import numpy as np
 import pytest
 
-from services.runs.cache import RunCache, RunResult
+from services.runs import cache as cache_module
+from services.runs.cache import RunCache
 from services.runs.errors import TrainingError
+from tests.runhelp import (
+    churn,
+    commit_each,
+    evict_to,
+    good_result,
+    in_another_process,
+    in_processes,
+    replace_entry,
+    write_entry,
+)
 
 
 def fake_entry(cache: RunCache, key: str, size: int, used: float) -> None:
@@ -37,49 +48,38 @@ def test_least_recently_used_runs_are_evicted_first(tmp_path):
     assert list(cache.tmp_dir.iterdir()) == []
 
 
-def test_commit_is_one_rename_and_a_second_writer_loses_cleanly(tmp_path):
+def test_commit_is_one_rename_and_a_second_writer_takes_the_first_ones_run(tmp_path):
     cache = RunCache(tmp_path)
-    first = cache.new_tmp("k")
-    (first / "result.json").write_text("{}")
-    cache.commit(first, "k")
-    second = cache.new_tmp("k")
-    (second / "result.json").write_text('{"other": 1}')
-    cache.commit(second, "k")
-    assert (cache.path("k") / "result.json").read_text() == "{}"
+    assert write_entry(cache, good_result("k", created_at=1.0)) is None, "in place"
+    second = write_entry(cache, good_result("k", created_at=2.0))  # the same run, trained again elsewhere
+    assert second.created_at == 1.0 and second.cached, "the run on disk, loaded"
+    assert cache.load("k").created_at == 1.0
     assert list(cache.tmp_dir.iterdir()) == []
+
+
+def test_a_damaged_entry_in_the_way_of_a_commit_is_moved_aside(tmp_path):
+    cache = RunCache(tmp_path)
+    write_entry(cache, good_result("k", created_at=1.0))
+    (cache.path("k") / "model.keras").write_bytes(b"")
+    assert write_entry(cache, good_result("k", created_at=2.0)) is None
+    assert cache.load("k").created_at == 2.0 and list(cache.tmp_dir.iterdir()) == []
 
 
 def test_stale_temporary_folders_are_swept(tmp_path):
     cache = RunCache(tmp_path)
     old = cache.new_tmp("dead")
     fresh = cache.new_tmp("busy")
-    os.utime(old, (time.time() - 7200, time.time() - 7200))
-    RunCache(tmp_path)
-    assert not old.exists() and fresh.exists()
+    writing = cache.new_tmp("writing")  # another process is writing into it: an old folder, a new file
+    (old / "model.keras").write_bytes(b"\0")
+    (writing / "model.keras").write_bytes(b"\0")
+    hour_ago = time.time() - 7200
+    for path in (old, old / "model.keras", writing):
+        os.utime(path, (hour_ago, hour_ago))
+    RunCache(tmp_path)  # another process starts on the folder
+    assert not old.exists() and fresh.exists() and writing.exists()
 
 
 LABELS = np.array([0, 0, 0, 0, 1, 1, 1, 1])  # the test set of the result below: 4 of each class
-
-
-def good_result(key: str = "k") -> RunResult:
-    """A whole, consistent result of a 3-epoch run on 8 test images of 2 classes (one image wrong)."""
-    history = {name: [0.5, 0.4, 0.3] for name in ("loss", "accuracy", "val_loss", "val_accuracy")}
-    return RunResult(
-        key=key, config={"epochs": 3}, history=history, epoch_seconds=[1.0, 3.0, 2.0], test_accuracy=0.875,
-        test_loss=0.3, confusion=np.array([[3, 1], [0, 4]]), y_pred=np.array([0, 0, 0, 1, 1, 1, 1, 1], dtype=np.int16),
-        seconds=4.0, fit_seconds=3.0, samples_per_second=100.0, train_images=8, test_images=8, params=10,
-        dataset_source="test", class_names=["a", "b"], created_at=1.0)
-
-
-def write_entry(cache: RunCache, result: RunResult) -> None:
-    """The three files a run leaves, committed as the worker does (model.keras: a zip with config.json)."""
-    tmp = cache.new_tmp(result.key)
-    (tmp / "result.json").write_text(json.dumps(result.to_json()))
-    np.savez_compressed(tmp / "predictions.npz", y_pred=result.y_pred)
-    with zipfile.ZipFile(tmp / "model.keras", "w") as model:
-        model.writestr("config.json", "{}")
-        model.writestr("model.weights.h5", b"\0" * 100)
-    cache.commit(tmp, result.key)
 
 
 def test_a_result_survives_the_disk_and_loading_counts_as_use(tmp_path):
@@ -166,3 +166,87 @@ def test_a_folder_that_cannot_be_made_is_a_coded_error(tmp_path):
     with pytest.raises(TrainingError) as info:
         RunCache(tmp_path / "file" / "cache")
     assert info.value.code == "cache_folder" and info.value.params["path"] == str(tmp_path / "file" / "cache")
+
+
+# ---- several processes on one folder (replicas sharing CNNLIB_CACHE_DIR) ---------------------------------
+
+
+def test_two_processes_committing_the_same_runs_at_once_keep_one_and_both_end_with_it(tmp_path):
+    keys = [f"k{i}" for i in range(8)]
+    first, second = in_processes(commit_each, (str(tmp_path), keys, 1.0), (str(tmp_path), keys, 2.0))
+    cache = RunCache(tmp_path)
+    for key, (won1, kept1), (won2, kept2) in zip(keys, first, second, strict=True):
+        assert won1 != won2, f"{key}: exactly one rename wins"
+        assert kept1 == kept2 == cache.load(key).created_at, f"{key}: the loser ends with the winner's run"
+    assert list(cache.tmp_dir.iterdir()) == [], "the loser's folder is deleted"
+
+
+def test_a_run_that_cannot_be_marked_as_used_is_still_read_and_kept(tmp_path, monkeypatch):
+    """A replica that may read but not touch another replica's result.json (another user's file) reads the run;
+    it does not take the refused touch for damage and move the run aside."""
+    cache = RunCache(tmp_path)
+    write_entry(cache, good_result("k"))
+
+    def refused(*args, **kwargs):
+        raise PermissionError("not yours")
+
+    monkeypatch.setattr(cache_module.os, "utime", refused)
+    assert cache.load("k").test_accuracy == 0.875 and cache.has("k")
+
+
+@pytest.mark.parametrize("how", ["a file vanishes", "the entry was damaged"])
+def test_an_entry_another_process_replaces_while_it_is_read_is_not_removed(tmp_path, monkeypatch, how):
+    """Process A reads an entry; process B removes it and commits a fresh run of the same key; A's read fails
+    (a file gone, or the old entry really was damaged). A must not move B's fresh run aside."""
+    cache = RunCache(tmp_path)
+    write_entry(cache, good_result("k", created_at=1.0))
+    if how == "the entry was damaged":
+        (cache.path("k") / "model.keras").write_bytes(b"not a zip")
+    check = cache_module.check_model_file
+
+    def read_meanwhile(path):
+        try:
+            if how == "a file vanishes":
+                in_another_process(replace_entry, str(tmp_path), "k", None)  # B removes it: the open fails
+            check(path)
+        finally:
+            in_another_process(replace_entry, str(tmp_path), "k", 2.0)  # … and B's new run is in place
+
+    monkeypatch.setattr(cache_module, "check_model_file", read_meanwhile)
+    assert cache.load("k") is None
+    monkeypatch.setattr(cache_module, "check_model_file", check)
+    assert cache.load("k").created_at == 2.0, "B's run stays"
+    assert list(cache.tmp_dir.iterdir()) == []
+
+
+def test_two_processes_evicting_at_once_remove_no_more_than_needed(tmp_path, monkeypatch):
+    cache = RunCache(tmp_path, max_bytes=3500)
+    now = time.time()
+    for i, key in enumerate("abcd"):
+        fake_entry(cache, key, 1000, now - 100 + i)
+    listed = cache.tmp_bytes
+
+    def other_process_evicts_first():  # after this process listed the runs, before it removes any
+        assert in_another_process(evict_to, str(tmp_path), 3500) == ["a"]
+        return listed()
+
+    monkeypatch.setattr(cache, "tmp_bytes", other_process_evicts_first)
+    assert cache.evict() == [], "a was removed by the other process: the folder fits"
+    assert sorted(e[0] for e in cache.entries()) == ["b", "c", "d"]
+
+
+def test_a_writer_evicting_while_another_process_reads_never_shows_half_a_run(tmp_path):
+    """One process commits runs of four keys again and again under a cap of about two runs (so it evicts all
+    the time) while another loads them: every load is a whole run or none, the reader removes nothing as
+    damaged, and the folder ends whole."""
+    one = RunCache(tmp_path, max_bytes=10**9)
+    write_entry(one, good_result("size"))
+    cap = 2 * one.entries()[0][2] + 100
+    one.remove("size")
+    keys = ["a", "b", "c", "d"]
+    out = in_processes(churn, (str(tmp_path), keys, 30, cap), (str(tmp_path), keys, 30, cap))
+    reader = next(o for o in out if not o["writer"])
+    assert reader["found"] > 0 and reader["removed"] == [], reader
+    cache = RunCache(tmp_path, max_bytes=cap)
+    assert all(cache.load(key) is not None for key, _used, _size in cache.entries())
+    assert list(cache.tmp_dir.iterdir()) == []

@@ -17,7 +17,7 @@ from cnnlib import architecture
 from services.runs.config import RunConfig
 from services.runs.errors import NanLossError, TrainingError
 from services.runs.service import TrainingService, get_service
-from tests.runhelp import slow, tiny, wait_until, words
+from tests.runhelp import in_another_process, replace_entry, replay_in_this_process, slow, tiny, wait_until, words
 
 pytestmark = [pytest.mark.tf, pytest.mark.usefixtures("training_services")]
 ROOT = Path(__file__).resolve().parents[1]
@@ -274,3 +274,65 @@ def test_a_gone_requester_withdraws_everything_and_only_unwanted_runs_stop(servi
     assert service.withdraw_all("nobody") == 0
     service.cancel(b.key)
     assert b.finished.wait(60)
+
+
+# ---- two server processes on one cache folder (replicas sharing CNNLIB_CACHE_DIR) ------------------------
+
+
+def test_a_run_one_process_trained_is_replayed_by_another_without_training(service, tiny_run):
+    """Replica 1 trained the class's run (tiny_run: trained by a TrainingService of this process); replica 2, on
+    the same folder, finds it with a page's lookup and replays it: no training, not even TensorFlow."""
+    config = tiny_run(service.cache.root)
+    mine = service.lookup(config)
+    other = in_another_process(replay_in_this_process, str(service.cache.root), {"train_size": 300, "epochs": 1})
+    assert other["found"] and other["same_run"] and other["state"] == "done" and other["cached"]
+    assert other["trainings"] == 0 and not other["tensorflow"], "replayed, not trained"
+    assert (other["test_accuracy"], other["created_at"]) == (mine.result.test_accuracy, mine.result.created_at)
+
+
+@pytest.mark.slow  # a real run, to its end
+def test_a_run_another_process_committed_first_is_the_one_both_show(service, held_runs, tiny_run):
+    """Both replicas train the same run (each has its own queue); the other one's is in place first. This one's
+    rename loses: its own folder is deleted and its run ends with the other's result, curves and all."""
+    config = held_runs.hold(tiny())
+    run = service.submit(config)
+    held_runs.wait_held(config)
+    tiny_run(service.cache.root)  # meanwhile the other replica finished it
+    theirs = service.cache.load(config.key)
+    held_runs.release(config)
+    assert run.finished.wait(120)
+    snap = service.snapshot(config.key)
+    assert snap.state == "done" and service.trainings_started == 1
+    assert snap.result.cached and snap.result.created_at == theirs.created_at
+    assert snap.history == theirs.history
+    assert service.cache.load(config.key).created_at == theirs.created_at
+    assert list(service.cache.tmp_dir.iterdir()) == []
+
+
+def test_a_queued_run_another_process_finished_meanwhile_is_not_trained_again(service, held_runs, tiny_run):
+    blocker = service.submit(held_runs.hold(slow(seed=71)))
+    held_runs.wait_held(blocker.config)
+    waiting = service.submit(tiny())
+    assert service.position(waiting.key) == 1
+    tiny_run(service.cache.root)  # the other replica finished it while it waited here
+    service.cancel(blocker.key)
+    assert waiting.finished.wait(60)
+    snap = service.snapshot(waiting.key)
+    assert snap.state == "done" and snap.result.cached and service.trainings_started == 1, "only the blocker trained"
+    assert snap.history == snap.result.history and snap.epoch == 1
+
+
+def test_a_model_another_process_replaces_while_it_loads_is_not_called_broken(service, tiny_run, monkeypatch):
+    """The other replica evicts the run (and trains it again) while this one opens its model: the page says the
+    model is gone (None), not that it is damaged, and the other's new run stays."""
+    import keras
+
+    config = tiny_run(service.cache.root)
+
+    def load_meanwhile(path, compile=True):
+        in_another_process(replace_entry, str(service.cache.root), config.key, 2.0)
+        raise FileNotFoundError(path)
+
+    monkeypatch.setattr(keras.saving, "load_model", load_meanwhile)
+    assert service.load_model(config.key) is None
+    assert service.cache.load(config.key).created_at == 2.0

@@ -6,6 +6,11 @@ so a cancelled or failed run leaves nothing half-written; the least recently use
 when the folder (runs and temporary folders together) outgrows its cap (``services.settings.cache_max_bytes``).
 An entry is checked when it is read (``RunResult.from_dir``): a damaged one (a disk filled up, a file
 edited by hand) counts as missing and is moved aside, so the run trains again and its result is kept.
+
+Several processes (replicas) may share one folder: an entry is only ever renamed into place whole, renamed
+out whole, or touched (its result.json's mtime); a second writer of the same key loses the rename and takes
+the first one's run (``commit``); removing an entry because it looked damaged removes that very folder,
+never a fresh one another process put in its place meanwhile (``remove``'s ``entry``).
 """
 
 from __future__ import annotations
@@ -127,6 +132,12 @@ def check_model_file(path: Path) -> None:
         raise ValueError(f"model.keras: {type(err).__name__}") from None
 
 
+def same_folder(a: os.stat_result, b: os.stat_result) -> bool:
+    """Whether two stats are of one folder: the same inode, and no rename since (a deleted folder's inode number
+    is soon given to the next new one, so the number alone is not enough; a rename sets the change time)."""
+    return os.path.samestat(a, b) and a.st_ctime_ns == b.st_ctime_ns
+
+
 class RunCache:
     """Finished runs on disk, one folder per configuration key, least recently used evicted first."""
 
@@ -152,18 +163,18 @@ class RunCache:
     def load(self, key: str) -> RunResult | None:
         """The finished run, marked as just used; None when absent or damaged (a damaged one is removed)."""
         path = self.path(key)
-        if not path.is_dir():
+        try:
+            entry = os.stat(path)  # which folder is read: another process may replace it meanwhile
+        except OSError:
             return None
         try:
             result = RunResult.from_dir(path)
-            os.utime(path / "result.json")  # LRU: the last use is the result file's mtime
-        except FileNotFoundError:
-            if path.is_dir():  # a file of the run is missing (not a run just removed by someone else)
-                self.remove(key)
-            return None
         except (OSError, ValueError, KeyError, TypeError):
-            self.remove(key)  # moved aside and deleted: the next request trains it again
+            # moved aside and deleted, the next request trains it again; only this folder: a file missing
+            # because another process removed the run (and maybe put a new one in its place) is not damage
+            self.remove(key, entry)
             return None
+        self.touch(key)  # LRU; a run that cannot be touched (another user's file, a run just removed) is no damage
         return result
 
     def touch(self, key: str) -> None:
@@ -178,17 +189,25 @@ class RunCache:
         path.mkdir(parents=True)
         return path
 
-    def commit(self, tmp: Path, key: str) -> Path:
-        """Move a complete run folder into place in one rename (another process may have won)."""
+    def commit(self, tmp: Path, key: str) -> RunResult | None:
+        """Move a complete run folder into place in one rename: None when it is in place. When another process
+        trained the same key and renamed its folder first, tmp is deleted and that run is returned, loaded (a
+        damaged entry in the way is moved aside and the rename tried again)."""
         target = self.path(key)
-        try:
-            os.rename(tmp, target)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if not self.has(key):
-                raise
-        self.evict(keep={key})
-        return target
+        for _ in range(3):
+            try:
+                os.rename(tmp, target)
+            except OSError as err:
+                error = err
+                winner = self.load(key)  # None: nothing there, or a damaged entry now moved aside
+                if winner is not None:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    return winner
+                continue
+            self.evict(keep={key})
+            return None
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise error
 
     def discard(self, tmp: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -205,10 +224,13 @@ class RunCache:
             out.append((path.name, used, size))
         return sorted(out, key=lambda e: e[1])
 
-    def remove(self, key: str) -> bool:
-        """Delete one finished run (moved out of runs/ in one step, then deleted)."""
+    def remove(self, key: str, entry: os.stat_result | None = None) -> bool:
+        """Delete one finished run (moved out of runs/ in one step, then deleted). entry: the ``os.stat`` of the
+        folder when it was read; then only that folder goes, not another process's run that took its place."""
         doomed = self.tmp_dir / f"removed-{key}-{uuid.uuid4().hex[:8]}"
         try:
+            if entry is not None and not same_folder(entry, os.stat(self.path(key))):
+                return False
             os.rename(self.path(key), doomed)
         except OSError:
             return False
@@ -237,18 +259,22 @@ class RunCache:
                     break
                 if key in keep:
                     continue
-                if not self.remove(key):
+                if self.remove(key):
+                    removed.append(key)
+                elif self.path(key).exists():
                     continue
-                total -= size
-                removed.append(key)
+                total -= size  # removed, here or by another process evicting at the same time
         return removed
 
     def _sweep_tmp(self, older_than: float = 3600.0) -> None:
-        """Remove leftovers of runs killed mid-write (another process may be writing a fresh one)."""
+        """Remove leftovers of runs killed mid-write. Another process sharing the folder may be writing one
+        now: a folder goes only when neither it nor a file in it changed for older_than seconds (a run's
+        folder is made when its training has ended, and its files are written within seconds)."""
         now = time.time()
         for path in self.tmp_dir.iterdir():
             try:
-                if now - path.stat().st_mtime > older_than:
+                changed = max([path.stat().st_mtime] + [f.stat().st_mtime for f in (path.iterdir() if path.is_dir() else ())])
+                if now - changed > older_than:
                     shutil.rmtree(path, ignore_errors=True)
             except OSError:
                 pass

@@ -233,8 +233,11 @@ def train(config: RunConfig, cache: RunCache, run: Run | None = None, dataset=No
         (tmp / "result.json").write_text(json.dumps(result.to_json(), ensure_ascii=False))
         if run.cancel_requested.is_set():
             raise Cancelled
-        result.path = cache.commit(tmp, run.key)
+        winner = cache.commit(tmp, run.key)
     except BaseException:
         cache.discard(tmp)
         raise
+    if winner is not None:  # another process on the same cache folder finished this run first: its result is the one kept
+        return winner
+    result.path = cache.path(run.key)
     return result

@@ -112,11 +112,16 @@ class Run:
     @classmethod
     def replayed(cls, result: RunResult) -> Run:
         run = cls(RunConfig.from_dict(result.config), result.key)
-        run._finish("done", result=result)
-        run.history = {k: list(v) for k, v in result.history.items()}
-        run.epoch = len(run.history["loss"])
-        run.samples_total = run.samples_done = result.train_images * run.epoch
+        run._replay(result)
         return run
+
+    def _replay(self, result: RunResult) -> None:
+        """Finish as the finished run `result` (from disk), curves and counts included."""
+        with self._lock:
+            self.history = {k: list(v) for k, v in result.history.items()}
+            self.epoch = len(self.history["loss"])
+            self.samples_total = self.samples_done = result.train_images * self.epoch
+        self._finish("done", result=result)
 
     # -- written by the worker ------------------------------------------------------------
     def _begin(self, phase: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import gc
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -242,10 +243,14 @@ class TrainingService:
                     return
                 run = self._queue.popleft()
                 self._current = run
-                self.trainings_started += 1
             outcome: dict = {"state": "cancelled"}
             try:
-                outcome = {"state": "done", "result": train(run.config, self.cache, run)}
+                result = self.cache.load(run.key)  # another process on the folder (a replica) finished it meanwhile?
+                if result is None:
+                    with self._cond:
+                        self.trainings_started += 1
+                    result = train(run.config, self.cache, run)
+                outcome = {"state": "done", "result": result}
             except Cancelled:
                 pass
             except BaseException as err:  # noqa: BLE001 - one run's failure must not stop the queue
@@ -254,7 +259,10 @@ class TrainingService:
                 gc.collect()
                 with self._cond:  # leave the queue before anyone waiting on the run wakes up
                     self._current = None
-                    run._finish(**outcome)
+                    if outcome.get("result") is not None and outcome["result"].cached:
+                        run._replay(outcome["result"])  # another process's run (found, or first to commit): its curves
+                    else:
+                        run._finish(**outcome)
                     self._cond.notify_all()
 
     def _remember(self, run: Run) -> None:
@@ -287,6 +295,10 @@ class TrainingService:
                 self._models.move_to_end(key)
                 return self._models[key]
         path = self.cache.path(key) / "model.keras"
+        try:
+            entry = os.stat(path.parent)  # the folder read: another process may remove or replace it meanwhile
+        except OSError:
+            return None
         if not path.is_file():
             return None
         configure_tensorflow()
@@ -295,7 +307,9 @@ class TrainingService:
         try:
             model = keras.saving.load_model(path, compile=False)
         except Exception as err:  # noqa: BLE001 - any damage (BadZipFile, EOFError, …): a coded message
-            self.cache.remove(key)  # the next request trains it again
+            if not self.cache.remove(key, entry):  # removed (evicted) by another process meanwhile: not damage
+                return None
+            # the next request trains it again
             with self._cond:
                 run = self._runs.get(key)
                 if run is not None and run.state == "done":
