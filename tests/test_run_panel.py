@@ -136,3 +136,23 @@ def test_the_progress_goes_where_the_page_asks(idle_service):
     order = [type(e).__name__ for e in at.main]
     assert order.index("Markdown") > 0, order  # the bar's container comes first, above the rest of the page
     assert at.get("progress") and "shown at the top of this page" in " ".join(c.value for c in at.caption)
+
+
+def test_a_follower_whose_teachers_run_trains_on_another_server_is_told_and_offered_no_button(idle_service, monkeypatch):
+    """Replicas (issue 19): the teacher's view names a run this server does not have (its queue is the other
+    replica's): a note in the page's language, no Train button of the student's own (that would train it twice);
+    once the teacher's run is over (the view names none) the button is back."""
+    import ui.class_session
+
+    config = tiny(seed=77)
+    watched = {"run": config.key}
+    monkeypatch.setattr(ui.class_session, "following_run", lambda: watched["run"])
+    at = AppTest.from_function(panel_script, default_timeout=30).run()
+    assert not at.exception and not at.button
+    assert [c.value for c in at.caption] == [
+        "The teacher started this run on another server of this class: its progress does not show here. "
+        "When it has finished, this page shows its result, or offers to train it here."]
+    assert idle_service.lookup(config) is None  # nothing was asked of this server
+    watched["run"] = None
+    at.run()
+    assert not at.exception and at.button(key="t_train").label == "Train"

@@ -231,6 +231,9 @@ def run_panel(prefix: str, config: RunConfig, button_label: str | None = None, w
             st.caption(t("training.progress_above"))
         live_run(prefix, config.key, where, ask=pending)
         return None
+    if snap is None and class_session.following_run() == config.key:  # the teacher's run, on another replica:
+        st.caption(t("training.class_run_elsewhere"))  # its progress is that server's; no Train button of one's own
+        return None
     if snap is not None and snap.state == "failed":
         st.error(message(snap.error) if snap.error else t("training.failed"))
     elif snap is not None and snap.state == "cancelled":

@@ -188,6 +188,12 @@ STRINGS = {
         "ko": "선생님이 시작한 학습입니다: 진행과 결과를 함께 봅니다.",
         "en": "The teacher started this run: you watch its progress and its result together.",
     },
+    "training.class_run_elsewhere": {
+        "ko": "선생님이 이 수업의 다른 서버에서 이 학습을 시작했습니다. 진행은 여기에 보이지 않습니다. "
+              "학습이 끝나면 이 페이지가 결과를 보여 주거나, 여기서 학습할 수 있게 합니다.",
+        "en": "The teacher started this run on another server of this class: its progress does not show here. "
+              "When it has finished, this page shows its result, or offers to train it here.",
+    },
     "training.curves_after_reveal": {
         "ko": "정확도 곡선은 선생님이 질문의 정답을 보여 준 뒤에 나옵니다.",
         "en": "The accuracy curves appear once the teacher reveals the question's answer.",
