@@ -40,7 +40,8 @@ def sidebar() -> None:
         st.warning(message(m.error), icon=":material/groups:")
     m.shown_away = m.down is not None or (role() is not None and class_session.away())
     if m.shown_away:  # the class database cannot be reached: following resumes by itself when it is back
-        st.warning(message(ClassStoreDown("unreachable")), icon=":material/cloud_off:")
+        away = t("classroom.away_teacher") if role() == "teacher" else message(ClassStoreDown("unreachable"))
+        st.warning(away, icon=":material/cloud_off:")
     elif m.failed:
         st.warning(t("classroom.failed"), icon=":material/groups:")
     if role() == "teacher":

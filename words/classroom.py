@@ -10,6 +10,12 @@ STRINGS = {
         "ko": "수업 기능에 문제가 생겼습니다(서버 기록에 남겼습니다). 이 페이지는 그대로 쓸 수 있습니다.",
         "en": "Class mode ran into a problem (written to the server's log). This page works as usual.",
     },
+    "classroom.away_teacher": {
+        "ko": "수업 데이터베이스에 지금 연결할 수 없습니다. 그동안 학생 화면은 이 화면을 따라오지 않고, 다시 연결되면 "
+              "저절로 이 화면의 최신 상태를 따라옵니다. 이 페이지는 그대로 쓸 수 있습니다.",
+        "en": "The class database cannot be reached right now: until it is back, students' screens do not follow "
+              "this one; then they catch up with it by themselves. This page works as usual.",
+    },
     "classroom.joined": {"ko": "참여 중인 학생", "en": "Students joined"},
     "classroom.stop_run": {"ko": "수업의 학습 멈추기", "en": "Stop the class's training run"},
     "classroom.stopped": {"ko": "학습 {n}개를 멈췄습니다.", "en": "Stopped {n} training run(s)."},
