@@ -13,6 +13,7 @@ import { INTERACTIVE, colourAt, dark, el, fill, fixed, g, label, parseScale, rgb
 
 const QUIET_MS = 300; // a pause in the steps that ends them: then the window is committed
 const PLAY_MS = 900; // the window's pace while playing (the old fragment's 0.9 s)
+const RESEND_MS = 10000; // a commit the server has not applied by then is sent again (a rerun lost: never stuck pending)
 const HIGHLIGHT = "#f5b800"; // ui/charts.py HIGHLIGHT: the window, its max and the current output cell
 const KITS = new Map(); // words and colour scale by id: sent once per session (ui/workbench.py)
 const BENCHES = new WeakMap(); // parentElement → its Steps
@@ -81,6 +82,7 @@ class Steps {
     this.dirty = false;
     this.timer = null;
     this.playing = null;
+    this.resend = null; // the pending resend of an unapplied commit
     this.build();
   }
 
@@ -217,6 +219,14 @@ class Steps {
     this.root.dataset.sent = String(this.sent);
     this.mark();
     this.setStateValue("commit", { seq: this.seq, win: this.s.win, playing: this.playing !== null, kit: this.kit.id });
+    if (this.resend !== null) clearTimeout(this.resend);
+    this.resend = setTimeout(() => { // the window and play are idempotent: sending them again changes nothing else
+      this.resend = null;
+      if (this.sent > this.ack && this.root.isConnected) {
+        this.dirty = true;
+        this.commit();
+      }
+    }, RESEND_MS);
   }
 
   // ---- the window ----
@@ -398,6 +408,8 @@ class Steps {
       this.timer = null;
       this.commit(); // a step in progress is not lost when the page goes
     }
+    if (this.resend !== null) clearTimeout(this.resend);
+    this.resend = null;
     document.removeEventListener("keydown", this.onDocumentKey);
   }
 }
