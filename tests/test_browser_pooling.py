@@ -10,6 +10,7 @@ no label is cut.
 """
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -46,10 +47,12 @@ HARNESS = """async ([url, cases, kit]) => {
         q('pooled-map').querySelector('.cell.now').dataset.k]);
       q('pool-next').click();
     }
+    const colours = Array.from(q('pooled-map').querySelectorAll('.cell'))
+      .map(e => [Number(e.dataset.value), getComputedStyle(e).backgroundColor]);
     const wrapped = q('pool-window').textContent;
     const before = commits.length;
     dispose();  // the steps' pending commit is sent as the element goes
-    results.push({values, lines, wrapped, before, commits});
+    results.push({values, lines, wrapped, before, commits, colours});
     host.remove();
   }
   return results;
@@ -138,6 +141,9 @@ def test_random_settings_are_pooled_and_written_as_python(server, browser_page):
         assert result["wrapped"] == "1"  # → from the last window wraps to the first
         assert result["before"] == 0  # stepping in the browser sent nothing yet…
         assert result["commits"] == [["commit", {"seq": 1, "win": 1, "playing": False, "kit": lang}]], i  # …then once
+        for value, colour in result["colours"]:  # blue < 0 < red, white at 0 (ui/charts.py DIVERGING)
+            r, _, b = map(int, re.findall(r"\d+", colour)[:3])
+            assert (r > b) if value > 0 else (b > r) if value < 0 else (r == b), (i, value, colour)
     assert not app_errors(page)
 
 
