@@ -114,7 +114,10 @@ class Steps {
     this.inTitle = el("div", "title", cin);
     this.inMap = el("div", "grid", cin, { "data-testid": "pool-input", tabindex: "0", role: "img" });
     const cout = el("section", "col col-out", maps);
-    this.outTitle = el("div", "title", cout);
+    const head = el("div", "head", cout);
+    this.outTitle = el("div", "title", head);
+    this.pngButton = el("button", "small", head, { type: "button", "data-testid": "pool-png" });
+    this.pngButton.addEventListener("click", () => this.savePng());
     this.outMap = el("div", "grid", cout, { "data-testid": "pooled-map", role: "img" });
     this.maxLine = el("code", "max", cout, { "data-testid": "pool-max" });
     this.sentence = el("p", "sentence", cout, { "data-testid": "pool-sentence" });
@@ -280,6 +283,7 @@ class Steps {
     this.winInput.setAttribute("aria-label", w.window);
     this.prev.textContent = `← ${w.prev}`;
     this.next.textContent = `${w.next} →`;
+    this.pngButton.textContent = w.save_png;
   }
 
   drawButtons() {
@@ -401,6 +405,45 @@ class Steps {
     this.tipBox.style.top = `${box.top - frame.top - 4}px`;
   }
 
+  // the pooled map as a picture (what Plotly's camera gave before): drawn here, offline, "pooled.png"
+  savePng() {
+    const { oh, ow, out } = this.pooled;
+    const cell = 48;
+    const titleH = 36;
+    const scale = 2;
+    const canvas = document.createElement("canvas");
+    canvas.width = (Math.max(ow * cell, 200) + 16) * scale;
+    canvas.height = (oh * cell + titleH + 8) * scale;
+    const ctx = canvas.getContext("2d");
+    ctx.scale(scale, scale);
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.fillStyle = "#111";
+    ctx.font = "16px sans-serif";
+    ctx.textBaseline = "middle";
+    ctx.fillText(this.outTitle.textContent, 8, titleH / 2);
+    ctx.textAlign = "center";
+    ctx.font = "15px sans-serif";
+    let bound = 0;
+    for (const row of out) for (const v of row) if (Number.isFinite(v)) bound = Math.max(bound, Math.abs(v));
+    bound = bound || 1;
+    for (let r = 0; r < oh; r++) {
+      for (let c = 0; c < ow; c++) {
+        const colour = colourAt(this.scale.stops, (out[r][c] + bound) / (2 * bound));
+        ctx.fillStyle = rgb(colour);
+        ctx.fillRect(8 + c * cell, titleH + r * cell, cell - 1, cell - 1);
+        ctx.fillStyle = dark(colour) ? "#fff" : "#111";
+        ctx.fillText(label(out[r][c]), 8 + c * cell + cell / 2, titleH + r * cell + cell / 2);
+      }
+    }
+    const link = document.createElement("a");
+    link.download = "pooled.png";
+    link.href = canvas.toDataURL("image/png");
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
   dispose() {
     this.stop();
     if (this.timer !== null) {
@@ -434,6 +477,8 @@ button:focus-visible, .grid:focus-visible, input:focus-visible {
 .present .col-in { max-width: 400px; }
 .present .col-out { max-width: 560px; }
 .title { font-weight: 600; }
+.head { display: flex; align-items: baseline; justify-content: space-between; gap: 10px; flex-wrap: wrap; }
+button.small { font-size: 12px; padding: 1px 8px; }
 .grid { display: grid; gap: 1px; position: relative; width: max-content; outline: none; }
 .cell { display: flex; align-items: center; justify-content: center; font-variant-numeric: tabular-nums;
   border-radius: 2px; box-sizing: border-box; white-space: nowrap; overflow: hidden; position: relative; }
@@ -451,7 +496,7 @@ code.max { font-family: var(--st-code-font, monospace); font-size: 20px; font-we
   border-radius: 4px; font-size: 13px; pointer-events: none; white-space: nowrap; z-index: 2; }
 [hidden] { display: none !important; }
 .present { font-size: 20px; }
-.present .title, .present button, .present .winbox, .present .sentence, .present .tip { font-size: 20px; }
+.present .title, .present button, .present button.small, .present .winbox, .present .sentence, .present .tip { font-size: 20px; }
 .present code.max { font-size: 24px; }
 `;
 

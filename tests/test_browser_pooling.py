@@ -255,6 +255,18 @@ def test_the_setting_is_in_the_address_and_a_link_brings_it_back(server, browser
     assert pooled(page).shape == (5, 5)
 
 
+def test_the_pooled_map_saves_as_a_png(server, browser_page):
+    page = browser_page
+    open_page(page, f"{server}/max-pooling?lang=en")
+    button = page.get_by_test_id("pool-png")
+    expect(button).to_have_text("Save as PNG")
+    with page.expect_download() as info:
+        button.click()  # drawn in the browser, offline (Plotly's camera did this before)
+    assert info.value.suggested_filename == "pooled.png"
+    with open(info.value.path(), "rb") as picture:  # Playwright's own temporary folder
+        assert picture.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
 CUT = """(root) => Array.from(root.querySelectorAll('button, .title, code.max, .sentence, .winbox'))
   .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
 

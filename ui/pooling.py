@@ -114,7 +114,7 @@ MODULE = "pooling.js"
 MAX_WINDOW = 10_000  # a window number from the browser beyond any map's windows is refused
 WORDS = {name: f"pooling.{name}"  # the step-through's words by the name the module uses: catalogue keys (words/pooling.py)
          for name in ("step_title", "window", "prev", "next", "play", "pause", "step_sentence", "step_winner", "fig_window",
-                      "fig_out")}
+                      "fig_out", "save_png")}
 
 
 @functools.lru_cache(maxsize=4)
