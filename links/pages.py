@@ -220,8 +220,8 @@ def parse_pool_stride(text: str) -> int | None:
 
 @dataclass(frozen=True, eq=False)
 class Pooling(Setting):
-    """§5: the pool size and stride, which map is pooled, the digit and pattern below, the window shown and
-    the slide's map as the student edited it."""
+    """§5: the pool size and stride, which map is pooled, the digit and pattern below, the window shown (and
+    whether it plays) and the slide's map as the student edited it."""
 
     size: int = 2
     stride: int | None = None  # None: Keras' default, the pool size
@@ -229,8 +229,9 @@ class Pooling(Setting):
     digit: int = 4
     filter: str = PATTERN_FILTERS[0]
     win: int = 1  # the window the step-through shows, 1-based (not in the link)
+    playing: bool = False  # the window steps on by itself (play), from `win` (not in the link)
     slide_map: np.ndarray = field(default_factory=lambda: _frozen(POOLING_EXAMPLE_6X6))  # (not in the link)
-    followed: ClassVar[tuple[str, ...]] = ("win", "slide_map")
+    followed: ClassVar[tuple[str, ...]] = ("win", "playing", "slide_map")  # the window and play: a class follows them
 
     def __post_init__(self):
         object.__setattr__(self, "slide_map", _frozen(self.slide_map))

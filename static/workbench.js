@@ -11,6 +11,7 @@
 // everything here is find-or-create. The maths mirrors cnnlib/convolution.py (conv2d, explain_cell, formula,
 // activate, output_size_formula) and ui/charts.py (the map's labels and colours); tests/test_browser_workbench.py
 // compares the browser's numbers with cnnlib's. Words come as data and are set with textContent only.
+// static/pooling.js (§5's step-through) imports the number formatting, the colours and the helpers from here.
 
 const QUIET_MS = 300; // a pause in keys that ends an edit
 const PLAY_MS = 800; // the window's pace while playing
@@ -18,7 +19,7 @@ const SIZE = 8; // the input is 8×8, the filter 3×3 (links/pages.py SIZE)
 const K = 3;
 const HIGHLIGHT = "#f5b800"; // ui/charts.py HIGHLIGHT: the window and the current cell
 const RING = "#4da3ff"; // the dashed edge of the input inside its zero ring (ui/arithmetic.py input_figure)
-const INTERACTIVE = 'input, textarea, select, button, a[href], summary, [contenteditable="true"], [role="slider"], ' +
+export const INTERACTIVE = 'input, textarea, select, button, a[href], summary, [contenteditable="true"], [role="slider"], ' +
   '[role="button"], [role="radio"], [role="checkbox"], [role="switch"], [role="combobox"], [role="listbox"], ' +
   '[role="option"], [role="tab"], [role="menuitem"], [role="grid"], [role="dialog"]';
 const KITS = new Map(); // words and colour scale by id: sent once per page load (ui/workbench.py)
@@ -178,11 +179,11 @@ export function sizeFormula(stride, pad, secret = false) {
 
 // ---- colours (ui/charts.py: blue < 0 < red, white at 0) ---------------------------------------------------------
 
-function parseScale(scale) {
+export function parseScale(scale) {
   return scale.map(([at, colour]) => [at, colour.match(/\d+/g).map(Number)]);
 }
 
-function colourAt(scale, t) {
+export function colourAt(scale, t) {
   const u = Math.min(1, Math.max(0, t));
   for (let i = 1; i < scale.length; i++) {
     const [a, ca] = scale[i - 1];
@@ -195,21 +196,21 @@ function colourAt(scale, t) {
   return scale[scale.length - 1][1];
 }
 
-function rgb(c) {
+export function rgb(c) {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
-function dark(c) {
+export function dark(c) {
   return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2] < 140;
 }
 
 // ---- words ----------------------------------------------------------------------------------------------------
 
-function fill(text, values) {
+export function fill(text, values) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
-function el(tag, cls, parent, attrs) {
+export function el(tag, cls, parent, attrs) {
   const node = document.createElement(tag);
   if (cls) node.className = cls;
   for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);

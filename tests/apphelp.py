@@ -125,12 +125,28 @@ def send_state(at: AppTest, key: str, state: dict) -> AppTest:
     return at._run(states)
 
 
+def commit_component(at: AppTest, key: str, commit: dict) -> AppTest:
+    """A workbench (ui/workbench.py) commits `commit` as the browser does when an edit ends: with the next number
+    and the kit it has."""
+    data = component_data(at, key)
+    return send_state(at, key, {"commit": {**commit, "seq": data["ack"] + 1, "kit": data["kit_id"]}})
+
+
 def commit_bench(at: AppTest, **changes) -> AppTest:
     """§4's workbench commits its state with `changes` (x, w as flat lists; pad, stride, act, cell), as the browser
-    does when an edit ends: the next number, the state the page gave it with the changes."""
-    data = component_data(at, "arith_bench")
-    state = {**data["state"], **changes, "seq": data["ack"] + 1, "kit": data["kit_id"]}
-    return send_state(at, "arith_bench", {"commit": state})
+    does when an edit ends: the state the page gave it with the changes."""
+    return commit_component(at, "arith_bench", {**component_data(at, "arith_bench")["state"], **changes})
+
+
+def commit_window(at: AppTest, win: int, playing: bool = False) -> AppTest:
+    """§5's step-through commits its window (1-based) and whether it plays, as static/pooling.js does once the
+    steps pause, or when play starts or pauses."""
+    return commit_component(at, "pool_bench", {"win": win, "playing": playing})
+
+
+def window_state(at: AppTest) -> dict:
+    """What §5's step-through was given to show: map (flat), h, w, size, stride, win, playing."""
+    return component_data(at, "pool_bench")["state"]
 
 
 def bench_state(at: AppTest) -> dict:

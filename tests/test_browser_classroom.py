@@ -5,7 +5,7 @@ and one English student who join by the students' link. Each change the teacher 
 students' screens:
 - §4: a setting (ReLU), three window steps, play and pause; the output-size question, whose answer is hidden
   everywhere while it is open, answered by both and revealed; the map carried to §5;
-- §5: window steps; one student explores on their own (the teacher's step no longer reaches them) and comes back;
+- §5: window steps, play and pause; one student explores on their own (the teacher's step no longer reaches them) and comes back;
 - the lab: a layer added;
 - §6: a training run the teacher starts, which both students watch to its result without a Train button;
 - the end of the class.
@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cnnlib.convolution import output_size
-from tests.browser import FEATURE_MAP, POLL_MS, app_errors, open_page, wait_idle
+from tests.browser import FEATURE_MAP, POLL_MS, app_errors, open_page, wait_committed, wait_idle
 from words import load_catalogue
 
 FOLLOW_MS = 60_000  # a bound for a change to reach a student (or the teacher's own rerun) on a busy machine: a hang
@@ -73,14 +73,16 @@ def same_map(teacher, students) -> None:
 
 
 def window(page) -> str:
-    return page.locator(".st-key-pool_win input[type=range]").get_attribute("aria-valuetext")
+    """§5's window (1-based) as the step-through shows it (static/pooling.js)."""
+    return page.get_by_test_id("pool-window").inner_text()
 
 
 def step_window(teacher) -> str:
-    """The teacher's → on §5; the window it moved to (waited for on the teacher's own screen)."""
+    """The teacher's → on §5; the window it moved to (waited for on the teacher's own screen and committed)."""
     after = str(int(window(teacher)) % 9 + 1)  # the carried 6×6 map pooled 2×2: 9 windows
-    teacher.locator(".st-key-pool_next button").click()
-    expect(teacher.locator(".st-key-pool_win input[type=range]")).to_have_attribute("aria-valuetext", after, timeout=FOLLOW_MS)
+    teacher.get_by_test_id("pool-next").click()
+    expect(teacher.get_by_test_id("pool-window")).to_have_text(after, timeout=FOLLOW_MS)
+    wait_committed(teacher)  # committed once the steps pause: the class gets it
     return after
 
 
@@ -159,12 +161,20 @@ def test_a_lesson_from_the_map_to_the_end_of_the_class(lesson):
         expect(carried).to_be_checked(timeout=FOLLOW_MS)
         expect(student.get_by_text(word("pooling.no_carried", lang))).to_have_count(0)
 
-    # §5: window steps
+    # §5: window steps, play and pause (each student's step-through plays the same frames itself)
     for _ in range(2):
         now = step_window(teacher)
         for student in students:
-            expect(student.locator(".st-key-pool_win input[type=range]")).to_have_attribute(
-                "aria-valuetext", now, timeout=FOLLOW_MS)
+            expect(student.get_by_test_id("pool-window")).to_have_text(now, timeout=FOLLOW_MS)
+    teacher.get_by_test_id("pool-play").click()
+    for student in students:
+        expect(student.get_by_test_id("pool-play")).to_have_attribute("aria-pressed", "true", timeout=FOLLOW_MS)
+    teacher.get_by_test_id("pool-play").click()
+    wait_committed(teacher)
+    stopped = window(teacher)
+    for student in students:  # paused where the teacher's window stopped
+        expect(student.get_by_test_id("pool-play")).to_have_attribute("aria-pressed", "false", timeout=FOLLOW_MS)
+        expect(student.get_by_test_id("pool-window")).to_have_text(stopped, timeout=FOLLOW_MS)
 
     # one student explores on their own: the teacher's next step reaches only the other; back to the teacher
     en.get_by_role("button", name=word("classroom.explore", "en")).click()
@@ -172,11 +182,11 @@ def test_a_lesson_from_the_map_to_the_end_of_the_class(lesson):
     wait_idle(en)
     own = window(en)
     now = step_window(teacher)
-    expect(ko.locator(".st-key-pool_win input[type=range]")).to_have_attribute("aria-valuetext", now, timeout=FOLLOW_MS)
+    expect(ko.get_by_test_id("pool-window")).to_have_text(now, timeout=FOLLOW_MS)
     wait_idle(en)
     assert window(en) == own != now
     en.get_by_role("button", name=word("classroom.back", "en")).click()
-    expect(en.locator(".st-key-pool_win input[type=range]")).to_have_attribute("aria-valuetext", now, timeout=FOLLOW_MS)
+    expect(en.get_by_test_id("pool-window")).to_have_text(now, timeout=FOLLOW_MS)
 
     # the lab: a layer added
     nav(teacher, "common.page.stack_lab", "layer-stack-lab")

@@ -143,13 +143,13 @@ def harness(page, server: str, url: str):
     """The workbench module drawn, over the open page, with the data the page gives it for `url` (a fresh element:
     a bench of its own); the locator to look inside it."""
     from links.pages import ARITHMETIC
-    from ui.arithmetic import WEIGHT_RANGE, WEIGHT_STEP, bench_kit, bench_state
+    from ui.arithmetic import bench_extra, bench_kit, bench_state
     from ui.workbench import kit_id, module_name, payload
 
     record, problems = ARITHMETIC.read(parse_qs(urlparse(url).query))
     assert not problems, problems
     kit = bench_kit("en")
-    data = payload(bench_state(record), kit_id(kit), ack=0, present=False, weight_range=WEIGHT_RANGE, step=WEIGHT_STEP)
+    data = payload(bench_state(record), kit_id(kit), ack=0, present=False, extra=bench_extra())
     data["kit"] = {**kit, "id": data["kit_id"]}
     page.evaluate(HARNESS, [f"{server}/app/static/{module_name()}", data])
     return page.locator("#harness")

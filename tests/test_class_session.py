@@ -6,7 +6,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from services.class_store import get_store
-from tests.apphelp import APP, assert_clean, bench_state, commit_bench, component_data
+from tests.apphelp import APP, assert_clean, bench_state, commit_bench, commit_window, component_data, window_state
 from ui.class_session import View, _covered, _scope, _student_id
 
 ARITH, POOL = "lessons/4_arithmetic.py", "lessons/5_pooling.py"
@@ -88,9 +88,15 @@ def test_the_window_and_the_carried_map_reach_the_students():
     assert student.title[0].value == "Max-pooling" and student.radio(key="pool_source").value == "carried"
     assert (student.session_state["carried_map"] == t.session_state["carried_map"]).all()
     assert not any("no map" in i.value.lower() for i in student.info)
-    t.slider(key="pool_win").set_value(3).run()
+    commit_window(t, 3)  # → twice in the teacher's browser: the step-through commits the window
     student.run()
-    assert student.slider(key="pool_win").value == 3
+    assert window_state(student)["win"] == 3 and student.session_state["class"].following
+    commit_window(t, 3, playing=True)  # play: the students' step-throughs play the same frames from window 3
+    student.run()
+    assert (window_state(student)["win"], window_state(student)["playing"]) == (3, True)
+    commit_window(t, 7, playing=False)  # pause: where the teacher's window stopped
+    student.run()
+    assert (window_state(student)["win"], window_state(student)["playing"]) == (7, False)
 
 
 def test_the_window_step_on_4_reaches_the_students():

@@ -1,11 +1,14 @@
-"""AppTest: the §5 max-pooling page."""
+"""AppTest: the §5 max-pooling page (ui/pooling.py); what the browser draws of the step-through: test_browser_pooling."""
 
 import numpy as np
 import pytest
 
 from cnnlib.architecture import preset
+from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.stack_text import encode_stack
-from tests.apphelp import assert_clean, open_page, page_record
+from tests.apphelp import assert_clean, commit_component, commit_window, component_data, open_page, page_record, window_state
+from ui.pooling import sentences
+from words import load_catalogue
 
 PAGE = "lessons/5_pooling.py"
 
@@ -87,33 +90,88 @@ def test_the_lab_link_carries_each_model():
         assert f"stack={stack}" in link.proto.query_string
 
 
-def test_next_and_back_step_the_windows_and_say_max():
+def test_the_step_through_is_drawn_in_the_browser_from_the_map_and_the_window():
+    # ← / → / play, the window's box and max(…) = v are drawn by static/pooling.js from this state:
+    # tests/test_browser_pooling.py checks what the browser draws from it
     at = open_page(PAGE, "en")
-    assert any("max(10, 7, 1, 16) = 16" in m.value for m in at.markdown)
-    at.button(key="pool_next").click().run()
-    assert at.slider(key="pool_win").value == 2
-    assert any("max(2, 42, 33, 8) = 42" in m.value for m in at.markdown)
-    assert any("Window 2: input rows 1–2 × columns 3–4 → output (1, 2)" in m.value for m in at.markdown)
-    at.button(key="pool_prev").click().run()
-    at.button(key="pool_prev").click().run()  # from the first window back to the last
-    assert at.slider(key="pool_win").value == 9
-    assert any("max(23, 6, 14, 40) = 40" in m.value and "(3, 3)" not in m.value for m in at.markdown)
-    at.slider(key="pool_win").set_value(5).run()
-    assert any("max(11, 45, 31, 27) = 45" in m.value for m in at.markdown)
-    assert any("input cell (3, 4)" in m.value for m in at.markdown)  # 1-based, as on the slide
-    assert_clean(at)
+    data = component_data(at, "pool_bench")
+    assert data["module"].startswith("pooling.js?v=") and data["present"] is False
+    assert window_state(at) == {"map": POOLING_EXAMPLE_6X6.ravel().tolist(), "h": 6, "w": 6, "size": 2, "stride": 2,
+                                "win": 1, "playing": False}
+    assert all(isinstance(v, int) for v in window_state(at)["map"])  # whole numbers without ".0": fewer bytes
+    words = data["kit"]["words"]
+    assert (words["prev"], words["next"], words["play"], words["pause"], words["window"]) == (
+        "Back", "Next", "Play", "Pause", "Window")
+    assert sentences(POOLING_EXAMPLE_6X6, 2, 2, 1, "en")[0] == "max(10, 7, 1, 16) = 16"
+    assert any("space plays or pauses" in c.value for c in at.caption)
+    at.run()
+    assert "kit" not in component_data(at, "pool_bench")  # the words go once per session
 
 
-def test_play_toggles_and_a_smaller_output_keeps_the_window_in_range():
+def test_a_committed_window_is_the_pages_window():
     at = open_page(PAGE, "en")
-    at.slider(key="pool_win").set_value(9).run()
-    at.button(key="pool_play").click().run()
-    assert at.session_state.pool_playing and at.button(key="pool_play").label == "Pause"
-    at.button(key="pool_play").click().run()
-    assert not at.session_state.pool_playing
-    at.radio(key="pool_size").set_value(3).run()  # 2×2 windows of stride 3: 4 windows, window 9 is gone
+    commit_window(at, 2)
     assert_clean(at)
-    assert at.slider(key="pool_win").value == 1 and at.slider(key="pool_win").max == 4
+    assert page_record(at, "max-pooling").win == 2 and window_state(at)["win"] == 2
+    assert component_data(at, "pool_bench")["ack"] == 1  # the browser's commit number, echoed
+    line, words = sentences(POOLING_EXAMPLE_6X6, 2, 2, 2, "en")
+    assert line == "max(2, 42, 33, 8) = 42"
+    assert words == "Window 2: input rows 1–2 × columns 3–4 → output (1, 2) The largest value sits in input cell (1, 4)."
+    commit_window(at, 9)  # ← from window 1 wraps to the last (in the browser): the last is committed
+    assert page_record(at, "max-pooling").win == 9
+    assert sentences(POOLING_EXAMPLE_6X6, 2, 2, 9, "en")[0] == "max(23, 6, 14, 40) = 40"
+    assert sentences(POOLING_EXAMPLE_6X6, 2, 2, 5, "en")[0] == "max(11, 45, 31, 27) = 45"
+    assert "input cell (3, 4)" in sentences(POOLING_EXAMPLE_6X6, 2, 2, 5, "en")[1]  # 1-based, as on the slide
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_sentences_are_the_catalogues(lang):
+    at = open_page(PAGE, lang)
+    words = component_data(at, "pool_bench")["kit"]["words"]
+    catalogue = load_catalogue()
+    for name, text in words.items():
+        assert text == catalogue[f"pooling.{name}"][lang]
+
+
+@pytest.mark.parametrize("commit", [{"win": "3"}, {"win": 0}, {"win": -2}, {"win": 10**9}, {"win": 2.0},
+                                    {"playing": "yes"}, {"win": None, "playing": None}])
+def test_a_commit_it_cannot_use_keeps_the_window(commit):
+    at = open_page(PAGE, "en")
+    commit_component(at, "pool_bench", commit)
+    assert_clean(at)
+    record = page_record(at, "max-pooling")
+    assert (record.win, record.playing) == (1, False)
+
+
+def test_a_window_past_the_last_goes_back_to_the_first():
+    at = open_page(PAGE, "en")
+    commit_window(at, 40)  # a stale browser's window on a map with 9 windows
+    assert_clean(at)
+    assert page_record(at, "max-pooling").win == 1 and window_state(at)["win"] == 1
+
+
+def test_play_and_pause_are_commits_and_a_smaller_output_keeps_the_window_in_range():
+    at = open_page(PAGE, "en")
+    commit_window(at, 9, playing=True)  # play pressed on window 9: the browser plays from there
+    assert page_record(at, "max-pooling").playing and window_state(at)["playing"] is True
+    commit_window(at, 3, playing=False)  # pause: where the window stopped
+    assert (window_state(at)["win"], window_state(at)["playing"]) == (3, False)
+    commit_window(at, 9)
+    at.radio(key="pool_size").set_value(3).run()  # 3×3 windows of stride 3: 4 windows, window 9 is gone
+    assert_clean(at)
+    assert window_state(at)["win"] == 1 and (window_state(at)["size"], window_state(at)["stride"]) == (3, 3)
+
+
+def test_stride_one_and_a_carried_map_with_decimals_are_given_as_they_are():
+    fmap = np.array([[0.5, -1.25, 2], [3, -0.0, 1 / 3], [7, 8, -9]])
+    at = open_page(PAGE, "en", state={"carried_map": fmap, "carried_fresh": True})
+    at.radio(key="pool_stride").set_value(1).run()
+    assert_clean(at)
+    state = window_state(at)
+    assert (state["h"], state["w"], state["size"], state["stride"]) == (3, 3, 2, 1)
+    assert np.array_equal(np.array(state["map"], dtype=float).reshape(3, 3), fmap)
+    assert str(state["map"][4]) == "-0.0"  # -0 stays -0 (the browser writes what Python writes)
+    assert sentences(fmap, 2, 1, 4, "en")[0] == "max(-0, 0.333, 8, -9) = 8"
 
 
 def test_the_setting_comes_from_the_link_and_goes_back_into_it():
@@ -121,7 +179,8 @@ def test_the_setting_comes_from_the_link_and_goes_back_into_it():
     assert_clean(at)
     assert (at.radio(key="pool_size").value, at.radio(key="pool_stride").value) == (3, 1)
     assert (at.selectbox(key="pool_digit").value, at.selectbox(key="pool_filter").value) == (7, "vertical")
-    assert any("max(10, 7, 2, 1, 16, 33, 9, 22, 11) = 33" in m.value for m in at.markdown)
+    assert (window_state(at)["size"], window_state(at)["stride"]) == (3, 1)
+    assert sentences(POOLING_EXAMPLE_6X6, 3, 1, 1, "en")[0] == "max(10, 7, 2, 1, 16, 33, 9, 22, 11) = 33"
     at.radio(key="pool_size").set_value(2).run()
     assert "size" not in at.query_params and at.query_params["stride"] == "1"
 

@@ -10,7 +10,6 @@ The number boxes keep the keys ``arith_w_0`` … ``arith_w_8`` that tests have a
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -24,6 +23,7 @@ from ui.grids import Cells
 from ui.i18n import CATALOGUE, lang
 from ui.page_setting import PageSetting
 from ui.presenter import presenting
+from ui.workbench import compact
 
 SETTING = PageSetting("convolution-arithmetic", ARITHMETIC)
 W = "arith_w"  # the filter's widgets: sliders arith_w_s0…, the paste box arith_w_paste
@@ -46,13 +46,6 @@ WORDS = {  # the workbench's words by the name the module uses: catalogue keys (
 WEIGHTS = Cells(lambda: SETTING.get().w, lambda w: SETTING.update(w=w, filter_choice=filter_preset_of(w)))
 # the input: a click on a cell or a paste makes it the student's own drawing
 INPUT = Cells(lambda: SETTING.get().x, lambda x: SETTING.update(x=x, x_preset=CUSTOM, x_arg=0))
-
-
-def compact(grid: np.ndarray) -> list:
-    """A grid as the workbench gets it: one flat list, whole numbers without ".0" (fewer bytes per update); -0.0
-    stays -0.0, which the slide's formula writes as -0 (cnnlib.convolution.formula)."""
-    return [int(v) if v.is_integer() and (v or math.copysign(1, v) > 0) else v
-            for v in np.asarray(grid, dtype=float).ravel().tolist()]
 
 
 def bench_state(record: Arithmetic) -> dict:
@@ -125,9 +118,13 @@ def show_workbench(record: Arithmetic, size_shown: bool = True, y20_shown: bool 
     """The workbench: input, filter, feature map, padding/stride/activation and the step-through, in the browser.
     size_shown=False: the output size and the map's shape read "?"; y20_shown=False: y20 reads "?" (the class's
     questions about them are open)."""
-    workbench.mount(BENCH, bench_state(record), bench_kit(lang()), present=presenting(), weight_range=WEIGHT_RANGE,
-                    step=WEIGHT_STEP, on_commit=committed, secret=not size_shown,
-                    hidden_cell=0 if y20_shown else 20)
+    workbench.mount(BENCH, bench_state(record), bench_kit(lang()), present=presenting(), on_commit=committed,
+                    extra=bench_extra(size_shown, y20_shown))
+
+
+def bench_extra(size_shown: bool = True, y20_shown: bool = True) -> dict:
+    """The workbench's own data besides the state: the weights' range and step, and the answers hidden."""
+    return {"range": list(WEIGHT_RANGE), "step": WEIGHT_STEP, "secret": not size_shown, "hidden_cell": 0 if y20_shown else 20}
 
 
 def y20(y: np.ndarray) -> float | None:

@@ -1,6 +1,10 @@
-"""§5 max-pooling's widgets and figures: the link, the lecture's parameter story, the window step-through."""
+"""§5 max-pooling's widgets and figures: the link, the lecture's parameter story, the window step-through (in the browser:
+static/pooling.js, mounted by ui/workbench.py; a step comes back as one commit of the window, ``apply_commit``)."""
 
 from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -8,20 +12,20 @@ import streamlit as st
 
 from cnnlib.architecture import count_params, preset, summarize
 from cnnlib.keras_code import keras_code
-from cnnlib.pooling import max_pool2d, pool_out_shape, pool_step
+from cnnlib.pooling import pool_out_shape, pool_step
 from cnnlib.stack_text import encode_stack
-from links.pages import POOLING
-from ui import class_questions, class_session
-from ui.charts import heatmap_spec, png, ready
+from links.pages import POOLING, Pooling
+from ui import class_questions, class_session, workbench
+from ui.charts import DIVERGING
 from ui.grids import Cells
 from ui.guard import guarded
-from ui.i18n import message, t
+from ui.i18n import CATALOGUE, lang, message, t
 from ui.page_setting import PageSetting
 from ui.presenter import caption, presenting
+from ui.workbench import compact
 
 STORY = ("dense_only", "two_conv", "two_conv_pool")  # the slides' order: 66,790 → 203,068 → 9,532
 LAB_PAGE = "lessons/2_stack_lab.py"
-PLAY_EVERY_S = 0.9
 SETTING = PageSetting("max-pooling", POOLING)  # size, stride, src, digit, filter (the link), the window, the slide's map
 SLIDE_MAP = Cells(lambda: SETTING.get().slide_map, lambda grid: SETTING.update(slide_map=grid))
 
@@ -103,112 +107,82 @@ def model_code(stack, shape) -> str:
     return "\n".join(["import tensorflow as tf", "", *lines[start:end + 1]])
 
 
-# ---- the windows, one at a time -------------------------------------------------------------------
+# ---- the windows, one at a time: in the browser -------------------------------------------------------------
+
+BENCH = "pool_bench"  # the step-through component's key (ui/workbench.py, static/pooling.js)
+MODULE = "pooling.js"
+MAX_WINDOW = 10_000  # a window number from the browser beyond any map's windows is refused
+WORDS = {name: f"pooling.{name}"  # the step-through's words by the name the module uses: catalogue keys (words/pooling.py)
+         for name in ("step_title", "window", "prev", "next", "play", "pause", "step_sentence", "step_winner", "fig_window",
+                      "fig_out", "save_png")}
+
+
+@functools.lru_cache(maxsize=4)
+def step_kit(language: str) -> dict:
+    """The step-through's words in one language and the colour scale (sent while the browser lacks them)."""
+    return {"words": {name: CATALOGUE[key][language] for name, key in WORDS.items()}, "scale": DIVERGING}
+
+
+def step_state(fmap: np.ndarray, size: int, stride: int, record: Pooling) -> dict:
+    """What the step-through shows: the map (flat, compact), its shape, the pooling and the window (1-based)."""
+    h, w = np.asarray(fmap).shape[:2]
+    return {"map": compact(fmap), "h": int(h), "w": int(w), "size": int(size), "stride": int(stride), "win": record.win,
+            "playing": record.playing}
+
+
+def apply_commit(record: Pooling, state: Mapping) -> Pooling:
+    """The record after one commit of the step-through ({win, playing}); a value that cannot be used keeps the
+    record's (a window past the map's last is put back to 1 where the map is known: step_through)."""
+    changes: dict = {}
+    win = state.get("win")
+    if type(win) is int and 1 <= win <= MAX_WINDOW:
+        changes["win"] = win
+    if type(state.get("playing")) is bool:
+        changes["playing"] = state["playing"]
+    new = record.but(**changes)
+    return record if (new.win, new.playing) == (record.win, record.playing) else new
+
+
+def committed() -> None:
+    """The step-through's on_commit_change: its commit into the page's record (before the script runs)."""
+    commit = workbench.last_commit(BENCH)
+    if commit:
+        SETTING.set(apply_commit(SETTING.get(), commit))
+
+
+def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
+    """The windows one at a time, in the browser: ← / → / play and a slider for the window; the window on the map,
+    its max, the output cell, max(…) = v and the slide's sentence. A step is committed once the steps pause."""
+
+    @st.fragment
+    @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
+    def windows() -> None:
+        class_session.refresh(covers=("win", "playing"))  # a teacher's window step reruns only this for the class
+        n = int(np.prod(pool_out_shape(np.asarray(fmap).shape, size, stride)))
+        if SETTING.get().win > n:
+            SETTING.update(win=1)
+        workbench.mount(BENCH, step_state(fmap, size, stride, SETTING.get()), step_kit(lang()), present=presenting(),
+                        on_commit=committed, module=MODULE)
+        SETTING.sync()  # a window step in this fragment's rerun: a teacher's class gets it (the write hook publishes)
+
+    with st.container(key="pool_step"):  # .st-key-pool_step: the browser test's one-screen check
+        windows()
+        caption(t("pooling.keys"))
+
+
+def sentences(fmap: np.ndarray, size: int, stride: int, win: int, language: str) -> tuple[str, str]:
+    """Window `win` (1-based) as the step-through writes it in `language`: max(…) = v, and the slide's sentence (the
+    browser writes them itself from the kit's words; tests/test_browser_pooling.py compares the two)."""
+    words = step_kit(language)["words"]
+    step = pool_step(fmap, size, stride, win - 1)
+    line = f"max({', '.join(_num(v) for v in step.values)}) = {_num(step.value)}"
+    where = words["step_sentence"].format(k=win, rows=_span(step.top, size), cols=_span(step.left, size), r=step.row + 1,
+                                          c=step.col + 1)
+    return line, where + " " + words["step_winner"].format(ir=step.winner[0] + 1, ic=step.winner[1] + 1)
 
 
 def _num(v: float) -> str:
     return f"{round(float(v), 3):g}"
-
-
-def window_figure(fmap: np.ndarray, size: int, stride: int, step):
-    """The map with every window's outline (when they do not overlap), this window boxed and its max circled."""
-    spec = heatmap_spec(
-        fmap,
-        highlight=(step.top, step.left, size, size),
-        marks=[step.winner],
-        height=400 if presenting() else 330,
-        title=t("pooling.fig_window", h=fmap.shape[0], w=fmap.shape[1]),
-    )
-    if stride >= size:
-        out_h, out_w = pool_out_shape(fmap.shape, size, stride)
-        grid = [
-            {
-                "type": "rect",
-                "x0": c * stride - 0.5,
-                "x1": c * stride + size - 0.5,
-                "y0": r * stride - 0.5,
-                "y1": r * stride + size - 0.5,
-                "line": {"color": "#555", "width": 1.5, "dash": "dot"},
-            }
-            for r in range(out_h)
-            for c in range(out_w)
-        ]
-        spec["layout"]["shapes"] = grid + spec["layout"]["shapes"]  # this window's box drawn last, on top
-    return ready(spec)
-
-
-def _move(delta: int, n: int) -> None:
-    SETTING.update(win=(SETTING.get().win - 1 + delta) % n + 1)
-
-
-def _toggle_play() -> None:
-    st.session_state.pool_playing = not st.session_state.get("pool_playing", False)
-    st.session_state.pool_play_pressed = True  # the runs the button starts show the window it was pressed on
-
-
-def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
-    """← / → / play and a slider for the window; the window on the map, its max, the output cell and max(…) = v."""
-    playing = st.session_state.get("pool_playing", False)
-
-    @st.fragment(run_every=PLAY_EVERY_S if playing else None)
-    @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
-    def windows() -> None:
-        class_session.refresh(covers=("win",))  # a teacher's window step reruns only this for the class
-        pooled = max_pool2d(fmap, size, stride)
-        n = pooled.size
-        if SETTING.get().win > n:
-            SETTING.update(win=1)
-        if st.session_state.get("pool_playing") and n > 1 and not st.session_state.get("pool_play_pressed"):
-            SETTING.update(win=SETTING.get().win % n + 1)
-        s1, s2 = st.columns([3, 2], vertical_alignment="bottom")
-        k = s1.slider(t("pooling.window"), 1, n, **SETTING.bind("pool_win", "win")) if n > 1 else 1
-        row = s2.container(horizontal=True)  # buttons wrap on a narrow screen instead of cutting their labels
-        row.button(t("pooling.prev"), key="pool_prev", shortcut="Left", on_click=_move, args=(-1, n))
-        row.button(t("pooling.next"), key="pool_next", shortcut="Right", on_click=_move, args=(1, n))
-        now = st.session_state.get("pool_playing", False)
-        if row.button(
-            t("pooling.pause") if now else t("pooling.play"),
-            key="pool_play",
-            shortcut="Space",
-            icon=":material/pause:" if now else ":material/play_arrow:",
-            on_click=_toggle_play,
-        ):
-            st.rerun()  # the fragment's timer is set by the whole page
-        st.session_state.pop("pool_play_pressed", None)  # the whole page's run after the press: play steps again
-        SETTING.sync()  # a window step in this fragment's rerun: a teacher's class gets it (the write hook publishes)
-        step = pool_step(fmap, size, stride, k - 1)
-        m1, m2 = st.columns([3, 2])
-        m1.plotly_chart(window_figure(fmap, size, stride, step), key="pool_in_fig", config={"displayModeBar": False})
-        with m2:
-            st.plotly_chart(
-                ready(
-                    heatmap_spec(
-                        pooled,
-                        highlight=(step.row, step.col, 1, 1),
-                        height=280 if presenting() else 230,
-                        title=t("pooling.fig_out", h=pooled.shape[0], w=pooled.shape[1]),
-                    )
-                ),
-                key="pool_out_fig",
-                config=png("pooled"),
-            )
-            st.markdown(f"#### `max({', '.join(_num(v) for v in step.values)}) = {_num(step.value)}`")
-            st.markdown(
-                t(
-                    "pooling.step_sentence",
-                    k=k,
-                    rows=_span(step.top, size),
-                    cols=_span(step.left, size),
-                    r=step.row + 1,
-                    c=step.col + 1,
-                )
-                + " "
-                + t("pooling.step_winner", ir=step.winner[0] + 1, ic=step.winner[1] + 1)
-            )
-        caption(t("pooling.keys"))
-
-    with st.container(key="pool_step"):  # .st-key-pool_step: the browser test's one-screen check
-        windows()
 
 
 def _span(start: int, size: int) -> str:

@@ -1,16 +1,17 @@
-"""§4's workbench in the browser: one Components v2 element (docs/streamlit.md, "Components v2").
+"""The workbenches in the browser (§4's, §5's step-through): one Components v2 element (docs/streamlit.md).
 
-The real code is ``static/workbench.js``, served by Streamlit's static file serving
+The real code is a module in ``static/`` (§4: ``workbench.js``; §5: ``pooling.js``, which imports workbench.js's
+number formatting and colours), served by Streamlit's static file serving
 (``.streamlit/config.toml``: ``[server] enableStaticServing = true``) at ``<base>/app/static/workbench.js``.
 Streamlit resends a component's html/css/js with every render, so the inline js is only ``LOADER``: it imports
 that module by an absolute URL (the page's origin, the server's ``server.baseUrlPath``, a content hash against
 stale caches) and hands it the component.
 
 Data (``data=``): the page's compact state, ``ack`` (the number of the last commit the server applied), whether
-the page is in presenter mode, the weights' range and step, and the "kit" — the words in the page's language and
-the colour scale. The kit is sent only while the browser may lack it: a commit names the kit it had, and the
-module keeps kits for the life of the page. State back: ``commit`` (setStateValue), read by the page's
-``on_commit_change`` callback before the script runs.
+the page is in presenter mode, the module's own extras (§4: the weights' range and step, the hidden answers), and
+the "kit" — the words in the page's language and the colour scale. The kit is sent only while the browser may
+lack it: a commit names the kit it had, and the module keeps kits for the life of the page. State back: ``commit``
+(setStateValue), read by the page's ``on_commit_change`` callback before the script runs.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -37,10 +40,18 @@ _MOUNT = st.components.v2.component("cnn_workbench", js=LOADER)
 
 
 @functools.cache
-def module_name() -> str:
-    """``workbench.js?v=<content hash>``: a new version is fetched anew, an unchanged one comes from the cache."""
-    digest = hashlib.sha256((STATIC / MODULE).read_bytes()).hexdigest()[:12]
-    return f"{MODULE}?v={digest}"
+def module_name(module: str = MODULE) -> str:
+    """``workbench.js?v=<content hash>``: a new version is fetched anew, an unchanged one comes from the cache.
+    The hash covers workbench.js too, which every module imports (its helpers)."""
+    digest = hashlib.sha256((STATIC / module).read_bytes() + (STATIC / MODULE).read_bytes()).hexdigest()[:12]
+    return f"{module}?v={digest}"
+
+
+def compact(grid) -> list:
+    """A grid as a workbench gets it: one flat list, whole numbers without ".0" (fewer bytes per update); -0.0
+    stays -0.0, which the slide's formula writes as -0 (cnnlib.convolution.formula)."""
+    return [int(v) if v.is_integer() and (v or math.copysign(1, v) > 0) else v
+            for v in np.asarray(grid, dtype=float).ravel().tolist()]
 
 
 def kit_id(kit: Mapping[str, Any]) -> str:
@@ -54,33 +65,28 @@ def last_commit(key: str) -> dict:
     return commit if isinstance(commit, Mapping) else {}
 
 
-def payload(state: dict, kit: str, *, ack: int, present: bool, weight_range: tuple[float, float], step: float,
-            secret: bool = False, hidden_cell: int = 0) -> dict:
+def payload(state: dict, kit: str, *, ack: int, present: bool, module: str = MODULE,
+            extra: Mapping[str, Any] | None = None) -> dict:
     """The component's data for one render, without the kit (mount adds it while the browser may lack it)."""
     return {
-        "module": module_name(),
+        **(extra or {}),
+        "module": module_name(module),
         "base": st.get_option("server.baseUrlPath") or "",
         "ack": ack,
         "state": state,
         "present": present,
-        "secret": secret,
-        "hidden_cell": hidden_cell,
-        "range": list(weight_range),
-        "step": step,
         "kit_id": kit,
     }
 
 
-def mount(key: str, state: dict, kit: dict, *, present: bool, weight_range: tuple[float, float], step: float,
-          on_commit: Callable[[], None], secret: bool = False, hidden_cell: int = 0) -> None:
-    """Draw the workbench showing `state`; `on_commit` runs (before the script) when the browser commits an edit.
-    secret: the output size and the map's shape read "?"; hidden_cell: that output cell (1-based) reads "?" in the
-    map, its formula and its tooltip (a class's question about them is open)."""
+def mount(key: str, state: dict, kit: dict, *, present: bool, on_commit: Callable[[], None], module: str = MODULE,
+          extra: Mapping[str, Any] | None = None) -> None:
+    """Draw the workbench `module` showing `state`; `on_commit` runs (before the script) when the browser commits an
+    edit. extra: the module's own data (§4: the weights' range and step, the hidden answers)."""
     done = last_commit(key)
     ident = kit_id(kit)
     ack = int(done.get("seq", 0)) if isinstance(done.get("seq", 0), int) else 0
-    data = payload(state, ident, ack=ack, present=present, weight_range=weight_range, step=step, secret=secret,
-                   hidden_cell=hidden_cell)
+    data = payload(state, ident, ack=ack, present=present, module=module, extra=extra)
     state = st.session_state.get(key)
     asked = state.get("need_kit") if isinstance(state, Mapping) else None  # the browser lacks the kit: it said so
     sent = st.session_state.setdefault(KITS_SENT, {})  # kit id -> the ask it answered (None: sent unasked)

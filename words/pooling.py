@@ -80,6 +80,7 @@ STRINGS = {
     "pooling.step_winner": {"ko": "가장 큰 값은 입력 칸 ({ir}, {ic})에 있습니다.", "en": "The largest value sits in input cell ({ir}, {ic})."},
     "pooling.fig_window": {"ko": "특징맵 ({h}×{w}) — 노란 상자: 지금 창, 동그라미: 최댓값", "en": "Feature map ({h}×{w}) — yellow box: this window, circle: its max"},
     "pooling.fig_out": {"ko": "출력 ({h}×{w}) — 상자: 지금 칸", "en": "Output ({h}×{w}) — box: this cell"},
+    "pooling.save_png": {"ko": "PNG로 저장", "en": "Save as PNG"},
     "pooling.after_reveal": {
         "ko": "이 모델의 model.summary()는 선생님이 정답을 공개하면 나타납니다.",
         "en": "This model's model.summary() appears when the teacher reveals the answer.",
