@@ -9,7 +9,10 @@
 // The maths mirrors cnnlib/pooling.py (max_pool2d, pool_step: windows in reading order, the first max wins) and the
 // words ui/pooling.py wrote (max(…) = v with f"{round(v, 3):g}"); tests/test_browser_pooling.py compares them.
 
-import { INTERACTIVE, colourAt, dark, el, fill, fixed, g, label, parseScale, rgb } from "./workbench.js";
+// workbench.js's helpers, fetched with this module's own version (?v=, a hash of both files: ui/workbench.py
+// module_name): a static import would name workbench.js without it, and a browser could keep an old copy.
+const { INTERACTIVE, colourAt, dark, el, fill, fixed, g, label, parseScale, rgb } =
+  await import(new URL(`./workbench.js${new URL(import.meta.url).search}`, import.meta.url).href);
 
 const QUIET_MS = 300; // a pause in the steps that ends them: then the window is committed
 const PLAY_MS = 900; // the window's pace while playing (the old fragment's 0.9 s)
