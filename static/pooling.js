@@ -14,6 +14,7 @@
 const { INTERACTIVE, colourAt, dark, el, fill, fixed, g, label, parseScale, rgb } =
   await import(new URL(`./workbench.js${new URL(import.meta.url).search}`, import.meta.url).href);
 
+const WAIT_MS = 3000; // a commit waits at most this long for the one in flight to be acknowledged
 const QUIET_MS = 300; // a pause in the steps that ends them: then the window is committed
 const PLAY_MS = 900; // the window's pace while playing (the old fragment's 0.9 s)
 const RESEND_MS = 10000; // a commit the server has not applied by then is sent again (a rerun lost: never stuck pending)
@@ -180,6 +181,7 @@ class Steps {
     this.pooled = maxPool(st.map, st.h, st.w, st.size, st.stride);
     this.ack = Math.max(this.ack, data.ack || 0);
     this.root.dataset.ack = String(data.ack || 0);
+    if (this.dirty && this.timer === null && this.ack >= this.sent) this.commit(); // the one waiting for this ack
     if (!this.s || !this.pending()) {
       const win = this.s && this.playing !== null && st.playing ? this.s.win : st.win; // playing on: keep our frame
       this.s = { win };
@@ -217,8 +219,21 @@ class Steps {
     this.mark();
   }
 
-  commit() {
+  // One commit in flight at a time: a second one is sent when the first's acknowledgement arrives (render). Two
+  // commits in quick succession (play, then pause) queued two reruns of the fragment that holds this element, which
+  // Streamlit could run in one script run: the element was drawn twice, the first copy never updated again.
+  commit(force = false) {
     if (!this.dirty || !this.setStateValue) return;
+    if (!force && this.sent > this.ack) { // sent by render() once the server has applied the one in flight …
+      if (!this.waiting) this.waiting = setTimeout(() => { // … or after WAIT_MS without it (a rerun lost)
+        this.waiting = null;
+        if (this.root.isConnected) this.commit(true);
+        this.mark();
+      }, WAIT_MS);
+      return;
+    }
+    if (this.waiting) clearTimeout(this.waiting);
+    this.waiting = null;
     this.seq = Math.max(this.seq, this.ack) + 1;
     this.sent = this.seq;
     this.dirty = false;
@@ -230,7 +245,7 @@ class Steps {
       this.resend = null;
       if (this.sent > this.ack && this.root.isConnected) {
         this.dirty = true;
-        this.commit();
+        this.commit(true);
       }
     }, RESEND_MS);
   }
@@ -452,7 +467,12 @@ class Steps {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
-      this.commit(); // a step in progress is not lost when the page goes
+      this.commit(true); // a step in progress is not lost when the page goes
+    }
+    if (this.waiting) { // a commit waiting for the one in flight: sent now, not lost
+      clearTimeout(this.waiting);
+      this.waiting = null;
+      if (this.dirty) this.commit(true);
     }
     if (this.resend !== null) clearTimeout(this.resend);
     this.resend = null;

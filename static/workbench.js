@@ -13,6 +13,7 @@
 // compares the browser's numbers with cnnlib's. Words come as data and are set with textContent only.
 // static/pooling.js (§5's step-through) imports the number formatting, the colours and the helpers from here.
 
+const WAIT_MS = 3000; // a commit waits at most this long for the one in flight to be acknowledged
 const QUIET_MS = 300; // a pause in keys that ends an edit
 const PLAY_MS = 800; // the window's pace while playing
 const SIZE = 8; // the input is 8×8, the filter 3×3 (links/pages.py SIZE)
@@ -427,6 +428,7 @@ class Bench {
     this.data = data;
     this.ack = Math.max(this.ack, data.ack || 0);
     this.root.dataset.ack = String(data.ack || 0);
+    if (this.dirty && this.timer === null && this.ack >= this.sent) this.commit(); // the one waiting for this ack
     const mine = this.pending();
     if (!this.s || !mine) {
       const cell = this.s && this.playing !== null && data.state.playing ? this.s.cell : data.state.cell;
@@ -472,8 +474,21 @@ class Bench {
     this.mark();
   }
 
-  commit() {
+  // One commit in flight at a time: a second one is sent when the first's acknowledgement arrives (render). Two
+  // commits in quick succession (play, then pause) queued two reruns of the fragment that holds this element, which
+  // Streamlit could run in one script run: the element was drawn twice, the first copy never updated again.
+  commit(force = false) {
     if (!this.dirty || !this.setStateValue) return;
+    if (!force && this.sent > this.ack) { // sent by render() once the server has applied the one in flight …
+      if (!this.waiting) this.waiting = setTimeout(() => { // … or after WAIT_MS without it (a rerun lost)
+        this.waiting = null;
+        if (this.root.isConnected) this.commit(true);
+        this.mark();
+      }, WAIT_MS);
+      return;
+    }
+    if (this.waiting) clearTimeout(this.waiting);
+    this.waiting = null;
     this.seq = Math.max(this.seq, this.ack) + 1;
     this.sent = this.seq;
     this.dirty = false;
@@ -790,7 +805,12 @@ class Bench {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
-      this.commit(); // an edit in progress is not lost when the page goes
+      this.commit(true); // an edit in progress is not lost when the page goes
+    }
+    if (this.waiting) { // a commit waiting for the one in flight: sent now, not lost
+      clearTimeout(this.waiting);
+      this.waiting = null;
+      if (this.dirty) this.commit(true);
     }
     document.removeEventListener("keydown", this.onDocumentKey);
   }
