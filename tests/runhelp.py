@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 import zipfile
 from pathlib import Path
 
@@ -159,8 +160,13 @@ def in_processes(target, *args_each, timeout: float = 60.0) -> list:
     barrier, results = ctx.Barrier(len(args_each)), ctx.Queue()
     children = [ctx.Process(target=_child, args=(target, args, barrier, results, i), daemon=True)
                 for i, args in enumerate(args_each)]
-    for child in children:
-        child.start()
+    main = sys.modules["__main__"]  # a spawned child runs the parent's __main__ first: after an AppTest in this
+    sys.modules["__main__"] = types.ModuleType("__main__")  # process that is a page script, which cannot run alone
+    try:
+        for child in children:
+            child.start()
+    finally:
+        sys.modules["__main__"] = main
     out, end = {}, time.monotonic() + timeout
     try:
         while len(out) < len(children):
