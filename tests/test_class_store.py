@@ -406,6 +406,7 @@ def test_every_change_followers_must_see_reaches_the_other_replicas(pg_database,
     assert not student_side._listener.is_alive() and changes.empty()  # closing is not the database going away
 
 
+@pytest.mark.slow  # a PostgreSQL restart
 def test_the_listener_reconnects_after_a_database_restart_and_followers_catch_up(pg_cluster, pg_database, clock):
     teacher_side, student_side = (ClassStore(pg_database, hours=4, clock=clock) for _ in range(2))
     changes: queue.Queue = queue.Queue()
@@ -428,6 +429,7 @@ def test_the_listener_reconnects_after_a_database_restart_and_followers_catch_up
     student_side.close()
 
 
+@pytest.mark.slow  # waits out connect timeouts
 def test_an_unreachable_database_is_a_coded_message_and_get_store_tries_again(monkeypatch):
     from tests.pghelp import free_port
 

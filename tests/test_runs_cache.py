@@ -171,6 +171,7 @@ def test_a_folder_that_cannot_be_made_is_a_coded_error(tmp_path):
 # ---- several processes on one folder (replicas sharing CNNLIB_CACHE_DIR) ---------------------------------
 
 
+@pytest.mark.slow  # spawned Python processes (another replica)
 def test_two_processes_committing_the_same_runs_at_once_keep_one_and_both_end_with_it(tmp_path):
     keys = [f"k{i}" for i in range(8)]
     first, second = in_processes(commit_each, (str(tmp_path), keys, 1.0), (str(tmp_path), keys, 2.0))
@@ -194,6 +195,7 @@ def test_a_run_that_cannot_be_marked_as_used_is_still_read_and_kept(tmp_path, mo
     assert cache.load("k").test_accuracy == 0.875 and cache.has("k")
 
 
+@pytest.mark.slow  # spawned Python processes (another replica)
 @pytest.mark.parametrize("how", ["a file vanishes", "the entry was damaged"])
 def test_an_entry_another_process_replaces_while_it_is_read_is_not_removed(tmp_path, monkeypatch, how):
     """Process A reads an entry; process B removes it and commits a fresh run of the same key; A's read fails
@@ -219,6 +221,7 @@ def test_an_entry_another_process_replaces_while_it_is_read_is_not_removed(tmp_p
     assert list(cache.tmp_dir.iterdir()) == []
 
 
+@pytest.mark.slow  # spawned Python processes (another replica)
 def test_two_processes_evicting_at_once_remove_no_more_than_needed(tmp_path, monkeypatch):
     cache = RunCache(tmp_path, max_bytes=3500)
     now = time.time()
@@ -235,6 +238,7 @@ def test_two_processes_evicting_at_once_remove_no_more_than_needed(tmp_path, mon
     assert sorted(e[0] for e in cache.entries()) == ["b", "c", "d"]
 
 
+@pytest.mark.slow  # spawned Python processes (another replica)
 def test_a_writer_evicting_while_another_process_reads_never_shows_half_a_run(tmp_path):
     """One process commits runs of four keys again and again under a cap of about two runs (so it evicts all
     the time) while another loads them: every load is a whole run or none, the reader removes nothing as

@@ -279,6 +279,7 @@ def test_a_gone_requester_withdraws_everything_and_only_unwanted_runs_stop(servi
 # ---- two server processes on one cache folder (replicas sharing CNNLIB_CACHE_DIR) ------------------------
 
 
+@pytest.mark.slow  # a spawned Python process (another replica)
 def test_a_run_one_process_trained_is_replayed_by_another_without_training(service, tiny_run):
     """Replica 1 trained the class's run (tiny_run: trained by a TrainingService of this process); replica 2, on
     the same folder, finds it with a page's lookup and replays it: no training, not even TensorFlow."""
