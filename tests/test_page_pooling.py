@@ -116,7 +116,7 @@ def test_a_committed_window_is_the_pages_window():
     assert component_data(at, "pool_bench")["ack"] == 1  # the browser's commit number, echoed
     line, words = sentences(POOLING_EXAMPLE_6X6, 2, 2, 2, "en")
     assert line == "max(2, 42, 33, 8) = 42"
-    assert words == "Window 2: input rows 1–2 × columns 3–4 → output (1, 2) The largest value sits in input cell (1, 4)."
+    assert words == "Window 2: input rows 1–2 × columns 3–4 → output (1, 2). The largest value sits in input cell (1, 4)."
     commit_window(at, 9)  # ← from window 1 wraps to the last (in the browser): the last is committed
     assert page_record(at, "max-pooling").win == 9
     assert sentences(POOLING_EXAMPLE_6X6, 2, 2, 9, "en")[0] == "max(23, 6, 14, 40) = 40"

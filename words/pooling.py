@@ -74,8 +74,8 @@ STRINGS = {
         "en": "Keys: ← / → move the window, space plays or pauses",
     },
     "pooling.step_sentence": {
-        "ko": "창 {k}: 입력 {rows}행 × {cols}열 → 출력 ({r}, {c})",
-        "en": "Window {k}: input rows {rows} × columns {cols} → output ({r}, {c})",
+        "ko": "창 {k}: 입력 {rows}행 × {cols}열 → 출력 ({r}, {c}).",
+        "en": "Window {k}: input rows {rows} × columns {cols} → output ({r}, {c}).",
     },
     "pooling.step_winner": {"ko": "가장 큰 값은 입력 칸 ({ir}, {ic})에 있습니다.", "en": "The largest value sits in input cell ({ir}, {ic})."},
     "pooling.fig_window": {"ko": "특징맵 ({h}×{w}) — 노란 상자: 지금 창, 동그라미: 최댓값", "en": "Feature map ({h}×{w}) — yellow box: this window, circle: its max"},
