@@ -245,6 +245,10 @@ class ClassStore:
         self.id = secrets.token_hex(6)  # this store's NOTIFYs: its own listener does not nudge twice
         self._lock = threading.RLock()
         self._versions: dict[str, int] = {}  # code -> version: what a follower's run asks, without the database
+        # What 40 followers' runs read after each change, read once per version (``_vouched``): code -> (version, the
+        # class's row) and code -> (version, {qid: Question}). A change bumps the version, so an entry is never stale.
+        self._rows: dict[str, tuple[int, tuple]] = {}
+        self._questions: dict[str, tuple[int, dict[str, Question]]] = {}
         self.tries = Tries(clock)  # wrong codes, bounded
         self._closed = threading.Event()
         self._sweeper: threading.Thread | None = None
@@ -379,11 +383,26 @@ class ClassStore:
             raise ClassError("expired", code=code, hours=self.hours)
         return row
 
+    def _vouched(self, code: str) -> int | None:
+        """The class's version as this store knows it without asking the database, when that is the database's: on
+        SQLite (one server: every write is this process's), on PostgreSQL while the listener hears every change."""
+        if self.url is not None and not self.listening.is_set():
+            return None
+        return self._versions.get(code)
+
+    def _saw(self, code: str, version: int) -> None:
+        self._versions[code] = max(version, self._versions.get(code, version))  # never back over a newer bump
+
     def check(self, code: str) -> ClassState:
-        """The class's published state; ClassError if it is unknown, expired or ended."""
-        _, _, _, page, state_json, version, extra_json = self._row(code)
+        """The class's published state; ClassError if it is unknown, expired or ended. Read once per version: a
+        teacher's change reruns every follower, and each asks this."""
         code = normal_code(code)
-        self._versions[code] = version
+        version, row = self._rows.get(code, (None, None))
+        if row is None or version != self._vouched(code) or self.clock() - row[1] > self.hours * 3600:
+            row = self._row(code)  # a member's visit touches the class without a new version: expiry is the database's
+            self._rows[code] = (row[5], row)
+            self._saw(code, row[5])
+        _, _, _, page, state_json, version, extra_json = row
         return ClassState(code, page, json.loads(state_json), version, json.loads(extra_json))
 
     def find(self, code: str, session: str) -> ClassState:
@@ -426,7 +445,7 @@ class ClassStore:
                                                   "RETURNING version"), (self.clock(), code)).fetchall()[0][0]
             if self.url is not None:
                 db.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{code} {version} {what} {self.id}"))
-        self._versions[code] = version
+        self._saw(code, version)
         return version
 
     def publish(self, code: str, key: str, page: str, params: dict, extra: dict | None = None) -> int:
@@ -450,7 +469,8 @@ class ClassStore:
                 self._write(*((f"DELETE FROM {table} WHERE code IN ({marks})", tuple(gone))
                               for table in ("answers", "questions", "members", "classes")))
                 for code in gone:
-                    self._versions.pop(code, None)
+                    for known in (self._versions, self._rows, self._questions):
+                        known.pop(code, None)
         return len(gone)
 
     def start_sweeping(self, every: float = SWEEP_EVERY_S) -> threading.Thread:
@@ -595,20 +615,26 @@ class ClassStore:
         self._bump(code, "reveal", ("UPDATE questions SET revealed = ?, answer = ?, about = ? WHERE code = ? AND qid = ?",
                                      (self.clock(), float(answer), about, code, qid)))
 
-    def question(self, code: str, qid: str) -> Question:
-        rows = self._read("SELECT opened, revealed, answer, about FROM questions WHERE code=? AND qid=?",
-                          (normal_code(code), qid))
-        if not rows:
-            return Question(qid, False, False, None)
-        opened, revealed, answer, about = rows[0]
-        return Question(qid, opened is not None, revealed is not None, answer, about or "")
+    def question(self, code: str, qid: str, fresh: bool = False) -> Question:
+        """The question as it stands (read once per version of the class: asking and revealing bump it; `fresh`:
+        from the database, for a write that depends on it)."""
+        code = normal_code(code)
+        version = None if fresh else self._vouched(code)
+        cached = self._questions.get(code)
+        if cached is None or version is None or cached[0] != version:
+            rows = self._read("SELECT qid, opened, revealed, answer, about FROM questions WHERE code=?", (code,))
+            cached = (version, {q: Question(q, opened is not None, revealed is not None, answer, about or "")
+                                for q, opened, revealed, answer, about in rows})
+            if version is not None:  # read after the version: never older than it
+                self._questions[code] = cached
+        return cached[1].get(qid, Question(qid, False, False, None))
 
     def answer(self, code: str, qid: str, session: str, value: float) -> None:
         """A student's answer (a new one replaces the session's earlier one); only while the question is open."""
         code = normal_code(code)
         self._row(code)
         with self._lock:
-            asked = self.question(code, qid)
+            asked = self.question(code, qid, fresh=True)
             if not asked.opened or asked.revealed:
                 raise ClassError("not_open")
             self._write(("INSERT INTO answers (code, qid, session, value) VALUES (?, ?, ?, ?) "

@@ -4,20 +4,18 @@
 // ← / → / play move the window here; nothing goes to the server until the steps pause (QUIET_MS) or play starts or
 // pauses. Then ONE commit (setStateValue("commit", …)) carries {seq, win, playing}; the server keeps it in the page's
 // record (the link's neighbours: the class and the notebook see it) and echoes the number back as data.ack. Data
-// from the server replaces the local window only when no step of ours is pending (ack ≥ sent), as in workbench.js.
+// from the server replaces the local window only when no step of ours is pending (ack ≥ sent): workbench.js Commits.
 //
 // The maths mirrors cnnlib/pooling.py (max_pool2d, pool_step: windows in reading order, the first max wins) and the
 // words ui/pooling.py wrote (max(…) = v with f"{round(v, 3):g}"); tests/test_browser_pooling.py compares them.
 
 // workbench.js's helpers, fetched with this module's own version (?v=, a hash of both files: ui/workbench.py
 // module_name): a static import would name workbench.js without it, and a browser could keep an old copy.
-const { INTERACTIVE, colourAt, dark, el, fill, fixed, g, label, parseScale, rgb } =
+const { Commits, INTERACTIVE, colourAt, dark, el, fill, fixed, g, label, parseScale, rgb } =
   await import(new URL(`./workbench.js${new URL(import.meta.url).search}`, import.meta.url).href);
 
-const WAIT_MS = 3000; // a commit waits at most this long for the one in flight to be acknowledged
 const QUIET_MS = 300; // a pause in the steps that ends them: then the window is committed
 const PLAY_MS = 900; // the window's pace while playing (the old fragment's 0.9 s)
-const RESEND_MS = 10000; // a commit the server has not applied by then is sent again (a rerun lost: never stuck pending)
 const HIGHLIGHT = "#f5b800"; // ui/charts.py HIGHLIGHT: the window, its max and the current output cell
 const KITS = new Map(); // words and colour scale by id: sent once per session (ui/workbench.py)
 const BENCHES = new WeakMap(); // parentElement → its Steps
@@ -80,14 +78,12 @@ class Steps {
   constructor(parent) {
     this.parent = parent;
     this.s = null; // the window shown: {win (1-based), playing}
-    this.seq = 0;
-    this.sent = 0;
-    this.ack = 0;
-    this.dirty = false;
-    this.timer = null;
     this.playing = null;
-    this.resend = null; // the pending resend of an unapplied commit
     this.build();
+    this.commits = new Commits(this.root, (seq) => {
+      if (!this.setStateValue) return false;
+      this.setStateValue("commit", { seq, win: this.s.win, playing: this.playing !== null, kit: this.kit.id });
+    });
   }
 
   build() {
@@ -179,10 +175,8 @@ class Steps {
     const st = data.state;
     this.m = { values: st.map, h: st.h, w: st.w, size: st.size, stride: st.stride };
     this.pooled = maxPool(st.map, st.h, st.w, st.size, st.stride);
-    this.ack = Math.max(this.ack, data.ack || 0);
-    this.root.dataset.ack = String(data.ack || 0);
-    if (this.dirty && this.timer === null && this.ack >= this.sent) this.commit(); // the one waiting for this ack
-    if (!this.s || !this.pending()) {
+    this.commits.acked(data.ack);
+    if (!this.s || !this.commits.pending()) {
       const win = this.s && this.playing !== null && st.playing ? this.s.win : st.win; // playing on: keep our frame
       this.s = { win };
       if (st.playing) this.startPlay(); // the teacher pressed play: the same frames here
@@ -194,60 +188,19 @@ class Steps {
     this.mark();
   }
 
-  pending() {
-    return this.dirty || this.timer !== null || this.sent > this.ack;
-  }
-
   mark() {
-    this.root.dataset.pending = this.pending() ? "1" : "0";
+    this.commits.mark();
   }
 
   edit(changes) {
     this.s = { ...this.s, ...changes };
-    this.dirty = true;
+    this.commits.dirty = true;
     this.draw();
     this.mark();
   }
 
   commitSoon(wait) {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.commit();
-      this.mark();
-    }, wait);
-    this.mark();
-  }
-
-  // One commit in flight at a time: a second one is sent when the first's acknowledgement arrives (render). Two
-  // commits in quick succession (play, then pause) queued two reruns of the fragment that holds this element, which
-  // Streamlit could run in one script run: the element was drawn twice, the first copy never updated again.
-  commit(force = false) {
-    if (!this.dirty || !this.setStateValue) return;
-    if (!force && this.sent > this.ack) { // sent by render() once the server has applied the one in flight …
-      if (!this.waiting) this.waiting = setTimeout(() => { // … or after WAIT_MS without it (a rerun lost)
-        this.waiting = null;
-        if (this.root.isConnected) this.commit(true);
-        this.mark();
-      }, WAIT_MS);
-      return;
-    }
-    if (this.waiting) clearTimeout(this.waiting);
-    this.waiting = null;
-    this.seq = Math.max(this.seq, this.ack) + 1;
-    this.sent = this.seq;
-    this.dirty = false;
-    this.root.dataset.sent = String(this.sent);
-    this.mark();
-    this.setStateValue("commit", { seq: this.seq, win: this.s.win, playing: this.playing !== null, kit: this.kit.id });
-    if (this.resend !== null) clearTimeout(this.resend);
-    this.resend = setTimeout(() => { // the window and play are idempotent: sending them again changes nothing else
-      this.resend = null;
-      if (this.sent > this.ack && this.root.isConnected) {
-        this.dirty = true;
-        this.commit(true);
-      }
-    }, RESEND_MS);
+    this.commits.soon(wait);
   }
 
   // ---- the window ----
@@ -269,7 +222,7 @@ class Steps {
   togglePlay() {
     if (this.playing !== null) this.stop();
     else this.startPlay();
-    this.dirty = true;
+    this.commits.dirty = true;
     this.commitSoon(0);
   }
 
@@ -464,18 +417,7 @@ class Steps {
 
   dispose() {
     this.stop();
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-      this.commit(true); // a step in progress is not lost when the page goes
-    }
-    if (this.waiting) { // a commit waiting for the one in flight: sent now, not lost
-      clearTimeout(this.waiting);
-      this.waiting = null;
-      if (this.dirty) this.commit(true);
-    }
-    if (this.resend !== null) clearTimeout(this.resend);
-    this.resend = null;
+    this.commits.flush();
     document.removeEventListener("keydown", this.onDocumentKey);
   }
 }

@@ -14,6 +14,7 @@
 // static/pooling.js (§5's step-through) imports the number formatting, the colours and the helpers from here.
 
 const WAIT_MS = 3000; // a commit waits at most this long for the one in flight to be acknowledged
+const RESEND_MS = 10000; // a commit the server has not applied by then is sent again (a rerun lost: never stuck pending)
 const QUIET_MS = 300; // a pause in keys that ends an edit
 const PLAY_MS = 800; // the window's pace while playing
 const SIZE = 8; // the input is 8×8, the filter 3×3 (links/pages.py SIZE)
@@ -219,21 +220,107 @@ export function el(tag, cls, parent, attrs) {
   return node;
 }
 
+// ---- commits: what goes to the server, and when (§4's workbench and §5's step-through, static/pooling.js) ----------
+
+// An edit marks the state dirty; soon(wait) commits it after `wait` ms without another edit. ONE commit is in flight
+// at a time: the next is sent when the server's acknowledgement (data.ack ≥ its number) arrives, or after WAIT_MS
+// without one. Two commits in quick succession (play, then pause) queued two reruns of the fragment that holds the
+// element, which Streamlit could run in one script run: the element was drawn twice, the first copy never updated
+// again. A commit still unacknowledged after RESEND_MS is sent again (a rerun was lost: never stuck pending); the
+// state a commit carries is whole, so sending it twice changes nothing else.
+export class Commits {
+  constructor(root, send) {
+    this.root = root; // its data-pending / data-sent / data-ack tell tests (tests/browser.py wait_committed) where it is
+    this.send = send; // send(seq): the host's setStateValue("commit", {seq, …its state}); false while it cannot
+    this.seq = 0; // the last commit's number
+    this.sent = 0;
+    this.ack = 0;
+    this.dirty = false; // an edit not committed yet
+    this.timer = null; // the pending commit
+    this.waiting = null; // a commit waiting for the one in flight
+    this.resend = null; // the resend of an unacknowledged commit
+  }
+
+  // an edit not yet committed, or committed and not yet applied by the server
+  pending() {
+    return this.dirty || this.timer !== null || this.sent > this.ack;
+  }
+
+  mark() {
+    this.root.dataset.pending = this.pending() ? "1" : "0";
+  }
+
+  soon(wait) {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.now();
+      this.mark();
+    }, wait);
+    this.mark();
+  }
+
+  // the server's acknowledgement, in each render's data: the commit waiting for it goes now
+  acked(ack) {
+    this.ack = Math.max(this.ack, ack || 0);
+    this.root.dataset.ack = String(ack || 0);
+    if (this.dirty && this.timer === null && this.ack >= this.sent) this.now();
+  }
+
+  now(force = false) {
+    if (!this.dirty) return;
+    if (!force && this.sent > this.ack) { // sent by acked() once the server has applied the one in flight …
+      if (!this.waiting) this.waiting = setTimeout(() => { // … or after WAIT_MS without it (a rerun lost)
+        this.waiting = null;
+        if (this.root.isConnected) this.now(true);
+        this.mark();
+      }, WAIT_MS);
+      return;
+    }
+    const seq = Math.max(this.seq, this.ack) + 1;
+    if (this.send(seq) === false) return;
+    if (this.waiting) clearTimeout(this.waiting);
+    this.waiting = null;
+    this.seq = this.sent = seq;
+    this.dirty = false;
+    this.root.dataset.sent = String(seq);
+    this.mark();
+    if (this.resend !== null) clearTimeout(this.resend);
+    this.resend = setTimeout(() => {
+      this.resend = null;
+      if (this.sent > this.ack && this.root.isConnected) {
+        this.dirty = true;
+        this.now(true);
+      }
+    }, RESEND_MS);
+  }
+
+  // the element goes (another page, a rerun without it): an edit in progress or waiting is sent, not lost
+  flush() {
+    for (const name of ["timer", "waiting", "resend"]) {
+      if (this[name] !== null) clearTimeout(this[name]);
+      this[name] = null;
+    }
+    if (this.dirty) this.now(true);
+  }
+}
+
 // ---- the workbench ----------------------------------------------------------------------------------------------
 
 class Bench {
   constructor(parent) {
     this.parent = parent;
     this.s = null; // the state shown: {x: 64 numbers, w: 9, pad, stride, act, cell}
-    this.seq = 0; // the last commit's number
-    this.sent = 0;
-    this.ack = 0;
-    this.dirty = false; // an edit not committed yet
-    this.timer = null; // the pending commit
     this.playing = null; // the play interval
     this.frame = null; // the pending animation frame
     this.via = "pointer"; // how the current edit is made: "pointer" commits on release, "key" after QUIET_MS
     this.build();
+    this.commits = new Commits(this.root, (seq) => {
+      if (!this.setStateValue) return false;
+      const s = this.s;
+      this.setStateValue("commit", { seq, x: s.x, x_preset: s.x_preset, x_arg: s.x_arg, w: s.w, pad: s.pad,
+        stride: s.stride, act: s.act, cell: s.cell, playing: this.playing !== null, kit: this.kit.id });
+    });
   }
 
   build() {
@@ -426,10 +513,8 @@ class Bench {
     }
     this.scale = this.scale && this.scale.id === this.kit.id ? this.scale : { id: this.kit.id, stops: parseScale(this.kit.scale) };
     this.data = data;
-    this.ack = Math.max(this.ack, data.ack || 0);
-    this.root.dataset.ack = String(data.ack || 0);
-    if (this.dirty && this.timer === null && this.ack >= this.sent) this.commit(); // the one waiting for this ack
-    const mine = this.pending();
+    this.commits.acked(data.ack);
+    const mine = this.commits.pending();
     if (!this.s || !mine) {
       const cell = this.s && this.playing !== null && data.state.playing ? this.s.cell : data.state.cell;
       this.s = { ...data.state, x: data.state.x.slice(), w: data.state.w.slice(), cell };
@@ -442,18 +527,13 @@ class Bench {
     this.mark();
   }
 
-  // an edit of ours not yet committed, or committed and not yet applied by the server
-  pending() {
-    return this.dirty || this.timer !== null || this.sent > this.ack;
-  }
-
   mark() {
-    this.root.dataset.pending = this.pending() ? "1" : "0";
+    this.commits.mark();
   }
 
   edit(changes) {
     this.s = { ...this.s, ...changes };
-    this.dirty = true;
+    this.commits.dirty = true;
     this.mark();
     if (this.frame === null) {
       this.frame = requestAnimationFrame(() => {
@@ -464,39 +544,7 @@ class Bench {
   }
 
   commitSoon() {
-    if (this.timer !== null) clearTimeout(this.timer);
-    const wait = this.via === "key" ? QUIET_MS : 0;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.commit();
-      this.mark();
-    }, wait);
-    this.mark();
-  }
-
-  // One commit in flight at a time: a second one is sent when the first's acknowledgement arrives (render). Two
-  // commits in quick succession (play, then pause) queued two reruns of the fragment that holds this element, which
-  // Streamlit could run in one script run: the element was drawn twice, the first copy never updated again.
-  commit(force = false) {
-    if (!this.dirty || !this.setStateValue) return;
-    if (!force && this.sent > this.ack) { // sent by render() once the server has applied the one in flight …
-      if (!this.waiting) this.waiting = setTimeout(() => { // … or after WAIT_MS without it (a rerun lost)
-        this.waiting = null;
-        if (this.root.isConnected) this.commit(true);
-        this.mark();
-      }, WAIT_MS);
-      return;
-    }
-    if (this.waiting) clearTimeout(this.waiting);
-    this.waiting = null;
-    this.seq = Math.max(this.seq, this.ack) + 1;
-    this.sent = this.seq;
-    this.dirty = false;
-    this.root.dataset.sent = String(this.sent);
-    this.mark();
-    const s = this.s;
-    this.setStateValue("commit", { seq: this.seq, x: s.x, x_preset: s.x_preset, x_arg: s.x_arg, w: s.w, pad: s.pad,
-      stride: s.stride, act: s.act, cell: s.cell, playing: this.playing !== null, kit: this.kit.id });
+    this.commits.soon(this.via === "key" ? QUIET_MS : 0);
   }
 
   // ---- the window ----
@@ -517,7 +565,7 @@ class Bench {
   togglePlay() {
     if (this.playing !== null) this.stop();
     else this.startPlay();
-    this.dirty = true;
+    this.commits.dirty = true;
     this.via = "pointer";
     this.commitSoon();
   }
@@ -802,16 +850,7 @@ class Bench {
 
   dispose() {
     this.stop();
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-      this.commit(true); // an edit in progress is not lost when the page goes
-    }
-    if (this.waiting) { // a commit waiting for the one in flight: sent now, not lost
-      clearTimeout(this.waiting);
-      this.waiting = null;
-      if (this.dirty) this.commit(true);
-    }
+    this.commits.flush();
     document.removeEventListener("keydown", this.onDocumentKey);
   }
 }

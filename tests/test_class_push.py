@@ -122,7 +122,8 @@ def test_a_session_that_is_gone_is_dropped(timer):
     assert not queue.waiting and not queue.scope and not timer  # nothing left to do, nothing scheduled
 
 
-def test_nudge_picks_the_followers_and_their_fragments(monkeypatch):
+def nudges_to(monkeypatch, watchers: dict) -> list:
+    """The class's watchers here, and the (session, fragment) reruns that nudges hand the event loop."""
     added = []
 
     class Loop:
@@ -130,11 +131,16 @@ def test_nudge_picks_the_followers_and_their_fragments(monkeypatch):
             added.append(args[1:])
 
     monkeypatch.setattr(class_push, "_server", lambda: (object(), Loop()))
-    monkeypatch.setattr(class_push, "_WATCHERS", {"CODE": {
+    monkeypatch.setattr(class_push, "_WATCHERS", {"CODE": watchers})
+    return added
+
+
+def test_nudge_picks_the_followers_and_their_fragments(monkeypatch):
+    added = nudges_to(monkeypatch, {
         "a": class_push.Watcher(True, "frag-a", "student-1"),
         "b": class_push.Watcher(True, None, "student-2"),
         "c": class_push.Watcher(False, "frag-c", "student-3"),  # exploring
-    }})
+    })
     assert class_push.nudge("CODE", scope="fragment") == 2
     assert added == [("a", "frag-a"), ("b", "")]  # no fragment registered: the whole page
     added.clear()
@@ -144,17 +150,10 @@ def test_nudge_picks_the_followers_and_their_fragments(monkeypatch):
 def test_what_another_replica_did_nudges_this_replicas_followers(monkeypatch):
     """Issue 19: the class store's listener calls heard(); a publication reruns follow fragments (the followers),
     a question, a reveal, the end, a database gone or back rerun every page (the explorers too)."""
-    added = []
-
-    class Loop:
-        def call_soon_threadsafe(self, fn, *args):
-            added.append(args[1:])
-
-    monkeypatch.setattr(class_push, "_server", lambda: (object(), Loop()))
-    monkeypatch.setattr(class_push, "_WATCHERS", {"CODE": {
+    added = nudges_to(monkeypatch, {
         "a": class_push.Watcher(True, "frag-a", "student-1"),
         "c": class_push.Watcher(False, "frag-c", "student-3"),  # exploring
-    }})
+    })
     assert class_push.heard("CODE", 3, "publish") == 1 and added == [("a", "frag-a")]
     for what in ("ask", "reveal", "end", "down", "catch_up"):
         added.clear()

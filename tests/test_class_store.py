@@ -285,6 +285,41 @@ def test_versions_move_on_every_change_followers_must_see(store):
     assert seen == sorted(set(seen)) and len(seen) == 5
 
 
+def test_forty_followers_read_each_change_from_the_database_once(store, clock, monkeypatch):
+    """Issue 17: after a teacher's change every follower's run reads the class and its questions. The database is
+    read once per change, however many followers ask (on PostgreSQL while the listener hears every change); a
+    class idle past its hours is still the database's to decide (a visit touches it without a new version)."""
+    if store.url:
+        store.listen(lambda *change: None)
+        assert store.listening.wait(30)
+    code, key = store.create()
+    reads: list[str] = []
+    real = store._read
+    monkeypatch.setattr(store, "_read", lambda sql, args=(): reads.append(sql) or real(sql, args))
+
+    def followers_read() -> tuple:
+        start = len(reads)
+        seen = [(store.check(code), store.question(code, "q")) for _ in range(40)]
+        assert all(one == seen[0] for one in seen)
+        return (*seen[0], len(reads) - start)
+
+    store.publish(code, key, "max-pooling", {"k": "2"})
+    state, q, n = followers_read()
+    assert state.params == {"k": "2"} and not q.opened and n == 2
+    store.open_question(code, key, "q")
+    state, q, n = followers_read()
+    assert q.opened and not q.revealed and state.version == store.version(code) and n == 2
+    store.answer(code, "q", "s1", 3)  # an answer is no change followers see: nothing read again
+    assert followers_read()[2] == 0
+    store.reveal(code, key, "q", 3)
+    state, q, n = followers_read()
+    assert q.revealed and q.answer == 3 and n == 2
+    clock.now += 4 * 3600 + 1
+    with pytest.raises(ClassError) as info:
+        store.check(code)
+    assert info.value.code == "expired"
+
+
 def test_a_restart_keeps_classes_state_and_answers(class_db, clock):
     first = ClassStore(class_db, hours=4, clock=clock)
     code, key = first.create()
@@ -390,12 +425,14 @@ def test_every_change_followers_must_see_reaches_the_other_replicas(pg_database,
         assert side.listening.wait(30)
     code, key = teacher_side.create()
     assert student_side.version(code) == 0
+    assert student_side.check(code).params == {} and not student_side.question(code, "q").opened  # read, kept
     teacher_side.publish(code, key, "max-pooling", {"k": "2"})
     assert heard(changes, "publish") == (code, 1, "publish") and student_side.version(code) == 1
+    assert student_side.check(code).params == {"k": "2"}  # what the student side kept was for version 0
     teacher_side.open_question(code, key, "q")
-    assert heard(changes, "ask") == (code, 2, "ask")
+    assert heard(changes, "ask") == (code, 2, "ask") and student_side.question(code, "q").opened
     teacher_side.reveal(code, key, "q", 3)
-    assert heard(changes, "reveal") == (code, 3, "reveal")
+    assert heard(changes, "reveal") == (code, 3, "reveal") and student_side.question(code, "q").revealed
     teacher_side.end(code, key)
     assert heard(changes, "end") == (code, 4, "end")
     with pytest.raises(ClassError):
