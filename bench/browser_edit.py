@@ -101,6 +101,8 @@ ARM_COMMIT = "([kind]) => {" + FIND + """
       if (start === null) return;
       const states = (records || []).filter(r => r.target === app && r.attributeName === 'data-test-script-state');
       if (app.dataset.testScriptState === 'running' || states.some(r => r.oldValue === 'running')) ran = true;
+      if (kind !== 'bench' && numbers() !== before) ran = true;  // the new numbers came from the rerun (a quick one can
+      // start and end between two observer calls, with no record of it left to see)
       if (kind === 'bench' && bench.dataset.pending === '1') ran = true;  // the commit went (a fragment run may not
       // show in the app's script state); its rerun is done when the workbench has the server's acknowledgement
       const updated = kind === 'bench' ? bench.dataset.pending === '0' : numbers() !== before;

@@ -28,6 +28,13 @@ HUGE = "9" * 400
 LAYERS_1000 = "i28x28x1_f" + "_r0" * 1000 + "_d10-softmax"  # finding 1: about 3 KB
 
 
+@pytest.fixture(autouse=True)
+def shipped_sample(monkeypatch):
+    """The links are the subject, not the data: §2 and §6 read the shipped MNIST sample instead of trying the
+    online MNIST (a download, and TensorFlow imported in a test that is not marked tf)."""
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")
+
+
 def _links():
     """The Link objects each page reads, imported lazily (they pull in the run settings)."""
     from links.pages import ARITHMETIC, FILTER_SETS, LAB, OWN, POOLING, lenet_link, settings_link

@@ -4,7 +4,7 @@ The whole setting is one record kept by ``SETTING`` (ui/page_setting.py): the fi
 edited one channel at a time through ``channel_cells``), its preset name ``fset`` (or "custom"), the bias,
 the digit and seed of the lecture's stack, the picture's source, the open channel and the explained
 cell (1-based as on the slides). Its link: ``fset``, ``k``, ``w`` (the weights when edited), ``b``,
-``digit``, ``seed``.
+``digit``, ``seed``. ``workbench`` is the page's editor: everything a filter edit changes, in one fragment.
 """
 
 from __future__ import annotations
@@ -16,12 +16,26 @@ import streamlit as st
 from PIL import Image
 
 from cnnlib.digits import examples_of
-from cnnlib.filter_sets import CHANNEL_NAMES, FILTER_SET_PRESETS, LectureStack, filter_set_preset, lecture_stack
+from cnnlib.filter_sets import (
+    CHANNEL_NAMES,
+    FILTER_SET_PRESETS,
+    KERNEL_SIZES,
+    WEIGHT_RANGE,
+    LectureStack,
+    apply_filter_set,
+    cell_across_channels,
+    filter_set_preset,
+    lecture_stack,
+)
 from links.pages import CUSTOM, FILTER_SETS, filter_set_of
-from ui.charts import GRAY, heatmap_spec, ready, window_box
+from ui import class_session, take_home
+from ui.charts import GRAY, heatmap_spec, png, ready, window_box
 from ui.grids import Cells
+from ui.guard import guarded
+from ui.i18n import labels, t
 from ui.page_setting import PageSetting
-from ui.presenter import presenting, text_px
+from ui.presenter import caption, presenting, text_px
+from ui.weight_editor import weight_editor
 
 SETTING = PageSetting("filter-sets", FILTER_SETS)
 CHANNELS = len(CHANNEL_NAMES)
@@ -218,3 +232,86 @@ def products_table(windows: np.ndarray, weights: np.ndarray, products: np.ndarra
 def fmt(v: float) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".") if not float(v).is_integer() else f"{int(v):,}"
 
+
+@st.fragment
+@guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
+def workbench(img: np.ndarray) -> None:
+    """All that a filter edit changes: the window on the channels, the editor, the maps, one cell, the link.
+
+    A slider step reruns only this (the lecture's stack below stays as it is); so does a teacher's edit for
+    the students following (all of the record but the stack's digit and seed)."""
+    class_session.refresh(covers=("k", "fset", "w", "b", "channel", "row", "col"))
+    x = img.astype(float)
+    record = SETTING.get()
+    w, k, bias = record.w, record.k, float(record.b)
+    result = apply_filter_set(x, w, bias)
+    oh, ow = result.feature_map.shape
+    row, col = cell(oh, ow)  # 0-based here; the widgets below count from 1 as the slides do
+
+    pic, channels = st.columns([1, 3])
+    pic.image(enlarge_rgb(img, 5), caption=t("filtersets.picture", shape="(32, 32, 3)"))
+    chart(
+        channels,
+        channel_pictures(x, [t("filtersets.channel", name=n) for n in CHANNEL_NAMES], (row, col, k, k)),
+        "filt_channels",
+    )
+
+    # ---- one screen: the filter set's editor on the left, what it makes on the right ---------------
+    st.subheader(t("filtersets.work_title"))
+    c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
+    c1.radio(
+        t("filtersets.kernel_size"),
+        KERNEL_SIZES,
+        horizontal=True,
+        format_func=lambda n: f"{n}×{n}",
+        **SETTING.bind("filt_size", "k", then=choose_size),
+    )
+    c2.selectbox(
+        t("filtersets.preset"),
+        CHOICES,
+        format_func=labels("filtersets.preset", CHOICES),
+        **SETTING.bind("filt_preset_choice", "fset", then=choose_preset),
+    )
+    c3.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, format="%g",
+                    **SETTING.bind("filt_bias", "b", kept=float))
+    left, right = st.columns([5, 6], gap="medium")
+    with left:
+        channel = st.segmented_control(
+            t("filtersets.channel_editor"),
+            range(len(CHANNEL_NAMES)),
+            **SETTING.bind("filt_channel", "channel"),
+            format_func=CHANNEL_NAMES.__getitem__,
+            required=True,
+        )
+        weight_editor(f"filt_w_{channel}", channel_cells(channel), (k, k), *WEIGHT_RANGE, step=0.5)
+    with right:
+        titles = [
+            t("filtersets.filter_of", name=name_c) + (" ✎" if c == channel else "") for c, name_c in enumerate(CHANNEL_NAMES)
+        ]
+        chart(st, filter_thumbs(w, titles), "filt_w_fig")
+        titles = [t("filtersets.partial", name=name_c) for name_c in CHANNEL_NAMES] + [
+            t("filtersets.sum_title", shape=f"({oh}, {ow})")
+        ]
+        chart(st, maps_figure(result.partials, result.feature_map, titles, (row, col)), "filt_maps", png("feature-map"))
+    caption(t("filtersets.block", shape=f"({k}, {k}, 3)", k=k, n=w.size) + " " + t("filtersets.partials_caption"))
+
+    # ---- one output cell, spelt out ----------------------------------------------------------------
+    st.subheader(t("filtersets.cell_title"))
+    r1, r2, _ = st.columns([1, 1, 2])
+    r1.number_input(t("filtersets.row"), 1, oh, **SETTING.bind("filt_row", "row"))
+    r2.number_input(t("filtersets.col"), 1, ow, **SETTING.bind("filt_col", "col"))
+    spelt = cell_across_channels(x, w, row, col, bias)
+    for c, name_c in enumerate(CHANNEL_NAMES):
+        st.markdown("- " + t("filtersets.channel_sum", name=name_c, k=k, value=fmt(spelt.channel_sums[c])))
+        with st.expander(t("filtersets.products", name=name_c, n=k * k)):
+            st.markdown(products_table(spelt.windows[c], spelt.weights[c], spelt.products[c]))
+    terms = " + ".join(
+        [
+            *(f"({fmt(s)})" if s < 0 else fmt(s) for s in spelt.channel_sums),
+            f"({fmt(bias)})" if bias < 0 else fmt(bias),
+        ]
+    )
+    st.success(t("filtersets.cell_total", r=row + 1, c=col + 1, terms=terms, total=fmt(spelt.total)))
+    caption(t("filtersets.cell_check", r=row + 1, c=col + 1, value=fmt(float(result.feature_map[row, col]))))
+    SETTING.sync()
+    take_home.notebook_button("filter-sets", {**record.to_link(), "image": img}, where=st.container(), png_hint=True)

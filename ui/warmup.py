@@ -12,8 +12,8 @@ settings, the run's numbers and curves from its result.json) and ``gate.note()``
 the model: a short "loading TensorFlow…" note in the page's language. The first note is a fragment that
 polls a cheap flag (``services.runs.fit.tensorflow_ready``, no import) every POLL_S seconds and reruns
 the page once TensorFlow is there, which fills those places in and stops the polling (the rerun draws no
-note). The background import starts when the script run that asked for it has ended (the router calls
-``warm_tensorflow_soon()`` after every page), so it does not slow the page's first paint; it runs through
+note). The background import starts a moment (``START_S``) after the script run that asked for it has ended
+(the router calls ``warm_tensorflow_soon()`` after every page), so it does not slow the page's first paint; it runs through
 ``configure_tensorflow`` (the thread pools sized and the router's hooks, the clear_session guard among
 them, run exactly as for a training run).
 
@@ -129,12 +129,17 @@ def _waiting() -> None:
 
 
 SWITCH_S = 0.0005  # Python's GIL switch interval while the import runs (default 0.005)
+# The import starts this long after the run that asked for it: loading TensorFlow's libraries holds the GIL for
+# long stretches, and right after the page's run the server is still sending it (bench/memory.py, /lenet-5 with its
+# run cached: first useful paint 2.34 s at once, 1.74 s a second later; the model's parts 8.3 → 9.2 s).
+START_S = 1.0
 
 
 def _warm() -> None:
-    """Import TensorFlow and Keras. Meanwhile Python's GIL changes hands every 0.5 ms instead of 5: the
-    import is one long CPU-bound stretch of Python, and the server's event loop and script threads, which
+    """Import TensorFlow and Keras, START_S after the page's run. Meanwhile Python's GIL changes hands every
+    0.5 ms instead of 5: the import is one long CPU-bound stretch of Python, and the server's event loop and script threads, which
     give the GIL up for every small I/O, would otherwise wait up to 5 ms to get it back each time."""
+    time.sleep(START_S)
     started = time.perf_counter()
     interval = sys.getswitchinterval()
     sys.setswitchinterval(min(interval, SWITCH_S))
