@@ -33,9 +33,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 log = logging.getLogger(__name__)
 # One follower reruns at a time, and the queue looks every 5 ms whether it has finished: scripts share one core (the
-# GIL), so runs side by side only contend. Measured with 40 followers (bench/classroom.py followers 40): 4 at once
-# and a look every 50 ms gave commit → follower p50 490 / p90 809 ms and the teacher's own edit 1.24× slower; one at
-# a time every 5 ms 312 / 500 ms and 1.06×, the looking ~2 % of the server's CPU while followers are due.
+# GIL), so runs side by side only contend. Measured (bench/classroom.py followers 40, the same idle machine): 4 at
+# once, a look every 50 ms: commit → follower p50 405 / p90 639 ms, the teacher's own edit p90 1.17× slower than
+# alone; one at a time every 5 ms (and the class store read once per change): 335 / 548 ms and 1.08×.
 AT_ONCE = 1
 RETRY_S = 0.005
 FALLBACK_S = 2.0  # without the push: how often a follower asks for the class's version
