@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from cnnlib.filter_sets import FILTER_SET_PRESETS, apply_filter_set, filter_set_preset, sample_colour_image
-from tests.apphelp import assert_clean, open_page
+from tests.apphelp import assert_clean, commit_component, component_data, open_page, page_record
 
 PAGE = "lessons/3_filters.py"
+BENCH = "filt_bench"  # the editor in the browser (static/filtersets.js): channel chooser, sliders, filters, maps
 TITLE = {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"}
 X = sample_colour_image().astype(float)
 
@@ -17,10 +18,33 @@ def cell_total(at) -> str:
     return [s.value for s in at.success if s.value.startswith("y(")][0]
 
 
+def bench(at) -> dict:
+    """What the browser's editor was given to show (x, w flat; k, b, channel, row, col)."""
+    return component_data(at, BENCH)["state"]
+
+
+def bench_w(at) -> np.ndarray:
+    state = bench(at)
+    return np.array(state["w"], dtype=float).reshape(state["k"], state["k"], 3)
+
+
+def commit(at, **changes):
+    """The browser's editor commits its weights (flat, k·k·3) and channel with `changes`, as when an edit ends."""
+    state = bench(at)
+    return commit_component(at, BENCH, {"w": state["w"], "channel": state["channel"], **changes})
+
+
+def set_weight(at, c: int, i: int, value: float):
+    """Channel c's weight w{i+1} dragged to `value` in the browser, then released (one commit)."""
+    w = bench_w(at)
+    w.reshape(-1, 3)[i, c] = value
+    return commit(at, w=w.ravel().tolist(), channel=c)
+
+
 def editor(at, c: int, k: int) -> dict:
-    """What channel c's editor shows: its sliders, its number boxes and its paste text."""
+    """What channel c's editor shows: the browser's sliders (its data), its number boxes and its paste text."""
     return {
-        "sliders": np.array([at.slider(key=f"filt_w_{c}_s{i}").value for i in range(k * k)]).reshape(k, k),
+        "sliders": bench_w(at)[..., c],
         "boxes": np.array([at.number_input(key=f"filt_w_{c}_n{i}").value for i in range(k * k)]).reshape(k, k),
         "paste": at.text_area(key=f"filt_w_{c}_paste").value,
     }
@@ -31,7 +55,7 @@ def as_text(grid) -> str:
 
 
 def show_channel(at, c: int):
-    return at.button_group(key="filt_channel").set_value(c).run()
+    return commit(at, channel=c)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -49,7 +73,9 @@ def test_renders_both_parts(lang):
     tables = [m.value for m in at.markdown if m.value.startswith("| | x | w | x·w |")]
     centre = X[16, 16, 0]  # w5 of the window at (16, 16) sees the picture's pixel (17, 17)
     assert len(tables) == 3 and f"| w5 | {centre:g} | 2 | {2 * centre:g} |" in tables[0].splitlines()
-    assert len(at.slider) == 9 and at.slider[0].label == "w1" and at.slider[8].label == "w9"  # one channel's editor
+    assert bench(at)["k"] == 3 and len(bench(at)["w"]) == 27 and bench(at)["channel"] == 0  # the browser's editor
+    boxes = [n.label for n in at.number_input if n.key.startswith("filt_w_")]
+    assert boxes == [f"w{i}" for i in range(1, 10)]  # one channel's typed numbers
     shapes = at.dataframe[-1].value
     assert list(shapes.iloc[:, 1]) == ["(5, 5, 1, 3)", "(5, 5, 3, 6)"]
     assert list(shapes.iloc[:, 2]) == ["(3, 5, 5, ?)", "(6, 5, 5, ?)"]
@@ -86,7 +112,7 @@ def test_five_by_five_gives_every_editor_five_by_five_numbers():
     for c in (0, 2):
         show_channel(at, c)
         shown = editor(at, c, 5)
-        assert len(at.slider) == 25 and at.slider[24].label == "w25"
+        assert [n.label for n in at.number_input if n.key.startswith(f"filt_w_{c}_n")][-1] == "w25"
         np.testing.assert_array_equal(shown["sliders"], horizontal[..., c])
         assert shown["paste"] == as_text(horizontal[..., c]) and "5 rows" in at.text_area(key=f"filt_w_{c}_paste").label
         at.button(key=f"filt_w_{c}_paste_apply").click().run()  # apply what the box shows
@@ -102,7 +128,7 @@ def test_five_by_five_gives_every_editor_five_by_five_numbers():
 
 def test_a_slider_edit_says_custom_and_a_preset_brings_the_numbers_back():
     at = open_page(PAGE, "en")
-    at.slider(key="filt_w_0_s4").set_value(3.5).run()
+    set_weight(at, 0, 4, 3.5)
     assert_clean(at)
     assert at.selectbox(key="filt_preset_choice").value == "custom"
     assert at.query_params["fset"] == "custom"
@@ -112,14 +138,14 @@ def test_a_slider_edit_says_custom_and_a_preset_brings_the_numbers_back():
     expected = apply_filter_set(X, w).feature_map[15, 15]
     assert cell_total(at).endswith(f"= {expected:,g}")
     at.selectbox(key="filt_preset_choice").set_value("horizontal").run()
-    assert at.slider(key="filt_w_0_s4").value == 2 and "w" not in at.query_params
+    assert bench_w(at)[1, 1, 0] == 2 and "w" not in at.query_params
     at.number_input(key="filt_w_0_n0").set_value(1.5).run()  # a number box is an edit too
-    assert at.selectbox(key="filt_preset_choice").value == "custom" and at.slider(key="filt_w_0_s0").value == 1.5
+    assert at.selectbox(key="filt_preset_choice").value == "custom" and bench_w(at)[0, 0, 0] == 1.5
 
 
 def test_a_custom_set_keeps_its_centre_across_sizes():
     at = open_page(PAGE, "en")
-    at.slider(key="filt_w_0_s4").set_value(5.0).run()
+    set_weight(at, 0, 4, 5.0)
     at.radio(key="filt_size").set_value(5).run()
     assert_clean(at)
     grid = editor(at, 0, 5)["sliders"]
@@ -132,7 +158,7 @@ def test_a_custom_set_keeps_its_centre_across_sizes():
 def test_edit_one_channel_and_the_link_carries_it():
     at = open_page(PAGE, "en")
     show_channel(at, 2)
-    assert at.slider(key="filt_w_2_s0").label == "w1" and len(at.slider) == 9
+    assert at.number_input(key="filt_w_2_n0").label == "w1" and bench(at)["channel"] == 2
     at.text_area(key="filt_w_2_paste").set_value("0 0 0\n0 1 0\n0 0 0").run()
     at.button(key="filt_w_2_paste_apply").click().run()
     assert_clean(at)
@@ -254,3 +280,82 @@ def test_the_figures_put_parts_and_sum_on_one_scale_and_count_cells_from_one():
     pictures = channel_pictures(X, ["R", "G", "B"], (0, 2, 5, 5)).to_dict()
     go.Figure(pictures)
     assert [(b["x0"], b["x1"], b["y0"], b["y1"]) for b in pictures["layout"]["shapes"]] == [(2.5, 7.5, 0.5, 5.5)] * 3
+
+
+# ---- the editor in the browser (static/filtersets.js): one commit when an edit ends ----------------------------
+
+
+def test_the_editor_is_given_the_picture_the_weights_and_the_words():
+    at = open_page(PAGE, "ko")
+    data = component_data(at, BENCH)
+    state = data["state"]
+    assert np.array_equal(np.array(state["x"]).reshape(32, 32, 3), X)  # the picture, once per run, row by row
+    assert (state["k"], state["b"], state["channel"], state["row"], state["col"]) == (3, 0, 0, 16, 16)
+    np.testing.assert_array_equal(bench_w(at), filter_set_preset("horizontal", 3))  # cnnlib's order: w[a, b, c]
+    assert data["module"].startswith("filtersets.js?v=")
+    assert data["kit"]["words"]["channel_editor"] == "고칠 채널" and data["kit"]["channels"] == ["R", "G", "B"]
+
+
+def test_a_commit_changes_the_record_the_link_and_the_cell_spelt_out():
+    at = open_page(PAGE, "en", query={"b": "1.5"})
+    w = filter_set_preset("horizontal", 3)
+    w[0, 2, 1] = -2.25  # G's w3
+    w[2, 0, 2] = 7.5  # B's w7
+    commit(at, w=w.ravel().tolist(), channel=1)
+    assert_clean(at)
+    record = page_record(at, "filter-sets")
+    np.testing.assert_array_equal(record.w, w)
+    assert record.fset == "custom" and record.channel == 1
+    assert at.query_params["fset"] == "custom"
+    np.testing.assert_array_equal(np.array([float(v) for v in at.query_params["w"].split(",")]).reshape(3, 3, 3), w)
+    expected = apply_filter_set(X, w, 1.5).feature_map[15, 15]
+    assert cell_total(at).endswith(f"= {expected:,g}") and cell_total(at).split(" = ")[1].endswith(" + 1.5")
+    assert at.selectbox(key="filt_preset_choice").value == "custom"
+    assert at.number_input(key="filt_w_1_n2").value == -2.25  # the typed numbers show the chosen channel's
+    assert component_data(at, BENCH)["ack"] == 1  # the commit's number comes back
+    np.testing.assert_array_equal(bench_w(at), w)
+    commit(at, w=filter_set_preset("vertical", 3).ravel().tolist())  # a preset's numbers exactly: named by it
+    assert page_record(at, "filter-sets").fset == "vertical" and "w" not in at.query_params
+    assert at.selectbox(key="filt_preset_choice").value == "vertical"
+
+
+def test_a_five_by_five_commit():
+    at = open_page(PAGE, "en", query={"k": "5"})
+    w = filter_set_preset("horizontal", 5)
+    w[2, 2, 0] = 9.5
+    commit(at, w=w.ravel().tolist())
+    assert_clean(at)
+    np.testing.assert_array_equal(page_record(at, "filter-sets").w, w)
+    assert cell_total(at).startswith("y(15, 15) = ")  # the 28×28 map's centre
+    assert cell_total(at).endswith(f"= {apply_filter_set(X, w).feature_map[14, 14]:,g}")
+
+
+@pytest.mark.parametrize("bad", [
+    {"w": [1.0] * 26},  # the wrong length
+    {"w": [1.0] * 75},  # a 5×5 set on the 3×3 page
+    {"w": [float("nan")] + [1.0] * 26},
+    {"w": [float("inf")] * 27},
+    {"w": ["a"] * 27},
+    {"w": "1,2,3"},
+    {"w": [[1.0] * 3] * 9},  # not flat
+    {"w": None, "channel": 7},
+    {"w": {"a": 1}, "channel": "G"},
+    {"channel": -1},
+    {"channel": True},
+])
+def test_a_bad_commit_is_ignored(bad):
+    at = open_page(PAGE, "en")
+    before = page_record(at, "filter-sets")
+    commit_component(at, BENCH, bad)
+    assert_clean(at)
+    after = page_record(at, "filter-sets")
+    np.testing.assert_array_equal(after.w, before.w)
+    assert (after.fset, after.channel) == ("horizontal", 0) and "w" not in at.query_params
+
+
+def test_weights_beyond_the_range_are_clamped():
+    at = open_page(PAGE, "en")
+    w = filter_set_preset("horizontal", 3)
+    w[0, 0, 0] = 99
+    commit(at, w=w.ravel().tolist())
+    assert page_record(at, "filter-sets").w[0, 0, 0] == 10

@@ -9,7 +9,9 @@ cell (1-based as on the slides). Its link: ``fset``, ``k``, ``w`` (the weights w
 
 from __future__ import annotations
 
+import functools
 import html
+from collections.abc import Mapping
 
 import numpy as np
 import streamlit as st
@@ -27,20 +29,27 @@ from cnnlib.filter_sets import (
     filter_set_preset,
     lecture_stack,
 )
-from links.pages import CUSTOM, FILTER_SETS, filter_set_of
+from links.pages import CUSTOM, FILTER_SETS, FilterSets, filter_set_of
 from ui import class_session, take_home
-from ui.charts import GRAY, heatmap_spec, png, ready, window_box
+from ui import workbench as bench
+from ui.charts import DIVERGING, GRAY, heatmap_spec, ready, window_box
 from ui.grids import Cells
 from ui.guard import guarded
-from ui.i18n import labels, t
+from ui.i18n import CATALOGUE, labels, lang, t
 from ui.page_setting import PageSetting
 from ui.presenter import caption, presenting, text_px
 from ui.weight_editor import weight_editor
+from ui.workbench import compact
 
 SETTING = PageSetting("filter-sets", FILTER_SETS)
 CHANNELS = len(CHANNEL_NAMES)
 CHOICES = (*FILTER_SET_PRESETS, CUSTOM)  # the dropdown: every preset, and what a manual edit makes
 NO_BAR = {"displayModeBar": False}
+BENCH = "filt_bench"  # the editor's component key (ui/workbench.py, static/filtersets.js)
+MODULE = "filtersets.js"
+WEIGHT_STEP = 0.5
+WORDS = {name: f"filtersets.{name}"  # the editor's words by the name the module uses: catalogue keys (words/filtersets.py)
+         for name in ("bench", "channel_editor", "weights_of", "filter_of", "partial", "sum_title")}
 
 
 def channel_cells(c: int) -> Cells:
@@ -93,6 +102,51 @@ def cell(oh: int, ow: int) -> tuple[int, int]:
     if (row, col) != (record.row, record.col):
         SETTING.update(row=row, col=col)
     return row - 1, col - 1
+
+
+# ---- the editor in the browser: static/filtersets.js -------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4)
+def bench_kit(language: str) -> dict:
+    """The editor's words in one language, the channels' names and the colour scale (sent while the browser lacks them)."""
+    return {"words": {name: CATALOGUE[key][language] for name, key in WORDS.items()}, "scale": DIVERGING,
+            "channels": list(CHANNEL_NAMES)}
+
+
+def bench_state(record: FilterSets, x: np.ndarray, row: int, col: int) -> dict:
+    """What the editor shows: the picture (h×wd×3, flat, row by row, channels last), the filter set (k·k·3 flat, in
+    cnnlib's order), the bias, the chosen channel, the explained cell (1-based) and the weights' range and step."""
+    h, wd = np.asarray(x).shape[:2]
+    return {"x": compact(x), "h": int(h), "wd": int(wd), "k": int(record.k), "w": compact(record.w), "b": float(record.b),
+            "channel": int(record.channel), "row": int(row), "col": int(col), "lo": WEIGHT_RANGE[0], "hi": WEIGHT_RANGE[1],
+            "step": WEIGHT_STEP}
+
+
+def apply_commit(record: FilterSets, state: Mapping) -> FilterSets:
+    """The record after one commit of the editor ({w: k·k·3 numbers, channel}); a value that cannot be used keeps the
+    record's. New weights name the preset they are exactly, else "custom"."""
+    changes: dict = {}
+    k = record.k
+    try:
+        w = np.asarray(state.get("w"), dtype=float)
+    except (TypeError, ValueError):
+        w = None
+    if w is not None and w.ndim == 1 and w.size == k * k * CHANNELS and np.all(np.isfinite(w)):
+        w = np.clip(w.reshape(k, k, CHANNELS), *WEIGHT_RANGE)
+        if not np.array_equal(w, record.w):
+            changes.update(w=w, fset=filter_set_of(w))
+    channel = state.get("channel")
+    if type(channel) is int and 0 <= channel < CHANNELS and channel != record.channel:
+        changes["channel"] = channel
+    return record.but(**changes) if changes else record
+
+
+def committed() -> None:
+    """The editor's on_commit_change: its commit into the page's record (before the script runs)."""
+    commit = bench.last_commit(BENCH)
+    if commit:
+        SETTING.set(apply_commit(SETTING.get(), commit))
 
 
 # ---- figures: plain Plotly specs (charts.ready), 1-based cells on hover as on the slides --------
@@ -274,25 +328,16 @@ def workbench(img: np.ndarray) -> None:
     )
     c3.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, format="%g",
                     **SETTING.bind("filt_bias", "b", kept=float))
-    left, right = st.columns([5, 6], gap="medium")
-    with left:
-        channel = st.segmented_control(
-            t("filtersets.channel_editor"),
-            range(len(CHANNEL_NAMES)),
-            **SETTING.bind("filt_channel", "channel"),
-            format_func=CHANNEL_NAMES.__getitem__,
-            required=True,
-        )
-        weight_editor(f"filt_w_{channel}", channel_cells(channel), (k, k), *WEIGHT_RANGE, step=0.5)
-    with right:
-        titles = [
-            t("filtersets.filter_of", name=name_c) + (" ✎" if c == channel else "") for c, name_c in enumerate(CHANNEL_NAMES)
-        ]
-        chart(st, filter_thumbs(w, titles), "filt_w_fig")
-        titles = [t("filtersets.partial", name=name_c) for name_c in CHANNEL_NAMES] + [
-            t("filtersets.sum_title", shape=f"({oh}, {ow})")
-        ]
-        chart(st, maps_figure(result.partials, result.feature_map, titles, (row, col)), "filt_maps", png("feature-map"))
+    record = SETTING.get()  # the bias or the size may have changed it
+    bench.mount(BENCH, bench_state(record, x, row + 1, col + 1), bench_kit(lang()), present=presenting(),
+                on_commit=committed, module=MODULE)
+    caption(t("filtersets.bench_keys"))
+    channel = record.channel
+    weight_editor(f"filt_w_{channel}", channel_cells(channel), (k, k), *WEIGHT_RANGE, step=WEIGHT_STEP, sliders=False,
+                  expander=t("filtersets.typed", name=CHANNEL_NAMES[channel]))
+    record = SETTING.get()  # a typed number may have changed it
+    w, bias = record.w, float(record.b)
+    result = apply_filter_set(x, w, bias)
     caption(t("filtersets.block", shape=f"({k}, {k}, 3)", k=k, n=w.size) + " " + t("filtersets.partials_caption"))
 
     # ---- one output cell, spelt out ----------------------------------------------------------------
