@@ -101,8 +101,7 @@ class Editor {
     this.wGrid = el("div", "wgrid", left, { "data-testid": "weights" });
     this.sliders = [];
 
-    const right = el("section", "col col-maps", root);
-    this.thumbs = el("div", "thumbs", right);
+    this.thumbs = el("div", "thumbs", root);
     this.filters = [];
     for (let c = 0; c < CHANNELS; c++) {
       const box = el("div", "thumb", this.thumbs);
@@ -110,7 +109,7 @@ class Editor {
       const grid = el("div", "fgrid", box, { "data-testid": `filter-${c}`, role: "img" });
       this.filters.push({ title, grid, cells: [], shape: "" });
     }
-    const maps = el("div", "maps", right);
+    const maps = el("div", "maps", root);
     this.maps = [];
     for (let n = 0; n <= CHANNELS; n++) {
       const box = el("div", "map", maps);
@@ -260,7 +259,7 @@ class Editor {
     const result = (this.result = applyFilterSet(st.x, st.h, st.wd, w, k, st.b));
     const all = [...result.partials, result.sum];
     const bound = boundOf(all);
-    const cell = present ? 8 : 6;
+    const cell = present ? 7 : 6;
     this.cellPx = cell;
     all.forEach((map, n) => {
       const { title, canvas } = this.maps[n];
@@ -329,12 +328,25 @@ class Editor {
 }
 
 const CSS = `
-:host { display: block; }
+:host { display: block; container-type: inline-size; }
 .fs { font-family: var(--st-font, sans-serif); color: var(--st-text-color, #31333f); font-size: 14px; line-height: 1.4;
   position: relative; display: flex; flex-wrap: wrap; gap: 12px 28px; align-items: flex-start; }
 .col { display: flex; flex-direction: column; gap: 8px; min-width: 0; }
 .col-edit { flex: 0 1 300px; }
-.col-maps { flex: 1 1 380px; }
+/* wide enough: the editor on the left, the filters above the maps on the right (one screen on a projector); presenting
+   on a wide screen, the larger maps in the middle and the filters one above the other on the right */
+@container (min-width: 680px) {
+  .fs { display: grid; grid-template-columns: 300px minmax(0, 1fr); grid-template-areas: "edit thumbs" "edit maps";
+    align-items: start; justify-content: start; }
+  .fs.present { grid-template-columns: 380px minmax(0, 1fr); }
+  .col-edit { grid-area: edit; }
+  .thumbs { grid-area: thumbs; }
+  .maps { grid-area: maps; }
+}
+@container (min-width: 1000px) {
+  .fs.present { grid-template-columns: 380px max-content max-content; grid-template-areas: "edit maps thumbs"; }
+  .present .thumbs { flex-direction: column; }
+}
 .title { font-weight: 600; }
 .title.small { font-size: 13px; white-space: nowrap; }
 fieldset { border: 0; margin: 0; padding: 0; display: flex; gap: 4px 16px; flex-wrap: wrap; align-items: center; }
@@ -356,7 +368,7 @@ input:focus-visible, canvas:focus-visible { outline: 2px solid var(--st-primary-
 .fgrid.chosen { border-color: var(--st-primary-color, #2f6fdf); }
 .fc { display: flex; align-items: center; justify-content: center; font-size: 11px; font-variant-numeric: tabular-nums;
   border-radius: 2px; overflow: hidden; white-space: nowrap; }
-.maps { display: grid; grid-template-columns: repeat(2, max-content); gap: 8px 16px; }
+.maps { display: flex; flex-wrap: wrap; gap: 8px 16px; max-width: 460px; }
 .map { display: flex; flex-direction: column; gap: 2px; }
 canvas { display: block; image-rendering: pixelated; cursor: crosshair; }
 .tip { position: absolute; transform: translate(-50%, -100%); background: #262730; color: #fff; padding: 2px 7px;
@@ -365,8 +377,9 @@ canvas { display: block; image-rendering: pixelated; cursor: crosshair; }
 .present { font-size: 20px; }
 .present .title, .present .title.small, .present legend, .present .chan, .present .whead, .present .tip { font-size: 20px; }
 .present .five .whead { font-size: 16px; }
-.present .fc { font-size: 18px; }
+.present .fc { font-size: 20px; }
 .present .col-edit { flex-basis: 380px; }
+.present .maps { max-width: 520px; }
 `;
 
 export default function filtersets(component) {

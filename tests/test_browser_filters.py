@@ -5,16 +5,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import POLL_MS, app_errors, h1, open_page, wait_idle
+from tests.browser import app_errors, h1, open_page, wait_committed, wait_idle
 
 TITLE = {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"}
 PROJECTOR = (1280, 720)
-MAPS = [".st-key-filt_w_fig", ".st-key-filt_maps"]  # the three filters; the partial maps and their sum (one figure each)
-# The numbers a chart draws (null while Plotly redraws it): selector → JSON of its traces' z.
-PLOTLY_Z = """selector => {
-  const plot = document.querySelector(selector + ' .js-plotly-plot');
-  return plot && plot.data ? JSON.stringify(plot.data.map(trace => trace.z)) : null;
-}"""
+# the browser's editor (static/filtersets.js): the channel chooser, the three filters, the partial maps and their sum
+BENCH = ["channel-chooser", "filter-0", "filter-1", "filter-2", "partial-map-R", "partial-map-G", "partial-map-B",
+         "feature-map"]
 # Scroll so that `el` sits just below Streamlit's fixed header; returns the header's height.
 SCROLL_BELOW_HEADER = """el => {
   const header = document.querySelector('[data-testid="stHeader"]');
@@ -23,6 +20,7 @@ SCROLL_BELOW_HEADER = """el => {
   el.scrollIntoView({block: 'start'});
   return top;
 }"""
+FONT_PX = "e => parseFloat(getComputedStyle(e).fontSize)"
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +34,11 @@ def one_screen(page, k: int) -> list[str]:
     viewport once the work area's first row is scrolled just below the header; [] when all is in view."""
     top = page.locator(".st-key-filt_size").evaluate(SCROLL_BELOW_HEADER)
     width, height = page.viewport_size["width"], page.viewport_size["height"]
-    wanted = [".st-key-filt_size", ".st-key-filt_preset_choice", ".st-key-filt_channel"]
-    wanted += [f".st-key-filt_w_0_s{i}" for i in range(k * k)] + MAPS
+    wanted = [page.locator(".st-key-filt_size"), page.locator(".st-key-filt_preset_choice")]
+    wanted += [page.get_by_test_id(i) for i in BENCH] + [page.get_by_test_id(f"w{i + 1}") for i in range(k * k)]
     outside = []
-    for selector in wanted:
-        box = page.locator(selector).bounding_box()
+    for where in wanted:
+        box = where.bounding_box()
         if (
             box is None
             or box["y"] < top - 1
@@ -48,7 +46,7 @@ def one_screen(page, k: int) -> list[str]:
             or box["x"] < 0
             or box["x"] + box["width"] > width
         ):
-            outside.append(f"{selector}: {box}")
+            outside.append(f"{where}: {box}")
     return outside
 
 
@@ -59,55 +57,49 @@ def test_editor_and_maps_fit_one_projector_screen(server, browser_page, lang, k)
     open_page(page, f"{server}/filter-sets?lang={lang}&k={k}")
     assert h1(page) == TITLE[lang] and not app_errors(page)
     assert page.locator('[data-testid="stSidebar"]').is_visible()  # with the sidebar open
-    assert page.locator('[data-testid="stSlider"]').count() == k * k  # one channel's editor at a time
+    expect(page.get_by_role("slider")).to_have_count(k * k)  # one channel's editor at a time
     assert one_screen(page, k) == []
 
 
-def test_a_slider_stepped_with_the_keyboard_changes_the_map(server, browser_page):
+def test_a_click_on_another_channel_shows_its_weights_and_keeps_the_edit(server, browser_page):
     page = browser_page
-    open_page(page, f"{server}/filter-sets?lang=en")
-    drawn = page.evaluate(PLOTLY_Z, ".st-key-filt_maps")
-    assert drawn is not None
-    thumb = page.locator('.st-key-filt_w_0_s4 input[type="range"]')  # w5 of the R channel (react-aria's slider input)
-    expect(thumb).to_have_value("2")
-    thumb.focus()
-    page.keyboard.press("ArrowRight")
-    expect(thumb).to_have_value("2.5")
-    page.wait_for_function(
-        f"before => {{ const now = ({PLOTLY_Z})('.st-key-filt_maps'); return now !== null && now !== before; }}", arg=drawn,
-        polling=POLL_MS,
-    )
-    wait_idle(page)
+    open_page(page, f"{server}/filter-sets?lang=en&fset=red_only")
+    w5 = page.get_by_role("slider", name="w5", exact=True)
+    expect(w5).to_have_value("1")
+    w5.fill("-3.5")  # as a drag ends: the value, then the change
+    wait_committed(page)
     assert "fset=custom" in page.url
-    expect(page.locator('.st-key-filt_preset_choice [role="combobox"]')).to_have_value("Custom")
-    # the focus stays on the slider: the next arrow steps it again
-    page.keyboard.press("ArrowRight")
-    expect(thumb).to_have_value("3")
-    wait_idle(page)
+    page.get_by_test_id("channel-chooser").locator("label").filter(has_text="G").click()
+    expect(w5).to_have_value("0")  # G's w5: red_only passes nothing of G
+    wait_committed(page)
+    assert page.locator(".st-key-filt_w_1_typed").count() == 1  # the typed numbers follow the chosen channel
+    page.get_by_test_id("channel-chooser").locator("label").filter(has_text="R").click()
+    expect(w5).to_have_value("-3.5")  # R's edit stayed in R
+    wait_committed(page)
     assert not app_errors(page)
-    # another channel's editor: its own numbers (the R edit stays in R)
-    page.locator(".st-key-filt_channel button").filter(has_text="G").click()
-    expect(page.locator('.st-key-filt_w_1_s4 input[type="range"]')).to_have_value("2")
-    wait_idle(page)
-    assert page.locator(".st-key-filt_w_0_s4").count() == 0
-    assert "w=" in page.url and not app_errors(page)
 
 
 # Every label, option text and figure of the §3 work area that is wider than the box that shows it.
 CUT = """() => {
   const cut = [];
-  const area = ['filt_size', 'filt_preset_choice', 'filt_bias', 'filt_channel', 'filt_w_fig', 'filt_maps', 'filt_row', 'filt_col']
-    .map(k => document.querySelector('.st-key-' + k))
-    .concat(Array.from(document.querySelectorAll('[class*="st-key-filt_w_0_s"]')));
+  const area = ['filt_size', 'filt_preset_choice', 'filt_bias', 'filt_row', 'filt_col']
+    .map(k => document.querySelector('.st-key-' + k));
   for (const box of area) {
     if (!box) { cut.push('missing'); continue; }
     for (const el of box.querySelectorAll('[data-testid="stWidgetLabel"] p, label p, button p, input[role="combobox"]')) {
       if (el.scrollWidth > el.clientWidth + 1)
         cut.push((el.value || el.innerText) + ' in ' + box.className.split(' ').find(c => c.startsWith('st-key')));
     }
-    const plot = box.querySelector('.js-plotly-plot');
-    if (plot && plot._fullLayout.width > box.getBoundingClientRect().width + 1) cut.push('figure ' + box.className);
   }
+  return cut;
+}"""
+# the same in the browser's editor (its shadow root), and whether it is wider than the page's main column
+BENCH_CUT = """root => {
+  const main = document.querySelector('[data-testid="stMain"]').getBoundingClientRect();
+  const cut = Array.from(root.querySelectorAll('.title, legend, .chan, .whead, .fc'))
+    .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);
+  for (const e of root.querySelectorAll('canvas, .fgrid, input'))
+    if (e.getBoundingClientRect().right > main.right + 1) cut.push('beyond the page: ' + e.dataset.testid);
   return cut;
 }"""
 
@@ -119,6 +111,7 @@ def test_nothing_is_cut_at_150_percent_zoom(server, new_page, lang):
         open_page(page, f"{server}/filter-sets?lang={lang}{query}")
         assert not app_errors(page)
         assert page.evaluate(CUT) == []
+        assert page.get_by_test_id("feature-map").evaluate(f"m => ({BENCH_CUT})(m.getRootNode())") == []
 
 
 @pytest.mark.parametrize("k", [3, 5])
@@ -128,12 +121,13 @@ def test_presenter_mode_large_numbers_on_one_screen(server, browser_page, k):
     expect(page.locator('[data-testid="stSidebar"]')).not_to_be_visible()  # collapsed while presenting
     wait_idle(page)
     formula = page.locator('[data-testid="stAlertContainer"] p').filter(has_text=re.compile(r"^y\(\d+, \d+\) = "))
-    assert float(formula.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
-    sizes = page.evaluate(
-        "() => document.querySelector('.st-key-filt_w_fig .js-plotly-plot').data.map(t => t.textfont && t.textfont.size)"
-    )
-    assert sizes == (
-        [20, 20, 20] if k == 3 else [None, None, None]
-    )  # a 5×5 thumbnail's cells are too small for 20 px: colours only
+    assert float(formula.evaluate(FONT_PX)) >= 20
+    chooser = page.get_by_test_id("channel-chooser")
+    assert chooser.locator("legend").evaluate(FONT_PX) >= 20
+    assert page.get_by_test_id("filter-0").locator("..").locator(".title").evaluate(FONT_PX) >= 20
+    numbers = page.get_by_test_id("filter-0").locator(".fc").all_inner_texts()
+    assert all(numbers) if k == 3 else not any(numbers)  # a 5×5 filter's cells are too small for 20 px: colours only
+    if k == 3:
+        assert page.get_by_test_id("filter-0").locator(".fc").first.evaluate(FONT_PX) >= 20
     assert one_screen(page, k) == []
     assert not app_errors(page)

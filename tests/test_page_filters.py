@@ -359,3 +359,29 @@ def test_weights_beyond_the_range_are_clamped():
     w[0, 0, 0] = 99
     commit(at, w=w.ravel().tolist())
     assert page_record(at, "filter-sets").w[0, 0, 0] == 10
+
+
+def test_a_follower_is_shown_the_teachers_weights_and_channel():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apphelp import APP
+
+    teacher = AppTest.from_file(APP, default_timeout=60)
+    teacher.query_params["lang"] = "en"
+    teacher.run()
+    teacher.button(key="home_start_class").click().run()
+    code = teacher.query_params["class"]
+    teacher.switch_page(PAGE).run()
+    student = AppTest.from_file(APP, default_timeout=60)
+    student.query_params.update({"class": code, "lang": "en"})
+    student.run()
+    assert student.title[0].value == TITLE["en"] and student.session_state["class"].following
+    w = filter_set_preset("horizontal", 3)
+    w[1, 1, 2] = -4.5
+    commit(teacher, w=w.ravel().tolist(), channel=2)  # the teacher's edit in the browser, committed
+    assert_clean(teacher)
+    student.run()
+    assert_clean(student)
+    np.testing.assert_array_equal(bench_w(student), w)  # the student's editor is given the teacher's weights
+    assert bench(student)["channel"] == 2 and student.session_state["class"].following
+    assert cell_total(student) == cell_total(teacher)
