@@ -109,6 +109,9 @@ class Editor {
       const grid = el("div", "fgrid", box, { "data-testid": `filter-${c}`, role: "img" });
       this.filters.push({ title, grid, cells: [], shape: "" });
     }
+    // the four maps as one PNG, beside the filters (the maps' rows have no room for it on a projector)
+    this.pngButton = el("button", "small", this.thumbs, { type: "button", "data-testid": "maps-png" });
+    this.pngButton.addEventListener("click", () => this.savePng());
     const maps = el("div", "maps", root);
     this.maps = [];
     for (let n = 0; n <= CHANNELS; n++) {
@@ -209,6 +212,7 @@ class Editor {
     this.root.setAttribute("aria-label", w.bench);
     this.legend.textContent = w.channel_editor;
     this.radios.forEach(({ text }, c) => { text.textContent = this.kit.channels[c]; });
+    this.pngButton.textContent = w.save_png;
   }
 
   draw() {
@@ -321,6 +325,46 @@ class Editor {
     this.tipBox.style.top = `${box.top - frame.top + r * this.cellPx - 4}px`;
   }
 
+  // the four maps as one picture (what Plotly's camera gave before): drawn here, offline, "feature-map.png"
+  savePng() {
+    if (!this.result) return;
+    const { oh, ow, partials, sum } = this.result;
+    const all = [...partials, sum];
+    const bound = boundOf(all);
+    const cell = 8;
+    const titleH = 28;
+    const gap = 16;
+    const scale = 2;
+    const side = Math.max(ow * cell, 200);
+    const canvas = document.createElement("canvas");
+    canvas.width = (2 * side + 3 * gap) * scale;
+    canvas.height = (2 * (oh * cell + titleH) + 3 * gap) * scale;
+    const ctx = canvas.getContext("2d");
+    ctx.scale(scale, scale);
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.textBaseline = "middle";
+    ctx.font = "bold 15px sans-serif";
+    all.forEach((map, n) => {
+      const left = gap + (n % 2) * (side + gap);
+      const top = gap + Math.floor(n / 2) * (oh * cell + titleH + gap);
+      ctx.fillStyle = "#111";
+      ctx.fillText(this.maps[n].title.textContent, left, top + titleH / 2);
+      for (let r = 0; r < oh; r++) {
+        for (let c = 0; c < ow; c++) {
+          ctx.fillStyle = rgb(colourAt(this.scale.stops, (map[r][c] + bound) / (2 * bound)));
+          ctx.fillRect(left + c * cell, top + titleH + r * cell, cell, cell);
+        }
+      }
+    });
+    const link = document.createElement("a");
+    link.download = "feature-map.png";
+    link.href = canvas.toDataURL("image/png");
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
   dispose() {
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.commits.flush();
@@ -371,11 +415,17 @@ input:focus-visible, canvas:focus-visible { outline: 2px solid var(--st-primary-
 .maps { display: flex; flex-wrap: wrap; gap: 8px 16px; max-width: 460px; }
 .map { display: flex; flex-direction: column; gap: 2px; }
 canvas { display: block; image-rendering: pixelated; cursor: crosshair; }
+button.small { font: inherit; font-size: 12px; border: 1px solid var(--st-border-color, #d5d8de); background: #fff;
+  color: inherit; border-radius: 8px; padding: 1px 8px; cursor: pointer; white-space: nowrap; line-height: 1.3; align-self: flex-end; }
+.present .thumbs button.small { align-self: flex-start; }
+button.small:hover { border-color: var(--st-primary-color, #2f6fdf); color: var(--st-primary-color, #2f6fdf); }
+button:focus-visible { outline: 2px solid var(--st-primary-color, #2f6fdf); outline-offset: 2px; }
 .tip { position: absolute; transform: translate(-50%, -100%); background: #262730; color: #fff; padding: 2px 7px;
   border-radius: 4px; font-size: 13px; pointer-events: none; white-space: nowrap; z-index: 2; }
 [hidden] { display: none !important; }
 .present { font-size: 20px; }
 .present .title, .present .title.small, .present legend, .present .chan, .present .whead, .present .tip { font-size: 20px; }
+.present button.small { font-size: 20px; }
 .present .five .whead { font-size: 16px; }
 .present .fc { font-size: 20px; }
 .present .col-edit { flex-basis: 380px; }

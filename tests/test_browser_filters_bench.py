@@ -164,3 +164,15 @@ def test_hover_says_the_cell_and_its_value(server, browser_page):
     expect(page.get_by_test_id("map-tip")).to_have_text(f"(3, 5) = {value:g}")
     page.mouse.move(0, 0)
     expect(page.get_by_test_id("map-tip")).to_be_hidden()
+
+
+def test_the_maps_save_as_a_png(server, browser_page):
+    page = browser_page
+    open_page(page, f"{server}/filter-sets?lang=en")
+    button = page.get_by_test_id("maps-png")
+    expect(button).to_have_text("Save as PNG")
+    with page.expect_download() as info:
+        button.click()  # drawn in the browser, offline (Plotly's camera did this before)
+    assert info.value.suggested_filename == "feature-map.png"
+    with open(info.value.path(), "rb") as picture:  # Playwright's own temporary folder
+        assert picture.read(8) == b"\x89PNG\r\n\x1a\n"

@@ -49,7 +49,7 @@ BENCH = "filt_bench"  # the editor's component key (ui/workbench.py, static/filt
 MODULE = "filtersets.js"
 WEIGHT_STEP = 0.5
 WORDS = {name: f"filtersets.{name}"  # the editor's words by the name the module uses: catalogue keys (words/filtersets.py)
-         for name in ("bench", "channel_editor", "weights_of", "filter_of", "partial", "sum_title")}
+         for name in ("bench", "channel_editor", "weights_of", "filter_of", "partial", "sum_title", "save_png")}
 
 
 def channel_cells(c: int) -> Cells:

@@ -42,6 +42,7 @@ STRINGS = {
         "en": "The filter set's shape (height, width, channels) = {shape}: one {k}×{k} filter per channel, "
         "{n} weights + 1 bias.",
     },
+    "filtersets.save_png": {"ko": "PNG로 저장", "en": "Save as PNG"},
     "filtersets.bench": {"ko": "필터셋 편집기", "en": "Filter-set editor"},
     "filtersets.weights_of": {"ko": "필터 {name}의 가중치", "en": "Filter {name}'s weights"},
     "filtersets.typed": {"ko": "필터 {name}의 숫자로 입력하기", "en": "Type filter {name}'s numbers"},
