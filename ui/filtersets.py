@@ -5,6 +5,10 @@ edited one channel at a time through ``channel_cells``), its preset name ``fset`
 the digit and seed of the lecture's stack, the picture's source, the open channel and the explained
 cell (1-based as on the slides). Its link: ``fset``, ``k``, ``w`` (the weights when edited), ``b``,
 ``digit``, ``seed``. ``workbench`` is the page's editor: everything a filter edit changes, in one fragment.
+
+The channel chooser, the chosen channel's weight sliders, the three filters and the partial maps with their sum are
+drawn and computed in the browser (``static/filtersets.js``, mounted by ui/workbench.py): a drag redraws the maps on
+every animation frame, and the edit comes back as ONE commit ``{seq, w, channel}`` (``apply_commit``).
 """
 
 from __future__ import annotations
