@@ -271,6 +271,7 @@ class Editor {
         : fill(words.sum_title, { shape: `(${result.oh}, ${result.ow})` });
       this.paint(canvas, map, result.oh, result.ow, cell, bound, [st.row - 1, st.col - 1]);
       canvas.dataset.values = JSON.stringify(map);
+      canvas.dataset.bound = String(bound); // one colour scale for the four maps: ±bound at its two ends
       canvas.setAttribute("aria-label", title.textContent);
     });
   }

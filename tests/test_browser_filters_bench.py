@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from cnnlib.filter_sets import apply_filter_set, filter_set_preset, sample_colour_image
 from tests.browser import app_errors, open_page, wait_committed, wait_drawn
+from ui.charts import DIVERGING
 from ui.filtersets import bench_kit
 from ui.workbench import compact
 
@@ -64,6 +65,28 @@ def assert_maps(got: list[np.ndarray], x: np.ndarray, w: np.ndarray, bias: float
         np.testing.assert_allclose(g, e, rtol=0, atol=1e-9, err_msg=f"{where} {name}")
 
 
+# the colour a map's canvas shows at the centre of cell (r, c), as [r, g, b]
+PIXEL = """([id, r, c]) => { const cv = document.querySelector(`[data-testid="${id}"]`)
+  || [...document.querySelectorAll('*')].map(e => e.shadowRoot && e.shadowRoot.querySelector(`[data-testid="${id}"]`))
+       .find(Boolean);
+  const px = cv.width / JSON.parse(cv.dataset.values)[0].length;
+  return [...cv.getContext('2d').getImageData(Math.floor((c + 0.5) * px), Math.floor((r + 0.5) * px), 1, 1).data]
+    .slice(0, 3); }"""
+
+
+def assert_one_scale(page, x: np.ndarray, w: np.ndarray, bias: float) -> None:
+    """The four maps share one colour scale (blue < 0 < red, as ui/charts.DIVERGING): its ends are ±the largest |value|
+    of all four, so a part is paler than the sum where the channels agree; the sum's largest |value| has an end colour."""
+    want = apply_filter_set(x, w, bias)
+    bound = float(np.abs(np.concatenate([want.partials.ravel(), want.feature_map.ravel()])).max()) or 1.0
+    assert {float(page.get_by_test_id(m).get_attribute("data-bound")) for m in MAPS} == {bound}
+    r, c = np.unravel_index(np.argmax(np.abs(want.feature_map)), want.feature_map.shape)
+    end = DIVERGING[-1 if want.feature_map[r, c] > 0 else 0][1]
+    expected = [int(v) for v in end[end.index("(") + 1:-1].split(",")]
+    if abs(want.feature_map[r, c]) == bound:
+        assert page.evaluate(PIXEL, ["feature-map", int(r), int(c)]) == expected
+
+
 def state(x: np.ndarray, w: np.ndarray, bias: float, channel: int = 0) -> dict:
     k = w.shape[0]
     return {"x": compact(x), "h": 32, "wd": 32, "k": k, "w": compact(w), "b": bias, "channel": channel,
@@ -82,6 +105,7 @@ def test_a_setting_opened_by_link_is_computed_as_cnnlib(server, browser_page, qu
     assert not app_errors(page)
     page.get_by_test_id("feature-map").wait_for()
     assert_maps([shown(page, m) for m in MAPS], X, filter_set_preset(name, k), bias, query)
+    assert_one_scale(page, X, filter_set_preset(name, k), bias)
     assert page.get_by_role("slider").count() == k * k  # one channel's weights
     for i in (1, k * k):
         expect(page.get_by_role("slider", name=f"w{i}", exact=True)).to_have_count(1)

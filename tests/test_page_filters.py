@@ -254,29 +254,11 @@ def test_superscript_and_other_digits_fall_back_with_a_notice(query):
     assert at.warning and all(name in at.warning[0].value for name in query if name in ("seed", "digit", "w"))
 
 
-def test_the_figures_put_parts_and_sum_on_one_scale_and_count_cells_from_one():
+def test_the_channel_pictures_box_the_window_on_each_channel():
     import plotly.graph_objects as go
 
-    from ui.filtersets import channel_pictures, filter_thumbs, maps_figure
+    from ui.filtersets import channel_pictures
 
-    result = apply_filter_set(X, filter_set_preset("horizontal", 3), bias=-3)
-    spec = maps_figure(result.partials, result.feature_map, ["R", "G", "B", "sum"], at=(4, 7)).to_dict()
-    go.Figure(spec)  # Plotly accepts the spec as it is (ready() sends it unvalidated)
-    data, layout = spec["data"], spec["layout"]
-    assert len(data) == 4
-    np.testing.assert_array_equal(np.array(data[3]["z"]), result.feature_map)
-    np.testing.assert_array_equal(np.array(data[1]["z"]), result.partials[..., 1])
-    bound = float(np.abs(np.concatenate([result.partials.ravel(), result.feature_map.ravel()])).max())
-    assert {(tr["zmin"], tr["zmax"]) for tr in data} == {(-bound, bound)}  # one colour meaning for all four
-    assert [tr["showscale"] for tr in data] == [True, False, False, False]  # so one colour bar
-    assert data[0]["x"][0] == 1 and data[0]["y"][-1] == 30  # hover counts cells from 1, as the slides do
-    assert [a["text"] for a in layout["annotations"]] == ["<b>R</b>", "<b>G</b>", "<b>B</b>", "<b>sum</b>"]
-    boxes = [(b["xref"], b["x0"], b["y0"]) for b in layout["shapes"]]
-    assert boxes == [(x, 7.5, 4.5) for x in ("x", "x2", "x3", "x4")]  # row 5, column 8 (0-based 4, 7) on each map
-    thumbs = filter_thumbs(filter_set_preset("red_minus_blue", 3), ["R", "G", "B"]).to_dict()
-    go.Figure(thumbs)
-    assert [tr["text"][1][1] for tr in thumbs["data"]] == ["1", "0", "-1"]  # the numbers written in
-    assert {(tr["zmin"], tr["zmax"]) for tr in thumbs["data"]} == {(-1, 1)}
     pictures = channel_pictures(X, ["R", "G", "B"], (0, 2, 5, 5)).to_dict()
     go.Figure(pictures)
     assert [(b["x0"], b["x1"], b["y0"], b["y1"]) for b in pictures["layout"]["shapes"]] == [(2.5, 7.5, 0.5, 5.5)] * 3

@@ -165,11 +165,10 @@ TEXT = "rgb(49, 51, 63)"  # Streamlit's text colour (annotations default to a gr
 AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "ticks": "", "constrain": "domain"}
 
 
-def _trace(values: np.ndarray, *, annotate: bool = False, zrange: tuple[float, float] | None = None,
-           diverging: bool = True) -> dict:
+def _trace(values: np.ndarray, *, zrange: tuple[float, float] | None = None, diverging: bool = True) -> dict:
     """charts' heatmap trace with cells numbered from 1 (hover says (1, 1) for the top-left cell)."""
     values = np.asarray(values, dtype=float)
-    trace = heatmap_spec(values, annotate=annotate, diverging=diverging, zrange=zrange, colorbar=False)["data"][0]
+    trace = heatmap_spec(values, diverging=diverging, zrange=zrange, colorbar=False)["data"][0]
     trace["x"], trace["y"] = list(range(1, values.shape[1] + 1)), list(range(1, values.shape[0] + 1))
     return trace
 
@@ -195,42 +194,6 @@ def _grid(traces: list[dict], boxes: list[tuple[tuple[float, float], tuple[float
                                       "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
                                       "showarrow": False, "font": {"size": text_px(13), "color": TEXT}})
     return ready({"data": traces, "layout": layout})
-
-
-def shared_bound(maps: np.ndarray) -> float:
-    """The largest |value| over several maps: one colour scale for all of them."""
-    return float(np.abs(maps).max()) or 1.0
-
-
-def maps_figure(partials: np.ndarray, feature_map: np.ndarray, titles: list[str], at: tuple[int, int],
-                height: int = 420):
-    """The three partial maps and their sum + b (the ONE feature map) in a 2×2 grid on ONE colour scale
-    (blue < 0 < red, one colour bar): a part is paler than the whole where the channels agree. The
-    explained cell is boxed on each. One figure, so it never gets narrower than its colour bar (Plotly
-    draws a chart at least 150 px wide, and a narrow column clipped the rest at 150 % zoom)."""
-    maps = [partials[..., c] for c in range(partials.shape[2])] + [feature_map]
-    bound = shared_bound(np.stack(maps))
-    traces = [_trace(m, zrange=(-bound, bound)) for m in maps]
-    traces[0].update(showscale=True, colorbar={"thickness": 8, "len": 0.9, "y": 0.5, "yanchor": "middle", "x": 0.97,
-                                               "xanchor": "left", "xpad": 4, "outlinewidth": 0, "nticks": 5,
-                                               "tickfont": {"size": text_px(10)}})
-    xs, ys = ((0.0, 0.45), (0.49, 0.94)), ((0.54, 0.94), (0.0, 0.40))
-    boxes = [(xs[n % 2], ys[n // 2]) for n in range(4)]
-    return _grid(traces, boxes, titles, height, right=40, shapes=[_cell_box(n, *at, 1, 1) for n in range(1, 5)])
-
-
-def filter_thumbs(w: np.ndarray, titles: list[str], height: int = 130):
-    """The channels' filters side by side in ONE figure, numbers written in, on one colour scale.
-
-    One figure rather than three narrow ones: at 150 % zoom a column ~80 px wide clipped a filter.
-    In presenter mode a 5×5 filter's 20 px numbers do not fit its cells: colours only (the sliders say them)."""
-    channels = w.shape[2]
-    bound, gap = shared_bound(w), 0.08
-    span = (1 - gap * (channels - 1)) / channels
-    numbers = not (presenting() and w.shape[0] > 3)
-    traces = [_trace(w[..., c], annotate=numbers, zrange=(-bound, bound)) for c in range(channels)]
-    boxes = [((c * (span + gap), c * (span + gap) + span), (0.0, 1.0)) for c in range(channels)]
-    return _grid(traces, boxes, titles, height)
 
 
 def channel_pictures(x: np.ndarray, titles: list[str], window: tuple[int, int, int, int], height: int = 190):
