@@ -262,6 +262,7 @@ def test_the_channel_pictures_box_the_window_on_each_channel():
     pictures = channel_pictures(X, ["R", "G", "B"], (0, 2, 5, 5)).to_dict()
     go.Figure(pictures)
     assert [(b["x0"], b["x1"], b["y0"], b["y1"]) for b in pictures["layout"]["shapes"]] == [(2.5, 7.5, 0.5, 5.5)] * 3
+    assert not [tr for tr in pictures["data"] if "text" in tr]  # greys, no number written on each of 1,024 cells
 
 
 # ---- the editor in the browser (static/filtersets.js): one commit when an edit ends ----------------------------

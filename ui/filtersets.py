@@ -168,7 +168,7 @@ AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "ticks": 
 def _trace(values: np.ndarray, *, zrange: tuple[float, float] | None = None, diverging: bool = True) -> dict:
     """charts' heatmap trace with cells numbered from 1 (hover says (1, 1) for the top-left cell)."""
     values = np.asarray(values, dtype=float)
-    trace = heatmap_spec(values, diverging=diverging, zrange=zrange, colorbar=False)["data"][0]
+    trace = heatmap_spec(values, annotate=False, diverging=diverging, zrange=zrange, colorbar=False)["data"][0]
     trace["x"], trace["y"] = list(range(1, values.shape[1] + 1)), list(range(1, values.shape[0] + 1))
     return trace
 
