@@ -83,10 +83,8 @@ def lab_add(layers: int, repeat: int) -> float:
     stack = [*stack, {"type": "Flatten"}]
     at = open_page("lessons/2_stack_lab.py", "ko", timeout=60, query={"stack": encode_stack(stack, (28, 28, 1))})
     at.selectbox(key="lab_add_type").set_value("Dropout").run()
-    uids = None
 
     def edit(i: int) -> None:
-        nonlocal uids
         at.button(key="lab_add").click().run()
         assert not at.exception, [e.value for e in at.exception]
         record = page_record(at, "layer-stack-lab")

@@ -47,8 +47,8 @@ STRINGS = {
     "filtersets.weights_of": {"ko": "필터 {name}의 가중치", "en": "Filter {name}'s weights"},
     "filtersets.typed": {"ko": "필터 {name}의 숫자로 입력하기", "en": "Type filter {name}'s numbers"},
     "filtersets.bench_keys": {
-        "ko": "가중치를 끄는 동안 부분 결과와 특징맵이 바로 바뀝니다. Tab으로 옮겨 가고 화살표 키로 바꿀 수 있습니다. "
-        "지도 위에 마우스를 올리면 (행, 열)과 값이 보입니다.",
+        "ko": "가중치 슬라이더를 움직이는 동안 부분 결과와 특징맵이 바로 바뀝니다. Tab으로 옮겨 가고 화살표 키로 바꿀 수 "
+        "있습니다. 맵 위에 마우스를 올리면 (행, 열)과 값이 보입니다.",
         "en": "The partial maps and the feature map change while a weight is dragged. Tab moves between the controls, "
         "the arrow keys change them; hover over a map for its (row, column) and value.",
     },
