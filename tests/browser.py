@@ -53,6 +53,18 @@ POLL_MS = 50  # how often a wait looks: by default Playwright looks every animat
 # drawing frames at 60 Hz all the time a test waits (most of a browser test's CPU on a 2-core machine)
 
 
+def settles(measure, timeout_s: float = 30.0):
+    """measure() again (every POLL_MS) until it gives [] or the time is up, and its last result: a layout can still
+    move after a page is drawn (a chart above laid out late, words arriving in a component), and a test that scrolls
+    and measures once then fails on a busy machine. For checks like "what lies outside the viewport"."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = measure()
+        if not result or time.monotonic() > deadline:
+            return result
+        time.sleep(POLL_MS / 1000)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

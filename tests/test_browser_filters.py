@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import app_errors, h1, open_page, wait_committed, wait_idle
+from tests.browser import app_errors, h1, open_page, settles, wait_committed, wait_idle
 
 TITLE = {"ko": "필터: 필터셋은 3차원", "en": "Filters: a filter set is 3-D"}
 PROJECTOR = (1280, 720)
@@ -58,7 +58,7 @@ def test_editor_and_maps_fit_one_projector_screen(server, browser_page, lang, k)
     assert h1(page) == TITLE[lang] and not app_errors(page)
     assert page.locator('[data-testid="stSidebar"]').is_visible()  # with the sidebar open
     expect(page.get_by_role("slider")).to_have_count(k * k)  # one channel's editor at a time
-    assert one_screen(page, k) == []
+    assert settles(lambda: one_screen(page, k)) == []
 
 
 def test_a_click_on_another_channel_shows_its_weights_and_keeps_the_edit(server, browser_page):
@@ -129,5 +129,5 @@ def test_presenter_mode_large_numbers_on_one_screen(server, browser_page, k):
     assert all(numbers) if k == 3 else not any(numbers)  # a 5×5 filter's cells are too small for 20 px: colours only
     if k == 3:
         assert page.get_by_test_id("filter-0").locator(".fc").first.evaluate(FONT_PX) >= 20
-    assert one_screen(page, k) == []
+    assert settles(lambda: one_screen(page, k)) == []
     assert not app_errors(page)

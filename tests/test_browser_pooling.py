@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from cnnlib.lecture import POOLING_EXAMPLE_6X6
 from cnnlib.pooling import max_pool2d
-from tests.browser import app_errors, open_page, wait_committed, wait_drawn, wait_idle
+from tests.browser import app_errors, open_page, settles, wait_committed, wait_drawn, wait_idle
 from ui.pooling import sentences, step_kit
 from ui.workbench import compact
 
@@ -155,11 +155,15 @@ def test_controls_map_and_output_on_one_screen_and_the_right_key_moves_the_windo
     assert not app_errors(page)
     if not present:  # presenter mode collapses the sidebar and draws the maps larger
         assert page.locator('[data-testid="stSidebar"]').bounding_box()["width"] > 200  # the sidebar is open
-    page.evaluate("sel => document.querySelector(sel).scrollIntoView({block: 'center'})", STEP)
-    top = page.evaluate("() => document.querySelector('[data-testid=\"stHeader\"]').getBoundingClientRect().bottom")
-    for test_id in IN_VIEW:
-        box = page.get_by_test_id(test_id).bounding_box()
-        assert box and box["y"] >= top and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280, (test_id, box)
+
+    def outside() -> list:
+        page.evaluate("sel => document.querySelector(sel).scrollIntoView({block: 'center'})", STEP)
+        top = page.evaluate("() => document.querySelector('[data-testid=\"stHeader\"]').getBoundingClientRect().bottom")
+        boxes = [(test_id, page.get_by_test_id(test_id).bounding_box()) for test_id in IN_VIEW]
+        return [(test_id, box) for test_id, box in boxes
+                if not (box and box["y"] >= top and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280)]
+
+    assert settles(outside) == []
     if present:  # the projector's sizes: the formula, the sentence and the buttons at least 20 px
         for test_id in ("pool-max", "pool-sentence", "pool-next"):
             assert page.get_by_test_id(test_id).evaluate(FONT_PX) >= 20, test_id
