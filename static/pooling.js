@@ -11,7 +11,7 @@
 
 // workbench.js's helpers, fetched with this module's own version (?v=, a hash of both files: ui/workbench.py
 // module_name): a static import would name workbench.js without it, and a browser could keep an old copy.
-const { Commits, INTERACTIVE, colourAt, dark, el, fill, fixed, g, label, parseScale, rgb } =
+const { Commits, INTERACTIVE, RESEND_MS, colourAt, dark, el, fill, fixed, g, label, parseScale, rgb } =
   await import(new URL(`./workbench.js${new URL(import.meta.url).search}`, import.meta.url).href);
 
 const QUIET_MS = 300; // a pause in the steps that ends them: then the window is committed
@@ -83,7 +83,7 @@ class Steps {
     this.commits = new Commits(this.root, (seq) => {
       if (!this.setStateValue) return false;
       this.setStateValue("commit", { seq, win: this.s.win, playing: this.playing !== null, kit: this.kit.id });
-    });
+    }, RESEND_MS);
   }
 
   build() {

@@ -14,7 +14,7 @@
 // static/pooling.js (§5's step-through) imports the number formatting, the colours and the helpers from here.
 
 const WAIT_MS = 3000; // a commit waits at most this long for the one in flight to be acknowledged
-const RESEND_MS = 10000; // a commit the server has not applied by then is sent again (a rerun lost: never stuck pending)
+export const RESEND_MS = 10000; // pooling.js: a commit not applied by then is sent again (a rerun lost: never stuck pending)
 const QUIET_MS = 300; // a pause in keys that ends an edit
 const PLAY_MS = 800; // the window's pace while playing
 const SIZE = 8; // the input is 8×8, the filter 3×3 (links/pages.py SIZE)
@@ -226,10 +226,11 @@ export function el(tag, cls, parent, attrs) {
 // at a time: the next is sent when the server's acknowledgement (data.ack ≥ its number) arrives, or after WAIT_MS
 // without one. Two commits in quick succession (play, then pause) queued two reruns of the fragment that holds the
 // element, which Streamlit could run in one script run: the element was drawn twice, the first copy never updated
-// again. A commit still unacknowledged after RESEND_MS is sent again (a rerun was lost: never stuck pending); the
-// state a commit carries is whole, so sending it twice changes nothing else.
+// again. With `resendMs` (§5's step-through: RESEND_MS), a commit still unacknowledged by then is sent again (a rerun
+// was lost: never stuck pending); its state is whole, so sending it twice changes nothing else. §4 and §3 do not
+// resend: on a slow server a resent commit could queue a second rerun of their fragment while the first is under way.
 export class Commits {
-  constructor(root, send) {
+  constructor(root, send, resendMs = null) {
     this.root = root; // its data-pending / data-sent / data-ack tell tests (tests/browser.py wait_committed) where it is
     this.send = send; // send(seq): the host's setStateValue("commit", {seq, …its state}); false while it cannot
     this.seq = 0; // the last commit's number
@@ -239,6 +240,7 @@ export class Commits {
     this.timer = null; // the pending commit
     this.waiting = null; // a commit waiting for the one in flight
     this.resend = null; // the resend of an unacknowledged commit
+    this.resendMs = resendMs;
   }
 
   // an edit not yet committed, or committed and not yet applied by the server
@@ -286,13 +288,14 @@ export class Commits {
     this.root.dataset.sent = String(seq);
     this.mark();
     if (this.resend !== null) clearTimeout(this.resend);
+    if (this.resendMs === null) return;
     this.resend = setTimeout(() => {
       this.resend = null;
       if (this.sent > this.ack && this.root.isConnected) {
         this.dirty = true;
         this.now(true);
       }
-    }, RESEND_MS);
+    }, this.resendMs);
   }
 
   // the element goes (another page, a rerun without it): an edit in progress or waiting is sent, not lost
