@@ -15,6 +15,8 @@ a busy machine slows both alike. It reports:
     p50 of each and the ratio (target ≤ 1.5×), and the bytes the server sent for one commit (WebSocket frames).
 (c) the server's CPU per commit (the script thread, median; target ≤ 10 ms) and per full §4 rerun (router and page,
     AppTest in this process; target ≤ 10 ms), with the machine's load.
+(d) §3's editor (static/filtersets.js) in the same server: one commit of channel R's w5 (a click on its track), the
+    server's CPU for the fragment's rerun it causes (target ≤ 10 ms, "a §3 edit") and its round trip.
 """
 
 from __future__ import annotations
@@ -165,6 +167,7 @@ class Stepper:
     def step(self, keep: bool) -> None:
         """Click the track at a quarter or three quarters of its width, alternately: one value, one release."""
         self.page.evaluate(ARM_COMMIT, [self.kind])
+        self.track.scroll_into_view_if_needed()  # §3's sliders are below the first screen
         box = self.track.bounding_box()
         received = self.received
         self.page.mouse.click(box["x"] + box["width"] * (0.25 if self.count % 2 == 0 else 0.75), box["y"] + box["height"] / 2)
@@ -200,7 +203,10 @@ class Stepper:
 
 
 def full_rerun_cpu(repeat: int) -> tuple[float, float]:
-    """A full §4 rerun (router and page) and one commit's rerun, the script thread's CPU ms (AppTest, medians)."""
+    """A full §4 rerun (router and page) and one commit's rerun, the script thread's CPU ms (AppTest, medians).
+
+    tests.apphelp makes AppTest compile each script once, as a server does (AppTest alone compiles the router and
+    the page again on every run: 3 of its 11 ms)."""
     from streamlit.runtime.scriptrunner import script_runner
 
     from tests.apphelp import commit_bench, open_page
@@ -245,6 +251,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     load_before = os.getloadavg()
+    full_cpu, commit_cpu = full_rerun_cpu(30)  # first: this process is then as fresh as a server's script thread
     with tempfile.TemporaryDirectory(prefix="bench-edit-") as tmp, sync_playwright() as p:
         tmp = Path(tmp)
         minimal = tmp / "minimal_app.py"
@@ -264,9 +271,12 @@ def main() -> None:
                     base.step(keep=i > 0)
                 our_runs, base_runs = ours.runs(), base.runs()
                 drag = ours.drag(args.moves)
+                filters = Stepper(browser, f"{page_url}/filter-sets?lang=ko", "bench", tmp / "page.log")
+                for i in range(args.steps + 1):  # §3's editor: channel R's w5, each click one commit
+                    filters.step(keep=i > 0)
+                filter_runs = filters.runs()
         finally:
             browser.close()
-    full_cpu, commit_cpu = full_rerun_cpu(30)
     load_after = os.getloadavg()
 
     page_ms, base_ms = statistics.median(ours.times), statistics.median(base.times)
@@ -287,6 +297,11 @@ def main() -> None:
           f"{statistics.median(r[1] for r in our_runs) / statistics.median(r[1] for r in base_runs):.2f}×")
     print(f"    full §4 rerun (router + page, AppTest in this process): {full_cpu:.1f} ms CPU (target ≤ 10 ms); "
           f"a commit's rerun there: {commit_cpu:.1f} ms")
+    print(f"(d) §3's editor, one commit (channel R's w5 clicked, {len(filter_runs)} runs): server CPU "
+          f"{statistics.median(r[1] for r in filter_runs):.1f} ms (wall {statistics.median(r[0] for r in filter_runs):.1f}) "
+          f"(target ≤ 10 ms), {statistics.median(r[1] for r in filter_runs) / statistics.median(r[1] for r in base_runs):.2f}× "
+          f"the minimal app's; round trip p50 {statistics.median(filters.times):.0f} ms = "
+          f"{statistics.median(filters.times) / base_ms:.2f}× the minimal app's; bytes {statistics.median(filters.bytes):,.0f}")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,9 @@ def bench_w(at) -> np.ndarray:
     return np.array(state["w"], dtype=float).reshape(state["k"], state["k"], 3)
 
 
+TYPED = {f"filt_w_{c}_typed_open": True for c in range(3)}  # every channel's typed numbers opened
+
+
 def commit(at, **changes):
     """The browser's editor commits its weights (flat, k·k·3) and channel with `changes`, as when an edit ends."""
     state = bench(at)
@@ -74,6 +77,9 @@ def test_renders_both_parts(lang):
     centre = X[16, 16, 0]  # w5 of the window at (16, 16) sees the picture's pixel (17, 17)
     assert len(tables) == 3 and f"| w5 | {centre:g} | 2 | {2 * centre:g} |" in tables[0].splitlines()
     assert bench(at)["k"] == 3 and len(bench(at)["w"]) == 27 and bench(at)["channel"] == 0  # the browser's editor
+    assert not [n for n in at.number_input if n.key.startswith("filt_w_")]  # typed numbers: drawn once opened
+    at.session_state["filt_w_0_typed_open"] = True  # what opening their expander does (it reruns)
+    at.run()
     boxes = [n.label for n in at.number_input if n.key.startswith("filt_w_")]
     assert boxes == [f"w{i}" for i in range(1, 10)]  # one channel's typed numbers
     shapes = at.dataframe[-1].value
@@ -85,7 +91,7 @@ def test_renders_both_parts(lang):
 
 def test_a_preset_applies_when_chosen_and_every_widget_shows_it():
     # the bug: after loading "vertical", the R channel's editor still showed the horizontal numbers
-    at = open_page(PAGE, "ko")
+    at = open_page(PAGE, "ko", state=TYPED)
     at.selectbox(key="filt_preset_choice").set_value("vertical").run()
     assert_clean(at)
     vertical = filter_set_preset("vertical", 3)
@@ -103,7 +109,7 @@ def test_a_preset_applies_when_chosen_and_every_widget_shows_it():
 
 def test_five_by_five_gives_every_editor_five_by_five_numbers():
     # the bug: after 3×3 → 5×5 the "5 rows × 5" box held 3×3 numbers and Apply said "shape mismatch"
-    at = open_page(PAGE, "en")
+    at = open_page(PAGE, "en", state=TYPED)
     at.radio(key="filt_size").set_value(5).run()
     assert_clean(at)
     assert any("(5, 5, 3)" in c.value and "75 weights" in c.value for c in at.caption)
@@ -127,7 +133,7 @@ def test_five_by_five_gives_every_editor_five_by_five_numbers():
 
 
 def test_a_slider_edit_says_custom_and_a_preset_brings_the_numbers_back():
-    at = open_page(PAGE, "en")
+    at = open_page(PAGE, "en", state=TYPED)
     set_weight(at, 0, 4, 3.5)
     assert_clean(at)
     assert at.selectbox(key="filt_preset_choice").value == "custom"
@@ -144,7 +150,7 @@ def test_a_slider_edit_says_custom_and_a_preset_brings_the_numbers_back():
 
 
 def test_a_custom_set_keeps_its_centre_across_sizes():
-    at = open_page(PAGE, "en")
+    at = open_page(PAGE, "en", state=TYPED)
     set_weight(at, 0, 4, 5.0)
     at.radio(key="filt_size").set_value(5).run()
     assert_clean(at)
@@ -156,7 +162,7 @@ def test_a_custom_set_keeps_its_centre_across_sizes():
 
 
 def test_edit_one_channel_and_the_link_carries_it():
-    at = open_page(PAGE, "en")
+    at = open_page(PAGE, "en", state=TYPED)
     show_channel(at, 2)
     assert at.number_input(key="filt_w_2_n0").label == "w1" and bench(at)["channel"] == 2
     at.text_area(key="filt_w_2_paste").set_value("0 0 0\n0 1 0\n0 0 0").run()
@@ -280,7 +286,7 @@ def test_the_editor_is_given_the_picture_the_weights_and_the_words():
 
 
 def test_a_commit_changes_the_record_the_link_and_the_cell_spelt_out():
-    at = open_page(PAGE, "en", query={"b": "1.5"})
+    at = open_page(PAGE, "en", query={"b": "1.5"}, state=TYPED)
     w = filter_set_preset("horizontal", 3)
     w[0, 2, 1] = -2.25  # G's w3
     w[2, 0, 2] = 7.5  # B's w7

@@ -21,6 +21,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from cnnlib.convolution import output_size
 from cnnlib.digits import examples_of
 from cnnlib.filter_sets import (
     CHANNEL_NAMES,
@@ -263,10 +264,8 @@ def workbench(img: np.ndarray) -> None:
     the students following (all of the record but the stack's digit and seed)."""
     class_session.refresh(covers=("k", "fset", "w", "b", "channel", "row", "col"))
     x = img.astype(float)
-    record = SETTING.get()
-    w, k, bias = record.w, record.k, float(record.b)
-    result = apply_filter_set(x, w, bias)
-    oh, ow = result.feature_map.shape
+    k = SETTING.get().k
+    oh, ow = output_size(x.shape[0], k), output_size(x.shape[1], k)  # the map's shape (stride 1, valid)
     row, col = cell(oh, ow)  # 0-based here; the widgets below count from 1 as the slides do
 
     pic, channels = st.columns([1, 3])
@@ -301,7 +300,7 @@ def workbench(img: np.ndarray) -> None:
     caption(t("filtersets.bench_keys"))
     channel = record.channel
     weight_editor(f"filt_w_{channel}", channel_cells(channel), (k, k), *WEIGHT_RANGE, step=WEIGHT_STEP, sliders=False,
-                  expander=t("filtersets.typed", name=CHANNEL_NAMES[channel]))
+                  expander=t("filtersets.typed", name=CHANNEL_NAMES[channel]), lazy=True)  # boxes only while open
     record = SETTING.get()  # a typed number may have changed it
     w, bias = record.w, float(record.b)
     result = apply_filter_set(x, w, bias)
