@@ -34,9 +34,7 @@ if source == "upload":
         except LessonError as err:
             st.error(message(err))
 
-
-
-page.workbench(img)
+page.workbench(img, page.pictures(img))
 
 # ---- the lecture's stack on a real digit ------------------------------------------------------
 st.divider()

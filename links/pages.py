@@ -154,10 +154,21 @@ def parse_set_weights(text: str, k: int) -> np.ndarray:
 
 def filter_set_of(w: np.ndarray) -> str:
     """The preset whose weights these are exactly, else "custom": a name never stands for other numbers."""
-    for name in FILTER_SET_PRESETS:
-        if np.array_equal(filter_set_preset(name, w.shape[0], len(CHANNEL_NAMES)), w):
+    for name, weights in _filter_set_presets(w.shape[0]):
+        if np.array_equal(weights, w):
             return name
     return CUSTOM
+
+
+@cache
+def _filter_set_presets(size: int) -> tuple[tuple[str, np.ndarray], ...]:
+    """Every preset at one size, made once (the random one draws from a generator): read-only."""
+    presets = []
+    for name in FILTER_SET_PRESETS:
+        weights = filter_set_preset(name, size, len(CHANNEL_NAMES))
+        weights.flags.writeable = False
+        presets.append((name, weights))
+    return tuple(presets)
 
 
 @dataclass(frozen=True, eq=False)

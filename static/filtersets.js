@@ -1,6 +1,6 @@
 // §3's filter-set editor (ui/filtersets.py mounts it through ui/workbench.py): the channel chooser, the k×k weights of
 // the chosen channel as sliders, the three filters and the three partial maps with their sum + b — all computed HERE,
-// in the browser, from the picture's 32×32×3 values the server sends with the state.
+// in the browser, from the picture's 32×32×3 values the server sends in the kit (once per session, language and picture).
 //
 // A drag redraws the maps on every animation frame; nothing goes to the server until the edit ends: a pointer
 // released, or QUIET_MS without keys. Then ONE commit (setStateValue("commit", …)) carries {seq, w (k·k·3, flat in
@@ -17,7 +17,7 @@ const { Commits, colourAt, dark, el, fill, g, label, parseScale, rgb } =
 
 const QUIET_MS = 300; // a pause in keys that ends an edit
 const HIGHLIGHT = "#f5b800"; // ui/charts.py HIGHLIGHT: the explained cell
-const KITS = new Map(); // words and colour scale by id: sent once per session (ui/workbench.py)
+const KITS = new Map(); // words, colour scale and picture by id: sent once per session (ui/workbench.py)
 const BENCHES = new WeakMap(); // parentElement → its Editor
 const CHANNELS = 3;
 
@@ -260,7 +260,8 @@ class Editor {
       f.grid.setAttribute("aria-label", f.title.textContent);
     });
 
-    const result = (this.result = applyFilterSet(st.x, st.h, st.wd, w, k, st.b));
+    const { x, h, wd } = this.kit; // the picture comes with the kit: once, not with every commit
+    const result = (this.result = applyFilterSet(x, h, wd, w, k, st.b));
     const all = [...result.partials, result.sum];
     const bound = boundOf(all);
     const cell = present ? 7 : 6;

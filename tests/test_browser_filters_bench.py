@@ -28,16 +28,17 @@ X = sample_colour_image().astype(float)
 HARNESS = """async ([url, cases, kit]) => {
   const m = await import(url);
   const results = [];
-  for (const c of cases) {
+  for (const [i, c] of cases.entries()) {
     const host = document.createElement('div');
     document.body.appendChild(host);
     const shadow = host.attachShadow({mode: 'open'});
     const commits = [];
     const q = (id) => shadow.querySelector(`[data-testid="${id}"]`);
-    const dispose = m.default({data: {state: c.state, kit: {...kit[c.lang], id: c.lang}, kit_id: c.lang, ack: 0,
+    const id = `${c.lang}:${i}`;  // each case's kit holds its own picture, as the server's does
+    const dispose = m.default({data: {state: c.state, kit: {...kit[c.lang], x: c.x, id}, kit_id: id, ack: 0,
       present: false}, parentElement: shadow, setStateValue: (name, value) => commits.push([name, value])});
     const maps = ['partial-map-R', 'partial-map-G', 'partial-map-B', 'feature-map'].map(id => q(id).dataset.values);
-    const direct = m.applyFilterSet(c.state.x, c.state.h, c.state.wd, c.state.w, c.state.k, c.state.b);
+    const direct = m.applyFilterSet(c.x, 32, 32, c.state.w, c.state.k, c.state.b);
     const sliders = shadow.querySelectorAll('input[type=range]').length;
     dispose();
     results.push({maps, sum: JSON.stringify(direct.sum), sliders, commits});
@@ -89,7 +90,7 @@ def assert_one_scale(page, x: np.ndarray, w: np.ndarray, bias: float) -> None:
 
 def state(x: np.ndarray, w: np.ndarray, bias: float, channel: int = 0) -> dict:
     k = w.shape[0]
-    return {"x": compact(x), "h": 32, "wd": 32, "k": k, "w": compact(w), "b": bias, "channel": channel,
+    return {"k": k, "w": compact(w), "b": bias, "channel": channel,
             "row": (32 - k + 1) // 2 + 1, "col": (32 - k + 1) // 2 + 1, "lo": -10.0, "hi": 10.0, "step": 0.5}
 
 
@@ -130,9 +131,10 @@ def test_random_settings_are_computed_as_cnnlib(server, browser_page):
     for i in range(SETTINGS):
         x, w, bias = random_case(rng, i)
         lang = ("en", "ko")[i % 2]
-        cases.append({"lang": lang, "state": state(x, w, bias, channel=i % 3)})
+        cases.append({"lang": lang, "state": state(x, w, bias, channel=i % 3), "x": compact(x)})
         expected.append((x, w, bias))
-    got = page.evaluate(HARNESS, [f"{server}/app/static/filtersets.js", cases, {lang: bench_kit(lang) for lang in ("en", "ko")}])
+    kits = {lang: bench_kit(lang, X) for lang in ("en", "ko")}  # each case puts its own picture in
+    got = page.evaluate(HARNESS, [f"{server}/app/static/filtersets.js", cases, kits])
     assert len(got) == SETTINGS
     for i, ((x, w, bias), result) in enumerate(zip(expected, got, strict=True)):
         assert_maps([np.array(json.loads(v), dtype=float) for v in result["maps"]], x, w, bias, f"case {i}")

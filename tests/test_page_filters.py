@@ -73,7 +73,10 @@ def test_renders_both_parts(lang):
     assert (at.number_input(key="filt_row").value, at.number_input(key="filt_col").value) == (16, 16)
     assert any("(16, 16)" in c.value and c.value.endswith(f": {expected:,g}") for c in at.caption)
     assert at.selectbox(key="filt_preset_choice").value == "horizontal"
-    tables = [m.value for m in at.markdown if m.value.startswith("| | x | w | x·w |")]
+    products = [m.value for m in at.markdown if "| | x | w | x·w |" in m.value]  # one element: R's, G's, B's tables
+    assert len(products) == 1 and [line for line in products[0].splitlines() if line.startswith("**")] == [
+        "**R**", "**G**", "**B**"]
+    tables = ["| | x | w | x·w |" + t for t in products[0].split("| | x | w | x·w |")[1:]]
     centre = X[16, 16, 0]  # w5 of the window at (16, 16) sees the picture's pixel (17, 17)
     assert len(tables) == 3 and f"| w5 | {centre:g} | 2 | {2 * centre:g} |" in tables[0].splitlines()
     assert bench(at)["k"] == 3 and len(bench(at)["w"]) == 27 and bench(at)["channel"] == 0  # the browser's editor
@@ -230,6 +233,8 @@ def test_upload_a_picture_and_a_non_picture():
     uploader.set_value(("red.png", buf.getvalue(), "image/png")).run()
     assert_clean(at)
     assert cell_total(at) == "y(16, 16) = 255 + 0 + 0 + 0 = 255"  # all red, resized to 32×32
+    kit = component_data(at, BENCH)["kit"]  # the browser's editor is sent the new picture
+    assert np.array_equal(np.array(kit["x"]).reshape(32, 32, 3), np.broadcast_to([255, 0, 0], (32, 32, 3)))
     at.get("file_uploader")[0].set_value(("notes.txt", b"not a picture", "text/plain")).run()
     assert_clean(at)
     assert at.error and "PNG" in at.error[0].value
@@ -274,15 +279,18 @@ def test_the_channel_pictures_box_the_window_on_each_channel():
 # ---- the editor in the browser (static/filtersets.js): one commit when an edit ends ----------------------------
 
 
-def test_the_editor_is_given_the_picture_the_weights_and_the_words():
+def test_the_editor_is_given_the_picture_once_the_weights_and_the_words():
     at = open_page(PAGE, "ko")
     data = component_data(at, BENCH)
-    state = data["state"]
-    assert np.array_equal(np.array(state["x"]).reshape(32, 32, 3), X)  # the picture, once per run, row by row
+    state, kit = data["state"], data["kit"]
+    assert np.array_equal(np.array(kit["x"]).reshape(32, 32, 3), X) and (kit["h"], kit["wd"]) == (32, 32)  # row by row
+    assert "x" not in state and data["kit_id"] == kit["id"]  # the picture comes with the kit, not the state
     assert (state["k"], state["b"], state["channel"], state["row"], state["col"]) == (3, 0, 0, 16, 16)
     np.testing.assert_array_equal(bench_w(at), filter_set_preset("horizontal", 3))  # cnnlib's order: w[a, b, c]
     assert data["module"].startswith("filtersets.js?v=")
     assert data["kit"]["words"]["channel_editor"] == "고칠 채널" and data["kit"]["channels"] == ["R", "G", "B"]
+    set_weight(at, 0, 4, 3.5)  # a commit's rerun: the browser has the kit, the picture is not sent again
+    assert "kit" not in component_data(at, BENCH) and component_data(at, BENCH)["kit_id"] == kit["id"]
 
 
 def test_a_commit_changes_the_record_the_link_and_the_cell_spelt_out():

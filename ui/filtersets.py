@@ -53,6 +53,8 @@ NO_BAR = {"displayModeBar": False}
 BENCH = "filt_bench"  # the editor's component key (ui/workbench.py, static/filtersets.js)
 MODULE = "filtersets.js"
 WEIGHT_STEP = 0.5
+CELL_INPUT = 160  # the bias, row and column boxes' width (px)
+PRESET_WIDTH = 300  # the preset dropdown's (px): its longest name in full
 WORDS = {name: f"filtersets.{name}"  # the editor's words by the name the module uses: catalogue keys (words/filtersets.py)
          for name in ("bench", "channel_editor", "weights_of", "filter_of", "partial", "sum_title", "save_png")}
 
@@ -112,20 +114,27 @@ def cell(oh: int, ow: int) -> tuple[int, int]:
 # ---- the editor in the browser: static/filtersets.js -------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4)
-def bench_kit(language: str) -> dict:
-    """The editor's words in one language, the channels' names and the colour scale (sent while the browser lacks them)."""
-    return {"words": {name: CATALOGUE[key][language] for name, key in WORDS.items()}, "scale": DIVERGING,
-            "channels": list(CHANNEL_NAMES)}
+def bench_kit(language: str, img: np.ndarray) -> dict:
+    """The editor's kit: its words in one language, the channels' names, the colour scale and the picture (h×wd×3
+    uint8, flat, row by row, channels last). Sent while the browser lacks it (ui/workbench.py): once per session,
+    language and picture, not with every commit."""
+    img = np.ascontiguousarray(img, dtype=np.uint8)
+    return _kit(language, img.tobytes(), img.shape)
 
 
-def bench_state(record: FilterSets, x: np.ndarray, row: int, col: int) -> dict:
-    """What the editor shows: the picture (h×wd×3, flat, row by row, channels last), the filter set (k·k·3 flat, in
-    cnnlib's order), the bias, the chosen channel, the explained cell (1-based) and the weights' range and step."""
-    h, wd = np.asarray(x).shape[:2]
-    return {"x": compact(x), "h": int(h), "wd": int(wd), "k": int(record.k), "w": compact(record.w), "b": float(record.b),
-            "channel": int(record.channel), "row": int(row), "col": int(col), "lo": WEIGHT_RANGE[0], "hi": WEIGHT_RANGE[1],
-            "step": WEIGHT_STEP}
+@functools.lru_cache(maxsize=8)
+def _kit(language: str, picture: bytes, shape: tuple[int, ...]) -> dict:
+    h, wd = shape[:2]
+    kit = {"words": {name: CATALOGUE[key][language] for name, key in WORDS.items()}, "scale": DIVERGING,
+           "channels": list(CHANNEL_NAMES), "x": compact(np.frombuffer(picture, dtype=np.uint8)), "h": h, "wd": wd}
+    return {**kit, "id": bench.kit_id(kit)}  # the id once, not a hash of 3,072 numbers on every run
+
+
+def bench_state(record: FilterSets, row: int, col: int) -> dict:
+    """What the editor shows besides its kit: the filter set (k·k·3 flat, in cnnlib's order), the bias, the chosen
+    channel, the explained cell (1-based) and the weights' range and step."""
+    return {"k": int(record.k), "w": compact(record.w), "b": float(record.b), "channel": int(record.channel),
+            "row": int(row), "col": int(col), "lo": WEIGHT_RANGE[0], "hi": WEIGHT_RANGE[1], "step": WEIGHT_STEP}
 
 
 def apply_commit(record: FilterSets, state: Mapping) -> FilterSets:
@@ -255,30 +264,45 @@ def fmt(v: float) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".") if not float(v).is_integer() else f"{int(v):,}"
 
 
-@st.fragment
-@guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
-def workbench(img: np.ndarray) -> None:
-    """All that a filter edit changes: the window on the channels, the editor, the maps, one cell, the link.
-
-    A slider step reruns only this (the lecture's stack below stays as it is); so does a teacher's edit for
-    the students following (all of the record but the stack's digit and seed)."""
-    class_session.refresh(covers=("k", "fset", "w", "b", "channel", "row", "col"))
-    x = img.astype(float)
+def window(img: np.ndarray) -> tuple[int, int, int]:
+    """The filter's window on the picture: (k, row, col), the explained cell 0-based and kept inside the map."""
     k = SETTING.get().k
-    oh, ow = output_size(x.shape[0], k), output_size(x.shape[1], k)  # the map's shape (stride 1, valid)
-    row, col = cell(oh, ow)  # 0-based here; the widgets below count from 1 as the slides do
+    return (k, *cell(output_size(img.shape[0], k), output_size(img.shape[1], k)))
 
+
+def pictures(img: np.ndarray) -> tuple[int, int, int]:
+    """The picture and its three channels, the filter's k×k window boxed on each. Drawn outside the editor's fragment:
+    a weight's commit leaves them as they are; a moved window (size, row, column) reruns the page (``workbench``).
+    Returns the window drawn."""
+    k, row, col = drawn = window(img)
     pic, channels = st.columns([1, 3])
     pic.image(enlarge_rgb(img, 5), caption=t("filtersets.picture", shape="(32, 32, 3)"))
     chart(
         channels,
-        channel_pictures(x, [t("filtersets.channel", name=n) for n in CHANNEL_NAMES], (row, col, k, k)),
+        channel_pictures(img.astype(float), [t("filtersets.channel", name=n) for n in CHANNEL_NAMES], (row, col, k, k)),
         "filt_channels",
     )
+    return drawn
+
+
+@st.fragment
+@guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
+def workbench(img: np.ndarray, drawn: tuple[int, int, int]) -> None:
+    """All that a filter edit changes: the editor, the maps, one cell spelt out, the link.
+
+    A commit of the browser's editor reruns only this (the pictures above and the lecture's stack below stay as they
+    are); so does a teacher's edit for the students following. drawn: the window the pictures above show; when a
+    change here moves it (the size, the explained cell), the whole page runs again so that they show it too."""
+    class_session.refresh(covers=("k", "fset", "w", "b", "channel", "row", "col"))
+    if window(img) != drawn:
+        st.rerun(scope="app")
+    x = img.astype(float)
+    k, row, col = drawn
+    oh, ow = output_size(img.shape[0], k), output_size(img.shape[1], k)
 
     # ---- one screen: the filter set's editor on the left, what it makes on the right ---------------
     st.subheader(t("filtersets.work_title"))
-    c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
+    c1 = c2 = c3 = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")  # one block, wraps if narrow
     c1.radio(
         t("filtersets.kernel_size"),
         KERNEL_SIZES,
@@ -290,32 +314,33 @@ def workbench(img: np.ndarray) -> None:
         t("filtersets.preset"),
         CHOICES,
         format_func=labels("filtersets.preset", CHOICES),
+        width=PRESET_WIDTH,
         **SETTING.bind("filt_preset_choice", "fset", then=choose_preset),
     )
-    c3.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, format="%g",
+    c3.number_input(t("filtersets.bias"), min_value=-100.0, max_value=100.0, step=0.5, format="%g", width=CELL_INPUT,
                     **SETTING.bind("filt_bias", "b", kept=float))
     record = SETTING.get()  # the bias or the size may have changed it
-    bench.mount(BENCH, bench_state(record, x, row + 1, col + 1), bench_kit(lang()), present=presenting(),
+    bench.mount(BENCH, bench_state(record, row + 1, col + 1), bench_kit(lang(), img), present=presenting(),
                 on_commit=committed, module=MODULE)
-    caption(t("filtersets.bench_keys"))
+    caption(" ".join((t("filtersets.bench_keys"), t("filtersets.block", shape=f"({k}, {k}, 3)", k=k, n=record.w.size),
+                      t("filtersets.partials_caption"))))
     channel = record.channel
     weight_editor(f"filt_w_{channel}", channel_cells(channel), (k, k), *WEIGHT_RANGE, step=WEIGHT_STEP, sliders=False,
                   expander=t("filtersets.typed", name=CHANNEL_NAMES[channel]), lazy=True)  # boxes only while open
     record = SETTING.get()  # a typed number may have changed it
     w, bias = record.w, float(record.b)
-    result = apply_filter_set(x, w, bias)
-    caption(t("filtersets.block", shape=f"({k}, {k}, 3)", k=k, n=w.size) + " " + t("filtersets.partials_caption"))
 
-    # ---- one output cell, spelt out ----------------------------------------------------------------
+    # ---- one output cell, spelt out (few elements: each is a message to the browser on every commit) -------------
     st.subheader(t("filtersets.cell_title"))
-    r1, r2, _ = st.columns([1, 1, 2])
-    r1.number_input(t("filtersets.row"), 1, oh, **SETTING.bind("filt_row", "row"))
-    r2.number_input(t("filtersets.col"), 1, ow, **SETTING.bind("filt_col", "col"))
+    where = st.container(horizontal=True, gap="small")
+    where.number_input(t("filtersets.row"), 1, oh, width=CELL_INPUT, **SETTING.bind("filt_row", "row"))
+    where.number_input(t("filtersets.col"), 1, ow, width=CELL_INPUT, **SETTING.bind("filt_col", "col"))
     spelt = cell_across_channels(x, w, row, col, bias)
-    for c, name_c in enumerate(CHANNEL_NAMES):
-        st.markdown("- " + t("filtersets.channel_sum", name=name_c, k=k, value=fmt(spelt.channel_sums[c])))
-        with st.expander(t("filtersets.products", name=name_c, n=k * k)):
-            st.markdown(products_table(spelt.windows[c], spelt.weights[c], spelt.products[c]))
+    st.markdown("\n".join("- " + t("filtersets.channel_sum", name=name_c, k=k, value=fmt(spelt.channel_sums[c]))
+                          for c, name_c in enumerate(CHANNEL_NAMES)))
+    with st.expander(t("filtersets.products", n=k * k, channels=CHANNELS)):
+        st.markdown("\n\n".join(f"**{name_c}**\n\n" + products_table(spelt.windows[c], spelt.weights[c], spelt.products[c])
+                                for c, name_c in enumerate(CHANNEL_NAMES)))
     terms = " + ".join(
         [
             *(f"({fmt(s)})" if s < 0 else fmt(s) for s in spelt.channel_sums),
@@ -323,6 +348,7 @@ def workbench(img: np.ndarray) -> None:
         ]
     )
     st.success(t("filtersets.cell_total", r=row + 1, c=col + 1, terms=terms, total=fmt(spelt.total)))
-    caption(t("filtersets.cell_check", r=row + 1, c=col + 1, value=fmt(float(result.feature_map[row, col]))))
+    in_map = apply_filter_set(x[row:row + k, col:col + k], w, bias).feature_map[0, 0]  # the map's cell: its window only
+    caption(t("filtersets.cell_check", r=row + 1, c=col + 1, value=fmt(float(in_map))))
     SETTING.sync()
-    take_home.notebook_button("filter-sets", {**record.to_link(), "image": img}, where=st.container(), png_hint=True)
+    take_home.notebook_button("filter-sets", {**record.to_link(), "image": img}, where=st, png_hint=True)

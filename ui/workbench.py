@@ -10,9 +10,9 @@ stale caches) and hands it the component.
 
 Data (``data=``): the page's compact state, ``ack`` (the number of the last commit the server applied), whether
 the page is in presenter mode, the module's own extras (§4: the weights' range and step, the hidden answers), and
-the "kit" — the words in the page's language and the colour scale. The kit is sent only while the browser may
-lack it: a commit names the kit it had, and the module keeps kits for the life of the page. State back: ``commit``
-(setStateValue), read by the page's ``on_commit_change`` callback before the script runs.
+the "kit" — the words in the page's language and the colour scale (§3's: and the picture). The kit is sent only
+while the browser may lack it: a commit names the kit it had, and the module keeps kits for the life of the page.
+State back: ``commit`` (setStateValue), read by the page's ``on_commit_change`` callback before the script runs.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def mount(key: str, state: dict, kit: dict, *, present: bool, on_commit: Callabl
     """Draw the workbench `module` showing `state`; `on_commit` runs (before the script) when the browser commits an
     edit. extra: the module's own data (§4: the weights' range and step, the hidden answers)."""
     done = last_commit(key)
-    ident = kit_id(kit)
+    ident = kit.get("id") or kit_id(kit)  # a kit may carry its id (§3's holds a picture: hashed once)
     ack = int(done.get("seq", 0)) if isinstance(done.get("seq", 0), int) else 0
     data = payload(state, ident, ack=ack, present=present, module=module, extra=extra)
     state = st.session_state.get(key)

@@ -68,7 +68,7 @@ STRINGS = {
         "ko": "{name} 채널: {k}×{k} 칸의 x·w를 모두 더하면 {value}",
         "en": "{name} channel: the {k}×{k} products x·w add up to {value}",
     },
-    "filtersets.products": {"ko": "{name} 채널의 곱 {n}개", "en": "The {n} products of the {name} channel"},
+    "filtersets.products": {"ko": "{channels}개 채널의 곱, 채널마다 {n}개", "en": "The {n} products of each of the {channels} channels"},
     "filtersets.cell_total": {"ko": "y({r}, {c}) = {terms} = {total}", "en": "y({r}, {c}) = {terms} = {total}"},
     "filtersets.cell_check": {
         "ko": "특징맵의 ({r}, {c}) 칸과 같습니다: {value}",
