@@ -131,3 +131,31 @@ def test_presenter_mode_large_numbers_on_one_screen(server, browser_page, k):
         assert page.get_by_test_id("filter-0").locator(".fc").first.evaluate(FONT_PX) >= 20
     assert settles(lambda: one_screen(page, k)) == []
     assert not app_errors(page)
+
+
+# The window drawn on the picture's channels: each box's (x0, y0) in 1-based cells (ui/filtersets.channel_pictures).
+WINDOW_BOXES = """() => document.querySelector('.st-key-filt_channels .js-plotly-plot').layout.shapes
+  .map(s => [s.x0, s.y0, s.x1 - s.x0])"""
+
+
+def test_the_channels_show_the_window_the_editor_explains(server, browser_page):
+    """The picture's channels are drawn outside the editor's fragment: a weight's commit leaves them, a moved window
+    (the explained cell, the filter's size) redraws them."""
+    page = browser_page
+    open_page(page, f"{server}/filter-sets?lang=en")
+    assert page.evaluate(WINDOW_BOXES) == [[15.5, 15.5, 3]] * 3  # cell (16, 16): the window's corner at pixel (16, 16)
+    row = page.locator(".st-key-filt_row input")
+    row.fill("5")
+    row.press("Enter")
+    boxes_become(page, [[15.5, 4.5, 3]] * 3)
+    page.locator(".st-key-filt_size").get_by_text("5×5").click()
+    boxes_become(page, [[15.5, 4.5, 5]] * 3)
+    w5 = page.get_by_role("slider", name="w5", exact=True)
+    w5.fill("-3.5")  # a weight's commit: the window stays where it is
+    wait_committed(page)
+    assert "fset=custom" in page.url and page.evaluate(WINDOW_BOXES) == [[15.5, 4.5, 5]] * 3
+    assert not app_errors(page)
+
+
+def boxes_become(page, boxes) -> None:
+    page.wait_for_function(f"want => JSON.stringify(({WINDOW_BOXES})()) === JSON.stringify(want)", arg=boxes)
