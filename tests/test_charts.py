@@ -104,3 +104,20 @@ def test_hover_names_cells_from_one_as_the_slides_do():
     assert trace["customdata"][0][0] == [1, 1] and trace["customdata"][1][2] == [2, 3]
     assert "%{customdata[0]}" in trace["hovertemplate"] and "%{y}" not in trace["hovertemplate"]
     assert image(np.zeros((2, 2))).to_dict()["data"][0]["hovertemplate"].startswith("(%{customdata[0]}, %{customdata[1]})")
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_side_by_side_lays_plots_out_as_make_subplots_does(n):
+    from plotly.subplots import make_subplots
+
+    titles = [f"plot {i}" for i in range(n)]
+    ours = charts.side_by_side(titles, height=300, margin={"l": 8})
+    theirs = make_subplots(rows=1, cols=n, subplot_titles=titles).layout
+    for i in range(n):
+        suffix = "" if i == 0 else str(i + 1)
+        np.testing.assert_allclose(ours[f"xaxis{suffix}"]["domain"], theirs[f"xaxis{suffix}"].domain)
+        assert ours[f"xaxis{suffix}"]["anchor"] == theirs[f"xaxis{suffix}"].anchor
+        assert (ours["annotations"][i]["text"], ours["annotations"][i]["x"]) == pytest.approx(
+            (theirs.annotations[i].text, theirs.annotations[i].x))
+        assert charts.axes_of(i) == {"xaxis": theirs[f"yaxis{suffix}"].anchor, "yaxis": theirs[f"xaxis{suffix}"].anchor}
+    go.Figure({"data": [{"type": "bar", "x": [1], "y": [2], **charts.axes_of(n - 1)}], "layout": ours})  # valid

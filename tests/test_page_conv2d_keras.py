@@ -104,8 +104,12 @@ def test_the_parameter_chart_says_it_is_on_a_log_scale():
 
     frame = pd.DataFrame({t("training.col.model"): ["a", "b", "c"], t("training.col.params"): [203_068, 9_532, 61_706],
                           t("training.col.accuracy"): [97.1, np.nan, 98.0], t("training.col.epoch_s"): [1.5, np.nan, 2.0]})
-    fig = compare_figure(frame)
+    import plotly.graph_objects as go
+
+    fig = go.Figure(compare_figure(frame).to_dict())  # what the browser gets, validated by Plotly here
     titles = [a.text for a in fig.layout.annotations]
     assert titles[1] == t("conv2d.params_log") and ("로그" in titles[1] or "log scale" in titles[1])
     assert fig.layout.yaxis2.type == "log"
     assert list(fig.data[1].text) == ["203,068", "9,532", "61,706"]
+    assert [(d.xaxis, d.yaxis) for d in fig.data] == [("x", "y"), ("x2", "y2"), ("x3", "y3")]
+    assert list(fig.data[0].x) == ["a", "c"]  # a model without the figure is left out of that plot

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from services.runs import TrainingService
 from tests.runhelp import tiny
-from ui.run_panel import seconds_text
+from ui.run_panel import curves_figure, seconds_text
 
 
 @pytest.mark.parametrize(("seconds", "text"), [
@@ -19,6 +19,23 @@ from ui.run_panel import seconds_text
 ])
 def test_seconds_text(seconds, text):
     assert seconds_text(seconds) == text
+
+
+def test_the_curves_are_loss_and_accuracy_training_and_test_one_point_per_epoch():
+    import plotly.graph_objects as go
+
+    from ui.i18n import t
+
+    history = {"loss": [0.9, 0.5], "val_loss": [1.0, 0.6], "accuracy": [0.7, 0.8], "val_accuracy": [0.65, 0.75]}
+    fig = go.Figure(curves_figure(history, epochs=5).to_dict())  # valid Plotly (it is sent without validation)
+    assert [(d.xaxis, d.yaxis, list(d.y)) for d in fig.data] == [
+        ("x", "y", [0.9, 0.5]), ("x", "y", [1.0, 0.6]), ("x2", "y2", [0.7, 0.8]), ("x2", "y2", [0.65, 0.75])]
+    assert [d.name for d in fig.data] == [t("training.train_set"), t("training.test_set")] * 2
+    assert [d.showlegend for d in fig.data] == [True, True, False, False]  # one legend for both plots
+    assert tuple(fig.layout.xaxis.range) == tuple(fig.layout.xaxis2.range) == (0.5, 5.5)  # the run's epochs ahead
+    assert [a.text for a in fig.layout.annotations] == [t("training.loss"), t("training.accuracy")]
+    empty = go.Figure(curves_figure({k: [] for k in history}, epochs=3).to_dict())
+    assert tuple(empty.layout.yaxis.range) == (0, 1)  # before the first epoch: an empty 0–1 frame
 
 
 @pytest.fixture

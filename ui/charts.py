@@ -145,6 +145,29 @@ def ready(spec: dict) -> Ready:
     return Ready(spec)
 
 
+def side_by_side(titles, *, height: int, margin: dict) -> dict:
+    """A layout of len(titles) plots in one row, each titled above, where plotly's make_subplots(rows=1) puts them
+    (spacing 0.2 / n): axes x, x2, … with y, y2, … A plain dict for ``ready``: the first TensorFlow page draws three
+    such figures in its first run, and make_subplots + go.Bar/Scatter validated each trace and property again."""
+    n = len(titles)
+    gap = 0.2 / n
+    width = (1 - gap * (n - 1)) / n
+    layout: dict = {"height": height, "margin": margin, "annotations": []}
+    for i, title in enumerate(titles):
+        suffix = "" if i == 0 else str(i + 1)
+        x0 = i * (width + gap)
+        layout[f"xaxis{suffix}"] = {"domain": [x0, x0 + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {"domain": [0.0, 1.0], "anchor": f"x{suffix}"}
+        layout["annotations"].append({"text": title, "x": x0 + width / 2, "y": 1.0, "xref": "paper", "yref": "paper",
+                                      "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 16}})
+    return layout
+
+
+def axes_of(i: int) -> dict:
+    """The trace keys that put a trace on the i-th (0-based) plot of ``side_by_side``."""
+    return {"xaxis": "x" if i == 0 else f"x{i + 1}", "yaxis": "y" if i == 0 else f"y{i + 1}"}
+
+
 def heatmap(values: np.ndarray, **kwargs) -> go.Figure:
     """heatmap_spec(...) as a go.Figure, for pages that add traces or shapes to it (same arguments)."""
     return go.Figure(heatmap_spec(values, **kwargs))

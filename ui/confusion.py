@@ -7,7 +7,6 @@ import html
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from cnnlib.dataset import Dataset
@@ -15,7 +14,7 @@ from cnnlib.inference import most_confused
 from links.codec import Link, Setting
 from services.runs import RunResult
 from services.training_data import get_dataset
-from ui.charts import heatmap, png
+from ui.charts import Ready, heatmap_spec, png, ready
 from ui.i18n import t
 from ui.page_setting import PageSetting
 from ui.presenter import caption, text_px
@@ -28,25 +27,27 @@ def label(text) -> str:
     return html.escape(str(text), quote=False)
 
 
-def confusion_figure(confusion: np.ndarray, names, chosen: tuple[int, int] | None = None) -> go.Figure:
+def confusion_figure(confusion: np.ndarray, names, chosen: tuple[int, int] | None = None) -> Ready:
     """The matrix with the class names on both axes ("True label" / "Predicted"), the chosen cell boxed."""
     z = np.asarray(confusion)
     n = len(names)
     names = [label(name) for name in names]
-    fig = heatmap(z, annotate=n <= 20, diverging=False, height=max(420, min(640, 160 + 32 * n)),
-                  highlight=(chosen[0], chosen[1], 1, 1) if chosen else None)
-    who = np.array([[(names[r], names[c]) for c in range(n)] for r in range(n)], dtype=object)
-    fig.update_traces(colorscale="Blues", customdata=who, textfont={"size": text_px(12 if n <= 10 else 9)},
-                      hovertemplate=t("training.cm_hover") + "<extra></extra>", selector={"type": "heatmap"})
+    spec = heatmap_spec(z, annotate=n <= 20, diverging=False, height=max(420, min(640, 160 + 32 * n)),
+                        highlight=(chosen[0], chosen[1], 1, 1) if chosen else None)
+    spec["data"][0].update(colorscale="Blues", customdata=[[[names[r], names[c]] for c in range(n)] for r in range(n)],
+                           textfont={"size": text_px(12 if n <= 10 else 9)},
+                           hovertemplate=t("training.cm_hover") + "<extra></extra>")
     rows, cols = np.divmod(np.arange(n * n), n)
     # transparent markers on every cell: plotly heatmaps do not report clicks (streamlit#8760)
-    fig.add_trace(go.Scatter(x=cols, y=rows, mode="markers", marker={"size": 26, "opacity": 0.01},
-                             customdata=np.stack([rows, cols], axis=1), hoverinfo="skip", showlegend=False))
+    spec["data"].append({"type": "scatter", "x": cols.tolist(), "y": rows.tolist(), "mode": "markers",
+                         "marker": {"size": 26, "opacity": 0.01}, "customdata": np.stack([rows, cols], axis=1).tolist(),
+                         "hoverinfo": "skip", "showlegend": False})
     ticks = {"showticklabels": True, "tickvals": list(range(n)), "ticktext": names, "tickfont": {"size": text_px(13)}}
-    fig.update_xaxes(**ticks, title_text=t("training.predicted"), side="top")
-    fig.update_yaxes(**ticks, title_text=t("training.true"))
-    fig.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8})
-    return fig
+    layout = spec["layout"]
+    layout["xaxis"].update(**ticks, title={"text": t("training.predicted")}, side="top")
+    layout["yaxis"].update(**ticks, title={"text": t("training.true")})
+    layout["margin"] = {"l": 8, "r": 8, "t": 8, "b": 8}
+    return ready(spec)
 
 
 def first_cell(confusion) -> tuple[int, int]:

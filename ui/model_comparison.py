@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from cnnlib import architecture
 from cnnlib.errors import LessonError
 from services.runs import ACTIVE, RunConfig
-from ui.charts import PLOT
+from ui.charts import PLOT, Ready, axes_of, ready, side_by_side
 from ui.guard import guarded
 from ui.i18n import message, t
 from ui.run_panel import REFRESH, curves_figure, request, run_panel, service
@@ -64,20 +62,21 @@ def compare_section(prefix: str, settings: dict) -> None:
     table()
 
 
-def compare_figure(frame: pd.DataFrame) -> go.Figure:
+def compare_figure(frame: pd.DataFrame) -> Ready:
     """Accuracy, parameters (on a log scale, and its title says so) and seconds per epoch, one bar per model."""
-    fig = make_subplots(rows=1, cols=3, subplot_titles=(t("training.col.accuracy"), t("conv2d.params_log"),
-                                                        t("training.col.epoch_s")))
+    keys = ("training.col.accuracy", "training.col.params", "training.col.epoch_s")
+    layout = side_by_side((t("training.col.accuracy"), t("conv2d.params_log"), t("training.col.epoch_s")), height=320,
+                          margin={"l": 4, "r": 4, "t": 40, "b": 4})
+    layout["yaxis2"].update(type="log", dtick=1)  # one label per power of ten
     colors = dict(zip(frame[t("training.col.model")], ("#d62728", "#ff7f0e", "#1f77b4"), strict=False))
-    for col, key in enumerate(("training.col.accuracy", "training.col.params", "training.col.epoch_s"), 1):
+    data = []
+    for i, key in enumerate(keys):
         shown = frame.dropna(subset=[t(key)])
-        fig.add_trace(go.Bar(x=shown[t("training.col.model")], y=shown[t(key)], showlegend=False,
-                             marker_color=[colors[m] for m in shown[t("training.col.model")]],
-                             text=[f"{v:,}" if key == "training.col.params" else f"{v:g}" for v in shown[t(key)]],
-                             textposition="outside", cliponaxis=False), row=1, col=col)
-    fig.update_yaxes(type="log", dtick=1, row=1, col=2)  # one label per power of ten
-    fig.update_layout(height=320, margin={"l": 4, "r": 4, "t": 40, "b": 4})
-    return fig
+        models, values = shown[t("training.col.model")].tolist(), shown[t(key)].tolist()
+        data.append({"type": "bar", "x": models, "y": values, "showlegend": False, "cliponaxis": False,
+                     "marker": {"color": [colors[m] for m in models]}, "textposition": "outside",
+                     "text": [f"{v:,}" if key == "training.col.params" else f"{v:g}" for v in values], **axes_of(i)})
+    return ready({"data": data, "layout": layout})
 
 
 def scaling_section(prefix: str, config: RunConfig) -> None:

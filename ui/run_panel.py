@@ -14,16 +14,14 @@ import math
 import uuid
 import weakref
 
-import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from cnnlib.errors import LessonError
 from services.runs import Run, RunConfig, RunResult, Snapshot, TrainingService, get_service
 from services.runs.config import estimate_seconds, preset_name
 from services.settings import run_max_seconds
 from ui import class_session
-from ui.charts import png
+from ui.charts import Ready, axes_of, png, ready, side_by_side
 from ui.guard import end_page, guarded
 from ui.i18n import message, t
 from ui.presenter import text_px
@@ -94,21 +92,23 @@ def status_line(snap: Snapshot) -> str:
              left=seconds_text(snap.seconds_left))
 
 
-def curves_figure(history: dict, epochs: int, height: int = 300) -> go.Figure:
+def curves_figure(history: dict, epochs: int, height: int = 300) -> Ready:
     """Loss and accuracy per epoch, training vs test: grows by one point per epoch."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("training.loss"), t("training.accuracy")))
+    layout = side_by_side((t("training.loss"), t("training.accuracy")), height=height,
+                          margin={"l": 8, "r": 8, "t": 36, "b": 8})
+    layout.update(legend={"orientation": "h", "y": -0.3}, font={"size": text_px(12)})
     x = list(range(1, len(history["loss"]) + 1))
-    for col, (train_key, test_key) in enumerate((("loss", "val_loss"), ("accuracy", "val_accuracy")), start=1):
+    data = []
+    for i, (train_key, test_key) in enumerate((("loss", "val_loss"), ("accuracy", "val_accuracy"))):
         for name, key, dash in ((t("training.train_set"), train_key, None), (t("training.test_set"), test_key, "dot")):
-            fig.add_trace(go.Scatter(x=x, y=history[key], name=name, mode="lines+markers", showlegend=col == 1,
-                                     line={"dash": dash, "color": "#1f77b4" if dash is None else "#ff7f0e"}),
-                          row=1, col=col)
-    fig.update_xaxes(range=[0.5, max(epochs, 1) + 0.5], dtick=1 if epochs <= 20 else 5, title_text=t("training.epoch"))
-    if not x:  # before the first epoch: an empty 0–1 frame, not plotly's −1…4
-        fig.update_yaxes(range=[0, 1])
-    fig.update_layout(height=height, margin={"l": 8, "r": 8, "t": 36, "b": 8}, legend={"orientation": "h", "y": -0.3},
-                      font={"size": text_px(12)})
-    return fig
+            data.append({"type": "scatter", "x": x, "y": [float(v) for v in history[key]], "name": name,
+                         "mode": "lines+markers", "showlegend": i == 0,
+                         "line": {"dash": dash, "color": "#1f77b4" if dash is None else "#ff7f0e"}, **axes_of(i)})
+        layout["xaxis" if i == 0 else f"xaxis{i + 1}"].update(range=[0.5, max(epochs, 1) + 0.5], dtick=1 if epochs <= 20 else 5,
+                                                             title={"text": t("training.epoch")})
+        if not x:  # before the first epoch: an empty 0–1 frame, not plotly's −1…4
+            layout["yaxis" if i == 0 else f"yaxis{i + 1}"]["range"] = [0, 1]
+    return ready({"data": data, "layout": layout})
 
 
 def model_text(config: RunConfig) -> str:
