@@ -71,6 +71,24 @@ def test_early_starts_after_any_page(monkeypatch, no_import):
     thread.join(10)
 
 
+@pytest.mark.parametrize(("setting", "waits_for"), [("1", ("drawn", warmup.PAINT_WAIT_S)), ("early", ("sleep", warmup.START_S))])
+def test_the_import_waits_until_the_page_that_wants_it_is_drawn(monkeypatch, setting, waits_for):
+    """On: the import starts at the page's first poll (the browser has drawn it), PAINT_WAIT_S at the latest; early:
+    START_S after the first page of any kind (no page waits for it)."""
+    from services.runs import fit
+
+    order = []
+    monkeypatch.setenv(warmup.ENV, setting)
+    drawn = SimpleNamespace(wait=lambda timeout: order.append(("drawn", timeout)))
+    monkeypatch.setattr(warmup, "_drawn", drawn)
+    monkeypatch.setattr(warmup, "time", SimpleNamespace(sleep=lambda s: order.append(("sleep", s)),
+                                                        perf_counter=warmup.time.perf_counter))
+    monkeypatch.setattr(fit, "configure_tensorflow", lambda: order.append("import"))
+    monkeypatch.setattr(warmup, "status", {"seconds": None, "error": None})
+    warmup._warm()
+    assert order == [waits_for, "import"] and warmup.status["error"] is None
+
+
 def test_a_gate_is_open_when_tensorflow_is_there_off_or_failed(monkeypatch, no_import):
     monkeypatch.setenv(warmup.ENV, "1")
     monkeypatch.setattr(warmup, "tensorflow_ready", lambda: True)
@@ -216,8 +234,9 @@ def test_the_note_fragment_reruns_the_page_once_tensorflow_is_there(monkeypatch)
     assert calls == ["common.tf_loading"]
     monkeypatch.setattr(warmup, "get_script_run_ctx", lambda: SimpleNamespace(fragment_ids_this_run=["poll"]))
     calls.clear()
-    body()  # a poll: makes sure the import runs (it starts once)
-    assert calls == ["warm", "common.tf_loading"]
+    monkeypatch.setattr(warmup, "_drawn", warmup.threading.Event())
+    body()  # a poll: the page is drawn (the import may start), and makes sure the import runs (it starts once)
+    assert calls == ["warm", "common.tf_loading"] and warmup._drawn.is_set()
     monkeypatch.setattr(warmup, "tensorflow_ready", lambda: True)
     with pytest.raises(RuntimeError, match="rerun"):
         body()

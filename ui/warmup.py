@@ -12,8 +12,9 @@ settings, the run's numbers and curves from its result.json) and ``gate.note()``
 the model: a short "loading TensorFlow…" note in the page's language. The first note is a fragment that
 polls a cheap flag (``services.runs.fit.tensorflow_ready``, no import) every POLL_S seconds and reruns
 the page once TensorFlow is there, which fills those places in and stops the polling (the rerun draws no
-note). The background import starts a moment (``START_S``) after the script run that asked for it has ended
-(the router calls ``warm_tensorflow_soon()`` after every page), so it does not slow the page's first paint; it runs through
+note). The background import's thread starts when the script run that asked for it has ended (the router calls
+``warm_tensorflow_soon()`` after every page) and imports once the browser has drawn that page (the note's first poll,
+``PAINT_WAIT_S`` at the latest), so it does not slow the page's first paint; it runs through
 ``configure_tensorflow`` (the thread pools sized and the router's hooks, the clear_session guard among
 them, run exactly as for a training run).
 
@@ -124,22 +125,30 @@ def _waiting() -> None:
     if tensorflow_ready() or failed():
         st.rerun()  # the whole page, now with the model's parts; that run draws no note, so the polling stops
     if getattr(get_script_run_ctx(), "fragment_ids_this_run", None):  # a poll, not the page's own run
+        _drawn.set()  # the browser has drawn the page: the import may take the machine now
         warm_tensorflow_soon()  # in case the page's run was cut short before the router started it (it starts once)
     st.info(t("common.tf_loading"), icon=":material/hourglass_top:")
 
 
 SWITCH_S = 0.0005  # Python's GIL switch interval while the import runs (default 0.005)
-# The import starts this long after the run that asked for it: loading TensorFlow's libraries holds the GIL for
-# long stretches, and right after the page's run the server is still sending it (bench/memory.py, /lenet-5 with its
-# run cached: first useful paint 2.34 s at once, 1.74 s a second later; the model's parts 8.3 → 9.2 s).
+# The import starts once the page that asked for it is drawn in the browser: its loading note's first poll (the
+# browser's timer for a run_every fragment fires only when the page's drawing is done), or PAINT_WAIT_S after the
+# run at the latest (a closed tab never polls). Loading TensorFlow's libraries holds the GIL and a core for seconds;
+# started at a fixed 1 s it still overlapped the browser drawing the first TensorFlow page's charts where both share
+# a machine (a laptop; bench/memory.py). CNNLIB_WARM_TF=early (no page waits) starts START_S after its first page.
+PAINT_WAIT_S = 3.0
 START_S = 1.0
+_drawn = threading.Event()  # a page that wants TensorFlow has been drawn: its note polled
 
 
 def _warm() -> None:
-    """Import TensorFlow and Keras, START_S after the page's run. Meanwhile Python's GIL changes hands every
-    0.5 ms instead of 5: the import is one long CPU-bound stretch of Python, and the server's event loop and script threads, which
-    give the GIL up for every small I/O, would otherwise wait up to 5 ms to get it back each time."""
-    time.sleep(START_S)
+    """Import TensorFlow and Keras once the page that wants them is drawn (above). Meanwhile Python's GIL changes
+    hands every 0.5 ms instead of 5: the import is one long CPU-bound stretch of Python, and the server's event loop
+    and script threads, which give the GIL up for every small I/O, would otherwise wait up to 5 ms to get it back."""
+    if mode() == "early":
+        time.sleep(START_S)
+    else:
+        _drawn.wait(PAINT_WAIT_S)
     started = time.perf_counter()
     interval = sys.getswitchinterval()
     sys.setswitchinterval(min(interval, SWITCH_S))
