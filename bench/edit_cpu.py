@@ -5,13 +5,16 @@
 Each edit is made through AppTest in this process, as a browser would make it, and the script thread's CPU time of
 the run it causes is timed (``time.thread_time`` around Streamlit's ``exec_func_with_error_handling``: the page's
 code and Streamlit's element building, not AppTest's waiting); medians of --repeat edits, after three warm-up ones.
-AppTest runs the whole page for a widget change (it has no fragment-only reruns): the §3 figure is the page's full
-run, an upper bound of the editor fragment's rerun in a server.
+AppTest alone runs the whole page for a widget change: the §3 figure is the page's full run, an upper bound of the
+editor fragment's rerun in a server. The lab's commits run as a server runs them, the page's fragment alone
+(tests/apphelp.fragment_reruns: the browser names the fragment the layer editor is drawn in).
 
 - §3: one commit of the browser's editor (static/filtersets.js) after a drag of channel R's centre weight (w5 at 3×3;
   the editor's fragment rerun; target ≤ 10 ms), 3×3 and 5×5.
-- the lab: *add layer* on a stack of 8, 16 and 31 layers (the 32nd is added; target ≤ 15 ms at 32 and O(1) in the
-  rows, so the three figures should be alike).
+- the lab: *add layer* on a stack of 8, 16 and 31 layers (the 32nd is added): the layer editor (static/stacklab.js)
+  commits the stack it shows with a Dropout at its end, as its "add layer" does, and the commit reruns the page's
+  fragment (lessons/2_stack_lab.py workbench); target ≤ 15 ms at 32 and O(1) in the rows, so the three figures
+  should be alike.
 - baseline, in the same process: a one-slider script's rerun (what any Streamlit run costs here).
 The machine's load is printed with the figures.
 """
