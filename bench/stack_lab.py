@@ -73,14 +73,14 @@ def bare_table(rows) -> None:
 
 
 def page_rerun_ms(repeat: int) -> tuple[float, float]:
-    from tests.apphelp import open_page
+    from tests.apphelp import commit_component, component_data, open_page
 
     at = open_page("lessons/2_stack_lab.py", "en", timeout=60)
-    key = [w.key for w in at.number_input if w.key.endswith("_filters")][0]
     counts = iter(range(repeat + 2))
 
-    def edit():
-        at.number_input(key=key).set_value(2 + next(counts) % 30).run()
+    def edit():  # the layer editor (static/stacklab.js) commits the stack with the first layer's filters changed
+        shown = component_data(at, "lab_bench")["state"]["layers"]
+        commit_component(at, "lab_bench", {"stack": [{**shown[0], "filters": 2 + next(counts) % 30}, *shown[1:]]})
 
     page = timed(edit, repeat)
     assert not at.exception and not at.error

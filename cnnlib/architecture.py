@@ -169,7 +169,7 @@ def canonical_type(layer: dict, index: int | None = None) -> str:
 def _pair(value, arg: str, index: int | None, kind: str) -> tuple[int, int]:
     """An int or a pair of ints ≥ 1 (kernel_size, strides, pool_size), as Keras accepts them."""
     items = tuple(value) if isinstance(value, (list, tuple)) and len(value) == 2 else (value, value)
-    if not all(_whole(v) for v in items):
+    if not (_whole(items[0]) and _whole(items[1])):
         raise StackError("bad_size", index=index, kind=kind, arg=arg, value=value)
     high = STACK_LIMITS[arg][1]
     if max(items) > high:
@@ -181,7 +181,7 @@ def normalize_layer(layer: dict, index: int | None = None) -> dict:
     """The layer with its type's defaults filled in, checked argument by argument."""
     kind = canonical_type(layer, index)
     allowed = LAYER_TYPES[kind]
-    unknown = sorted(set(layer) - set(allowed) - {"type"})
+    unknown = sorted(layer.keys() - allowed.keys() - {"type"})
     if unknown:
         raise StackError("unknown_argument", index=index, kind=kind, args=", ".join(unknown))
     out = {"type": kind, **allowed, **{k: v for k, v in layer.items() if k != "type"}}

@@ -67,14 +67,16 @@ def layer_code(layer: dict) -> str:
     return f"tf.keras.layers.{kind}({', '.join(args)})"
 
 
-def keras_code(stack: list[dict], input_shape, words: Callable[[CodeText], str]) -> str:
+def keras_code(stack: list[dict], input_shape, words: Callable[[CodeText], str], *, checked: bool = False) -> str:
     """The stack as runnable Keras code in the lecture's style (functional API, X / H / Y).
 
     words: turns each ``CodeText`` into text (a page passes ``ui.i18n.message``).
     The data lines are comments (they need the dataset); the model lines run as they are.
+    checked: the caller has summarized this stack on this shape without a refusal (not done again).
     """
     shape = check_input_shape(input_shape)
-    summarize(stack, shape)  # refuse what Keras would refuse, with our message
+    if not checked:
+        summarize(stack, shape)  # refuse what Keras would refuse, with our message
     dims = ", ".join(map(str, shape))
     x, y = words(CodeText("independent")), words(CodeText("dependent"))
     lines = [

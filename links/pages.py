@@ -295,7 +295,6 @@ class Lab(Setting):
     shape: tuple[int, ...] = (28, 28, 1)
     cmp: tuple[str, ...] = ()
     input_choice: str = "28x28x1"  # the input radio: a named shape or "custom" (not in the link)
-    uids: tuple[int, ...] = ()  # one id per layer, so a layer's widgets keep their values when it moves (not in the link)
 
     @classmethod
     def from_link(cls, values: dict) -> Lab:

@@ -7,6 +7,7 @@ server does: see ``scan_components_once`` and ``compile_scripts_once``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from pathlib import Path
@@ -176,3 +177,39 @@ def window_state(at: AppTest) -> dict:
 def bench_state(at: AppTest) -> dict:
     """What §4's workbench was given to show (x and w as flat lists)."""
     return component_data(at, "arith_bench")["state"]
+
+
+@contextlib.contextmanager
+def fragment_reruns(at: AppTest):
+    """Inside this block each run of `at` reruns only the page's one fragment, as a server does after an interaction
+    with an element inside it (the browser names the fragment; Streamlit runs the fragment's function alone: no
+    router, no rest of the page). AppTest alone always runs the whole script, and builds a new PagesManager for every
+    run where a server keeps one per session (st.page_link in a fragment's rerun needs the pages st.navigation
+    registered). Here one PagesManager serves every run of the block, filled by one full run as the block starts,
+    and each later run names the fragment. The tree then holds only what the fragment drew: run `at` again after the
+    block before reading the rest of the page. Streamlit internals: fails loudly if the names move."""
+    from unittest import mock
+
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    make_pages, make_rerun = app_test.PagesManager, local_script_runner.RerunData
+    if not hasattr(at, "_fragment_storage") or "fragment_id_queue" not in make_rerun.__dataclass_fields__:
+        raise RuntimeError("AppTest no longer keeps fragments between runs: see tests/apphelp.py fragment_reruns")
+    shared, fragment = [], []
+
+    def pages(*args, **kwargs):
+        if not shared:
+            shared.append(make_pages(*args, **kwargs))
+        return shared[0]
+
+    def rerun(**kwargs):
+        if fragment:  # the runner's initial request too: a full one pending would absorb the fragment's
+            kwargs["fragment_id_queue"] = list(fragment)
+        return make_rerun(**kwargs)
+
+    with mock.patch.object(app_test, "PagesManager", pages), mock.patch.object(local_script_runner, "RerunData", rerun):
+        at.run()  # the pages registered in the shared PagesManager, the fragment in the storage
+        ids = list(at._fragment_storage._fragments)
+        assert len(ids) == 1, f"{len(ids)} fragments on the page"
+        fragment.extend(ids)
+        yield at

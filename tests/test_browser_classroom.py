@@ -190,12 +190,12 @@ def test_a_lesson_from_the_map_to_the_end_of_the_class(lesson):
 
     # the lab: a layer added
     nav(teacher, "common.page.stack_lab", "layer-stack-lab")
-    rows = '[class*="st-key-lab_row_"]'
+    rows = '[data-testid="lab-row"]'  # one per layer in the layer editor (static/stacklab.js)
     for student in students:
         student.wait_for_url(re.compile("/layer-stack-lab"), timeout=FOLLOW_MS)
         wait_idle(student)
     layers = teacher.locator(rows).count()
-    teacher.locator(".st-key-lab_add button").click()
+    teacher.get_by_test_id("lab-add").click()
     expect(teacher.locator(rows)).to_have_count(layers + 1, timeout=FOLLOW_MS)
     for student in students:
         expect(student.locator(rows)).to_have_count(layers + 1, timeout=FOLLOW_MS)

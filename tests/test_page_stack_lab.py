@@ -4,19 +4,40 @@ import pytest
 
 from cnnlib.architecture import MAX_LAYERS, STACK_LIMITS, count_params, preset
 from cnnlib.stack_text import decode_stack, encode_stack
-from tests.apphelp import assert_clean, open_page, page_record
+from tests.apphelp import assert_clean, commit_component, component_data, fragment_reruns, open_page, page_record
 from tests.stackhelp import ABOVE_LIMIT_LINKS as ABOVE_LIMITS
+from ui.stack_lab import BENCH, NEW_LAYER
 
 PAGE = "lessons/2_stack_lab.py"
 TITLE = {"ko": "층 쌓기 실험실: model.summary()", "en": "Layer-stack lab: model.summary()"}
 
 
+def editor(at) -> dict:
+    """What the layer editor (static/stacklab.js) was given to show: layers, lines (under each layer), total."""
+    return component_data(at, BENCH)["state"]
+
+
 def total(at) -> str:
-    return at.metric[0].value
+    return editor(at)["total"]
 
 
-def layer_keys(at, field: str) -> list[str]:
-    return [w.key for w in [*at.number_input, *at.selectbox] if w.key and w.key.endswith("_" + field)]
+def layers(at) -> list[dict]:
+    return editor(at)["layers"]
+
+
+def commit(at, stack: list) -> None:
+    """The editor commits the whole stack, as the browser does once an edit ends."""
+    commit_component(at, BENCH, {"stack": stack})
+
+
+def with_layer(at, i: int, **changes) -> list[dict]:
+    """The editor's layers with layer i's settings changed, as a box or a select in its row changes them."""
+    shown = layers(at)
+    return [*shown[:i], {**shown[i], **changes}, *shown[i + 1:]]
+
+
+def stack_of(at) -> list[dict]:
+    return list(page_record(at, "layer-stack-lab").stack)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -30,6 +51,25 @@ def test_opens_on_the_lecture_model_with_its_total(lang):
     assert list(table.iloc[:, 2]) == ["0", "78", "456", "0", "201,684", "850"]
     assert "X = tf.keras.layers.Input(shape=[28, 28, 1])" in at.code[0].value
     assert at.query_params["stack"] == encode_stack(*preset("two_conv"))
+    # each row's output shape and count under it, in the page's language
+    out = {"ko": "→ 출력 (None, 24, 24, 3), 파라미터 78개", "en": "→ output (None, 24, 24, 3), 78 params"}[lang]
+    assert editor(at)["lines"][0] == {"text": out}
+    assert [layer["type"] for layer in layers(at)] == ["Conv2D", "Conv2D", "Flatten", "Dense", "Dense"]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_editor_gets_its_words_once_in_the_pages_language(lang):
+    from words import load_catalogue
+
+    at = open_page(PAGE, lang)
+    kit = component_data(at, BENCH)["kit"]
+    catalogue = load_catalogue()
+    assert kit["words"]["add"] == catalogue["lab.add"][lang] and kit["words"]["kernel_size"] == catalogue["lab.kernel_size"][lang]
+    assert str(MAX_LAYERS) in kit["words"]["add_full"] and "{" not in kit["words"]["add_full"]
+    assert kit["max_layers"] == MAX_LAYERS and kit["new"] == NEW_LAYER
+    assert all(isinstance(word, str) and word and "⟨" not in word for word in kit["words"].values())
+    commit(at, with_layer(at, 0, filters=4))  # a commit names the kit it has: not sent again
+    assert "kit" not in component_data(at, BENCH)
 
 
 @pytest.mark.parametrize(("lang", "name", "expected"), [
@@ -47,28 +87,27 @@ def test_presets_show_the_slides_totals(lang, name, expected):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_invalid_stack_shows_the_message_and_no_exception(lang):
     at = open_page(PAGE, lang)
-    at.number_input(key=layer_keys(at, "kernel")[0]).set_value(30).run()
+    commit(at, with_layer(at, 0, kernel_size=30))
     assert_clean(at)
     assert at.error, "the refusal must be on screen"
     message = at.error[0].value
     assert ("30×30" in message) and ("28×28" in message)
     assert ("Layer 1" in message) if lang == "en" else ("1번째 층" in message)
-    assert not at.metric or total(at) != "203,068"
-    at.number_input(key=layer_keys(at, "kernel")[0]).set_value(5).run()
+    assert total(at) == "—"
+    assert editor(at)["lines"][0] == {"text": message, "error": True}  # under the layer where the stack breaks
+    commit(at, with_layer(at, 0, kernel_size=5))
     assert not at.error and total(at) == "203,068"
 
 
 def test_conv_after_flatten_is_explained():
     at = open_page(PAGE, "en")
-    at.selectbox(key="lab_add_type").set_value("Flatten").run()
-    at.button(key="lab_add").click().run()  # Flatten goes before the softmax layer
-    at.selectbox(key="lab_add_type").set_value("Dense").run()
-    at.button(key="lab_add").click().run()
+    shown = layers(at)  # the editor puts a new Flatten, then a Dense, before the softmax layer
+    commit(at, [*shown[:-1], NEW_LAYER["Flatten"], NEW_LAYER["Dense"], shown[-1]])
     assert_clean(at)
-    assert [layer["type"] for layer in page_record(at, "layer-stack-lab").stack][-3:] == ["Flatten", "Dense", "Dense"]
+    assert [layer["type"] for layer in stack_of(at)][-3:] == ["Flatten", "Dense", "Dense"]
     assert not at.error
-    assert at.button(key=f"lab_up_{page_record(at, 'layer-stack-lab').uids[0]}").disabled  # nothing above the first layer
-    at.button(key=f"lab_down_{page_record(at, 'layer-stack-lab').uids[1]}").click().run()  # Conv2D(6) below Flatten
+    shown = layers(at)
+    commit(at, [shown[0], shown[2], shown[1], *shown[3:]])  # ↓ on Conv2D(6): below Flatten
     assert_clean(at)
     assert at.error and "Flatten" in at.error[0].value
 
@@ -77,18 +116,103 @@ def test_add_move_remove_change_the_total():
     at = open_page(PAGE, "en")
     at.button(key="lab_preset_two_conv_pool").click().run()
     assert total(at) == "9,532"
-    at.selectbox(key="lab_add_type").set_value("Conv2D").run()
-    at.button(key="lab_add").click().run()  # a Conv2D(8, 3) before the Flatten: 8·(3·3·6+1) = 440
+    shown = layers(at)
+    commit(at, [*shown[:4], NEW_LAYER["Conv2D"], *shown[4:]])  # a Conv2D(8, 3) before the Flatten: 8·(3·3·6+1) = 440
     assert_clean(at)
-    kinds = [layer["type"] for layer in page_record(at, "layer-stack-lab").stack]
+    kinds = [layer["type"] for layer in stack_of(at)]
     assert kinds[4] == "Conv2D" and kinds[5] == "Flatten"
     # (4,4,6) → (2,2,8): Flatten 32, Dense 84·33 = 2,772; total 78+456+440+2,772+850
     assert total(at) == f"{78 + 456 + 440 + 84 * 33 + 850:,}"
-    removed = page_record(at, "layer-stack-lab").uids[4]
-    at.button(key=f"lab_remove_{removed}").click().run()
+    assert at.query_params["stack"] == encode_stack(stack_of(at), (28, 28, 1))  # the link follows
+    shown = layers(at)
+    commit(at, shown[:4] + shown[5:])  # ✕ on it
     assert total(at) == "9,532"
-    at.button(key=f"lab_remove_{page_record(at, 'layer-stack-lab').uids[1]}").click().run()  # drop the first pooling
+    shown = layers(at)
+    commit(at, shown[:1] + shown[2:])  # drop the first pooling
     assert total(at) == f"{78 + 456 + 84 * (10 * 10 * 6 + 1) + 850:,}"  # 24→20→pool 10: 600 into the Dense
+    shown = layers(at)
+    commit(at, [shown[0], shown[2], shown[1], *shown[3:]])  # ↓ on the second Conv2D: the pooling before it
+    assert [layer["type"] for layer in stack_of(at)][:3] == ["Conv2D", "MaxPool2D", "Conv2D"]
+    assert total(at) == f"{78 + 456 + 84 * (8 * 8 * 6 + 1) + 850:,}"  # 24→pool 12→8
+
+
+def test_every_setting_of_a_row_reaches_the_record_and_the_link():
+    at = open_page(PAGE, "en", query={"stack": "i28x28x1_c6-k5_m2_c16-k5_a2_f_d120_r0.5_d10-softmax"})
+    shown = layers(at)
+    assert shown[1] == {"type": "MaxPool2D", "pool_size": 2, "strides": None, "padding": "valid"}  # "= pool size"
+    edited = [{**shown[0], "filters": 4, "kernel_size": 3, "strides": 1, "padding": "same", "activation": "relu"},
+              {**shown[1], "pool_size": 3, "strides": 2}, *shown[2:6],
+              {**shown[6], "rate": 0.3}, {**shown[7], "units": 10, "activation": None}]
+    commit(at, edited)
+    assert_clean(at)
+    stack = stack_of(at)
+    assert stack[0] == {"type": "Conv2D", "filters": 4, "kernel_size": 3, "strides": 1, "padding": "same",
+                        "activation": "relu"}
+    assert stack[1] == {"type": "MaxPool2D", "pool_size": 3, "strides": 2, "padding": "valid"}
+    assert stack[6]["rate"] == 0.3 and stack[7] == {"type": "Dense", "units": 10, "activation": None}
+    assert at.query_params["stack"] == encode_stack(stack, (28, 28, 1))
+    assert total(at) == f"{count_params(stack, (28, 28, 1)):,}"
+    assert layers(at)[1]["strides"] == 2
+
+
+def test_a_non_square_size_from_a_link_is_kept_through_edits():
+    stack = [{"type": "Conv2D", "filters": 3, "kernel_size": (3, 5)}, {"type": "Flatten"}]
+    at = open_page(PAGE, "en", query={"stack": encode_stack(stack, (28, 28, 1))})
+    assert layers(at)[0]["kernel_size"] == [3, 5]  # shown as 3×5
+    commit(at, with_layer(at, 0, filters=4))
+    assert stack_of(at)[0]["kernel_size"] == (3, 5) and stack_of(at)[0]["filters"] == 4
+
+
+@pytest.mark.parametrize("bad", [
+    "not a list", None, 5, {"type": "Conv2D"}, [None], ["Conv2D"], [{"type": "Transformer"}], [{"type": None}],
+    [{"type": "Conv2D", "filters": "many", "kernel_size": 3}], [{"type": "Conv2D", "filters": float("nan"), "kernel_size": 3}],
+    [{"type": "Conv2D", "filters": 3, "kernel_size": float("inf")}], [{"type": "Conv2D", "filters": True, "kernel_size": 3}],
+    [{"type": "Conv2D", "filters": 3}], [{"type": "Conv2D", "filters": 3, "kernel_size": 3, "padding": "full"}],
+    [{"type": "Dense", "units": 3, "activation": "__class__"}], [{"type": "Dense", "units": 3, "bias": 1}],
+    [{"type": "Dropout", "rate": "0.5"}], [{"type": "Conv2D", "filters": 3, "kernel_size": [1, 2, 3]}],
+    [{"type": "Conv2D", "filters": 3, "kernel_size": [[1], 2]}], [{"type": "MaxPool2D", "pool_size": {"a": 1}}],
+], ids=repr)
+def test_a_commit_that_cannot_be_used_is_ignored_without_a_traceback(bad):
+    at = open_page(PAGE, "ko")
+    before = stack_of(at)
+    commit(at, bad)
+    assert_clean(at)
+    assert stack_of(at) == before and total(at) == "203,068"
+    commit(at, with_layer(at, 0, filters=4))  # the editor works on
+    assert stack_of(at)[0]["filters"] == 4
+
+
+def test_numbers_beyond_the_limits_are_clamped():
+    at = open_page(PAGE, "en")
+    commit(at, [{"type": "Conv2D", "filters": 10**9, "kernel_size": 0, "strides": -3.7, "activation": "relu"},
+                {"type": "Dropout", "rate": 7.5}, {"type": "MaxPool2D", "pool_size": 2.4}, {"type": "Flatten"},
+                {"type": "Dense", "units": 1e300}])
+    assert_clean(at)
+    conv, drop, pool, _, dense = stack_of(at)
+    assert conv["filters"] == STACK_LIMITS["filters"][1] and conv["kernel_size"] == 1 and conv["strides"] == 1
+    assert drop["rate"] == 1.0 and pool["pool_size"] == 2 and dense["units"] == STACK_LIMITS["units"][1]
+
+
+def test_more_than_the_layer_limit_keeps_the_first():
+    at = open_page(PAGE, "en")
+    commit(at, [NEW_LAYER["Dropout"]] * (MAX_LAYERS + 5))
+    assert_clean(at)
+    assert len(stack_of(at)) == MAX_LAYERS == len(layers(at))
+
+
+def test_an_editor_commit_reruns_only_the_fragment_and_updates_all_it_shows():
+    at = open_page(PAGE, "en")
+    with fragment_reruns(at):
+        commit(at, with_layer(at, 0, filters=4))
+        assert_clean(at)
+        assert not at.title  # the page above the fragment did not run again
+        assert total(at) == f"{count_params(stack_of(at), (28, 28, 1)):,}"
+        assert "tf.keras.layers.Conv2D(4, kernel_size=5" in at.code[0].value
+        assert list(at.dataframe[0].value.iloc[:, 2])[1] == f"{4 * 26:,}"
+        assert at.query_params["stack"].startswith("i28x28x1_c4-k5")
+    at.run()  # the whole page again (the tree held only the fragment)
+    at.button(key="lab_cmp_add").click().run()  # outside the fragment: "add this model" takes the edited stack
+    assert page_record(at, "layer-stack-lab").cmp == (at.query_params["stack"],)
 
 
 def test_dense_on_a_feature_map_is_explained_not_refused():
@@ -106,7 +230,7 @@ def test_link_opens_the_same_stack(lang):
     at = open_page(PAGE, lang, query={"stack": text, "cmp": [encode_stack(*preset("dense_only"))]})
     assert_clean(at)
     assert total(at) == "61,706"
-    assert [m.value for m in at.metric] == ["61,706", "66,790"]
+    assert [m.value for m in at.metric] == ["66,790"]
     assert at.query_params["stack"] == text
 
 
@@ -122,15 +246,15 @@ def test_pooling_story_is_one_click(lang):
     at = open_page(PAGE, lang)
     at.button(key="lab_cmp_story").click().run()
     assert_clean(at)
-    assert [m.value for m in at.metric][1:] == ["203,068", "9,532"]
+    assert [m.value for m in at.metric] == ["203,068", "9,532"]
     assert any("21.3" in i.value for i in at.info)
     at.button(key="lab_cmp_add").click().run()
-    assert len(at.metric) == 4 and at.button(key="lab_cmp_add").disabled  # three at most
+    assert len(at.metric) == 3 and at.button(key="lab_cmp_add").disabled  # three at most
     at.button(key="lab_cmp_load_2").click().run()
     assert total(at) == "9,532"
     assert len(at.query_params.get_all("cmp") if hasattr(at.query_params, "get_all") else at.query_params["cmp"]) == 3
     at.button(key="lab_cmp_clear").click().run()
-    assert len(at.metric) == 1
+    assert not at.metric
 
 
 @pytest.mark.tf
@@ -185,27 +309,29 @@ def test_links_above_the_limits_get_the_bad_link_notice(text):
     assert_clean(at)
     assert at.warning and "stack" in at.warning[0].value
     assert total(at) == "203,068"  # the default stack, usable at once (no preset click needed)
-    at.button(key="lab_add").click().run()
+    commit(at, [*layers(at)[:2], NEW_LAYER["Conv2D"], *layers(at)[2:]])
     assert_clean(at)
+    assert len(stack_of(at)) == 6
 
 
-def test_the_widgets_maximum_is_the_limit():
+def test_the_editors_limits_are_the_stacks():
     at = open_page(PAGE, "en", query={"stack": "i28x28x1_c6-k5_m2_f_d84_r0.5"})
+    limits = component_data(at, BENCH)["kit"]["limits"]  # sent once in a session
+    assert limits == {arg: list(STACK_LIMITS[arg]) for arg in ("filters", "units", "kernel_size", "strides", "pool_size",
+                                                              "rate")}
     at.radio(key="lab_input_choice").set_value("custom").run()
     assert_clean(at)
     maxima = {w.key.rsplit("_", 1)[-1]: w.max for w in at.number_input if w.key.startswith("lab_")}  # not the question's
-    assert maxima == {"h": STACK_LIMITS["height"][1], "w": STACK_LIMITS["width"][1], "c": STACK_LIMITS["channels"][1],
-                      "filters": STACK_LIMITS["filters"][1], "kernel": STACK_LIMITS["kernel_size"][1],
-                      "strides": STACK_LIMITS["strides"][1], "pool": STACK_LIMITS["pool_size"][1],
-                      "units": STACK_LIMITS["units"][1], "rate": STACK_LIMITS["rate"][1]}
+    assert maxima == {"h": STACK_LIMITS["height"][1], "w": STACK_LIMITS["width"][1], "c": STACK_LIMITS["channels"][1]}
 
 
 def test_adding_stops_at_the_layer_limit():
     at = open_page(PAGE, "en", query={"stack": "i28x28x1" + "_r0.5" * (MAX_LAYERS - 1)})
-    assert not at.button(key="lab_add").disabled
-    at.button(key="lab_add").click().run()
+    commit(at, [*layers(at), NEW_LAYER["Conv2D"]])  # the editor's "add layer" is disabled from here on (kit max_layers)
     assert_clean(at)
-    assert at.button(key="lab_add").disabled and len(page_record(at, "layer-stack-lab").stack) == MAX_LAYERS
+    assert len(stack_of(at)) == MAX_LAYERS
+    commit(at, [*layers(at), NEW_LAYER["Conv2D"]])
+    assert len(stack_of(at)) == MAX_LAYERS
 
 
 def summarize_calls(monkeypatch, layers: int) -> int:

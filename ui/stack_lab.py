@@ -2,23 +2,34 @@
 The maths (shapes, counts, code, link text) is in cnnlib.architecture.
 
 State: one record (``links.pages.Lab``) kept by ``SETTING`` (ui/page_setting.py): the stack (layer dicts,
-the source of truth) on its input shape, the stacks to compare (as link text), the input choice and one
-id per layer (``uids``: a layer's widgets keep their values when it moves).
+the source of truth) on its input shape, the stacks to compare (as link text) and the input choice.
+
+The layer editor (the total, "add layer" and one row per layer: its kind, its settings, move and remove) is ONE
+browser component, ``static/stacklab.js`` mounted by ui/workbench.py: no Streamlit widget per layer (each
+number box or select scans the whole session state on every run: N rows cost O(N²), docs/streamlit.md). An edit
+comes back as ONE commit ``{seq, stack}`` of the whole stack; ``apply_commit`` checks it against the limits of
+cnnlib.architecture (a commit that cannot be used is ignored, a number beyond a limit is clamped) and keeps it
+in the record, from which the link, the table, the chart, the question, the notebook and the class follow.
 """
 
 from __future__ import annotations
 
-import itertools
+import functools
 import logging
+import math
 import sys
 import threading
 import time
+from collections.abc import Mapping
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from cnnlib.architecture import (
+    ACTIVATIONS,
+    ALIASES,
+    LAYER_TYPES,
     MAX_LAYERS,
+    PADDINGS,
     PRESETS,
     STACK_LIMITS,
     LayerRow,
@@ -29,7 +40,9 @@ from cnnlib.architecture import (
 )
 from cnnlib.stack_text import decode_stack, encode_stack
 from links.pages import CUSTOM, LAB, LAB_INPUTS, MAX_COMPARE, Lab, lab_input_of
-from ui.i18n import message, t
+from ui import workbench as bench
+from ui.charts import ready
+from ui.i18n import CATALOGUE, message, t
 from ui.page_setting import PageSetting
 
 SETTING = PageSetting("layer-stack-lab", LAB)
@@ -43,13 +56,19 @@ NEW_LAYER = {
     "Dropout": {"type": "Dropout", "rate": 0.25},
 }
 ACTIVATION_CHOICES = (None, "swish", "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu", "leaky_relu")
-_UIDS = itertools.count()  # layer ids, unique in the process: a new stack never takes over an old layer's widgets
+RATE_STEP = 0.05
+BENCH = "lab_bench"  # the editor's component key (ui/workbench.py, static/stacklab.js)
+MODULE = "stacklab.js"
+WORDS = {name: f"lab.{name}" for name in (  # the editor's words by the name the module uses: catalogue keys (words/lab.py)
+    "editor", "total", "add_type", "add", "add_full", "up", "down", "remove", "kind", "layer_n", "filters", "kernel_size",
+    "strides", "padding", "activation", "no_activation", "pool_size", "pool_strides", "same_as_pool", "units", "rate",
+    "flatten_note")}
 _KERAS_LOCK = threading.Lock()  # one Keras build at a time: Keras' name counters are global
 _LOG = logging.getLogger(__name__)
 
 
 def _high(arg: str):
-    """A widget's maximum: the one limit cnnlib.architecture sets for links, summaries and runs alike."""
+    """A setting's maximum: the one limit cnnlib.architecture sets for links, summaries and runs alike."""
     return STACK_LIMITS[arg][1]
 
 
@@ -57,18 +76,14 @@ def _high(arg: str):
 
 
 def record() -> Lab:
-    """The lab's record, with an id for every layer (a stack read from a link has none yet)."""
-    lab = SETTING.get()
-    if len(lab.uids) != len(lab.stack):
-        lab = SETTING.update(uids=tuple(next(_UIDS) for _ in lab.stack))
-    return lab
+    """The lab's record (read from the address on the first visit of a session)."""
+    return SETTING.get()
 
 
 def set_stack(stack: list[dict], input_shape: tuple) -> None:
-    """Replace the whole stack (preset, link, comparison): fresh widget ids, the input widgets follow."""
+    """Replace the whole stack (preset, link, comparison): the input widgets follow."""
     shape = tuple(input_shape)
-    SETTING.update(stack=tuple(dict(layer) for layer in stack), shape=shape, input_choice=lab_input_of(shape),
-                   uids=tuple(next(_UIDS) for _ in stack))
+    SETTING.update(stack=tuple(dict(layer) for layer in stack), shape=shape, input_choice=lab_input_of(shape))
 
 
 def load_preset(name: str) -> None:
@@ -78,6 +93,12 @@ def load_preset(name: str) -> None:
 def sync_link() -> str:
     """Write the lab into the address; returns the stack's link text."""
     return SETTING.sync()["stack"]
+
+
+def link_text() -> str:
+    """The stack's link text as the record holds it now (a button outside the editor's fragment reads it at its click)."""
+    lab = SETTING.get()
+    return encode_stack(list(lab.stack), lab.shape)
 
 
 def _choose_input() -> None:
@@ -111,196 +132,133 @@ def input_shape_widget() -> tuple:
     return SETTING.get().shape
 
 
-# ---- the layer editor -----------------------------------------------------------------------
+# ---- the layer editor in the browser: static/stacklab.js ------------------------------------
 
 
-def _move(i: int, step: int) -> None:
-    lab = record()
-    stack, uids = list(lab.stack), list(lab.uids)
-    j = i + step
-    if 0 <= j < len(stack):
-        stack[i], stack[j] = stack[j], stack[i]
-        uids[i], uids[j] = uids[j], uids[i]
-        SETTING.update(stack=tuple(stack), uids=tuple(uids))
+@functools.lru_cache(maxsize=4)
+def bench_kit(language: str) -> dict:
+    """The editor's words in one language, the layer kinds with a new layer of each, the activations and the limits
+    (sent while the browser lacks them)."""
+    words = {name: CATALOGUE[key][language] for name, key in WORDS.items()}
+    words["add_full"] = words["add_full"].replace("{limit}", str(MAX_LAYERS))
+    limits = {arg: list(STACK_LIMITS[arg]) for arg in ("filters", "units", "kernel_size", "strides", "pool_size", "rate")}
+    return {"words": words, "kinds": list(LAYER_KINDS), "new": NEW_LAYER, "activations": list(ACTIVATION_CHOICES),
+            "paddings": list(PADDINGS), "limits": limits, "rate_step": RATE_STEP, "max_layers": MAX_LAYERS}
 
 
-def _remove(i: int) -> None:
-    lab = record()
-    SETTING.update(stack=lab.stack[:i] + lab.stack[i + 1:], uids=lab.uids[:i] + lab.uids[i + 1:])
+def _square(value):
+    """A size as the editor shows it: one number for a square pair, the pair itself otherwise."""
+    if isinstance(value, (list, tuple)):
+        return int(value[0]) if value[0] == value[1] else [int(v) for v in value]
+    return value
 
 
-def add_layer(kind: str) -> None:
-    """Convolution and pooling go before the first Flatten; Dense/Dropout/Flatten before a final softmax."""
-    lab = record()
-    stack = list(lab.stack)
-    if len(stack) >= MAX_LAYERS:
-        return
-    kinds = [layer.get("type") for layer in stack]
-    at = len(stack)
-    if kind in ("Conv2D", "MaxPool2D", "AveragePooling2D") and "Flatten" in kinds:
-        at = kinds.index("Flatten")
-    elif stack and stack[-1].get("type") == "Dense" and stack[-1].get("activation") == "softmax":
-        at = len(stack) - 1
-    stack.insert(at, dict(NEW_LAYER[kind]))
-    SETTING.update(stack=tuple(stack), uids=lab.uids[:at] + (next(_UIDS),) + lab.uids[at:])
+def editor_layer(layer: Mapping, index: int) -> dict:
+    """A layer as the editor shows and commits it: its kind's every setting (defaults filled in), square sizes as one
+    number; a pooling layer's strides None where they equal its pool size ("= pool size")."""
+    try:
+        spec = normalize_layer(dict(layer), index)
+    except StackError:  # not from a link or a commit (both are checked): shown by its kind alone
+        return {"type": str(layer.get("type"))}
+    out = {name: _square(value) for name, value in spec.items()}
+    if spec["type"] in ("MaxPool2D", "AveragePooling2D") and spec["strides"] == spec["pool_size"]:
+        out["strides"] = None
+    return out
 
 
-def _int_input(col, label: str, key: str, value, low: int, high: int):
-    """A square size/count as a number box; a non-square pair from a link is kept and shown."""
-    if isinstance(value, (list, tuple)) and value[0] != value[1]:
-        col.caption(f"{label}: {value[0]}×{value[1]}")
-        return tuple(value)
-    value = value[0] if isinstance(value, (list, tuple)) else value
-    return int(col.number_input(label, low, high, int(value), key=key, width=W_NUMBER))
-
-
-def editor(shape: tuple) -> tuple[list[dict], list[LayerRow], StackError | None]:
-    """Every layer's row; under each, its output shape and count, or the refusal where the stack breaks.
-
-    Returns (the stack as edited, its summary rows up to any refusal, the refusal or None): the
-    shapes come from ONE summarize of the whole stack, not one per layer (linear in its length).
-    """
-    lab = record()
-    count = len(lab.stack)
-    edited = [layer_row(i, uid, layer, count) for i, (uid, layer) in enumerate(zip(lab.uids, lab.stack, strict=True))]
-    stack = [layer for layer, _ in edited]
-    SETTING.update(stack=tuple(stack))  # what the layers' widgets show now
-    rows, error = summarize_partial(stack, shape)
-    for i, (_, box) in enumerate(edited):
+def bench_state(stack: list[dict], rows: list[LayerRow], error: StackError | None, total: str) -> dict:
+    """What the editor shows: the layers, under each its output shape and count (or the refusal, where the stack breaks)
+    from the page's ONE summarize, and the total's text."""
+    lines: list[dict | None] = []
+    out = t("lab.row_out", shape="{shape}", params="{params}")  # the words once, not once per layer
+    for i in range(len(stack)):
         if i + 1 < len(rows):
             row = rows[i + 1]
-            box.markdown(
-                ":gray[" + t("lab.row_out", shape=row.shape_text(), params=f"{row.params:,}") + "]"
-            )  # not a caption: presenter mode hides those
+            lines.append({"text": out.format(shape=row.shape_text(), params=f"{row.params:,}")})
         elif error is not None and error.index == i:
-            box.error(error_text(error))
-    return stack, rows, error
-
-
-# widths in px: a row's widgets wrap onto a second line where the page is narrow (150 % zoom),
-# instead of squeezing a select until its text is cut ("= pool size" → "= po…")
-W_LABEL, W_NUMBER, W_SELECT, W_WIDE = 96, 88, 100, 132
-
-
-def layer_row(i: int, uid: int, layer: dict, count: int) -> tuple[dict, st.delta_generator.DeltaGenerator]:
-    """One layer's widgets in one wrapping line (number, kind, settings, move and remove); returns the layer
-    as edited and its box."""
-    spec = normalize_layer(layer, i)
-    kind = spec["type"]
-    k = f"lab_{uid}_"
-    box = st.container(border=True, key=f"lab_row_{uid}")
-    line = box.container(horizontal=True, vertical_alignment="bottom", gap="xsmall")
-    line.markdown(f"**{i + 1} · {kind}**", width=W_LABEL if len(kind) <= 10 else "content")  # never cut in a word
-    out: dict = {"type": kind}
-    acts = {a: (a or t("lab.no_activation")) for a in dict.fromkeys([*ACTIVATION_CHOICES, spec.get("activation")])}
-    if kind == "Conv2D":
-        out["filters"] = int(
-            line.number_input(t("lab.filters"), 1, _high("filters"), spec["filters"], key=k + "filters", width=W_NUMBER)
-        )
-        out["kernel_size"] = _int_input(line, t("lab.kernel_size"), k + "kernel", spec["kernel_size"], 1, _high("kernel_size"))
-        out["strides"] = _int_input(line, t("lab.strides"), k + "strides", spec["strides"], 1, _high("strides"))
-    elif kind in ("MaxPool2D", "AveragePooling2D"):
-        out["pool_size"] = _int_input(line, t("lab.pool_size"), k + "pool", spec["pool_size"], 1, _high("pool_size"))
-        pool, stride = spec["pool_size"], spec["strides"]
-        if stride == pool or stride[0] == stride[1]:
-            current = None if stride == pool else stride[0]
-            options = {
-                None: t("lab.same_as_pool"),
-                **{s: str(s) for s in sorted({*range(1, _high("strides") + 1), current} - {None})},
-            }
-            chosen = line.selectbox(
-                t("lab.pool_strides"),
-                list(options),
-                index=list(options).index(current),
-                format_func=options.__getitem__,
-                key=k + "strides",
-                width=W_WIDE,
-            )
+            lines.append({"text": error_text(error), "error": True})
         else:
-            chosen = _int_input(line, t("lab.pool_strides"), k + "strides", stride, 1, _high("strides"))
-        if chosen is not None:
-            out["strides"] = chosen
-    elif kind == "Dense":
-        out["units"] = int(line.number_input(t("lab.units"), 1, _high("units"), spec["units"], key=k + "units", width=W_NUMBER))
-    elif kind == "Dropout":
-        out["rate"] = float(
-            line.number_input(t("lab.rate"), *STACK_LIMITS["rate"], float(spec["rate"]), 0.05, key=k + "rate", width=W_WIDE)
-        )
-    else:
-        line.caption(t("lab.flatten_note"), width=2 * W_WIDE)
-    if "padding" in spec:
-        out["padding"] = line.selectbox(
-            t("lab.padding"), ["valid", "same"], index=["valid", "same"].index(spec["padding"]), key=k + "padding", width=W_SELECT
-        )
-    if "activation" in spec:
-        out["activation"] = line.selectbox(
-            t("lab.activation"),
-            list(acts),
-            index=list(acts).index(spec["activation"]),
-            format_func=acts.__getitem__,
-            key=k + "activation",
-            width=W_WIDE,
-        )
-    moves = line.container(horizontal=True, wrap=False, width="content", gap="xxsmall")
-    moves.button(
-        "", icon=":material/arrow_upward:", key=f"lab_up_{uid}", help=t("lab.up"), on_click=_move, args=(i, -1), disabled=i == 0
-    )
-    moves.button(
-        "",
-        icon=":material/arrow_downward:",
-        key=f"lab_down_{uid}",
-        help=t("lab.down"),
-        on_click=_move,
-        args=(i, 1),
-        disabled=i == count - 1,
-    )
-    moves.button("", icon=":material/close:", key=f"lab_remove_{uid}", help=t("lab.remove"), on_click=_remove, args=(i,))
-    return out, box
+            lines.append(None)
+    return {"layers": [editor_layer(layer, i) for i, layer in enumerate(stack)], "lines": lines, "total": total}
 
 
-# ---- the total, kept in view ----------------------------------------------------------------
-
-# The bar with the total and "add layer" sticks under Streamlit's header while the layer editor
-# scrolls (its scope is the editor's container, so it leaves with the last layer). Streamlit wraps
-# a keyed container in a layout wrapper of the same height: that wrapper is what must stick. Not on
-# very low screens (150 % zoom on a laptop): there it would cover half the page.
-_STYLE = """<style>
-@media (min-height: 560px) {
-  [data-testid="stLayoutWrapper"]:has(> .st-key-lab_bar) { position: sticky; top: 3.75rem; z-index: 20; }
-  .st-key-lab_bar { background: #ffffff; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.08); }
-}
-</style>"""
-# presenter mode: the total larger still than ui.presenter's metric values (more specific, also !important)
-_PRESENTING = """<style>
-[data-testid="stMain"] .st-key-lab_bar [data-testid="stMetricValue"],
-[data-testid="stMain"] .st-key-lab_bar [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
-  font-size: 56px !important; line-height: 1.15 !important; }
-</style>"""
+def _number(value, arg: str, whole: bool = True):
+    """A committed number within STACK_LIMITS[arg] (clamped), or None when it is no finite number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    low, high = STACK_LIMITS[arg]
+    value = min(max(value, low), high)
+    return int(round(value)) if whole else round(float(value), 6)
 
 
-def style(presenting: bool) -> None:
-    st.html(_STYLE + (_PRESENTING if presenting else ""))
+def _size(value, arg: str):
+    """A committed size: one number, or a pair (a non-square size a link gave), each clamped; None when unusable."""
+    if isinstance(value, (list, tuple)):
+        pair = [_number(v, arg) for v in value] if len(value) == 2 else [None]
+        return None if None in pair else (pair[0] if pair[0] == pair[1] else tuple(pair))
+    return _number(value, arg)
 
 
-def total_bar(bar, stack: list[dict], rows: list[LayerRow], error: StackError | None, shown: bool = True) -> int | None:
-    """The stack's total (the headline, None while the stack is refused; "?" when not `shown`: the class's
-    question about it is open), the layer kind to add and the button."""
+def clean_layer(raw) -> dict | None:
+    """One committed layer as the record keeps it, or None when it cannot be used (not a layer, an unknown kind or
+    setting, a value that is no number, an unknown padding or activation)."""
+    if not isinstance(raw, Mapping):
+        return None
+    kind = ALIASES.get(raw.get("type"), raw.get("type"))
+    if kind not in LAYER_TYPES or set(raw) - set(LAYER_TYPES[kind]) - {"type"}:
+        return None
+    out: dict = {"type": kind}
+    for arg, default in LAYER_TYPES[kind].items():
+        value = raw.get(arg, default)
+        if arg == "strides" and value is None and kind != "Conv2D":
+            continue  # a pooling layer's strides: its pool size
+        if arg in ("padding", "activation"):
+            if value not in (PADDINGS if arg == "padding" else ACTIVATIONS):
+                return None
+            out[arg] = value
+            continue
+        value = _number(value, arg, whole=False) if arg == "rate" else _size(value, arg)
+        if value is None:
+            return None
+        out[arg] = value
+    try:
+        normalize_layer(out)
+    except StackError:
+        return None
+    return out
+
+
+def apply_commit(lab: Lab, commit: Mapping) -> Lab:
+    """The record after one commit of the editor ({stack: the layers}); a commit that cannot be used keeps the record.
+    More than MAX_LAYERS layers: the first MAX_LAYERS."""
+    raw = commit.get("stack")
+    if not isinstance(raw, list):
+        return lab
+    stack = [clean_layer(layer) for layer in raw[:MAX_LAYERS]]
+    if any(layer is None for layer in stack):
+        return lab
+    return lab.but(stack=tuple(stack)) if tuple(stack) != lab.stack else lab
+
+
+def committed() -> None:
+    """The editor's on_commit_change: its commit into the page's record (before the script runs)."""
+    commit = bench.last_commit(BENCH)
+    if commit:
+        SETTING.set(apply_commit(SETTING.get(), commit))
+
+
+def editor(shape: tuple, present: bool, lang: str, shown: bool = True) -> tuple[list[dict], list[LayerRow],
+                                                                              StackError | None, int | None]:
+    """The layer editor; returns (the stack, its summary rows up to any refusal, the refusal or None, the total or None
+    while the stack is refused). The shapes come from ONE summarize of the whole stack (linear in its length).
+    shown: False while the class's question about the total is open (the editor shows "?")."""
+    stack = list(SETTING.get().stack)
+    rows, error = summarize_partial(stack, shape)
     total = sum(r.params for r in rows) if error is None else None
-    line = bar.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-    line.metric(t("lab.total"), "—" if total is None else f"{total:,}" if shown else "?", width="content")
-    kind = line.selectbox(t("lab.add_type"), LAYER_KINDS, key="lab_add_type", width=W_WIDE + 24)
-    full = len(stack) >= MAX_LAYERS
-    line.button(
-        t("lab.add"),
-        key="lab_add",
-        on_click=add_layer,
-        args=(kind,),
-        type="primary",
-        disabled=full,
-        icon=":material/add:",
-        help=t("lab.add_full", limit=MAX_LAYERS) if full else None,
-    )
-    return total
+    text = "—" if total is None else f"{total:,}" if shown else "?"
+    bench.mount(BENCH, bench_state(stack, rows, error, text), bench_kit(lang), present=present, on_commit=committed,
+                module=MODULE)
+    return stack, rows, error, total
 
 
 # ---- keras, on demand -----------------------------------------------------------------------
@@ -344,10 +302,10 @@ def stack_label(text: str, n: int) -> str:
     return t("lab.custom_stack", n=n)
 
 
-def compare_add(text: str) -> None:
+def compare_add() -> None:
     compared = SETTING.get().cmp
     if len(compared) < MAX_COMPARE:
-        SETTING.update(cmp=(*compared, text))
+        SETTING.update(cmp=(*compared, link_text()))
 
 
 def compare_story() -> None:
@@ -367,35 +325,36 @@ def compare_load(text: str) -> None:
     set_stack(*decode_stack(text))
 
 
-def param_bars(rows, title: str | None = None, ymax: float | None = None, height: int = 300, numbered: bool = False) -> go.Figure:
-    """Parameters per layer as bars, each labelled with its count (the input row left out).
+def param_bars(rows, title: str | None = None, ymax: float | None = None, height: int = 300, numbered: bool = False):
+    """Parameters per layer as bars, each labelled with its count (the input row left out); a ready Plotly spec
+    (ui/charts.ready: not validated again on every edit).
 
     numbered: the layers by their 1-based number in the editor (1, 2, …) instead of "name (type)",
     for the narrow comparison columns where long names piled on each other; hovering names them.
     """
     rows = [r for r in rows if r.type != "InputLayer"]
     names = [f"{r.name}<br>({r.type})" for r in rows]
-    fig = go.Figure(
-        go.Bar(
-            x=[str(i) for i in range(1, len(rows) + 1)] if numbered else names,
-            y=[r.params for r in rows],
-            customdata=names,
-            text=[f"{r.params:,}" for r in rows],
-            textposition="outside",
-            constraintext="none",
-            cliponaxis=False,
-            marker_color="#4c78a8",
-            hovertemplate="%{customdata}: %{y:,}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=height,
-        margin={"l": 4, "r": 4, "t": 32 if title else 8, "b": 4},
-        title=title,
-        xaxis={"type": "category"},
-        yaxis={"range": [0, (ymax or max([r.params for r in rows] or [1]) or 1) * 1.18], "tickformat": ","},
-    )
-    return fig
+    bars = {
+        "type": "bar",
+        "x": [str(i) for i in range(1, len(rows) + 1)] if numbered else names,
+        "y": [r.params for r in rows],
+        "customdata": names,
+        "text": [f"{r.params:,}" for r in rows],
+        "textposition": "outside",
+        "constraintext": "none",
+        "cliponaxis": False,
+        "marker": {"color": "#4c78a8"},
+        "hovertemplate": "%{customdata}: %{y:,}<extra></extra>",
+    }
+    layout = {
+        "height": height,
+        "margin": {"l": 4, "r": 4, "t": 32 if title else 8, "b": 4},
+        "xaxis": {"type": "category"},
+        "yaxis": {"range": [0, (ymax or max([r.params for r in rows] or [1]) or 1) * 1.18], "tickformat": ","},
+    }
+    if title:
+        layout["title"] = {"text": title}
+    return ready({"data": [bars], "layout": layout})
 
 
 def error_text(err: StackError) -> str:

@@ -29,16 +29,19 @@ def notebook_bytes(page: str, settings: dict, language: str) -> bytes:
     return notebooks.to_bytes(notebooks.build(page, settings, lambda coded: words(coded, language)))
 
 
-def notebook_button(page: str, settings: dict, *, where=None, key: str | None = None, png_hint: bool = False) -> bool:
+def notebook_button(page: str, settings: dict, *, where=None, key: str | None = None, png_hint: bool = False,
+                    checked: bool = False) -> bool:
     """"Download notebook" for what is on screen; the refusal's words instead when it cannot be written.
 
     Returns whether a button was drawn. `where`: a column or container; by default a row of the page with
-    a note beside the button (and, with `png_hint`, how the page's figures save as PNG)."""
+    a note beside the button (and, with `png_hint`, how the page's figures save as PNG). `checked`: the page has
+    just checked these settings as the notebook would (the lab: its stack summarized without a refusal)."""
     beside = None
     if where is None:  # the button at its own width, then what it gives (a narrow column cut its label at 150 % zoom)
         where = beside = st.container()
     try:
-        notebooks.check(page, settings)
+        if not checked:
+            notebooks.check(page, settings)
     except LessonError as err:
         where.caption(t("take_home.notebook_refused", reason=message(err)))
         return False

@@ -1,8 +1,8 @@
-"""The workbenches in the browser (§3's filter-set editor, §4's, §5's step-through): one Components v2 element
-(docs/streamlit.md).
+"""The workbenches in the browser (§3's filter-set editor, §4's, §5's step-through, the lab's layer editor): one
+Components v2 element (docs/streamlit.md).
 
-The real code is a module in ``static/`` (§4: ``workbench.js``; §5: ``pooling.js``; §3: ``filtersets.js``; the last two
-import workbench.js's number formatting, colours and commit protocol), served by Streamlit's static file serving
+The real code is a module in ``static/`` (§4: ``workbench.js``; §5: ``pooling.js``; §3: ``filtersets.js``; the lab:
+``stacklab.js``; the last three import workbench.js's helpers and commit protocol), served by Streamlit's static file serving
 (``.streamlit/config.toml``: ``[server] enableStaticServing = true``) at ``<base>/app/static/workbench.js``.
 Streamlit resends a component's html/css/js with every render, so the inline js is only ``LOADER``: it imports
 that module by an absolute URL (the page's origin, the server's ``server.baseUrlPath``, a content hash against

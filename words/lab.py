@@ -31,6 +31,13 @@ STRINGS = {
         "ko": "이 실험실에서는 층을 {limit}개까지 쌓을 수 있습니다 (LeNet-5는 8개입니다).",
         "en": "This lab stacks at most {limit} layers (LeNet-5 has 8).",
     },
+    "lab.editor": {"ko": "층 편집기", "en": "Layer editor"},
+    "lab.layer_n": {"ko": "{n}번째 층", "en": "Layer {n}"},
+    "lab.kind": {"ko": "층 종류", "en": "Layer type"},
+    "lab.editor_keys": {
+        "ko": "키보드로도 됩니다: Tab으로 칸과 단추 사이를 옮기고, 숫자를 고친 뒤 Enter, 단추는 Enter로 누릅니다.",
+        "en": "Keyboard works too: Tab moves between boxes and buttons; type a number and press Enter; Enter presses a button.",
+    },
     "lab.up": {"ko": "위로", "en": "Move up"},
     "lab.down": {"ko": "아래로", "en": "Move down"},
     "lab.remove": {"ko": "빼기", "en": "Remove"},
