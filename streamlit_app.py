@@ -7,7 +7,7 @@ import streamlit as st
 from services.runs.fit import when_tensorflow_loads
 from ui import class_session, classroom, page_setting, presenter, run_panel, warmup
 from ui.guard import hide_error_details, mistyped, page_not_found, run_page
-from ui.i18n import init_language, keep_language_in_url, language_switch, localize_streamlit, t
+from ui.i18n import init_language, keep_language_in_url, lang, language_switch, localize_streamlit, t
 from ui.keras_guard import guard_clear_session, guard_if_keras_loaded
 
 hide_error_details()  # before anything can fail: Community Cloud's forced setting would show tracebacks
@@ -22,36 +22,38 @@ when_tensorflow_loads(guard_clear_session)  # a training run must not see Stream
 # The lessons live in lessons/, NOT pages/: with a folder named pages/, Streamlit 1.67 starts every
 # fresh server in its legacy multipage mode, and the first deep link (e.g. /max-pooling) pops up
 # "Page not found" over the right page. tests/test_page_home.py keeps pages/ from coming back.
-PAGES = {  # the lecture's order, as the lecture map's cards: §1 … §5, the layer-stack lab, §6, §7
-    "common.section.start": [
-        st.Page("lessons/0_home.py", title=t("common.page.home"), icon=":material/map:", default=True),
-    ],
+LECTURE = {  # the lecture's order, as the lecture map's cards: §1 … §5, the layer-stack lab, §6, §7
+    "common.section.start": [("lessons/0_home.py", "common.page.home", ":material/map:", None)],
     "common.section.convolution": [
-        st.Page("lessons/1_why.py", title=t("common.page.why_convolution"), icon=":material/search:", url_path="why-convolution"),
-        st.Page(
-            "lessons/2_conv2d_keras.py",
-            title=t("common.page.conv2d_keras"),
-            icon=":material/model_training:",
-            url_path="conv2d-in-keras",
-        ),
-        st.Page("lessons/3_filters.py", title=t("common.page.filters"), icon=":material/layers:", url_path="filter-sets"),
-        st.Page(
-            "lessons/4_arithmetic.py",
-            title=t("common.page.arithmetic"),
-            icon=":material/grid_on:",
-            url_path="convolution-arithmetic",
-        ),
-        st.Page("lessons/5_pooling.py", title=t("common.page.pooling"), icon=":material/filter_alt:", url_path="max-pooling"),
+        ("lessons/1_why.py", "common.page.why_convolution", ":material/search:", "why-convolution"),
+        ("lessons/2_conv2d_keras.py", "common.page.conv2d_keras", ":material/model_training:", "conv2d-in-keras"),
+        ("lessons/3_filters.py", "common.page.filters", ":material/layers:", "filter-sets"),
+        ("lessons/4_arithmetic.py", "common.page.arithmetic", ":material/grid_on:", "convolution-arithmetic"),
+        ("lessons/5_pooling.py", "common.page.pooling", ":material/filter_alt:", "max-pooling"),
     ],
     "common.section.networks": [
-        st.Page("lessons/2_stack_lab.py", title=t("common.page.stack_lab"), icon=":material/stacks:", url_path="layer-stack-lab"),
-        st.Page("lessons/6_lenet5.py", title=t("common.page.lenet5"), icon=":material/neurology:", url_path="lenet-5"),
-        st.Page(
-            "lessons/7_own_images.py", title=t("common.page.own_images"), icon=":material/folder_zip:", url_path="own-images"
-        ),
+        ("lessons/2_stack_lab.py", "common.page.stack_lab", ":material/stacks:", "layer-stack-lab"),
+        ("lessons/6_lenet5.py", "common.page.lenet5", ":material/neurology:", "lenet-5"),
+        ("lessons/7_own_images.py", "common.page.own_images", ":material/folder_zip:", "own-images"),
     ],
 }
 
+
+def lecture_pages() -> dict[str, list[st.Page]]:
+    """LECTURE's pages in the page's language, made once per session and language (each st.Page resolves its
+    script's path on the disk: nine of them were a tenth of a run's CPU). A session's runs take turns, so its
+    pages are never in two runs at once; the lecture map (url_path None) is the default page."""
+    key = f"_lecture_pages_{lang()}"
+    if key not in st.session_state:
+        st.session_state[key] = {
+            section: [st.Page(path, title=t(title), icon=icon, url_path=url_path, default=url_path is None)
+                      for path, title, icon, url_path in pages]
+            for section, pages in LECTURE.items()
+        }
+    return st.session_state[key]
+
+
+PAGES = lecture_pages()
 navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
 st.set_page_config(page_title=f"{navigation.title} · {t('common.app_title')}")  # each page's own tab title
 URL_PATHS = [page.url_path for pages in PAGES.values() for page in pages]

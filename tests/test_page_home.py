@@ -33,6 +33,22 @@ def test_korean_by_default_and_switch_keeps_language():
     assert at.query_params["lang"] == "en"
 
 
+def test_the_router_makes_its_pages_once_per_session_and_language():
+    """st.Page resolves its script on the disk: the router keeps a session's pages, one set per language."""
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("lessons/5_pooling.py").run()
+    korean = at.session_state["_lecture_pages_ko"]
+    at.run()
+    assert at.session_state["_lecture_pages_ko"] is korean  # the same objects in the next run
+    assert [p.title for p in korean["common.section.convolution"]][-1] == "5 · 맥스풀링"
+    at.radio(key="lang_choice").set_value("en").run()
+    english = at.session_state["_lecture_pages_en"]
+    assert [p.title for p in english["common.section.convolution"]][-1] == "5 · Max-pooling"
+    assert [p.url_path for p in english["common.section.convolution"]] == [
+        p.url_path for p in korean["common.section.convolution"]]
+    assert at.title[0].value == "Max-pooling" and not at.exception
+
+
 def test_unknown_language_falls_back_to_korean():
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["lang"] = "xx"
