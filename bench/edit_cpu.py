@@ -5,9 +5,9 @@
 Each edit is made through AppTest in this process, as a browser would make it, and the script thread's CPU time of
 the run it causes is timed (``time.thread_time`` around Streamlit's ``exec_func_with_error_handling``: the page's
 code and Streamlit's element building, not AppTest's waiting); medians of --repeat edits, after three warm-up ones.
-AppTest alone runs the whole page for a widget change: the §3 figure is the page's full run, an upper bound of the
-editor fragment's rerun in a server. The lab's commits run as a server runs them, the page's fragment alone
-(tests/apphelp.fragment_reruns: the browser names the fragment the layer editor is drawn in).
+AppTest alone runs the whole page for a widget change; here the commits of §3's editor and of the lab's run as a
+server runs them, the page's fragment alone (tests/apphelp.fragment_reruns: the browser names the fragment the
+editor is drawn in). bench/browser_edit.py (d) times §3's commit in a real server too.
 
 - §3: one commit of the browser's editor (static/filtersets.js) after a drag of channel R's centre weight (w5 at 3×3;
   the editor's fragment rerun; target ≤ 10 ms), 3×3 and 5×5.
@@ -76,7 +76,8 @@ def filters_edit(size: int, repeat: int) -> float:
         commit_component(at, "filt_bench", {"w": w, "channel": 0})
         assert not at.exception, [e.value for e in at.exception]
 
-    return median_of(edit, repeat)
+    with fragment_reruns(at):  # the commit reruns the editor's fragment (ui/filtersets.workbench), as in a server
+        return median_of(edit, repeat)
 
 
 def lab_add(layers: int, repeat: int) -> float:

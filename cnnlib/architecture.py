@@ -12,6 +12,7 @@ The Keras code shown to students is ``cnnlib.keras_code``; a stack as link text 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import ClassVar
@@ -178,7 +179,24 @@ def _pair(value, arg: str, index: int | None, kind: str) -> tuple[int, int]:
 
 
 def normalize_layer(layer: dict, index: int | None = None) -> dict:
-    """The layer with its type's defaults filled in, checked argument by argument."""
+    """The layer with its type's defaults filled in, checked argument by argument (a new dict each call).
+
+    A page run checks its stack several times over (its link, its summary, its code, its notebook): the same layer
+    is worked out once per process (keyed by each argument's type and value, so True is not 1 and 1.0 is not 1)."""
+    try:
+        key = tuple(sorted((name, type(value), value) for name, value in layer.items()))
+        hash(key)
+    except TypeError:  # a list (e.g. kernel_size=[3, 3]) or an odd key: work it out each time
+        return _normalize_layer(layer, index)
+    return dict(_normalized(key, index))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalized(key: tuple, index: int | None) -> dict:
+    return _normalize_layer({name: value for name, _, value in key}, index)
+
+
+def _normalize_layer(layer: dict, index: int | None = None) -> dict:
     kind = canonical_type(layer, index)
     allowed = LAYER_TYPES[kind]
     unknown = sorted(layer.keys() - allowed.keys() - {"type"})

@@ -301,3 +301,19 @@ def test_a_run_refuses_what_the_lab_refuses():
         with pytest.raises(StackError) as info:
             RunConfig(stack=stack, input_shape=shape).check()
         assert info.value.code == code
+
+
+def test_a_layer_worked_out_once_is_still_checked_by_its_own_values():
+    """normalize_layer remembers layers it has seen (a page checks one stack several times per run): by each
+    argument's type and value, and a caller gets its own dict."""
+    from cnnlib.architecture import normalize_layer
+
+    first = normalize_layer({"type": "Conv2D", "filters": 1, "kernel_size": 3})
+    first["filters"] = 99  # a caller's change stays its own
+    assert normalize_layer({"type": "Conv2D", "filters": 1, "kernel_size": 3})["filters"] == 1
+    with pytest.raises(StackError):
+        normalize_layer({"type": "Conv2D", "filters": True, "kernel_size": 3})  # True == 1 and hashes alike: refused
+    assert normalize_layer({"type": "Conv2D", "filters": 4, "kernel_size": [5, 5]})["kernel_size"] == (5, 5)  # a list
+    with pytest.raises(StackError) as err:
+        normalize_layer({"type": "Conv2D", "filters": 0, "kernel_size": 3}, index=7)
+    assert err.value.index == 7 and err.value.where.params == {"n": 8}  # the layer at fault, counted from 1
