@@ -129,10 +129,10 @@ def cpu_ms(fn, repeat: int) -> float:
 def stack_logic(stack, shape) -> None:
     """What one lab rerun computes for a stack: the summary, the figure, the link, the code."""
     from cnnlib.architecture import summarize_partial
-    from ui.model_summary import architecture_figure
+    from ui.model_summary import architecture_html
 
     summarize_partial(stack, shape)
-    architecture_figure(stack, shape)
+    architecture_html(stack, shape)
     encode_stack(stack, shape)
     keras_code(stack, shape, words)
 

@@ -5,11 +5,10 @@ import streamlit as st
 from cnnlib import architecture
 from cnnlib.keras_code import keras_code
 from ui import class_questions, take_home
-from ui.charts import PLOT
 from ui.i18n import message, t
 from ui.learned_filters import filters_section
 from ui.model_comparison import scaling_section
-from ui.model_summary import architecture_figure, summary_table
+from ui.model_summary import architecture_html, summary_table
 from ui.presenter import caption
 from ui.run_panel import trained_model, trained_result
 from ui.run_settings import config_for, dataset_notice, settings_form
@@ -26,7 +25,7 @@ st.code(keras_code(stack, shape, message), language="python", wrap_lines=True)  
 caption(t("conv2d.code_note"))
 
 st.subheader(t("conv2d.summary"))
-st.plotly_chart(architecture_figure(stack, shape), key=f"{P}_arch", config=PLOT)
+st.html(architecture_html(stack, shape))
 total = summary_table(stack, shape)
 rows = architecture.summarize(stack, shape)
 dense = next(r for r in rows if r.type == "Dense")

@@ -7,13 +7,12 @@ from cnnlib.keras_code import training_code
 from cnnlib.models import summary_text
 from services.runs import default_config
 from ui import class_questions, take_home
-from ui.charts import PLOT
 from ui.confusion import confusion_section
 from ui.guard import end_page
 from ui.i18n import message, t
 from ui.learned_filters import filters_section
 from ui.model_comparison import compare_section
-from ui.model_summary import architecture_figure, summary_table
+from ui.model_summary import architecture_html, summary_table
 from ui.presenter import caption
 from ui.run_panel import finished, service, trained_model, trained_result
 from ui.run_settings import (
@@ -50,7 +49,7 @@ st.subheader(t("lenet.architecture"))
 try:
     total = architecture.count_params(stack, shape)
     st.metric(t("lenet.total_label"), f"{total:,}")  # a headline of its own row: never cut (150 % zoom)
-    st.plotly_chart(architecture_figure(stack, shape), key=f"{P}_arch", config=PLOT)
+    st.html(architecture_html(stack, shape))
     summary_table(stack, shape)
 except architecture.StackError as err:
     st.error(message(err))
