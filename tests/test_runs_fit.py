@@ -116,3 +116,36 @@ def test_same_configuration_gives_the_same_numbers(tmp_path):
     assert not second.cached
     assert second.history == first.history
     assert np.array_equal(second.y_pred, first.y_pred)
+
+
+class FakeLibc:
+    def __init__(self):
+        self.calls = []
+
+    def mallopt(self, param, value):
+        self.calls.append(("mallopt", param, value))
+        return 1
+
+    def malloc_trim(self, pad):
+        self.calls.append(("malloc_trim", pad))
+        return 1
+
+
+def test_memory_after_a_run_goes_back_and_tensorflow_gets_two_malloc_arenas(monkeypatch):
+    """glibc: at most MALLOC_ARENAS arenas once TensorFlow comes (set before its threads exist), and a finished
+    run's free pages handed back (malloc_trim) after Python's cycles are collected."""
+    import gc
+
+    libc, collected = FakeLibc(), []
+    monkeypatch.setattr(fit, "_libc", lambda: libc)
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(True) or 0)
+    fit.limit_malloc_arenas()
+    fit.release_memory()
+    assert libc.calls == [("mallopt", -8, fit.MALLOC_ARENAS), ("malloc_trim", 0)] and collected == [True]
+    monkeypatch.setattr(fit, "_libc", lambda: None)  # another C library: nothing to call, nothing fails
+    fit.limit_malloc_arenas()
+    fit.release_memory()
+
+
+def test_this_linux_has_the_glibc_calls():
+    assert fit._libc() is not None  # Community Cloud and CI run Debian: the calls above are made there

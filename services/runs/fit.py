@@ -82,6 +82,41 @@ def tensorflow_ready() -> bool:
     return _tf_ready.is_set()
 
 
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+MALLOC_ARENAS = 2  # at most this many malloc arenas from the first TensorFlow import on
+
+
+def _libc():
+    """glibc, or None (another C library: the two calls below are then skipped)."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+def limit_malloc_arenas() -> None:
+    """glibc gives each busy thread a malloc arena of its own (up to 8 per core), and memory freed in one is not
+    reused by another: TensorFlow's pool threads and the training thread left a run's peak spread over several.
+    Called before TensorFlow's threads start."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def release_memory() -> None:
+    """After a run: collect Python's cycles and hand glibc's free pages back to the system (malloc_trim), so the
+    server's RSS falls back instead of keeping the run's peak."""
+    import gc
+
+    gc.collect()
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 def configure_tensorflow() -> bool:
     """Import TensorFlow and Keras, quiet logs and thread pools sized to the CPUs we may use; True if TF
     took the settings.
@@ -94,6 +129,7 @@ def configure_tensorflow() -> bool:
     with _tf_lock:
         if _tf_configured:
             return True
+        limit_malloc_arenas()  # before TensorFlow's thread pools exist
         import tensorflow as tf
 
         with _hooks_lock:

@@ -15,7 +15,6 @@ would wait for a run to finish.
 from __future__ import annotations
 
 import collections
-import gc
 import os
 import threading
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 from services.runs.cache import RunCache
 from services.runs.config import RunConfig, estimate_seconds
 from services.runs.errors import Cancelled, TrainingError, as_lesson_error
-from services.runs.fit import configure_tensorflow, train
+from services.runs.fit import configure_tensorflow, release_memory, train
 from services.runs.progress import ACTIVE, Run, Snapshot
 from services.settings import cache_dir as default_cache_dir
 from services.settings import run_max_seconds
@@ -256,7 +255,7 @@ class TrainingService:
             except BaseException as err:  # noqa: BLE001 - one run's failure must not stop the queue
                 outcome = {"state": "failed", "error": as_lesson_error(err)}
             finally:
-                gc.collect()
+                release_memory()  # the run's peak back to the system, not kept by the server
                 with self._cond:  # leave the queue before anyone waiting on the run wakes up
                     self._current = None
                     if outcome.get("result") is not None and outcome["result"].cached:
