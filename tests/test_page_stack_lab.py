@@ -290,7 +290,8 @@ def test_colour_input_choice():
     assert total(at) == f"{228 + 456 + 84 * (24 * 24 * 6 + 1) + 850:,}"
 
 
-def test_the_stack_can_be_sent_to_training():
+def test_the_stack_can_be_sent_to_training(monkeypatch):
+    monkeypatch.setenv("CNNLIB_MNIST_SOURCE", "sample")  # §6 reads its data set: the shipped sample (no download)
     at = open_page(PAGE, "en", timeout=60)
     (link,) = at.get("page_link")
     assert link.proto.page == "lenet-5"
