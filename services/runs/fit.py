@@ -82,9 +82,8 @@ def tensorflow_ready() -> bool:
     return _tf_ready.is_set()
 
 
-M_ARENA_MAX, M_MMAP_THRESHOLD = -8, -3  # glibc's mallopt parameters (malloc.h)
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
 MALLOC_ARENAS = 2  # at most this many malloc arenas from the first TensorFlow import on
-MMAP_BYTES = 1 << 20  # blocks from 1 MiB up are mapped alone, and unmapped when freed
 
 
 def _libc():
@@ -101,14 +100,10 @@ def _libc():
 def limit_malloc_arenas() -> None:
     """glibc gives each busy thread a malloc arena of its own (up to 8 per core), and memory freed in one is not
     reused by another: TensorFlow's pool threads and the training thread left a run's peak spread over several.
-    And glibc raises its mmap threshold as large blocks are freed (up to 32 MiB), so a run's large tensors came
-    from the heap, where a freed one leaves a hole: fixed at MMAP_BYTES, the class-start run's peak fell from 786
-    to 740 MB in `python -m cnnlib train`, its time within the machine's noise. Called before TensorFlow's threads
-    start."""
+    Called before TensorFlow's threads start."""
     libc = _libc()
     if libc is not None:
         libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
-        libc.mallopt(M_MMAP_THRESHOLD, MMAP_BYTES)
 
 
 def release_memory() -> None:
