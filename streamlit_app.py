@@ -1,23 +1,20 @@
-"""The router: page config, the language switch, and the lecture's pages in order."""
+"""The router: page config, the language switch, and the lecture's pages in order.
+
+Streamlit runs this file as every session's script (``__name__ == "__main__"``: ``main``). ``streamlit run``
+first imports it as a module and finds ``app``: the same app served with one more route, class mode's live
+channel (services/class_live.py), through Streamlit's public ``st.App``.
+"""
 
 import sys
 
 import streamlit as st
 
+from services import class_live
 from services.runs.fit import when_tensorflow_loads
 from ui import class_session, classroom, page_setting, presenter, run_panel, warmup
 from ui.guard import hide_error_details, mistyped, page_not_found, run_page
 from ui.i18n import init_language, keep_language_in_url, lang, language_switch, localize_streamlit, t
 from ui.keras_guard import guard_clear_session, guard_if_keras_loaded
-
-hide_error_details()  # before anything can fail: Community Cloud's forced setting would show tracebacks
-init_language()
-presenter.init_presenter()  # ?present=1 on a session's first run; afterwards the sidebar toggle
-st.set_page_config(page_title=t("common.app_title"), page_icon=":material/grid_view:", layout="wide",
-                   initial_sidebar_state=presenter.sidebar_state())
-page_setting.when_written(class_session.on_written)  # a teacher's edit reaches the class from a fragment's rerun too
-run_panel.when_requested(class_session.on_requested)  # … and so does the run a teacher asks for
-when_tensorflow_loads(guard_clear_session)  # a training run must not see Streamlit's clear_session (no Keras import here)
 
 # The lessons live in lessons/, NOT pages/: with a folder named pages/, Streamlit 1.67 starts every
 # fresh server in its legacy multipage mode, and the first deep link (e.g. /max-pooling) pops up
@@ -53,24 +50,42 @@ def lecture_pages() -> dict[str, list[st.Page]]:
     return st.session_state[key]
 
 
-PAGES = lecture_pages()
-navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
-st.set_page_config(page_title=f"{navigation.title} · {t('common.app_title')}")  # each page's own tab title
-URL_PATHS = [page.url_path for pages in PAGES.values() for page in pages]
-# ?class= once; a follower takes the teacher's view — but not by switching away from a mistyped address in the
-# run that must say so (and close Streamlit's English dialog): it catches up with the next change
-class_session.before_page(switch=mistyped(URL_PATHS) is None)
-classroom.sidebar()  # first under the pages: the teacher's code and QR in view without scrolling the sidebar
-language_switch()
-presenter.presenter_switch(t("common.present"), t("common.present_help"))
-localize_streamlit()  # Streamlit's own English (the file uploader) in the page's language
-presenter.apply_presenter()  # large text, no captions, the sidebar collapsed (only while presenting)
-page_not_found(URL_PATHS)
-try:
-    run_page(navigation)  # no traceback, ever: a failing page shows a message and a way back (ui/guard.py)
-finally:  # st.navigation resets the URL's parameters on a page change: put ?lang= back
-    keep_language_in_url()
-    presenter.keep_presenter_in_url()
-    class_session.after_run(navigation.url_path, finished=sys.exc_info()[0] is None)  # a teacher publishes its view
-    guard_if_keras_loaded()  # a page loaded Keras: stop Streamlit clearing its session after every run
-    warmup.warm_tensorflow_soon()  # the page is out: if it needs TensorFlow, import it in a background thread (ui/warmup.py)
+
+def main() -> None:
+    """One run of the app: the router's hooks, the sidebar, the page."""
+    hide_error_details()  # before anything can fail: Community Cloud's forced setting would show tracebacks
+    init_language()
+    presenter.init_presenter()  # ?present=1 on a session's first run; afterwards the sidebar toggle
+    st.set_page_config(page_title=t("common.app_title"), page_icon=":material/grid_view:", layout="wide",
+                       initial_sidebar_state=presenter.sidebar_state())
+    page_setting.when_written(class_session.on_written)  # a teacher's edit reaches the class from a fragment's rerun too
+    run_panel.when_requested(class_session.on_requested)  # … and so does the run a teacher asks for
+    when_tensorflow_loads(guard_clear_session)  # a training run must not see Streamlit's clear_session (no Keras import here)
+
+    pages = lecture_pages()
+    navigation = st.navigation({t(section): of for section, of in pages.items()})
+    st.set_page_config(page_title=f"{navigation.title} · {t('common.app_title')}")  # each page's own tab title
+    url_paths = [page.url_path for of in pages.values() for page in of]
+    # ?class= once; a follower takes the teacher's view — but not by switching away from a mistyped address in the
+    # run that must say so (and close Streamlit's English dialog): it catches up with the next change
+    class_session.before_page(switch=mistyped(url_paths) is None)
+    classroom.sidebar()  # first under the pages: the teacher's code and QR in view without scrolling the sidebar
+    language_switch()
+    presenter.presenter_switch(t("common.present"), t("common.present_help"))
+    localize_streamlit()  # Streamlit's own English (the file uploader) in the page's language
+    presenter.apply_presenter()  # large text, no captions, the sidebar collapsed (only while presenting)
+    page_not_found(url_paths)
+    try:
+        run_page(navigation)  # no traceback, ever: a failing page shows a message and a way back (ui/guard.py)
+    finally:  # st.navigation resets the URL's parameters on a page change: put ?lang= back
+        keep_language_in_url()
+        presenter.keep_presenter_in_url()
+        class_session.after_run(navigation.url_path, finished=sys.exc_info()[0] is None)  # a teacher publishes its view
+        guard_if_keras_loaded()  # a page loaded Keras: stop Streamlit clearing its session after every run
+        warmup.warm_tensorflow_soon()  # the page is out: if it needs TensorFlow, import it in a background thread (ui/warmup.py)
+
+
+if __name__ == "__main__":
+    main()
+else:  # `streamlit run streamlit_app.py` imports this module for its server first
+    app = st.App(__file__, routes=class_live.routes())

@@ -18,12 +18,15 @@ the ratios, and run it on a machine with a core per replica for absolute figures
 followers (issue 17): what a class costs while the teacher edits §4 (the workbench), and how soon the class
 sees it. The teacher is a real Chromium tab on §4 that presses → (or ←, at the slider's end) on the workbench's
 "w5" slider once a second; the workbench commits ~300 ms after the key, the commit reruns the teacher's fragment,
-which publishes the class view, and ui/class_push.py reruns each follower's follow fragment (no client asks). The
-N followers are WebSocket clients speaking the browser's protocol (BackMsg rerun_script with `class=CODE&lang=en`,
-ForwardMsg): each lands on the teacher's page by one full run, then only receives; every run it receives is
-recorded (new_session … script_finished: its status, the bytes of every message, the time it finished) and the
-workbench's state it drew is decoded from its delta (the cnn_workbench element's JSON data: x, w, pad, stride,
-act, cell). No browsers for the followers: 40 renderers on this 2-core machine would measure Chromium.
+which publishes the class view: each follower whose workbench holds the live channel's socket
+(services/class_live.py) gets the state as one message, with no script run; ui/class_push.py reruns the follow
+fragment of any other (no client asks). The N followers are WebSocket clients speaking the browser's protocol
+(BackMsg rerun_script with `class=CODE&lang=en`, ForwardMsg): each lands on the teacher's page by one full run,
+opens the live channel its workbench's data names (as static/workbench.js does), then only receives; every run it
+receives is recorded (new_session … script_finished: its status, the bytes of every message, the time it
+finished) and the workbench's state it drew is decoded from its delta (the cnn_workbench element's JSON data: x,
+w, pad, stride, act, cell); so is every live message (status LIVE: its bytes, the time it arrived, its state).
+No browsers for the followers: 40 renderers on this 2-core machine would measure Chromium.
 
 The teacher's page records, with the wall clock the followers also use, each WebSocket message it sends (the
 commit is the first rerun_script whose component state carries a commit with a new seq: its send time is the
@@ -235,6 +238,9 @@ class Follower:
         self.received = 0  # bytes received in all
         self.ticks: dict[str, asyncio.Task] = {}
         self.ws = None
+        self.live_token: str | None = None  # the live channel's token its workbench data named (None: not opened)
+        self.live_v = 0  # the newest class version drawn (as static/workbench.js keeps it)
+        self.live_task: asyncio.Task | None = None
 
     def rerun(self, fragment_id: str = "") -> bytes:
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -246,6 +252,36 @@ class Follower:
             msg.rerun_script.fragment_id = fragment_id
             msg.rerun_script.is_auto_rerun = True
         return msg.SerializeToString()
+
+    def follow_live(self, live: dict | None) -> None:
+        """The workbench's live channel (services/class_live.py), opened as static/workbench.js opens it: one socket
+        per token; each message is recorded as an update received (status LIVE), drawn when its version is newer."""
+        if not isinstance(live, dict) or live.get("token") == self.live_token:
+            return
+        self.live_token, self.live_v = live["token"], max(self.live_v, live.get("v") or 0)
+        url = self.ws_url.replace("/_stcore/stream", live["path"]) + f"?token={live['token']}"
+        self.live_task = asyncio.ensure_future(self._live(url, live["page"]))
+
+    async def _live(self, url: str, page: str) -> None:
+        import websockets
+
+        try:
+            async with websockets.connect(url, max_size=None) as ws:
+                async for text in ws:
+                    at = now_ms()
+                    message = json.loads(text)
+                    size = len(text.encode())
+                    self.received += size
+                    if message.get("page") != page or message.get("v", 0) <= self.live_v:
+                        continue
+                    self.live_v = message["v"]
+                    self.state = message["state"]
+                    run = Run(started=at, finished=at, status=LIVE, bytes=size, state=message["state"])
+                    run.kinds["live message"] += size
+                    run.messages["live message"] += 1
+                    self.runs.append(run)
+        except Exception as err:  # noqa: BLE001 - reported with the follower's other errors
+            self.error = self.error or f"live channel: {err!r}"
 
     def landed(self) -> bool:
         """A whole-page run has drawn the workbench (the follower is on the teacher's §4)."""
@@ -298,6 +334,7 @@ class Follower:
                 if drawn is not None:
                     run.state = self.state = drawn["state"]  # drawn as it arrives (as the browser does)
                     run.kit += len(json.dumps(drawn["kit"], ensure_ascii=False).encode()) if "kit" in drawn else 0
+                    self.follow_live(drawn.get("live"))
             elif kind == "auto_rerun":
                 announced.add(msg.auto_rerun.fragment_id)
                 if msg.auto_rerun.fragment_id not in self.ticks:
@@ -314,6 +351,7 @@ class Follower:
 
 
 FINISHED, FRAGMENT_FINISHED = ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+LIVE = -100  # not a Streamlit status: an update that came by the live channel (services/class_live.py), no script run
 
 
 class Class:
@@ -662,8 +700,10 @@ def window_line(w: Window, followers: list[Follower]) -> str:
     if w.count:
         runs = [w.runs(f) for f in followers]
         fragment = [sum(r.status == FRAGMENT_FINISHED for r in rs) for rs in runs]
+        live = [sum(r.status == LIVE for r in rs) for rs in runs]
         full = sum(r.status == FINISHED for rs in runs for r in rs)
-        text += (f"; runs per follower {min(fragment)}–{max(fragment)} fragment, {full} whole-page in all; "
+        text += (f"; per follower {min(live)}–{max(live)} live messages, {min(fragment)}–{max(fragment)} fragment runs, "
+                 f"{full} whole-page runs in all; "
                  f"{sum(w.received) / max(len(followers), 1) / 1024:.1f} KB per follower")
         if w.editing:
             from_sent, _, reached = latencies(w, followers)
@@ -720,12 +760,19 @@ def report(n: int, windows: dict, followers: list[Follower], fresh: list, last: 
           f"{n} followers + teacher idle {idle[n]:.3f}, editing {busy[n]:.3f}")
     print(f"  ratio {n} followers / (1 follower + teacher), teacher editing: {busy[n] / busy[1]:.2f}× (target ≤ 3×); "
           f"idle: {idle[n] / idle[1]:.2f}×")
+    updates = {c: sum(len(windows[c, True].runs(f)) for f in followers[:c]) for c in (1, n)}
+    wall = (windows[n, True].end - windows[n, True].start) / 1000
+    print(f"  marginal server CPU per follower update, from 1 to {n} followers: "
+          f"{(busy[n] - busy[1]) * wall / max(updates[n] - updates[1], 1) * 1000:.2f} ms "
+          f"({updates[n] - updates[1]} more updates; steadier than the per-window figures below, which subtract "
+          "the teacher alone)")
     for count, group in ((1, one), (n, many)):
         w = windows[count, True]
         runs = [r for f in group for r in w.runs(f)]
         pushed = [r for r in runs if r.status == FRAGMENT_FINISHED]
+        live = [r for r in runs if r.status == LIVE]
         full = [r for r in runs if r.status == FINISHED]
-        other = collections.Counter(r.status for r in runs if r.status not in (FINISHED, FRAGMENT_FINISHED))
+        other = collections.Counter(r.status for r in runs if r.status not in (FINISHED, FRAGMENT_FINISHED, LIVE))
         wall = (w.end - w.start) / 1000
         cpu_ms = (busy[count] - busy[0]) * wall / max(len(runs), 1) * 1000
         sizes = [r.bytes / 1024 for r in runs]  # every run in the window was pushed (the followers ask for none)
@@ -739,12 +786,13 @@ def report(n: int, windows: dict, followers: list[Follower], fresh: list, last: 
         kit = sum(r.kit for r in runs) / each / 1024
         from_sent, from_key, reached = latencies(w, group)
         print(f"{count} follower(s), teacher editing ({len(w.edits)} edits in {wall:.0f} s):")
-        print(f"  per follower and update: server CPU {cpu_ms:.1f} ms (target ≤ 5 ms); bytes of one pushed run "
+        print(f"  per follower and update: server CPU {cpu_ms:.2f} ms (target ≤ 5 ms); bytes of one update "
               f"mean {statistics.fmean(sizes) if sizes else math.nan:.2f} KB, p50 {pct(sizes, 0.5):.2f}, "
               f"p90 {pct(sizes, 0.9):.2f} (target ≤ 5 KB)")
         print(f"    KB per run by message kind: {parts}; of the workbench's element, its data.kit (words, colours, "
               f"presets) {kit:.2f} KB")
-        print(f"  runs received: {len(pushed)} fragment runs, {len(full)} whole-page runs "
+        print(f"  updates received: {len(live)} live messages (no script run), {len(pushed)} fragment runs, "
+              f"{len(full)} whole-page runs "
               f"({'expected 0: a §4 edit should rerun only the follow fragment' if full else 'none, as expected'}), "
               + (f"others by status {dict(other)}, " if other else "")
               + f"idle window: {sum(windows[count, False].received) / 1024:.1f} KB to all followers (expected 0)")

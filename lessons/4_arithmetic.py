@@ -21,6 +21,7 @@ from ui.presenter import caption
 from ui.weight_editor import weight_editor
 
 setting = page.SETTING
+NUMBERS = "arith_numbers_open"  # the typed numbers' expander (open: they show the map's numbers, so no live edits)
 setting.get()  # read from the address on the first visit of a session
 st.title(t("arithmetic.title"))
 caption(t("arithmetic.intro"))
@@ -30,11 +31,15 @@ setting.notice()
 @st.fragment
 @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
 def workbench() -> None:
-    """The workbench and all that a commit changes (a teacher's commit reruns only this for the class)."""
-    class_session.refresh()
+    """The workbench and all that a commit changes (a teacher's commit reruns only this for the class, or, while the
+    typed numbers and the questions are closed, reaches a following student's workbench by the live channel with no
+    rerun at all)."""
+    quiet = not st.session_state.get(NUMBERS) and class_questions.all_closed("arith.size", "arith.y20")
+    class_session.refresh(live=setting.page if quiet else None)
     record = setting.get()
     y20_shown = class_questions.answer_may_show("arith.y20")
-    page.show_workbench(record, size_shown=class_questions.answer_may_show("arith.size"), y20_shown=y20_shown)
+    page.show_workbench(record, size_shown=class_questions.answer_may_show("arith.size"), y20_shown=y20_shown,
+                        live=class_session.live_link(setting.page))
     setting.sync()
 
     y = activate(conv2d(record.x, record.w, record.stride, record.pad), record.act)
@@ -43,7 +48,7 @@ def workbench() -> None:
         "arith.y20", page.y20(y), prompt=t("arithmetic.q_y20"), lo=-page.Y_BOUND, hi=page.Y_BOUND, step=0.1, digits=2
     )
 
-    numbers = st.expander(t("arithmetic.type_numbers"), key="arith_numbers_open", on_change="rerun")
+    numbers = st.expander(t("arithmetic.type_numbers"), key=NUMBERS, on_change="rerun")
     with numbers:  # drawn only while open: every box costs each run a scan of the session state (docs/streamlit.md)
         if numbers.open:
             st.markdown(f"**{t('arithmetic.input')}**")
@@ -56,7 +61,8 @@ def workbench() -> None:
                 table.flat[19] = np.nan  # the class's y20 question is open: an empty cell until the reveal
             st.dataframe(pd.DataFrame(table, index=range(1, y.shape[0] + 1),
                                       columns=[str(c) for c in range(1, y.shape[1] + 1)]), key="arith_y_table")
-    take_home.notebook_button("convolution-arithmetic", record.to_link(), where=st)  # its own line: its label is never cut
+    take_home.notebook_button("convolution-arithmetic", record.to_link(), where=st,  # its own line: its label is never cut
+                              latest=class_session.latest_setting(setting.page))
 
 
 workbench()

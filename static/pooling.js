@@ -11,7 +11,7 @@
 
 // workbench.js's helpers, fetched with this module's own version (?v=, a hash of both files: ui/workbench.py
 // module_name): a static import would name workbench.js without it, and a browser could keep an old copy.
-const { Commits, INTERACTIVE, RESEND_MS, colourAt, dark, el, fill, fixed, g, label, parseScale, rgb } =
+const { Commits, INTERACTIVE, Live, RESEND_MS, colourAt, dark, el, fill, fixed, g, label, parseScale, rgb } =
   await import(new URL(`./workbench.js${new URL(import.meta.url).search}`, import.meta.url).href);
 
 const QUIET_MS = 300; // a pause in the steps that ends them: then the window is committed
@@ -80,6 +80,8 @@ class Steps {
     this.s = null; // the window shown: {win (1-based), playing}
     this.playing = null;
     this.build();
+    // a following student: the teacher's steps ({win, playing}) by the live channel (workbench.js Live)
+    this.live = new Live((state) => this.render({ ...this.data, state: { ...this.data.state, ...state } }));
     this.commits = new Commits(this.root, (seq) => {
       if (!this.setStateValue) return false;
       this.setStateValue("commit", { seq, win: this.s.win, playing: this.playing !== null, kit: this.kit.id });
@@ -161,6 +163,8 @@ class Steps {
   // ---- state in, state out ----
 
   render(data) {
+    const newer = this.live.follow(data.live, data.base); // a teacher's step drawn since this data was made
+    if (newer) data = { ...data, state: { ...data.state, ...newer } };
     if (data.kit) KITS.set(data.kit.id, data.kit);
     this.kit = KITS.get(data.kit_id) || this.kit;
     if (!this.kit) { // the server sends a session's words once; this page lacks them: ask again
@@ -417,6 +421,7 @@ class Steps {
 
   dispose() {
     this.stop();
+    this.live.close();
     this.commits.flush();
     document.removeEventListener("keydown", this.onDocumentKey);
   }

@@ -310,6 +310,84 @@ export class Commits {
 
 // ---- the workbench ----------------------------------------------------------------------------------------------
 
+// ---- class mode: a following student's live channel (services/class_live.py) ----
+// data.live = {token, v, page, path} while the student follows the teacher: the teacher's next edits come on a
+// WebSocket as {v, page, state} (the same text for every student) and are drawn here at once, with no script run.
+// The server's own data wins again as soon as it is at least as new (its live.v ≥ the last message's v). A token
+// the server does not know (close code 4404) ends the trying: the server reruns the page for each edit instead.
+export class Live {
+  constructor(apply) {
+    this.apply = apply; // apply(state): draw the teacher's state
+    this.socket = null;
+    this.token = null;
+    this.page = null;
+    this.v = 0; // the newest version drawn (the server's data or a message)
+    this.state = null; // the last message's state while it is newer than the server's data
+    this.retry = 1000;
+    this.timer = null;
+  }
+
+  follow(live, base) {
+    if (!live) {
+      this.close();
+      this.state = null;
+      return null;
+    }
+    if (live.v >= this.v) {
+      this.v = live.v;
+      this.state = null;
+    }
+    this.page = live.page;
+    if (this.token !== live.token || (!this.socket && !this.timer)) {
+      this.close();
+      this.token = live.token;
+      this.open(live, base);
+    }
+    return this.state;
+  }
+
+  open(live, base) {
+    const root = String(base || "").replace(/^\/+|\/+$/g, "");
+    const url = new URL(`${root ? "/" + root : ""}${live.path}?token=${encodeURIComponent(live.token)}`, window.location.origin);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    let socket;
+    try {
+      socket = new WebSocket(url.href);
+    } catch (e) {
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => { this.retry = 1000; };
+    socket.onmessage = (event) => {
+      let msg = null;
+      try { msg = JSON.parse(event.data); } catch (e) { return; }
+      if (!msg || msg.page !== this.page || !(msg.v > this.v) || !msg.state) return;
+      this.v = msg.v;
+      this.state = msg.state;
+      this.apply(msg.state);
+    };
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (event.code === 4404 || !this.token) return;
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        if (!this.socket && this.token === live.token) this.open(live, base);
+      }, this.retry);
+      this.retry = Math.min(this.retry * 2, 30000);
+    };
+  }
+
+  close() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.token = null;
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) socket.close();
+  }
+}
+
 class Bench {
   constructor(parent) {
     this.parent = parent;
@@ -318,6 +396,7 @@ class Bench {
     this.frame = null; // the pending animation frame
     this.via = "pointer"; // how the current edit is made: "pointer" commits on release, "key" after QUIET_MS
     this.build();
+    this.live = new Live((state) => this.render({ ...this.data, state }));
     this.commits = new Commits(this.root, (seq) => {
       if (!this.setStateValue) return false;
       const s = this.s;
@@ -505,6 +584,8 @@ class Bench {
   // ---- state in, state out ----
 
   render(data) {
+    const newer = this.live.follow(data.live, data.base); // a teacher's edit drawn since this data was made
+    if (newer) data = { ...data, state: { ...data.state, ...newer } };
     if (data.kit) KITS.set(data.kit.id, data.kit);
     this.kit = KITS.get(data.kit_id) || this.kit;
     if (!this.kit) { // the server sends a session's words once; this page lacks them (e.g. that run was cut short)
@@ -853,6 +934,7 @@ class Bench {
 
   dispose() {
     this.stop();
+    this.live.close();
     this.commits.flush();
     document.removeEventListener("keydown", this.onDocumentKey);
   }

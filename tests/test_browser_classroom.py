@@ -86,9 +86,25 @@ def step_window(teacher) -> str:
     return after
 
 
+def frames_received(page) -> dict[str, int]:
+    """Counts, kept up to date, of the WebSocket messages `page` receives: on Streamlit's own socket ("stream": a
+    script run's deltas) and on class mode's live channel ("live": services/class_live.py). Call before the page
+    opens its sockets."""
+    counts = {"stream": 0, "live": 0}
+
+    def opened(socket) -> None:
+        kind = "live" if "/class-live" in socket.url else "stream" if "/_stcore/stream" in socket.url else None
+        if kind is not None:
+            socket.on("framereceived", lambda _frame: counts.__setitem__(kind, counts[kind] + 1))
+
+    page.on("websocket", opened)
+    return counts
+
+
 def test_a_lesson_from_the_map_to_the_end_of_the_class(lesson):
     base, teacher, ko, en = lesson
     students = (ko, en)
+    received = {student: frames_received(student) for student in students}
     open_page(teacher, base + "/?lang=ko&present=1")
     teacher.get_by_role("button", name=word("classroom.start", "ko")).click()
     teacher.wait_for_url(re.compile(r"[?&]teacher="))
@@ -112,11 +128,17 @@ def test_a_lesson_from_the_map_to_the_end_of_the_class(lesson):
     for student in students:
         expect(student.get_by_role("radio", name="ReLU", exact=True)).to_be_checked(timeout=FOLLOW_MS)
     same_map(teacher, students)
+    for student in students:
+        wait_idle(student)
+    before = {student: dict(counts) for student, counts in received.items()}
     for k in (2, 3, 4):
         teacher.get_by_test_id("step-next").click()
         expect(teacher.get_by_test_id("step-cell")).to_have_text(f"y{k}", timeout=FOLLOW_MS)
         for student in students:
             expect(student.get_by_test_id("step-cell")).to_have_text(f"y{k}", timeout=FOLLOW_MS)
+    for student in students:  # each step came as a live message: no script run of the student's (issue 17)
+        assert received[student]["live"] - before[student]["live"] >= 3
+        assert received[student]["stream"] == before[student]["stream"]
     play = teacher.get_by_test_id("step-play")
     play.click()
     for student in students:  # the students' workbenches play too

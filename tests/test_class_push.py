@@ -147,6 +147,30 @@ def test_nudge_picks_the_followers_and_their_fragments(monkeypatch):
     assert class_push.nudge("CODE", everyone=True) == 3 and {fragment for _, fragment in added} == {""}
 
 
+def test_a_workbench_with_its_socket_open_gets_the_message_instead_of_a_rerun(monkeypatch):
+    """Issue 17: a §4 edit goes as one live message to each follower whose §4 workbench holds an open socket;
+    every other follower reruns as before (no socket, a closed one, another page's workbench); a change the
+    workbench cannot draw (scope "page") reruns everyone; explorers get neither."""
+    added = nudges_to(monkeypatch, {
+        "open": class_push.Watcher(True, "frag-1", "s1", "tok-open", "convolution-arithmetic"),
+        "closed": class_push.Watcher(True, "frag-2", "s2", "tok-closed", "convolution-arithmetic"),
+        "none": class_push.Watcher(True, "frag-3", "s3"),
+        "elsewhere": class_push.Watcher(True, "frag-4", "s4", "tok-else", "max-pooling"),
+        "exploring": class_push.Watcher(False, "frag-5", "s5", "tok-explore", "convolution-arithmetic"),
+    })
+    sent = []
+    monkeypatch.setattr(class_push.class_live, "connected", lambda token: token in ("tok-open", "tok-else", "tok-explore"))
+    monkeypatch.setattr(class_push.class_live, "send", lambda code, tokens, text: sent.append((code, tokens, text)))
+    live = ("convolution-arithmetic", '{"v": 5}')
+    assert class_push.nudge("CODE", scope="fragment", live=live) == 4
+    assert sent == [("CODE", ["tok-open"], '{"v": 5}')]
+    assert sorted(added) == [("closed", "frag-2"), ("elsewhere", "frag-4"), ("none", "frag-3")]
+    sent.clear()
+    added.clear()
+    assert class_push.nudge("CODE", scope="page", live=live) == 4 and not sent  # another page, a question, a run
+    assert sorted(added) == [("closed", ""), ("elsewhere", ""), ("none", ""), ("open", "")]
+
+
 def test_what_another_replica_did_nudges_this_replicas_followers(monkeypatch):
     """Issue 19: the class store's listener calls heard(); a publication reruns follow fragments (the followers),
     a question, a reveal, the end, a database gone or back rerun every page (the explorers too)."""

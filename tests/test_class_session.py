@@ -3,11 +3,15 @@ the carried map, the run), exploring by editing, one student however many tabs, 
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from services import class_live
 from services.class_store import get_store
 from tests.apphelp import APP, assert_clean, bench_state, commit_bench, commit_window, component_data, window_state
-from ui.class_session import View, _covered, _scope, _student_id
+from ui.class_session import View, _covered, _scope, _student_id, latest_reader, live_message
 
 ARITH, POOL = "lessons/4_arithmetic.py", "lessons/5_pooling.py"
 
@@ -115,6 +119,55 @@ def test_the_window_step_on_4_reaches_the_students():
     assert (bench_state(student)["playing"], bench_state(student)["cell"]) == (False, 9)
 
 
+def test_a_4_edit_goes_by_the_live_channel_as_the_state_a_followers_rerun_would_draw():
+    """Issue 17: the live message a teacher's §4 commit makes is the very state the follower's own catch-up draws
+    (decimals, padding, stride, activation, the window's cell); a following student's workbench is given the
+    channel's token, an exploring one is not, nor one whose typed numbers are open (they show the map's numbers)."""
+    t, code = teacher()
+    t.switch_page(ARITH).run()
+    student = follower(code)
+    live = component_data(student, "arith_bench")["live"]
+    assert live["page"] == "convolution-arithmetic" and live["path"] == class_live.PATH
+    assert live["token"] in class_live._ISSUED and class_live._ISSUED[live["token"]] == code
+    w = [0.5, -1.5, 2, 0, 1, -0.5, 3, -2.5, 1.5]
+    m = t.session_state["class"]
+    before = m.view
+    commit_bench(t, w=w, pad="same", stride=2, act="relu", cell=3)
+    m = t.session_state["class"]
+    page, text = live_message(m.view, m.applied, before)
+    message = json.loads(text)
+    assert page == message["page"] == "convolution-arithmetic" and message["v"] == m.applied
+    student.run()
+    assert message["state"] == bench_state(student)  # what the rerun would have drawn, exactly
+    assert (message["state"]["w"], message["state"]["cell"], message["state"]["stride"]) == (w, 3, 2)
+    assert component_data(student, "arith_bench")["live"]["v"] == m.applied  # the data's version: newer wins in the browser
+    student.session_state["arith_numbers_open"] = True
+    student.run()
+    assert "live" not in component_data(student, "arith_bench")  # the typed numbers show the map: reruns instead
+    student.session_state["arith_numbers_open"] = False
+    student.run()
+    student.button(key="class_explore").click().run()
+    assert "live" not in component_data(student, "arith_bench")  # exploring: the teacher's edits no longer come
+
+
+def test_what_a_follower_takes_home_or_explores_from_is_the_teachers_latest_edit():
+    """The live channel moves a student's workbench without a run of the student's: the notebook the student
+    downloads is read at the click from the class (the teacher's latest setting), and "explore on my own" starts
+    from that setting, not from the one the student's page last ran with."""
+    t, code = teacher()
+    t.switch_page(ARITH).run()
+    student = follower(code)
+    read = latest_reader(code, "convolution-arithmetic")
+    w = [1.5, 0, -1, 2, 0.5, 0, -2.5, 1, 3]
+    commit_bench(t, w=w, stride=2)  # the student's page does not run: its workbench took it by the live channel
+    assert [float(v) for v in np.ravel(read()["w"])] == w and read()["stride"] == 2
+    student.button(key="class_explore").click().run()
+    assert bench_state(student)["w"] == w and bench_state(student)["stride"] == 2
+    assert not student.session_state["class"].following
+    t.switch_page(POOL).run()
+    assert read() is None  # the class is on another page: the student's own page's setting is written
+
+
 def test_the_size_question_hides_4s_output_size_until_the_reveal():
     t, code = teacher()
     t.switch_page(ARITH).run()
@@ -124,9 +177,14 @@ def test_the_size_question_hides_4s_output_size_until_the_reveal():
     student.run()
     assert component_data(student, "arith_bench")["secret"] is True
     assert component_data(t, "arith_bench")["secret"] is True  # the projector too
+    assert "live" not in component_data(student, "arith_bench")  # the question moves with the setting: reruns only
     t.button(key="class_q_arith.size_reveal").click().run()
     student.run()
     assert component_data(student, "arith_bench")["secret"] is False
+    assert "live" not in component_data(student, "arith_bench")  # the reveal closes when the setting changes: a rerun
+    commit_bench(t, stride=2)  # the teacher changes the setting: the reveal is for another one now
+    student.run()
+    assert component_data(student, "arith_bench")["live"]["token"]  # nothing else moves with it: live again
 
 
 def test_the_y20_question_hides_y20_until_the_reveal():

@@ -57,6 +57,22 @@ def test_unknown_language_falls_back_to_korean():
     assert at.session_state.lang == "ko"
 
 
+def test_streamlit_run_serves_the_router_with_the_class_live_route():
+    """`streamlit run streamlit_app.py` finds the router's st.App (an AST search of the file) and has uvicorn import
+    the module for it: class mode's live channel lives on that route. Fails loudly if Streamlit stops finding it
+    (students would then rerun for every teacher's edit); every session still runs the file as `__main__`."""
+    import ast
+
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(Path(APP))
+    assert found.is_asgi_app and found.import_string == "streamlit_app:app"
+    tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
+    guard = next(node for node in tree.body if isinstance(node, ast.If))
+    assert ast.unparse(guard.test) == "__name__ == '__main__'" and ast.unparse(guard.body[0]) == "main()"
+    assert ast.unparse(guard.orelse[0]) == "app = st.App(__file__, routes=class_live.routes())"
+
+
 def test_no_legacy_pages_folder():
     """A folder named pages/ next to streamlit_app.py puts a fresh server in Streamlit's legacy
     multipage mode: the first deep link shows "Page not found" (see tests/test_browser_lessons.py)."""

@@ -17,7 +17,7 @@ import numpy as np
 from cnnlib.convolution import ACTIVATIONS, PADDINGS, output_size
 from cnnlib.filters import FILTER_PRESETS, INPUT_RANGE, WEIGHT_RANGE
 from links.pages import ARITHMETIC, CUSTOM, INPUT_PRESETS, SIZE, Arithmetic, filter_preset_of, input_preset
-from ui import workbench
+from ui import class_session, workbench
 from ui.charts import DIVERGING
 from ui.grids import Cells
 from ui.i18n import CATALOGUE, lang
@@ -53,6 +53,9 @@ def bench_state(record: Arithmetic) -> dict:
     return {"x": compact(record.x), "x_preset": record.x_preset, "x_arg": record.x_arg, "w": compact(record.w),
             "pad": record.pad, "stride": record.stride, "act": record.act, "cell": record.cell,
             "playing": record.playing}
+
+
+class_session.draws_live(SETTING.page, bench_state)  # a teacher's §4 edit reaches its students' workbenches as this state
 
 
 @functools.lru_cache(maxsize=4)
@@ -114,17 +117,21 @@ def committed() -> None:
         SETTING.set(apply_commit(SETTING.get(), commit))
 
 
-def show_workbench(record: Arithmetic, size_shown: bool = True, y20_shown: bool = True) -> None:
+def show_workbench(record: Arithmetic, size_shown: bool = True, y20_shown: bool = True, live: dict | None = None) -> None:
     """The workbench: input, filter, feature map, padding/stride/activation and the step-through, in the browser.
     size_shown=False: the output size and the map's shape read "?"; y20_shown=False: y20 reads "?" (the class's
-    questions about them are open)."""
+    questions about them are open). live: a following student's live channel (ui/class_session.live_link)."""
     workbench.mount(BENCH, bench_state(record), bench_kit(lang()), present=presenting(), on_commit=committed,
-                    extra=bench_extra(size_shown, y20_shown))
+                    extra=bench_extra(size_shown, y20_shown, live))
 
 
-def bench_extra(size_shown: bool = True, y20_shown: bool = True) -> dict:
-    """The workbench's own data besides the state: the weights' range and step, and the answers hidden."""
-    return {"range": list(WEIGHT_RANGE), "step": WEIGHT_STEP, "secret": not size_shown, "hidden_cell": 0 if y20_shown else 20}
+def bench_extra(size_shown: bool = True, y20_shown: bool = True, live: dict | None = None) -> dict:
+    """The workbench's own data besides the state: the weights' range and step, the answers hidden, and (a
+    following student) the live channel by which the teacher's next edits come."""
+    extra = {"range": list(WEIGHT_RANGE), "step": WEIGHT_STEP, "secret": not size_shown, "hidden_cell": 0 if y20_shown else 20}
+    if live is not None:
+        extra["live"] = live
+    return extra
 
 
 def y20(y: np.ndarray) -> float | None:

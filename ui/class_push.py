@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from services import class_live
+
 log = logging.getLogger(__name__)
 # One follower reruns at a time, and the queue looks every 5 ms whether it has finished: scripts share one core (the
 # GIL), so runs side by side only contend. Measured (bench/classroom.py followers 40, the same idle machine): 4 at
@@ -46,21 +48,27 @@ class Watcher:
     following: bool  # False: exploring (only "everyone" nudges reach it)
     fragment: str | None = None  # the page's follow fragment in its last run, if any
     who: str | None = None  # the student (one for all of a student's tabs)
+    live: str | None = None  # its token on the live channel (services/class_live.py), while its page can use it
+    live_page: str | None = None  # the page whose workbench draws what the channel brings
 
 
 _WATCHERS: dict[str, dict[str, Watcher]] = {}  # class code -> {Streamlit session id: Watcher}, this process
 _WATCH_LOCK = threading.Lock()
 
 
-def watch(code: str, following: bool, fragment: str | None = None, who: str | None = None) -> None:
-    """This session follows (or explores in) the class; `fragment`: its page's follow fragment, when drawn."""
+def watch(code: str, following: bool, fragment: str | None = None, who: str | None = None,
+          live: tuple[str, str] | None = None) -> None:
+    """This session follows (or explores in) the class; `fragment`: its page's follow fragment, when drawn;
+    `live`: (token, page) while that page's workbench takes the teacher's edits by the live channel (a full
+    run of another page, or the fragment without it, registers None)."""
     ctx = get_script_run_ctx()
     if ctx is None:
         return
+    token, page = live or (None, None)
     with _WATCH_LOCK:
         old = _WATCHERS.setdefault(code, {}).get(ctx.session_id)
         _WATCHERS[code][ctx.session_id] = Watcher(following, fragment if fragment else (old.fragment if old else None),
-                                                  who or (old.who if old else None))
+                                                  who or (old.who if old else None), token, page)
 
 
 def unwatch(code: str) -> None:
@@ -145,18 +153,35 @@ def live_followers(code: str) -> int | None:
         return len({w.who or sid for sid, w in watchers.items()})
 
 
-def nudge(code: str, everyone: bool = False, scope: str = "page") -> int:
+def nudge(code: str, everyone: bool = False, scope: str = "page", live: tuple[str, str] | None = None) -> int:
     """Rerun the class's following sessions now (everyone: the explorers too, for a question or the end).
-    scope "fragment": only the page's follow fragment where a session registered one."""
+    scope "fragment": only the page's follow fragment where a session registered one. live: (page, message)
+    when the change is one a workbench draws by itself: a follower whose workbench on that page holds an open
+    socket gets the message instead of a rerun (services/class_live.py). Returns the sessions reached."""
     server = _server()
     if server is None:
         return 0
     with _WATCH_LOCK:
-        targets = [(sid, w.fragment if scope == "fragment" and w.fragment else "")
-                   for sid, w in _WATCHERS.get(code, {}).items() if w.following or everyone]
+        chosen = [(sid, w) for sid, w in _WATCHERS.get(code, {}).items() if w.following or everyone]
+    sockets, targets = split(chosen, scope, live)
+    if sockets:
+        class_live.send(code, sockets, live[1])
     for sid, fragment in targets:
         server[1].call_soon_threadsafe(_QUEUE.add, server[0], sid, fragment)
-    return len(targets)
+    return len(targets) + len(sockets)
+
+
+def split(chosen: list[tuple[str, Watcher]], scope: str, live: tuple[str, str] | None,
+          connected=None) -> tuple[list[str], list[tuple[str, str]]]:
+    """(the live tokens that take the change as a message, the (session, fragment) pairs that rerun)."""
+    connected = connected or class_live.connected
+    sockets, targets = [], []
+    for sid, w in chosen:
+        if live is not None and scope == "fragment" and w.live_page == live[0] and connected(w.live):
+            sockets.append(w.live)
+        else:
+            targets.append((sid, w.fragment if scope == "fragment" and w.fragment else ""))
+    return sockets, targets
 
 
 def heard(code: str, version: int | None, what: str) -> int:

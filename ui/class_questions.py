@@ -103,6 +103,13 @@ def answer_may_show(qid: str) -> bool:
     return not (q.opened and not q.revealed)
 
 
+def all_closed(*qids: str) -> bool:
+    """No class, or none of `qids` asked or revealed for the setting on screen: what the page shows of them does not
+    move with the setting (a reveal for this setting closes when it changes: that takes the student's rerun)."""
+    code = member().code
+    return not code or not any(asked(code, qid).opened for qid in qids)
+
+
 def alone(qid, answer, *, unit, lo, hi, step, digits, fmt) -> None:
     row = st.container(horizontal=True, vertical_alignment="bottom")  # not st.columns: a third of the cost, wraps when narrow
     left = right = row

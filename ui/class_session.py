@@ -18,16 +18,20 @@ on), and following resumes by itself with the next change. Nothing here draws: u
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from links.pages import setting_links
+from services import class_live
 from services.class_store import ClassError, ClassState, ClassStoreDown, get_store, normal_code
 from services.runs import get_service
 from ui import class_push, page_setting
@@ -38,6 +42,7 @@ KEY = "class"  # the one session key of class mode: a Member
 OWN = ("class", "teacher", "me", "lang", "present")  # address parameters that are the session's, never the page's
 CARRIED = "carried_map"  # §4's "max-pool this map", kept in the session for §5
 POOLING_PAGE = "max-pooling"
+LIVE: dict[str, tuple[Callable[[Any], dict], tuple[str, ...] | None]] = {}  # page -> (state of a record, covers)
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,9 @@ class Member:
     diverged: bool = False  # a follower's own edit made it explore: the sidebar says so once
     to_top: bool = False  # a follower was switched to the teacher's page: the next run scrolls to its top
     read: bool = False  # ?class= read (once per session)
+    catch_once: bool = False  # a follower who starts exploring takes the latest view once (what its screen shows)
+    live: str | None = None  # a follower's token on the live channel (services/class_live.py), once its page used it
+    live_page: str | None = None  # the page whose follow fragment registered the channel in its last run
 
 
 def member() -> Member:
@@ -197,6 +205,7 @@ def leave(err: ClassError | None = None) -> None:
     m = member()
     if m.code:
         class_push.unwatch(m.code)
+    class_live.forget(m.live)
     st.session_state[KEY] = Member(error=err, read=True)
     for name in ("class", "teacher", "me"):
         sync_query_param(name, None)
@@ -210,6 +219,7 @@ def end_class() -> None:
         leave(err)
         return
     class_push.nudge(m.code, everyone=True)
+    class_live.drop_class(m.code)
     leave()
 
 
@@ -219,6 +229,8 @@ def set_following(on: bool) -> None:
     m.following, m.diverged = on, False
     if on:
         m.applied = m.view = None
+    else:  # the workbench may show edits the live channel brought since the page ran: explore from those
+        m.applied, m.catch_once = None, True
 
 
 # ---- the router's hooks -------------------------------------------------------------------------
@@ -330,7 +342,28 @@ def publish(page: str) -> None:
         return
     changed = m.view
     m.view, m.applied = view, version
-    class_push.nudge(m.code, scope=_scope(changed, view))
+    scope = _scope(changed, view)
+    live = live_message(view, version, changed) if scope == "fragment" else None
+    class_push.nudge(m.code, scope=scope, live=live)
+
+
+def draws_live(page: str, state_of: Callable[[Any], dict], covers: tuple[str, ...] | None = None) -> None:
+    """`page`'s workbench draws a teacher's edit of the parameters and followed fields `covers` (None: all of the
+    page's record) from ``state_of(record)`` alone (the part of what the page's own run would send it that such an
+    edit changes). Its followers then take such edits by the live channel, with no rerun."""
+    LIVE[page] = (state_of, covers)
+
+
+def live_message(view: View, version: int, before: View | None) -> tuple[str, str] | None:
+    """(page, the message) for the live channel when the workbench can draw the change from `before` by itself:
+    its state of the view exactly as a follower's own catch-up would make it (its link read from the view's
+    parameters, then its followed fields), encoded once. None: the change needs a rerun."""
+    state_of, covers = LIVE.get(view.page, (None, None))
+    link = setting_links().get(view.page)
+    if state_of is None or link is None or not _covered(before, view, view.page, covers):
+        return None
+    record = link.read(view.params)[0].showing(view.shown)
+    return view.page, json.dumps({"v": version, "page": view.page, "state": state_of(record)}, separators=(",", ":"))
 
 
 def _scope(before: View | None, after: View) -> str:
@@ -366,7 +399,8 @@ def catch_up(full: bool, covers: tuple[str, ...] | None = None) -> bool:
     if m.following and view != m.view and not full and not _covered(m.view, view, here, covers):
         st.rerun(scope="app")  # the fragment does not show all that changed: the whole run takes the view
     m.applied = state.version
-    if not m.following or view == m.view:
+    once, m.catch_once = m.catch_once, False
+    if not (m.following or once) or view == m.view:
         return False  # exploring, or a question changed: this run redraws it
     m.view = view
     page_setting.forget_all()  # every page reads its setting (now the teacher's) from the address again
@@ -396,14 +430,58 @@ def _covered(before: View | None, after: View, here: str | None, covers: tuple[s
     return changed <= set(covers)
 
 
-def refresh(covers: tuple[str, ...] | None = None) -> None:
+def refresh(covers: tuple[str, ...] | None = None, live: str | None = None) -> None:
     """At the top of a page's follow fragment: register it for the push, and take the teacher's latest view.
-    covers: the link parameters and followed fields the fragment shows (None: everything the page's record holds)."""
+    covers: the link parameters and followed fields the fragment shows (None: everything the page's record holds).
+    live: this page, when everything else the fragment shows stays true whatever the workbench's state (its
+    followers then take the teacher's edits by the live channel; ``live_link`` goes into the workbench's data)."""
     m = member()
     if role() != "follower":
         return
-    class_push.watch(m.code, following=m.following, fragment=current_fragment(), who=who())
+    token = None
+    if live is not None and m.following and live in LIVE:
+        token = m.live = class_live.issue(m.code, m.live)
+    m.live_page = live if token else None
+    class_push.watch(m.code, following=m.following, fragment=current_fragment(), who=who(),
+                     live=(token, live) if token else None)
     catch_up(full=False, covers=covers)
+
+
+def live_link(page: str) -> dict | None:
+    """What a following student's workbench on `page` needs to open the live channel: its token, the class
+    version its data shows, the route; None when the session does not follow (or the page draws no live edit)."""
+    m = member()
+    if role() != "follower" or not m.following or not m.live or m.live_page != page:
+        return None
+    return {"token": m.live, "v": m.applied or 0, "page": page, "path": class_live.PATH}
+
+
+def latest_setting(page: str) -> Callable[[], dict | None] | None:
+    """For a following student: reads the teacher's latest setting of `page` when called (a notebook built at the
+    click holds what the workbench shows, even when the live channel moved it since the page last ran); None
+    otherwise. Called outside any script run: it reads the class store alone."""
+    m = member()
+    if role() != "follower" or not m.following or setting_links().get(page) is None:
+        return None
+    return latest_reader(m.code, page)
+
+
+def latest_reader(code: str, page: str) -> Callable[[], dict | None]:
+    """The reader ``latest_setting`` gives: the class's latest setting of `page` as its link's values (None: the
+    class shows another page, or cannot be read)."""
+    link = setting_links()[page]
+
+    def read() -> dict | None:
+        try:
+            state = get_store().check(code)
+        except Exception:  # noqa: BLE001 - ended, expired or away: the notebook of the page's own last run
+            return None
+        if state is None or state.page != page:
+            return None
+        view = View.of(state)
+        return link.read(view.params)[0].showing(view.shown).to_link()
+
+    return read
 
 
 def _diverged(page: str) -> None:

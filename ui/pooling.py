@@ -130,6 +130,10 @@ def step_state(fmap: np.ndarray, size: int, stride: int, record: Pooling) -> dic
             "playing": record.playing}
 
 
+STEPPED = ("win", "playing")  # what a step or play changes: all a following student's step-through needs to draw it
+class_session.draws_live(SETTING.page, lambda record: {"win": record.win, "playing": record.playing}, STEPPED)
+
+
 def apply_commit(record: Pooling, state: Mapping) -> Pooling:
     """The record after one commit of the step-through ({win, playing}); a value that cannot be used keeps the
     record's (a window past the map's last is put back to 1 where the map is known: step_through)."""
@@ -157,12 +161,15 @@ def step_through(fmap: np.ndarray, size: int, stride: int) -> None:
     @st.fragment
     @guarded  # an error in a fragment's rerun: a message and a way back, never a traceback
     def windows() -> None:
-        class_session.refresh(covers=("win", "playing"))  # a teacher's window step reruns only this for the class
+        # a teacher's window step reruns only this for the class, or reaches a following student's step-through by the
+        # live channel with no rerun at all
+        class_session.refresh(covers=STEPPED, live=SETTING.page)
         n = int(np.prod(pool_out_shape(np.asarray(fmap).shape, size, stride)))
         if SETTING.get().win > n:
             SETTING.update(win=1)
+        live = class_session.live_link(SETTING.page)
         workbench.mount(BENCH, step_state(fmap, size, stride, SETTING.get()), step_kit(lang()), present=presenting(),
-                        on_commit=committed, module=MODULE)
+                        on_commit=committed, module=MODULE, extra={"live": live} if live else None)
         SETTING.sync()  # a window step in this fragment's rerun: a teacher's class gets it (the write hook publishes)
 
     with st.container(key="pool_step"):  # .st-key-pool_step: the browser test's one-screen check

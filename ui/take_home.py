@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import io
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -30,12 +31,14 @@ def notebook_bytes(page: str, settings: dict, language: str) -> bytes:
 
 
 def notebook_button(page: str, settings: dict, *, where=None, key: str | None = None, png_hint: bool = False,
-                    checked: bool = False) -> bool:
+                    checked: bool = False, latest: Callable[[], dict | None] | None = None) -> bool:
     """"Download notebook" for what is on screen; the refusal's words instead when it cannot be written.
 
     Returns whether a button was drawn. `where`: a column or container; by default a row of the page with
     a note beside the button (and, with `png_hint`, how the page's figures save as PNG). `checked`: the page has
-    just checked these settings as the notebook would (the lab: its stack summarized without a refusal)."""
+    just checked these settings as the notebook would (the lab: its stack summarized without a refusal).
+    `latest`: read at the click, the settings to write instead when it gives any (a following student's page
+    whose workbench the live channel moved since it ran: ui/class_session.latest_setting)."""
     beside = None
     if where is None:  # the button at its own width, then what it gives (a narrow column cut its label at 150 % zoom)
         where = beside = st.container()
@@ -48,7 +51,8 @@ def notebook_button(page: str, settings: dict, *, where=None, key: str | None = 
     frozen = copy.deepcopy(settings)  # the page's arrays may be replaced before the click
     language = lang()
     where.download_button(
-        t("take_home.notebook"), data=lambda: notebook_bytes(page, frozen, language), file_name=notebooks.filename(page),
+        t("take_home.notebook"), data=lambda: notebook_bytes(page, (latest and latest()) or frozen, language),
+        file_name=notebooks.filename(page),
         mime=NOTEBOOK_MIME, key=key or f"take_home_notebook_{page}", on_click="ignore", icon=":material/download:",
         help=t("take_home.notebook_help"),
     )
