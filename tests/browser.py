@@ -219,6 +219,25 @@ def wait_committed(page, timeout: float = 30_000) -> None:
     wait_idle(page, timeout)
 
 
+def script_runs(page) -> dict[str, int]:
+    """{"finished": N}, kept up to date: the script runs (whole or fragment) whose end the server told `page`,
+    counted from its Streamlit socket's messages (ForwardMsg script_finished). The page's own script-state
+    attribute cannot count them: a run that starts and ends within one of the browser's tasks never shows
+    "running" there. Call before the page opens its socket."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    counts = {"finished": 0}
+
+    def frame(payload) -> None:
+        if isinstance(payload, bytes):
+            msg = ForwardMsg()
+            msg.ParseFromString(payload)
+            counts["finished"] += msg.WhichOneof("type") == "script_finished"
+
+    page.on("websocket", lambda socket: socket.on("framereceived", frame) if "/_stcore/stream" in socket.url else None)
+    return counts
+
+
 def open_page(page, url: str, timeout: float = 60_000) -> None:
     """Load url as a new document and wait for its first script run to finish and be drawn."""
     page.goto(url, wait_until="domcontentloaded")

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from cnnlib.convolution import activate, conv2d, explain_cell, formula, output_size_formula
 from cnnlib.lecture import FOUR_8X8, HORIZONTAL_LINE_FILTER
-from tests.browser import app_errors, open_page, wait_committed, wait_idle
+from tests.browser import app_errors, open_page, script_runs, wait_committed, wait_idle
 from words import load_catalogue
 
 pytestmark = pytest.mark.browser
@@ -181,16 +181,12 @@ def test_the_browser_writes_numbers_as_python(server, page):
 
 
 def test_a_drag_redraws_in_the_browser_and_commits_once_on_release(server, page):
+    runs = script_runs(page)
     open_page(page, f"{server}/{PATH}?lang=en")
     url = page.url
     w5 = page.get_by_role("slider", name="w5", exact=True)
     box = w5.bounding_box()
-    # script runs ended: each change of the app's script state away from "running" (a record's old value; the state
-    # itself may already be back to "notRunning" when the observer is called, on a busy machine in the same task)
-    runs = page.evaluate("""() => { window.__runs = 0; const app = document.querySelector('[data-testid="stApp"]');
-      new MutationObserver(records => { window.__runs += records.filter(r => r.oldValue === 'running').length; })
-        .observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
-      return 0; }""")
+    opened = runs["finished"]
     maps = []
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
@@ -199,10 +195,10 @@ def test_a_drag_redraws_in_the_browser_and_commits_once_on_release(server, page)
         page.wait_for_timeout(40)  # a hand's pace: a few animation frames between moves
         maps.append(json.dumps(browser_map(page).tolist()))
     assert len(set(maps)) >= 4  # redrawn while dragging
-    assert page.evaluate("() => window.__runs") == runs == 0 and page.url == url  # …with no server run, no new link
+    assert runs["finished"] == opened and page.url == url  # …with no server run, no new link
     page.mouse.up()
     wait_committed(page)
-    assert page.evaluate("() => window.__runs") == 1  # one commit, one rerun
+    assert runs["finished"] == opened + 1  # one commit, one rerun
     assert page.locator(".wb").get_attribute("data-sent") == "1"
     w = float(w5.get_attribute("aria-valuetext"))
     assert w > 2 and f"%2C{w:g}%2C" in page.url

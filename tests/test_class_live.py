@@ -7,6 +7,7 @@ receive, query_params); tests/test_browser_classroom.py drives the real route th
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 
 import pytest
@@ -51,6 +52,13 @@ def empty_channel():
         held.clear()
 
 
+def run(scenario) -> None:
+    """Run the async `scenario` on a new event loop in a thread of its own (a worker's main thread may hold a
+    running loop already: Playwright's, from a browser test before)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(scenario())).result()
+
+
 async def until(condition, what: str) -> None:
     """Let the loop run until `condition()` holds (a bound only against a hang)."""
     for _ in range(10_000):
@@ -72,7 +80,7 @@ def test_a_token_it_never_issued_opens_nothing():
         assert socket.accepted and socket.closed == class_live.CLOSE_UNKNOWN
         assert not class_live.connected("made-up")
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_each_open_socket_of_the_class_gets_the_message_once_encoded():
@@ -93,7 +101,7 @@ def test_each_open_socket_of_the_class_gets_the_message_once_encoded():
             await task
         assert not any(class_live.connected(t) for t in (a, b, other))
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_a_socket_that_opens_late_gets_the_last_message_at_once():
@@ -110,7 +118,7 @@ def test_a_socket_that_opens_late_gets_the_last_message_at_once():
             await s.close()
             await t
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_the_same_tab_reconnecting_replaces_its_old_socket():
@@ -127,7 +135,7 @@ def test_the_same_tab_reconnecting_replaces_its_old_socket():
         await new.close()
         await new_task
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_a_forgotten_token_closes_its_socket_and_opens_nothing_again():
@@ -142,7 +150,7 @@ def test_a_forgotten_token_closes_its_socket_and_opens_nothing_again():
         await again_task
         assert again.closed == class_live.CLOSE_UNKNOWN
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_the_end_of_a_class_closes_its_sockets_and_drops_its_last_message():
@@ -157,7 +165,7 @@ def test_the_end_of_a_class_closes_its_sockets_and_drops_its_last_message():
         await sockets[1][0].close()
         await sockets[1][1]
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_sockets_tokens_and_kept_messages_are_bounded(monkeypatch):
@@ -180,7 +188,7 @@ def test_sockets_tokens_and_kept_messages_are_bounded(monkeypatch):
             await socket.close()
             await task
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_nothing_is_sent_before_any_socket_opened():
