@@ -14,12 +14,13 @@ from ui.learned_filters import filters_section
 from ui.model_comparison import compare_section
 from ui.model_summary import architecture_html, summary_table
 from ui.presenter import caption
-from ui.run_panel import finished, service, trained_model, trained_result
+from ui.run_panel import finished, headline, service, trained_model, trained_result
 from ui.run_settings import (
     config_for,
     dataset_name,
     dataset_notice,
     model_choice,
+    peek_config,
     setting,
     settings_form,
     start_class,
@@ -32,6 +33,10 @@ P = "lenet"
 st.title(t("lenet.title"))
 caption(t("lenet.intro"))
 dataset_notice()
+first = st.empty()  # the settings' finished run first (its test accuracy), before the page's many other parts
+early = peek_config(P)
+accuracy_shown = class_questions.answer_may_show("lenet.accuracy")  # False while the class's question about it is open
+headline(first, early, accuracy_shown=accuracy_shown, started=early is not None and started_here(P, early))
 
 # Class start: one click trains the default configuration when nothing is cached yet; its progress
 # then shows here, where the button was (top), not a screen further down.
@@ -65,7 +70,9 @@ take_home.notebook_button("lenet-5", {**settings, "model": choice, "stack": (sta
 done = finished(config)
 class_questions.question("lenet.accuracy", None if done is None else done.test_accuracy * 100,  # 97.75 %, as the page
                          prompt=t("lenet.q_accuracy"), unit="%", lo=0, hi=100, step=0.25, digits=2)
-shown = class_questions.answer_may_show("lenet.accuracy")  # False while the class's question about it is open
+shown = class_questions.answer_may_show("lenet.accuracy")  # the question may have been asked in this run
+if config != early or shown != accuracy_shown:  # the form's settings name another run than the record did
+    headline(first, config, accuracy_shown=shown, started=started_here(P, config))
 if done is not None and started_here(P, config):
     top.success(t("lenet.class_start_done", accuracy=f"{done.test_accuracy:.2%}" if shown else "?"))
 result = trained_result(P, config, where=top if started_here(P, config) else None, accuracy_shown=shown)

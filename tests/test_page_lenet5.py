@@ -16,6 +16,7 @@ from tests.apphelp import assert_clean, open_page
 from tests.runhelp import stop_services, wait_for_runs
 from tests.stackhelp import ABOVE_LIMIT_LINKS as ABOVE_LIMITS
 from tests.wordhelp import lang_words as words
+from words import load_catalogue
 
 pytestmark = [pytest.mark.tf, pytest.mark.usefixtures("training_services")]
 PAGE = "lessons/6_lenet5.py"
@@ -136,6 +137,20 @@ def test_class_start_trains_the_default_configuration():
     [done] = [s.value for s in at.success if "The default LeNet-5 has finished" in s.value]
     assert metric(at, "Test accuracy") in done
     assert float(metric(at, "Test accuracy")[:-1]) >= 97.0  # the measured defaults, on the shipped sample
+
+
+def test_the_finished_runs_accuracy_comes_first_under_the_title(tiny_run_on_disk):
+    """What a student comes for, first: the finished run of the page's settings, its test accuracy right under the
+    title (it paints before the browser draws the page's many other parts; bench/memory.py), the same number as
+    its result below; none for settings whose run has not been trained."""
+    at = tiny_form(open_page(PAGE, "en", timeout=60))
+    first, *rest = at.metric
+    assert (first.label, first.help) == ("Test accuracy", load_catalogue()["training.headline_help"]["en"])
+    assert first.value == next(m.value for m in rest if m.label == "Test accuracy")
+    assert at.metric[1].label == "Total parameters"  # then the page as before
+    tiny_form(at, epochs=2)  # another run, not trained: no headline
+    assert at.metric[0].label == "Total parameters" and not has_result(at)
+    assert_clean(at)
 
 
 @pytest.mark.parametrize(("query", "bad"), [({"epochs": "abc"}, True), ({"lr": "0.123"}, True), ({"epochs": "3"}, False)])

@@ -199,6 +199,18 @@ def _train(prefix: str, config: RunConfig) -> None:
     st.session_state[f"{prefix}_pending"] = config
 
 
+def headline(where, config: RunConfig | None, *, accuracy_shown: bool, started: bool = False) -> None:
+    """The finished run of the page's settings, first under the page's title: its test accuracy, what a student
+    comes to see (the first TensorFlow page paints it at once while the browser draws the rest; bench/memory.py).
+    `where` is a placeholder (st.empty), emptied for a run not finished, for one this session's class-start
+    button asked for (its notice says it), and while the class's question about the accuracy is open."""
+    done = finished(config) if config is not None else None
+    if done is None or not accuracy_shown or started:
+        where.empty()
+        return
+    where.metric(t("training.test_accuracy"), f"{done.test_accuracy:.2%}", help=t("training.headline_help"))
+
+
 def finished(config: RunConfig) -> RunResult | None:
     """The run of these settings when it has finished (for a question's answer), else None."""
     run = service().lookup(config)

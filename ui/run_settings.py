@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnnlib import architecture
+from cnnlib.errors import LessonError
 from links.pages import BATCHES, RATES, SIZES, TRAINING_MODELS, lenet_link, settings_link
 from links.pages import training_defaults as defaults
 from services.runs import LIMITS, OPTIMIZERS, SCALINGS, SCHEDULES, RunConfig
@@ -73,6 +74,18 @@ def settings_form(prefix: str) -> dict:
         d[3].number_input(t("training.seed"), *LIMITS["seed"], **form.bind(f"{prefix}_seed", "seed"))
     form.sync()
     return form.get().run_settings()
+
+
+def peek_config(prefix: str) -> RunConfig | None:
+    """The run the page's settings name, read from its record before the page draws its model choice and form
+    (None for a lab stack, which ``model_choice`` works out); the page checks it against the one it draws."""
+    form = setting(prefix).get()
+    if form.model not in TRAINING_MODELS or form.model == "lab":
+        return None
+    try:
+        return config_for(architecture.preset(form.model), form.run_settings())
+    except (LessonError, ValueError, KeyError):
+        return None
 
 
 def config_for(preset_or_stack, settings: dict) -> RunConfig:

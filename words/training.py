@@ -93,6 +93,10 @@ STRINGS = {
         "en": "The saved model was removed from the cache. Please train again.",
     },
     "training.test_accuracy": {"ko": "테스트 정확도", "en": "Test accuracy"},
+    "training.headline_help": {
+        "ko": "이 페이지의 설정으로 학습을 마친 모델의 테스트 정확도입니다. 곡선과 혼동 행렬은 아래에 있습니다.",
+        "en": "The test accuracy of the model trained with this page's settings. Its curves and confusion matrix are below.",
+    },
     "training.seconds": {"ko": "학습 시간", "en": "Training time"},  # short: four metrics in a row at 150 % zoom
     "training.seconds_help": {
         "ko": "model.fit 시간. 데이터 준비, 테스트, 저장까지 모두 {total} s",
