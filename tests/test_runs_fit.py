@@ -147,5 +147,20 @@ def test_memory_after_a_run_goes_back_and_tensorflow_gets_two_malloc_arenas(monk
     fit.release_memory()
 
 
+@pytest.mark.tf
+def test_a_run_hands_free_pages_back_after_every_epoch_without_collecting(monkeypatch, tmp_path):
+    """Each epoch ends with malloc_trim and no gc.collect (which would hold the GIL for every page of the server)."""
+    import gc
+
+    libc, collected = FakeLibc(), []
+    monkeypatch.setattr(fit, "_libc", lambda: libc)
+    fit.trim_each_epoch().on_epoch_end(0)
+    assert libc.calls == [("malloc_trim", 0)]
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(True) or 0)
+    libc.calls.clear()
+    fit.train(tiny(epochs=2, seed=5), RunCache(tmp_path))
+    assert libc.calls == [("malloc_trim", 0)] * 2 and collected == []
+
+
 def test_this_linux_has_the_glibc_calls():
     assert fit._libc() is not None  # Community Cloud and CI run Debian: the calls above are made there
