@@ -159,7 +159,8 @@ def test_a_run_hands_free_pages_back_after_every_epoch_without_collecting(monkey
     monkeypatch.setattr(gc, "collect", lambda *a: collected.append(True) or 0)
     libc.calls.clear()
     fit.train(tiny(epochs=2, seed=5), RunCache(tmp_path))
-    assert libc.calls == [("malloc_trim", 0)] * 2 and collected == []
+    trims = [call for call in libc.calls if call[0] == "malloc_trim"]  # (the first run in a process also sets arenas)
+    assert trims == [("malloc_trim", 0)] * 2 and collected == []
 
 
 def test_this_linux_has_the_glibc_calls():
