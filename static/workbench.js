@@ -325,6 +325,7 @@ export class Live {
     this.state = null; // the last message's state while it is newer than the server's data
     this.retry = 1000;
     this.timer = null;
+    this.refused = null; // a token the server closed as unknown: never tried again
   }
 
   follow(live, base) {
@@ -338,6 +339,7 @@ export class Live {
       this.state = null;
     }
     this.page = live.page;
+    if (live.token === this.refused) return this.state; // this server does not know it: reruns bring the edits
     if (this.token !== live.token || (!this.socket && !this.timer)) {
       this.close();
       this.token = live.token;
@@ -369,6 +371,7 @@ export class Live {
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (event.code === 4404) this.refused = live.token;
       if (event.code === 4404 || !this.token) return;
       this.timer = setTimeout(() => {
         this.timer = null;
