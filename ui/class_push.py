@@ -164,7 +164,7 @@ def nudge(code: str, everyone: bool = False, scope: str = "page", live: tuple[st
     with _WATCH_LOCK:
         chosen = [(sid, w) for sid, w in _WATCHERS.get(code, {}).items() if w.following or everyone]
     sockets, targets = split(chosen, scope, live)
-    if sockets:
+    if live is not None and scope == "fragment":  # kept as the class's last message even when no socket takes it now
         class_live.send(code, sockets, live[1])
     for sid, fragment in targets:
         server[1].call_soon_threadsafe(_QUEUE.add, server[0], sid, fragment)
