@@ -20,6 +20,7 @@ import re
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from cnnlib.convolution import output_size
@@ -69,7 +70,12 @@ def same_map(teacher, students) -> None:
     """Each student's §4 map shows the teacher's numbers (their workbenches compute them in their browsers)."""
     wanted = teacher.evaluate(FEATURE_MAP)
     for student in students:
-        student.wait_for_function(f"([w]) => ({FEATURE_MAP})() === w", arg=[wanted], timeout=FOLLOW_MS, polling=POLL_MS)
+        try:
+            student.wait_for_function(f"([w]) => ({FEATURE_MAP})() === w", arg=[wanted], timeout=FOLLOW_MS, polling=POLL_MS)
+        except PlaywrightTimeout:  # say what each screen showed (a rare failure must be understood: issue 17's note)
+            raise AssertionError(f"a student's map is not the teacher's: teacher {wanted}, student "
+                                 f"{student.evaluate(FEATURE_MAP)}, teacher now {teacher.evaluate(FEATURE_MAP)}; "
+                                 f"student at {student.url}") from None
 
 
 def window(page) -> str:
