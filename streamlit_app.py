@@ -10,11 +10,10 @@ import sys
 import streamlit as st
 
 from services import class_live
-from services.runs.fit import when_tensorflow_loads
 from ui import class_session, classroom, page_setting, presenter, run_panel, warmup
 from ui.guard import hide_error_details, mistyped, page_not_found, run_page
 from ui.i18n import init_language, keep_language_in_url, lang, language_switch, localize_streamlit, t
-from ui.keras_guard import guard_clear_session, guard_if_keras_loaded
+from ui.keras_guard import guard_script_runs
 
 # The lessons live in lessons/, NOT pages/: with a folder named pages/, Streamlit 1.67 starts every
 # fresh server in its legacy multipage mode, and the first deep link (e.g. /max-pooling) pops up
@@ -60,7 +59,7 @@ def main() -> None:
                        initial_sidebar_state=presenter.sidebar_state())
     page_setting.when_written(class_session.on_written)  # a teacher's edit reaches the class from a fragment's rerun too
     run_panel.when_requested(class_session.on_requested)  # … and so does the run a teacher asks for
-    when_tensorflow_loads(guard_clear_session)  # a training run must not see Streamlit's clear_session (no Keras import here)
+    guard_script_runs()  # no Keras reset after a run (ui/keras_guard.py): not under a run, not during TF's import
 
     pages = lecture_pages()
     navigation = st.navigation({t(section): of for section, of in pages.items()})
@@ -81,7 +80,6 @@ def main() -> None:
         keep_language_in_url()
         presenter.keep_presenter_in_url()
         class_session.after_run(navigation.url_path, finished=sys.exc_info()[0] is None)  # a teacher publishes its view
-        guard_if_keras_loaded()  # a page loaded Keras: stop Streamlit clearing its session after every run
         warmup.warm_tensorflow_soon()  # the page is out: if it needs TensorFlow, import it in a background thread (ui/warmup.py)
 
 

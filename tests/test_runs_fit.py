@@ -33,26 +33,6 @@ def test_importing_the_runs_package_loads_no_tensorflow():
 
 
 @pytest.mark.tf
-def test_hooks_run_once_right_after_tensorflow_loads(monkeypatch):
-    monkeypatch.setattr(fit, "_hooks", [])
-    monkeypatch.setattr(fit, "_tf_loaded", False)
-    monkeypatch.setattr(fit, "_tf_configured", False)
-    calls = []
-
-    def hook():
-        calls.append("tensorflow" in sys.modules)
-
-    assert fit.when_tensorflow_loads(hook) is hook and calls == []  # registering loads nothing
-    fit.when_tensorflow_loads(hook)  # the router registers on every script run: still once
-    fit.configure_tensorflow()
-    fit.configure_tensorflow()
-    assert calls == [True]
-    late = []
-    fit.when_tensorflow_loads(lambda: late.append(1))  # TensorFlow is already there: at once
-    assert late == [1] and calls == [True]
-
-
-@pytest.mark.tf
 def test_a_run_builds_its_model_within_the_run_memory_setting(monkeypatch, tmp_path):
     import cnnlib.models
 

@@ -1,54 +1,37 @@
-"""Keep Streamlit's after-every-run ``keras.backend.clear_session()`` away from a training run.
+"""Keep Streamlit's after-every-run Keras reset away from the app.
 
-Streamlit's script runner calls it after EVERY script run, fragment reruns included
-(``_clean_problem_modules``). That resets Keras' global state and clears TensorFlow's kernel
-caches under the training thread (a run then stalls for seconds), and its ``gc.collect()`` costs
-~0.2 s per rerun: with forty students watching progress that is the whole CPU. Our models get
-explicit layer names (cnnlib.models), so nothing needs the reset.
+After EVERY script run, fragment reruns included, Streamlit's script runner calls its module function
+``_clean_problem_modules``, and that calls ``keras.backend.clear_session()`` as soon as ``keras`` is in
+``sys.modules`` — also while another thread is still importing it. The reset clears TensorFlow's kernel caches
+under a training thread (a run stalled for seconds) and ends in a full ``gc.collect()``: ~0.2 s per rerun once
+TensorFlow is in the heap, and while a server imported TensorFlow for its first run each watching page's
+once-a-second progress rerun held the GIL for one, so the import took a minute instead of ten seconds.
+Our models get explicit layer names (cnnlib.models), so nothing needs the reset.
 
-The router installs the guard as soon as TensorFlow loads (``services.runs.fit.when_tensorflow_loads``)
-and, with ``guard_if_keras_loaded``, after any page that loaded Keras; it never imports Keras itself,
-and never waits for another thread's import of it (the background warm-up, ui/warmup.py).
+``guard_script_runs()`` (the router, at the start of every run; Keras need not be loaded) puts a copy of that
+function without the Keras part in its place; it keeps the other part (matplotlib's figures closed). This is a
+Streamlit internal: tests/test_keras_guard.py fails loudly if Streamlit stops calling it or stops resetting Keras.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
+from streamlit.runtime.scriptrunner import script_runner
 
-def guard_clear_session() -> None:
-    """Make Streamlit's calls to ``keras.backend.clear_session()`` a no-op; calls from anywhere else
-    (tests, a student's code) still clear the session. Installing twice changes nothing."""
-    import keras
-
-    original = keras.backend.clear_session
-    if getattr(original, "_cnnlib_guard", False):
-        return
-
-    def clear_session(*args, **kwargs):
-        caller = sys._getframe(1).f_globals.get("__name__", "")
-        if caller.startswith("streamlit."):
-            return None
-        return original(*args, **kwargs)
-
-    clear_session._cnnlib_guard = True
-    clear_session.__doc__ = original.__doc__
-    keras.backend.clear_session = clear_session
+STREAMLITS_CLEAN_UP = script_runner._clean_problem_modules  # what Streamlit runs after each script run (the test's)
 
 
-def keras_loaded() -> bool:
-    """Keras is imported completely (not absent, and not half-way through another thread's import)."""
-    module = sys.modules.get("keras")
-    if module is None:
-        return False
-    return not getattr(getattr(module, "__spec__", None), "_initializing", False)
+def _clean_problem_modules() -> None:
+    """Streamlit's clean-up after a script run, less the Keras reset: matplotlib's open figures are closed."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        with contextlib.suppress(Exception):  # as Streamlit's: a clean-up never fails a run
+            pyplot.close("all")
 
 
-def guard_if_keras_loaded() -> bool:
-    """``guard_clear_session()`` if Keras is loaded, without waiting on an import under way elsewhere
-    (``import keras`` would block on its lock until the other thread finished; that thread's own
-    ``when_tensorflow_loads`` hook installs the guard when it is done). True if the guard is in place."""
-    if not keras_loaded():
-        return False
-    guard_clear_session()
-    return True
+def guard_script_runs() -> None:
+    """Streamlit's script runner no longer resets Keras after a run (the process's runner: every session);
+    calling it again changes nothing."""
+    script_runner._clean_problem_modules = _clean_problem_modules

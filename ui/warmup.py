@@ -15,8 +15,8 @@ the page once TensorFlow is there, which fills those places in and stops the pol
 note). The background import's thread starts when the script run that asked for it has ended (the router calls
 ``warm_tensorflow_soon()`` after every page) and imports once the browser has drawn that page (the note's first poll,
 ``PAINT_WAIT_S`` at the latest), so it does not slow the page's first paint; it runs through
-``configure_tensorflow`` (the thread pools sized and the router's hooks, the clear_session guard among
-them, run exactly as for a training run).
+``configure_tensorflow`` (the thread pools sized exactly as for a training run). While it imports, the pages'
+reruns go on: Streamlit's Keras reset after each run, which would stall the import, is off (ui/keras_guard.py).
 
 ``CNNLIB_WARM_TF`` (services.settings.warm_tf): ``1`` as above (the default in a `streamlit run` server);
 ``early`` imports TensorFlow after the server's first page of any kind (issue 10's warm-up: about 500 MB

@@ -1,8 +1,7 @@
 """One run, start to finish: TensorFlow set-up, the data pipeline, model.fit, the test, the save.
 
-TensorFlow is imported only inside these functions. ``when_tensorflow_loads(fn)`` lets the app
-patch Keras (e.g. ui.keras_guard) without cnnlib knowing who asked; ``tensorflow_ready()`` says, without
-importing or waiting, whether TensorFlow and Keras are there (a page's cheap check, ui/warmup.py).
+TensorFlow is imported only inside these functions. ``tensorflow_ready()`` says, without importing or
+waiting, whether TensorFlow and Keras are there (a page's cheap check, ui/warmup.py).
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +23,9 @@ from services.runs.errors import Cancelled, TrainingError
 from services.runs.progress import Run, make_progress_callback
 from services.settings import run_memory_mb, tf_threads
 
-_tf_lock = threading.RLock()  # re-entrant: a hook may itself call configure_tensorflow
-_tf_loaded = False  # TensorFlow imported and the hooks run
+_tf_lock = threading.Lock()
 _tf_configured = False  # thread pools set
 _tf_ready = threading.Event()  # TensorFlow and Keras imported completely (set by configure_tensorflow)
-_hooks: list[Callable[[], object]] = []
-_hooks_lock = threading.Lock()  # the hooks and _tf_loaded; never held while importing
 
 
 def available_cpus() -> int:
@@ -46,23 +41,6 @@ def available_cpus() -> int:
     except (OSError, ValueError):
         pass
     return count
-
-
-def when_tensorflow_loads(fn: Callable[[], object]) -> Callable[[], object]:
-    """Call fn once, right after configure_tensorflow imports TensorFlow (at once if it already has).
-
-    Registering the same function again does nothing, so an app may register on every script run. Never
-    waits for an import under way in another thread (the hooks have their own lock, not the import's):
-    the router registers on every page's run, numpy pages included.
-    """
-    with _hooks_lock:
-        if fn in _hooks:
-            return fn
-        _hooks.append(fn)
-        loaded = _tf_loaded
-    if loaded:
-        fn()
-    return fn
 
 
 def _imported(name: str) -> bool:
@@ -146,7 +124,7 @@ def configure_tensorflow() -> bool:
     Thread counts can only be set before TensorFlow initialises its runtime (else RuntimeError);
     if another page already used TensorFlow, its defaults stay.
     """
-    global _tf_loaded, _tf_configured
+    global _tf_configured
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     with _tf_lock:
         if _tf_configured:
@@ -154,11 +132,6 @@ def configure_tensorflow() -> bool:
         limit_malloc_arenas()  # before TensorFlow's thread pools exist
         import tensorflow as tf
 
-        with _hooks_lock:
-            hooks, first = list(_hooks), not _tf_loaded
-            _tf_loaded = True
-        for hook in hooks if first else ():
-            hook()
         threads = tf_threads() or available_cpus()
         try:
             tf.config.threading.set_intra_op_parallelism_threads(threads)
