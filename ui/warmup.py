@@ -155,7 +155,7 @@ def _warm() -> None:
     try:
         from services.runs.fit import configure_tensorflow
 
-        configure_tensorflow()  # imports TensorFlow and Keras, runs the app's hooks, sizes the thread pools
+        configure_tensorflow()  # imports TensorFlow and Keras, sizes the thread pools
         status["seconds"] = time.perf_counter() - started
         log.info("TensorFlow imported in the background in %.1f s", status["seconds"])
     except Exception as err:  # noqa: BLE001 - a page that needs TensorFlow will report it in its own words
