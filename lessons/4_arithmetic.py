@@ -34,11 +34,14 @@ def workbench() -> None:
     """The workbench and all that a commit changes (a teacher's commit reruns only this for the class, or, while the
     typed numbers and the questions are closed, reaches a following student's workbench by the live channel with no
     rerun at all)."""
-    quiet = not st.session_state.get(NUMBERS) and class_questions.all_closed("arith.size", "arith.y20")
+    questions = class_questions.standing("arith.size", "arith.y20")
+    # live edits only while nothing shown here moves with the setting: the typed numbers closed, no question asked or
+    # revealed (a reveal for this setting closes when it changes, which takes the student's rerun)
+    quiet = not st.session_state.get(NUMBERS) and not any(q.opened for q in questions.values())
     class_session.refresh(live=setting.page if quiet else None)
     record = setting.get()
-    y20_shown = class_questions.answer_may_show("arith.y20")
-    page.show_workbench(record, size_shown=class_questions.answer_may_show("arith.size"), y20_shown=y20_shown,
+    y20_shown = class_questions.may_show(questions["arith.y20"])
+    page.show_workbench(record, size_shown=class_questions.may_show(questions["arith.size"]), y20_shown=y20_shown,
                         live=class_session.live_link(setting.page))
     setting.sync()
 

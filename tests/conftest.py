@@ -277,11 +277,8 @@ def new_page(tabs):
 @pytest.fixture(scope="session")
 def server():
     """One `streamlit run` server for the session's (the worker's) browser tests (its own cache folder; the shipped MNIST
-    sample, so a run trains the same digits offline or not). A test that needs a fresh server starts one.
-    TensorFlow is imported in the background after its first page (CNNLIB_WARM_TF=early), as a server that keeps
-    it would: the worker's browser tests that train then find it there instead of each first run importing it
-    beside the pages that watch (tests/test_warmup.py starts servers of its own for the warm-up itself)."""
-    with streamlit_server(env={"CNNLIB_MNIST_SOURCE": "sample", "CNNLIB_WARM_TF": "early"}) as url:
+    sample, so a run trains the same digits offline or not). A test that needs a fresh server starts one."""
+    with streamlit_server(env={"CNNLIB_MNIST_SOURCE": "sample"}) as url:
         yield url
 
 

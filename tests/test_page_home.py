@@ -88,15 +88,6 @@ def test_streamlit_does_not_garbage_collect_after_every_run():
     assert config["runner"]["postScriptGC"] is False
 
 
-@pytest.mark.tf
-def test_router_guards_keras_clear_session_once_keras_is_loaded():
-    import keras
-
-    at = AppTest.from_file(APP, default_timeout=30).run()
-    assert_clean(at)
-    assert getattr(keras.backend.clear_session, "_cnnlib_guard", False)
-
-
 @pytest.mark.parametrize(("lang", "start", "join"), [("ko", "수업 시작", "참여"), ("en", "Start a class", "Join")])
 def test_the_lecture_map_starts_or_joins_a_class(lang, start, join):
     at = AppTest.from_file(APP, default_timeout=30)

@@ -93,21 +93,22 @@ def asked(code: str, qid: str) -> Question:
     return q
 
 
-def answer_may_show(qid: str) -> bool:
-    """False while the class's teacher has asked `qid` and not revealed it: the page hides the number
-    that answers it (a student alone sees the page as always)."""
+def standing(*qids: str) -> dict[str, Question]:
+    """The class's questions `qids` as they stand for the setting on screen, each read once (no class, or a failing
+    class database: none asked, so the page never hides the lesson's numbers)."""
     code = member().code
-    if not code:
-        return True
-    q = asked(code, qid)  # a failing class database never hides the lesson's numbers (call's default: closed)
+    return {qid: asked(code, qid) if code else Question(qid, False, False, None) for qid in qids}
+
+
+def may_show(q: Question) -> bool:
+    """False while the teacher has asked `q` and not revealed it: the page hides the number that answers it."""
     return not (q.opened and not q.revealed)
 
 
-def all_closed(*qids: str) -> bool:
-    """No class, or none of `qids` asked or revealed for the setting on screen: what the page shows of them does not
-    move with the setting (a reveal for this setting closes when it changes: that takes the student's rerun)."""
-    code = member().code
-    return not code or not any(asked(code, qid).opened for qid in qids)
+def answer_may_show(qid: str) -> bool:
+    """False while the class's teacher has asked `qid` and not revealed it: the page hides the number
+    that answers it (a student alone sees the page as always)."""
+    return may_show(standing(qid)[qid])
 
 
 def alone(qid, answer, *, unit, lo, hi, step, digits, fmt) -> None:
