@@ -1,6 +1,6 @@
 """Three class benchmarks, each on one fresh server.
 
-    python bench/classroom.py [N]                          # N tabs press Train at once (below)
+    python bench/classroom.py [N] [--cold]                 # N tabs press Train at once (below)
     python bench/classroom.py followers [N] [--window S] [--half-core]   # issue 17: N followers (default 40)
     python bench/classroom.py follow [STEPS] [--half-core]               # two students' screens in Chromium
     python bench/classroom.py replicas [N] [--window S]                  # issue 19: 2 replicas × N vs 1 × N
@@ -73,6 +73,10 @@ from the first click to the result on every tab, and the ratio to the one-tab ba
 tabs' own rendering runs on this same 2-core machine (on students' laptops in class), so the
 wall-clock ratio is an upper bound; the server's own CPU time (from /proc) is the fair measure
 of what the watchers cost it.
+
+--cold: the class's run is the server's first, TensorFlow not imported yet (CNNLIB_WARM_TF=0), each on a fresh
+server: one tab alone, then N tabs. The import then runs beside every tab's once-a-second progress rerun
+(ui/keras_guard.py: Streamlit's Keras reset after each of those runs starved it).
 """
 
 from __future__ import annotations
@@ -975,10 +979,13 @@ def main_follow(steps: int, half_core: bool) -> None:
           f"{pct(students, 0.5) / pct(own, 0.5):.2f}×")
 
 
-def main_training() -> None:
+def main_training(cold: bool) -> None:
     from playwright.sync_api import sync_playwright
 
     tabs = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+    if cold:
+        main_training_cold(tabs)
+        return
     cache = Path(tempfile.mkdtemp(prefix="classroom-"))
     env = {"CNNLIB_CACHE_DIR": str(cache), "CNNLIB_MNIST_SOURCE": "sample"}
     with streamlit_server(env=env) as base, sync_playwright() as p:
@@ -994,6 +1001,28 @@ def main_training() -> None:
           f"{min(each):.1f}–{max(each):.1f} s ({together / alone:.2f}× the baseline, browsers on the same 2 cores); "
           f"server CPU {cpu_class:.1f} s ({cpu_class / cpu_alone:.2f}× the baseline)")
     shutil.rmtree(cache, ignore_errors=True)
+
+
+def main_training_cold(tabs: int) -> None:
+    """--cold: the server's first run, with TensorFlow not yet imported (CNNLIB_WARM_TF=0: the training thread
+    imports it after the click, while the tabs' progress fragments rerun every second), on a fresh server for one
+    tab (the baseline) and on another for `tabs` tabs."""
+    from playwright.sync_api import sync_playwright
+
+    figures = {}
+    for n, seed in ((1, 1), (tabs, 2)):
+        cache = Path(tempfile.mkdtemp(prefix="classroom-"))
+        env = {"CNNLIB_CACHE_DIR": str(cache), "CNNLIB_MNIST_SOURCE": "sample", "CNNLIB_WARM_TF": "0"}
+        with streamlit_server(env=env) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            figures[n] = class_presses_train(base, browser, n, seed=seed)
+            browser.close()
+        shutil.rmtree(cache, ignore_errors=True)
+    (alone, _, cpu_alone, _), (together, each, cpu_class, counted) = figures[1], figures[tabs]
+    print(f"cold, one tab alone: click → result {alone:.1f} s, server CPU {cpu_alone:.1f} s  [{load()}]")
+    print(f"cold, {tabs} tabs pressing Train together: requests counted {counted} (expected {tabs}), click → result "
+          f"{min(each):.1f}–{max(each):.1f} s ({together / alone:.2f}× the baseline); server CPU {cpu_class:.1f} s "
+          f"({cpu_class / cpu_alone:.2f}× the baseline)  [{load()}]")
 
 
 def option(name: str, default=None, flag: bool = False):
@@ -1015,4 +1044,4 @@ if __name__ == "__main__":
     elif len(sys.argv) > 1 and sys.argv[1] == "follow":
         main_follow(int(sys.argv[2]) if len(sys.argv) > 2 else 10, half)
     else:
-        main_training()
+        main_training(option("--cold", flag=True))
