@@ -7,7 +7,6 @@ import io
 import json
 from pathlib import Path
 
-import keras  # noqa: E402  (Keras runs the generated code)
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -91,6 +90,8 @@ def test_generated_code_runs_and_gives_the_same_count(name):
 @settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_stacks())
 def test_generated_code_of_random_stacks_counts_the_same(case):
+    import keras  # here, not at the top: collecting this module must not load TensorFlow (conftest's "tf" group)
+
     stack, shape = case
     keras.backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
     model, _ = _run_code(keras_code(stack, shape, words("en")))
@@ -196,6 +197,7 @@ def test_training_code_asks_only_for_declared_words():
 @pytest.mark.slow  # the code trains
 def test_training_code_runs_and_trains_the_pages_model(monkeypatch, tmp_path):
     """Run it: MNIST from the shipped sample (no download), then class folders of PNGs in a temporary folder."""
+    import keras
     import numpy as np
     import tensorflow as tf
     from PIL import Image

@@ -7,7 +7,6 @@ fresh notebook. The whole file runs in seconds.
 
 from __future__ import annotations
 
-import keras  # noqa: E402  (a requirement: a missing Keras must fail, not skip)
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,13 +23,21 @@ from tests.stackhelp import INVALID, SLIDE_TOTALS, valid_stacks
 pytestmark = pytest.mark.tf  # Keras builds and trains here
 
 
+def _keras():
+    """Keras (a requirement: a missing Keras fails, never skips), imported by the tests that use it: collecting this
+    module loads no TensorFlow (conftest runs the tf tests on one worker)."""
+    import keras
+
+    return keras
+
+
 def table(stack, shape):
     return [(r.name, r.type, r.output_shape, r.params) for r in summarize(stack, shape)]
 
 
 def keras_table(stack, shape):
     """Keras' own rows for the spec, built with Keras' default names in a fresh session."""
-    keras.backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
+    _keras().backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
     model = build_model(stack, shape, check=False)
     return keras_rows(model), model.count_params()
 
@@ -97,7 +104,7 @@ def test_refused_exactly_when_keras_refuses(stack, shape):
         ours = table(stack, shape)
     except StackError:
         ours = None
-    keras.backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
+    _keras().backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
     try:
         model = build_model(stack, shape, check=False)
     except Exception:  # noqa: BLE001 - Keras raises ValueError, TypeError, …: any refusal counts
@@ -110,7 +117,7 @@ def test_refused_exactly_when_keras_refuses(stack, shape):
 @pytest.mark.parametrize("case", INVALID)
 def test_keras_agrees_invalid_stacks_cannot_be_built(case):
     stack, shape = INVALID[case]
-    keras.backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
+    _keras().backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed
     with pytest.raises(Exception):  # noqa: B017 - any Keras refusal
         build_model(stack, shape, check=False)
     with pytest.raises(StackError):
@@ -119,7 +126,7 @@ def test_keras_agrees_invalid_stacks_cannot_be_built(case):
 
 def test_every_activation_we_allow_is_a_keras_activation():
     for name in ACTIVATIONS:
-        keras.activations.get(name)
+        _keras().activations.get(name)
 
 
 # ---- issue 9 #6: a model too big to build is refused before Keras allocates anything -------------
@@ -138,7 +145,7 @@ def test_too_big_to_build_is_refused_before_building(case, monkeypatch):
 
     built = []
     monkeypatch.setattr(cnnlib.models, "keras_layer", lambda *a, **k: built.append(a))
-    monkeypatch.setattr(keras, "Input", lambda *a, **k: built.append(a))
+    monkeypatch.setattr(_keras(), "Input", lambda *a, **k: built.append(a))
     with pytest.raises(StackError) as info:
         build_model(*BIG[case])
     assert info.value.code == "too_big_to_build" and info.value.params["budget"] == 600
