@@ -979,45 +979,50 @@ def main_follow(steps: int, half_core: bool) -> None:
           f"{pct(students, 0.5) / pct(own, 0.5):.2f}×")
 
 
-def main_training(cold: bool) -> None:
+@contextlib.contextmanager
+def fresh_server(env: dict | None = None):
+    """A fresh server with an empty cache folder of its own (the shipped MNIST sample) and one Chromium:
+    (the server's address, the browser, the cache folder)."""
     from playwright.sync_api import sync_playwright
 
+    cache = Path(tempfile.mkdtemp(prefix="classroom-"))
+    try:
+        env = {"CNNLIB_CACHE_DIR": str(cache), "CNNLIB_MNIST_SOURCE": "sample", **(env or {})}
+        with streamlit_server(env=env) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                yield base, browser, cache
+            finally:
+                browser.close()
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def main_training(cold: bool) -> None:
     tabs = int(sys.argv[1]) if len(sys.argv) > 1 else 8
     if cold:
         main_training_cold(tabs)
         return
-    cache = Path(tempfile.mkdtemp(prefix="classroom-"))
-    env = {"CNNLIB_CACHE_DIR": str(cache), "CNNLIB_MNIST_SOURCE": "sample"}
-    with streamlit_server(env=env) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with fresh_server() as (base, browser, cache):
         alone, _, cpu_alone, _ = class_presses_train(base, browser, 1, seed=1)
         runs_before = len(list((cache / "runs").glob("*")))
         together, each, cpu_class, counted = class_presses_train(base, browser, tabs, seed=2)
         runs_after = len(list((cache / "runs").glob("*"))) - runs_before
-        browser.close()
     print(f"one tab alone: click → result {alone:.1f} s, server CPU {cpu_alone:.1f} s  (runs trained: {runs_before})")
     print(f"{tabs} tabs pressing Train together: runs trained {runs_after}, requests counted {counted} "
           f"(expected {tabs}), click → result on every tab "
           f"{min(each):.1f}–{max(each):.1f} s ({together / alone:.2f}× the baseline, browsers on the same 2 cores); "
           f"server CPU {cpu_class:.1f} s ({cpu_class / cpu_alone:.2f}× the baseline)")
-    shutil.rmtree(cache, ignore_errors=True)
 
 
 def main_training_cold(tabs: int) -> None:
     """--cold: the server's first run, with TensorFlow not yet imported (CNNLIB_WARM_TF=0: the training thread
     imports it after the click, while the tabs' progress fragments rerun every second), on a fresh server for one
     tab (the baseline) and on another for `tabs` tabs."""
-    from playwright.sync_api import sync_playwright
-
     figures = {}
     for n, seed in ((1, 1), (tabs, 2)):
-        cache = Path(tempfile.mkdtemp(prefix="classroom-"))
-        env = {"CNNLIB_CACHE_DIR": str(cache), "CNNLIB_MNIST_SOURCE": "sample", "CNNLIB_WARM_TF": "0"}
-        with streamlit_server(env=env) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with fresh_server({"CNNLIB_WARM_TF": "0"}) as (base, browser, _cache):
             figures[n] = class_presses_train(base, browser, n, seed=seed)
-            browser.close()
-        shutil.rmtree(cache, ignore_errors=True)
     (alone, _, cpu_alone, _), (together, each, cpu_class, counted) = figures[1], figures[tabs]
     print(f"cold, one tab alone: click → result {alone:.1f} s, server CPU {cpu_alone:.1f} s  [{load()}]")
     print(f"cold, {tabs} tabs pressing Train together: requests counted {counted} (expected {tabs}), click → result "

@@ -91,9 +91,7 @@ def release_memory() -> None:
     import gc
 
     gc.collect()
-    libc = _libc()
-    if libc is not None:
-        libc.malloc_trim(0)
+    trim_memory()
 
 
 def trim_memory() -> None:
@@ -110,11 +108,7 @@ def trim_each_epoch():
     """A Keras callback: ``trim_memory`` at the end of every epoch."""
     import keras
 
-    class TrimEachEpoch(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            trim_memory()
-
-    return TrimEachEpoch()
+    return keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs=None: trim_memory())
 
 
 def configure_tensorflow() -> bool:
