@@ -49,6 +49,23 @@ FEATURE_MAP = """() => {
 }"""
 
 
+# The tests' pages draw no CSS transition or animation (what Playwright's screenshots do, animations="disabled"):
+# Streamlit's fades, spinners and skeleton shimmer keep Chromium drawing frames that no test looks at. Measured on the
+# 2-core machine, tests/test_browser_stack_lab.py alone: all processes 165 and 153 CPU-s with them, 143 and 123
+# without (the GPU process 18/14 → 6/4). bench/ keeps them: it measures what a student's browser draws.
+STILL = """document.addEventListener('DOMContentLoaded', () => {
+  const style = document.createElement('style');
+  style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+  document.head.appendChild(style);
+});"""
+
+
+def still(context):
+    """A browser context whose pages draw no CSS transition or animation (STILL); returns it."""
+    context.add_init_script(STILL)
+    return context
+
+
 POLL_MS = 50  # how often a wait looks: by default Playwright looks every animation frame, which keeps Chromium
 # drawing frames at 60 Hz all the time a test waits (most of a browser test's CPU on a 2-core machine)
 
@@ -161,7 +178,7 @@ class Tabs:
     def open(self, width: int = 1400, height: int = 1000, locale: str = "ko-KR", scale: float = 1):
         key = (locale, scale)
         if key not in self.contexts:
-            self.contexts[key] = self.browser.new_context(locale=locale, device_scale_factor=scale)
+            self.contexts[key] = still(self.browser.new_context(locale=locale, device_scale_factor=scale))
         page = self.contexts[key].new_page()
         page.set_viewport_size({"width": width, "height": height})
         return page
@@ -215,7 +232,7 @@ COMMITTED = """() => {
 
 def wait_committed(page, timeout: float = 30_000) -> None:
     """§4's workbench: every edit committed and applied (its last commit's rerun arrived), then idle."""
-    page.wait_for_function(COMMITTED, timeout=timeout)
+    page.wait_for_function(COMMITTED, timeout=timeout, polling=POLL_MS)
     wait_idle(page, timeout)
 
 

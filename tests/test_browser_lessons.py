@@ -12,6 +12,7 @@ from tests.browser import (
     app_errors,
     h1,
     open_page,
+    still,
     streamlit_server,
     wait_committed,
     wait_idle,
@@ -75,7 +76,7 @@ def test_deep_link_on_a_fresh_server(new_page, path, lang_index):
 def test_idle_waits_for_a_widget_whose_code_arrives_after_the_run(server, browser):
     """The race behind a failed deep-link check: on a fresh browser the script run can finish before the
     sidebar radio's code has loaded, so "the script is not running" alone did not mean "drawn"."""
-    context = browser.new_context()  # a context of its own: nothing of Streamlit's code cached yet
+    context = still(browser.new_context())  # a context of its own: nothing of Streamlit's code cached yet
     page = context.new_page()
     try:
         held = []
