@@ -15,8 +15,9 @@ Markers (pytest.ini; README, "Run the tests"): ``browser`` is put on every test 
 and a test elsewhere that uses a browser or server fixture, or a module that starts servers or browsers
 itself, must carry it or collection fails. ``tf`` is checked while the suite runs: a test that imports
 TensorFlow without the marker fails (seen when it is the first to import it, as in
-``-m "not tf"``). ``slow`` marks what the inner loop skips. ``postgres`` is put here on every test that uses
-the throwaway PostgreSQL (the ``pg_cluster`` fixture, or a ``class_db`` parameter "postgres"); xdist keeps
+``-m "not tf"``). ``slow`` marks what the inner loop skips; it is put here on every test that runs
+notebooks (their runner is a fresh Python process that starts TensorFlow). ``postgres`` is put here on
+every test that uses the throwaway PostgreSQL (the ``pg_cluster`` fixture, or a ``class_db`` parameter "postgres"); xdist keeps
 them on one worker, so one cluster serves them all.
 
 PostgreSQL (issue 19): ``pg_cluster`` starts a private cluster for the session (tests/pghelp.py) and stops
@@ -100,6 +101,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(path.stem))
         elif "run_notebooks(" in sources[path] and item.get_closest_marker("tf") is not None:
             item.add_marker(pytest.mark.xdist_group("notebooks"))
+            item.add_marker(pytest.mark.slow)  # the runner is a fresh Python process that starts TensorFlow
         if _uses_postgres(item):
             item.add_marker(pytest.mark.postgres)
             if item.get_closest_marker("browser") is None:
