@@ -17,8 +17,8 @@ itself, must carry it or collection fails. ``tf`` is checked while the suite run
 TensorFlow without the marker fails (seen when it is the first to import it, as in
 ``-m "not tf"``). ``slow`` marks what the inner loop skips; it is put here on every test that runs
 notebooks (their runner is a fresh Python process that starts TensorFlow). ``postgres`` is put here on
-every test that uses the throwaway PostgreSQL (the ``pg_cluster`` fixture, or a ``class_db`` parameter "postgres"); xdist keeps
-them on one worker, so one cluster serves them all.
+every test that uses the throwaway PostgreSQL (the ``pg_cluster`` fixture, or a ``class_db`` parameter
+"postgres"); xdist keeps them on one worker, so one cluster serves them all.
 
 PostgreSQL (issue 19): ``pg_cluster`` starts a private cluster for the session (tests/pghelp.py) and stops
 and deletes it at the end; ``pg_database`` is a fresh database for one test, dropped after it. Without

@@ -90,7 +90,7 @@ def test_generated_code_runs_and_gives_the_same_count(name):
 @settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_stacks())
 def test_generated_code_of_random_stacks_counts_the_same(case):
-    import keras  # here, not at the top: collecting this module must not load TensorFlow (conftest's "tf" group)
+    import keras  # here, not at the top: collecting this module must not load TensorFlow (-m "not tf" never pays for it)
 
     stack, shape = case
     keras.backend.clear_session(free_memory=False)  # resets the names; the gc pass (~180 ms) is not needed

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.tf  # Keras builds and trains here
 
 def _keras():
     """Keras (a requirement: a missing Keras fails, never skips), imported by the tests that use it: collecting this
-    module loads no TensorFlow (conftest runs the tf tests on one worker)."""
+    module loads no TensorFlow (a run that deselects the tf tests never pays for it)."""
     import keras
 
     return keras

@@ -82,14 +82,19 @@ def about() -> str:
     return json.dumps([page, class_session.page_params(page)], sort_keys=True)
 
 
+def not_asked(qid: str) -> Question:
+    """The question as a page sees it when nobody asked it (no class, a failing class database, another setting)."""
+    return Question(qid, False, False, None)
+
+
 def asked(code: str, qid: str) -> Question:
     """The class's question, as it stands for the setting on screen: a reveal for another setting is closed."""
     try:
-        q = call("question", code, qid, default=Question(qid, False, False, None))
+        q = call("question", code, qid, default=not_asked(qid))
     except ClassError:
-        return Question(qid, False, False, None)
+        return not_asked(qid)
     if q.revealed and q.about and q.about != about():
-        return Question(qid, False, False, None)  # the setting changed since the reveal: ask again
+        return not_asked(qid)  # the setting changed since the reveal: ask again
     return q
 
 
@@ -97,7 +102,7 @@ def standing(*qids: str) -> dict[str, Question]:
     """The class's questions `qids` as they stand for the setting on screen, each read once (no class, or a failing
     class database: none asked, so the page never hides the lesson's numbers)."""
     code = member().code
-    return {qid: asked(code, qid) if code else Question(qid, False, False, None) for qid in qids}
+    return {qid: asked(code, qid) if code else not_asked(qid) for qid in qids}
 
 
 def may_show(q: Question) -> bool:
