@@ -1,6 +1,9 @@
 """cnnlib.digits: the shipped MNIST sample, the §1 loop table, the 8×8 reduction."""
 
+from functools import cache
+
 import numpy as np
+import pytest
 
 from cnnlib.datasets import load_sample
 from cnnlib.digits import Loops, closed_loops, examples_of, loop_counts, reduce_to_grid, typical_loops
@@ -88,22 +91,32 @@ def flood_fill_loops(image, threshold=0.35, min_area=2, share=0.8) -> Loops:
     return Loops(len(holes), top, bottom)
 
 
+@cache
+def flood_fill_test_digits() -> tuple[Loops, ...]:
+    """flood_fill_loops of each of the sample's 2,000 test digits, in order: two tests compare against it, and the
+    plain-Python fill takes seconds, so the module computes it once (and xdist runs both on one worker)."""
+    return tuple(flood_fill_loops(image) for image in load_sample().x_test)
+
+
+@pytest.mark.xdist_group("flood-fill")
 def test_the_batch_count_equals_the_flood_fill_on_every_test_digit_and_on_random_blobs():
     digits = load_sample().x_test  # all 2,000
-    assert loop_counts(digits) == [flood_fill_loops(image) for image in digits]
+    assert loop_counts(digits) == list(flood_fill_test_digits())
     blobs = np.random.default_rng(0).random((300, 12, 15)) ** 3  # many small holes, some on the border
     assert loop_counts(blobs) == [flood_fill_loops(blob) for blob in blobs]
     assert loop_counts(np.zeros((2, 5, 5))) == [Loops(0, 0, 0)] * 2
 
 
+@pytest.mark.xdist_group("flood-fill")
 def test_the_shipped_typical_loops_are_what_the_flood_fill_finds():
     """cnnlib/data/typical-loops.json (read by §1) is computed from the sample: the flood fill agrees.
     After a change of the sample or the rule: python -c "from cnnlib.digits import write_typical_loops as w; w()"."""
     from cnnlib.digits import TYPICAL_PATH, compute_typical_loops
 
     assert TYPICAL_PATH.exists()
+    sample, computed = load_sample(), compute_typical_loops()
     for digit in range(10):
-        images = examples_of(digit, None)
-        counts = [flood_fill_loops(image) for image in images]
+        np.testing.assert_array_equal(examples_of(digit, None), sample.x_test[sample.y_test == digit])
+        counts = [flood_fill_test_digits()[i] for i in np.flatnonzero(sample.y_test == digit)]
         mode = max(set(counts), key=counts.count)
-        assert typical_loops(digit) == (mode, counts.index(mode)) == compute_typical_loops()[digit], digit
+        assert typical_loops(digit) == (mode, counts.index(mode)) == computed[digit], digit
