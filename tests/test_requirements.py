@@ -10,10 +10,11 @@ to the installed distributions that provide them.
 from __future__ import annotations
 
 import ast
+import configparser
 import re
 import sys
 from functools import cache
-from importlib.metadata import packages_distributions
+from importlib.metadata import distributions, packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,6 +152,30 @@ def test_the_dev_file_pins_the_apps_packages_at_the_same_versions():
             f"{name}: requirements.txt pins {versions}, requirements-dev.txt {dev[name]}: "
             "compile the dev file with -c requirements.txt (README, 'Dependencies')"
         )
+
+
+def test_pytest_loads_exactly_the_plugins_the_dev_file_installs(request):
+    """pytest.ini turns pytest's plugin autoloading off and names the plugins: the pytest plugin of every package
+    requirements-dev.in asks for is loaded, and no other plugin a machine happens to have (a dependency's, such as
+    platformdirs' fixtures, is not asked for)."""
+    ini = configparser.ConfigParser()
+    ini.read(ROOT / "pytest.ini", encoding="utf-8")
+    args = ini["pytest"]["addopts"].split()
+    assert "--disable-plugin-autoload" in args
+    named = {args[i + 1] for i, arg in enumerate(args[:-1]) if arg == "-p"}
+    wanted = set(declared(ROOT / "requirements-dev.in"))
+    plugins = {}  # the pytest plugin modules of each package requirements-dev.in asks for
+    for dist in distributions():
+        modules = {entry.value for entry in dist.entry_points if entry.group == "pytest11"}
+        if modules and normalize(dist.metadata["Name"]) in wanted:
+            plugins[normalize(dist.metadata["Name"])] = modules
+    assert {"pytest-xdist", "pytest-timeout", "hypothesis"} <= set(plugins), sorted(plugins)
+    for name, modules in plugins.items():
+        assert modules & named, f"requirements-dev.in asks for {name}, pytest.ini does not load it: -p {min(modules)}"
+    others = named - set().union(*plugins.values())
+    assert not others, f"pytest.ini loads plugins of packages requirements-dev.in does not ask for: {sorted(others)}"
+    assert all(request.config.pluginmanager.has_plugin(module) for module in named)
+    assert not request.config.pluginmanager.has_plugin("anyio")  # installed on the 2-core machine, not a dependency
 
 
 def test_no_other_dependency_file_would_win_on_community_cloud():
