@@ -133,8 +133,8 @@ def test_presenter_mode_large_numbers_on_one_screen(server, browser_page, k):
     assert not app_errors(page)
 
 
-# The window drawn on the picture's channels: each box's (x0, y0) in 1-based cells (ui/filtersets.channel_pictures).
-# the window's box on each channel [x0, y0, size]; null while a rerun has the chart away (between two drawings)
+# The window drawn on the picture's channels: each box's [x0, y0, size], (x0, y0) in 1-based cells
+# (ui/filtersets.channel_pictures); null while a rerun has the chart away (between two drawings).
 WINDOW_BOXES = """() => {
   const plot = document.querySelector('.st-key-filt_channels .js-plotly-plot');
   return plot && plot.layout && plot.layout.shapes ? plot.layout.shapes.map(s => [s.x0, s.y0, s.x1 - s.x0]) : null;

@@ -154,7 +154,7 @@ def test_the_dev_file_pins_the_apps_packages_at_the_same_versions():
         )
 
 
-def test_pytest_loads_exactly_the_plugins_the_dev_file_installs(request):
+def test_pytest_loads_exactly_the_plugins_the_dev_requirements_ask_for(request):
     """pytest.ini turns pytest's plugin autoloading off and names the plugins: the pytest plugin of every package
     requirements-dev.in asks for is loaded, and no other plugin a machine happens to have (a dependency's, such as
     platformdirs' fixtures, is not asked for)."""
