@@ -13,6 +13,11 @@ Measured in one process, in a fresh temporary cache, on the shipped 8,000 / 2,00
 4. the slides' settings (RMSprop, batch 32, raw 0–255, 10 epochs) for comparison.
 
     python bench/training.py --calibrate   # the run-time estimate's constants (services/runs/config.py)
+    python bench/training.py --collections # what a full garbage collection costs once TensorFlow is set up
+
+The last times what each run's end (services/runs/fit.release_memory) and each of Python's own full collections
+hold the GIL for in a process that has set TensorFlow up and trained a tiny run: with TensorFlow's objects frozen
+(configure_tensorflow → freeze_heap), against the same heap unfrozen as the baseline, interleaved, median of N.
 
 trains a few stacks of different shapes (LeNet-5 at three batch sizes, §2's model, a wide 3×3 stack,
 a dense-only one) and fits seconds ≈ a·(multiply-adds) + b·(cells) + c·(batches) + d, printing each stack's
@@ -163,14 +168,51 @@ def calibrate() -> None:
     service.shutdown()
 
 
+def collections(repeats: int) -> None:
+    """A full gc.collect() with the heap as configure_tensorflow leaves it (frozen), against the same heap unfrozen."""
+    import gc
+    import statistics
+
+    from services.runs.fit import configure_tensorflow
+
+    configure_tensorflow()
+    service = TrainingService(Path(tempfile.mkdtemp(prefix="cnnlib-bench-")))
+    try:  # a run's objects as well: the heap a server has after its first run
+        service.train_now(default_config("mnist_sample").with_settings(train_size=300, epochs=1), 300)
+    finally:
+        service.shutdown()
+    started = time.perf_counter()
+    gc.collect()  # the heap as a server has it: TensorFlow's objects frozen, the run's not
+    as_left = time.perf_counter() - started
+    frozen, unfrozen = [], []  # then interleaved: everything frozen, or nothing
+    for _ in range(repeats):
+        for wanted, times in ((True, frozen), (False, unfrozen)):
+            gc.collect()
+            gc.freeze() if wanted else gc.unfreeze()
+            started = time.perf_counter()
+            gc.collect()
+            times.append(time.perf_counter() - started)
+    gc.freeze()
+    print(f"load average: {os.getloadavg()[0]:.2f}; objects frozen: {gc.get_freeze_count():,}, "
+          f"still walked: {len(gc.get_objects()):,}")
+    a, b = statistics.median(frozen), statistics.median(unfrozen)
+    print(f"full collection after the run, as configure_tensorflow left the heap: {as_left * 1000:.2f} ms")
+    print(f"full collection, median of {repeats}: all frozen {a * 1000:.2f} ms, unfrozen (baseline) {b * 1000:.1f} ms; "
+          f"ratio as left / baseline {as_left / b:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats for the throughput ratio")
     parser.add_argument("--no-slides", action="store_true", help="skip the slides' settings run")
     parser.add_argument("--calibrate", action="store_true", help="only the run-time estimate's calibration")
+    parser.add_argument("--collections", action="store_true", help="only a full garbage collection's cost")
     args = parser.parse_args()
     if args.calibrate:
         calibrate()
+        return
+    if args.collections:
+        collections(max(args.repeats, 9))
         return
     print(f"cpus available: {available_cpus()}, load average before: {os.getloadavg()[0]:.2f}")
     cache_dir = Path(tempfile.mkdtemp(prefix="cnnlib-bench-"))

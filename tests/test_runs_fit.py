@@ -136,11 +136,30 @@ def test_a_run_hands_free_pages_back_after_every_epoch_without_collecting(monkey
     monkeypatch.setattr(fit, "_libc", lambda: libc)
     fit.trim_each_epoch().on_epoch_end(0)
     assert libc.calls == [("malloc_trim", 0)]
+    fit.configure_tensorflow()  # the process's TensorFlow set-up ends in one collection (freeze_heap), not the run's
     monkeypatch.setattr(gc, "collect", lambda *a: collected.append(True) or 0)
     libc.calls.clear()
     fit.train(tiny(epochs=2, seed=5), RunCache(tmp_path))
     trims = [call for call in libc.calls if call[0] == "malloc_trim"]  # (the first run in a process also sets arenas)
     assert trims == [("malloc_trim", 0)] * 2 and collected == []
+
+
+@pytest.mark.slow  # a fresh Python that imports TensorFlow
+@pytest.mark.tf
+def test_tensorflows_objects_are_left_out_of_later_full_collections():
+    """configure_tensorflow freezes the heap (freeze_heap): a full collection, after each run and whenever Python's
+    own comes, no longer walks TensorFlow's objects, which live as long as the process."""
+    code = (
+        "import gc, tensorflow as tf\n"
+        "walked = lambda: any(o is vars(tf) for o in gc.get_objects())\n"
+        "before = walked()\n"
+        "from services.runs import fit\n"
+        "fit.configure_tensorflow()\n"
+        "print(before, walked(), gc.get_freeze_count() > 100_000)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "False", "True"]
 
 
 def test_this_linux_has_the_glibc_calls():
