@@ -97,10 +97,11 @@ def release_memory() -> None:
 
 def freeze_heap() -> None:
     """Collect once, then put every object alive into the garbage collector's permanent generation (gc.freeze), once
-    TensorFlow and Keras are imported: their ~380,000 objects live as long as the process, and every full collection
-    walked them again, 0.25 s with the GIL held (every page of the server waits) after each run (release_memory) and
-    whenever Python's own full collection came; frozen, 0.004 s. Frozen objects are still freed when nothing refers to
-    them; only a reference cycle among them is never collected (what was alive at this moment: bounded, once).
+    TensorFlow and Keras are imported: their ~410,000 objects live as long as the process, and every full collection
+    walked them again, 0.3–0.37 s with the GIL held (every page of the server waits) after each run (release_memory)
+    and whenever Python's own full collection came; frozen, 9–11 ms after a run (bench/training.py --collections).
+    Frozen objects are still freed when nothing refers to them; only a reference cycle among them is never collected
+    (what was alive at this moment: bounded, once).
     Once per process: configure_tensorflow is called again before each run while TensorFlow's thread pools could not
     be set (a page imported it first), and a run collects nothing while it trains."""
     import gc
@@ -113,8 +114,9 @@ def freeze_heap() -> None:
 
 
 def trim_memory() -> None:
-    """Hand glibc's free pages back to the system, with no garbage collection (that would hold the GIL for about
-    0.2 s once TensorFlow is loaded, and every page of the server would wait; ctypes lets the GIL go during the call).
+    """Hand glibc's free pages back to the system, with no garbage collection (a full one holds the GIL, and every
+    page of the server waits: about 0.3 s once TensorFlow is loaded, ~10 ms after freeze_heap; ctypes lets the GIL go
+    during the call).
     After each epoch of a run: in a server, RSS grew by ~100 MB over the class-start run's five epochs, pages freed
     and not returned; trimmed each epoch, the run's peak fell from 862–872 MiB to 810 MiB (bench/memory.py)."""
     libc = _libc()
