@@ -123,7 +123,8 @@ def pytest_collection_modifyitems(config, items):
         elif "run_notebooks(" in sources[path] and item.get_closest_marker("tf") is not None:
             item.add_marker(pytest.mark.xdist_group("notebooks"))
             item.add_marker(pytest.mark.slow)  # the runner is a fresh Python process that starts TensorFlow
-        elif item.get_closest_marker("tf") is not None and not {"browser", "slow"} & {m.name for m in item.iter_markers()}:
+        elif all((item.get_closest_marker("tf"), not item.get_closest_marker("browser"),
+                  not item.get_closest_marker("slow"))):
             item.add_marker(pytest.mark.xdist_group("tensorflow"))  # the inner loop imports it and trains tiny_run once
         if _uses_postgres(item):
             item.add_marker(pytest.mark.postgres)
