@@ -71,6 +71,9 @@ FILE_NAME = "classes.sqlite3"
 CHANNEL = "cnnlib_class"  # PostgreSQL's NOTIFY channel: "<code> <version> <what> <store id>"
 CONNECT_TIMEOUT_S = 3  # a page waits at most this long for an unreachable PostgreSQL before it says so
 RECONNECT_S = (0.2, 2.0)  # the listener's first and longest wait between tries to reconnect
+POOL_RETRY_S = 2.0  # the pool's own retries of a lost connection stop after this; the next call tries again at once
+# (psycopg_pool's default, 5 minutes of doubling waits, left pages failing for up to a minute after the database was
+# back, and the listener's catch-up read failed with them: README, "Class mode past one server")
 DOWN_S = 2.0  # after the database could not be reached, calls fail at once for this long (a page's run does not
 # wait CONNECT_TIMEOUT_S for each of its calls)
 SCHEMA_VERSION = 1  # the schema_version table's value once migrated; a new migration adds 1 (see _migrate)
@@ -255,6 +258,7 @@ class ClassStore:
         self._listener: threading.Thread | None = None
         self.listening = threading.Event()  # PostgreSQL: the listener is connected (the version cache is current)
         self.away = threading.Event()  # PostgreSQL: the listener lost the database and has not reached it again
+        self.pool_gave_up = threading.Event()  # PostgreSQL: the pool stopped retrying a lost connection (POOL_RETRY_S)
         self._down_until = 0.0  # PostgreSQL: monotonic time until which calls fail at once (it was just unreachable)
         if self.url is None:
             self.dialect = Dialect()
@@ -268,6 +272,7 @@ class ClassStore:
 
             self.dialect = PostgresDialect()
             self._pool = ConnectionPool(self.url, min_size=1, max_size=4, timeout=CONNECT_TIMEOUT_S, open=False,
+                                        reconnect_timeout=POOL_RETRY_S, reconnect_failed=self._pool_gave_up,
                                         check=ConnectionPool.check_connection, name="cnnlib-class",
                                         kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S})
             self._pool.open(wait=False)
@@ -278,6 +283,10 @@ class ClassStore:
             raise
 
     # ---- plumbing ---------------------------------------------------------------------------------
+
+    def _pool_gave_up(self, _pool) -> None:
+        """The pool's retries of a lost connection ran out: the next call tries again (psycopg_pool's callback)."""
+        self.pool_gave_up.set()
 
     @contextmanager
     def _connection(self) -> Iterator:
@@ -527,7 +536,7 @@ class ClassStore:
                     self.listening.set()
                     self.away.clear()
                     self._down_until, wait = 0.0, RECONNECT_S[0]
-                    self._tell_all(changed, "catch_up")
+                    self._tell_all(changed, "catch_up", db)
                     while not self._closed.is_set():
                         for note in db.notifies(timeout=0.5):
                             self._heard(note.payload, changed)
@@ -555,16 +564,15 @@ class ClassStore:
         if sender != self.id:  # this store's own change: its caller nudged this process already
             self._call(changed, code, version, what)
 
-    def _tell_all(self, changed, what: str) -> None:
+    def _tell_all(self, changed, what: str, db=None) -> None:
         """Every class this process knows: "down" (its followers show that the class waits), or "catch_up" after
-        a reconnect (the versions read again; followers rerun and take the latest)."""
+        a reconnect (the versions read again on the listener's own connection `db`, which has just reached the
+        database whatever the pool is doing; a failed read drops it and the listener tries again, so no catch-up is
+        lost; then the followers rerun and take the latest)."""
         codes = list(self._versions)
         if what == "catch_up" and codes:
-            try:
-                found = dict(self._read(f"SELECT code, version FROM classes WHERE code IN ({','.join('?' * len(codes))})",
-                                        tuple(codes)))
-            except (*self.dialect.errors, ClassStoreDown):
-                return
+            sql = self.dialect.sql(f"SELECT code, version FROM classes WHERE code IN ({','.join('?' * len(codes))})")
+            found = dict(db.execute(sql, tuple(codes)).fetchall())
             self._versions.update(found)
             codes = list(found)
         for code in codes:
