@@ -72,8 +72,8 @@ CHANNEL = "cnnlib_class"  # PostgreSQL's NOTIFY channel: "<code> <version> <what
 CONNECT_TIMEOUT_S = 3  # a page waits at most this long for an unreachable PostgreSQL before it says so
 RECONNECT_S = (0.2, 2.0)  # the listener's first and longest wait between tries to reconnect
 POOL_RETRY_S = 2.0  # the pool's own retries of a lost connection stop after this; the next call tries again at once
-# (psycopg_pool's default, 5 minutes of doubling waits, left pages failing for up to a minute after the database was
-# back, and the listener's catch-up read failed with them: README, "Class mode past one server")
+# (psycopg_pool's default, waits that double for 5 minutes: after an 8 s outage, page calls waited for its next try,
+# seconds after the database was back, and the catch-up read failed and was lost: README, "Class mode past one server")
 DOWN_S = 2.0  # after the database could not be reached, calls fail at once for this long (a page's run does not
 # wait CONNECT_TIMEOUT_S for each of its calls)
 SCHEMA_VERSION = 1  # the schema_version table's value once migrated; a new migration adds 1 (see _migrate)

@@ -255,6 +255,21 @@ def script_runs(page) -> dict[str, int]:
     return counts
 
 
+def frames_received(page) -> dict[str, int]:
+    """Counts, kept up to date, of the WebSocket messages `page` receives: on Streamlit's own socket ("stream": a
+    script run's deltas) and on class mode's live channel ("live": services/class_live.py). Call before the page
+    opens its sockets."""
+    counts = {"stream": 0, "live": 0}
+
+    def opened(socket) -> None:
+        kind = "live" if "/class-live" in socket.url else "stream" if "/_stcore/stream" in socket.url else None
+        if kind is not None:
+            socket.on("framereceived", lambda _frame: counts.__setitem__(kind, counts[kind] + 1))
+
+    page.on("websocket", opened)
+    return counts
+
+
 def open_page(page, url: str, timeout: float = 60_000) -> None:
     """Load url as a new document and wait for its first script run to finish and be drawn."""
     page.goto(url, wait_until="domcontentloaded")

@@ -24,7 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from cnnlib.convolution import output_size
-from tests.browser import FEATURE_MAP, POLL_MS, app_errors, open_page, wait_committed, wait_idle
+from tests.browser import FEATURE_MAP, POLL_MS, app_errors, frames_received, open_page, wait_committed, wait_idle
 from words import load_catalogue
 
 FOLLOW_MS = 60_000  # a bound for a change to reach a student (or the teacher's own rerun) on a busy machine: a hang
@@ -90,21 +90,6 @@ def step_window(teacher) -> str:
     expect(teacher.get_by_test_id("pool-window")).to_have_text(after, timeout=FOLLOW_MS)
     wait_committed(teacher)  # committed once the steps pause: the class gets it
     return after
-
-
-def frames_received(page) -> dict[str, int]:
-    """Counts, kept up to date, of the WebSocket messages `page` receives: on Streamlit's own socket ("stream": a
-    script run's deltas) and on class mode's live channel ("live": services/class_live.py). Call before the page
-    opens its sockets."""
-    counts = {"stream": 0, "live": 0}
-
-    def opened(socket) -> None:
-        kind = "live" if "/class-live" in socket.url else "stream" if "/_stcore/stream" in socket.url else None
-        if kind is not None:
-            socket.on("framereceived", lambda _frame: counts.__setitem__(kind, counts[kind] + 1))
-
-    page.on("websocket", opened)
-    return counts
 
 
 def test_a_lesson_from_the_map_to_the_end_of_the_class(lesson):

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from services import class_live
 from services.class_store import get_store
 from tests.apphelp import APP, assert_clean, bench_state, commit_bench, commit_window, component_data, window_state
+from ui import class_push, class_session
 from ui.class_session import View, _covered, _scope, _student_id, latest_reader, live_message
 
 ARITH, POOL = "lessons/4_arithmetic.py", "lessons/5_pooling.py"
@@ -148,6 +149,33 @@ def test_a_4_edit_goes_by_the_live_channel_as_the_state_a_followers_rerun_would_
     student.run()
     student.button(key="class_explore").click().run()
     assert "live" not in component_data(student, "arith_bench")  # exploring: the teacher's edits no longer come
+
+
+def test_another_replicas_4_edit_goes_by_the_live_channel_once_this_process_heard_its_view(monkeypatch):
+    """Issue 19 with issue 17: what the listener hears from another replica is read once; the first publication
+    reruns the follow fragments (nothing heard before to compare with), the next §4 edit goes to the open sockets
+    as the very message the teacher's own process sends; a question (or the database gone or back) reruns every
+    page, and the next publication is not compared with what came before it."""
+    t, code = teacher()
+    t.switch_page(ARITH).run()
+    follower(code)  # a follower's §4 in this process: the page's live drawing is known here
+    sent = []
+    monkeypatch.setattr(class_push, "nudge", lambda code, everyone=False, scope="page", live=None:
+                        sent.append((scope, live)) or 1)
+    monkeypatch.setattr(class_session, "_HEARD", {})
+    m = t.session_state["class"]
+    assert class_session.heard(code, m.applied, "publish") == 1 and sent == [("fragment", None)]
+    before = m.view
+    commit_bench(t, w=[0.5, -1.5, 2, 0, 1, -0.5, 3, -2.5, 1.5], cell=3)
+    m = t.session_state["class"]
+    sent.clear()
+    class_session.heard(code, m.applied, "publish")
+    assert sent == [("fragment", live_message(m.view, m.applied, before))] and sent[0][1] is not None
+    assert json.loads(sent[0][1][1])["state"]["cell"] == 3
+    for what in ("ask", "publish"):
+        sent.clear()
+        class_session.heard(code, m.applied, what)
+        assert sent == [("page" if what == "ask" else "fragment", None)]
 
 
 def test_what_a_follower_takes_home_or_explores_from_is_the_teachers_latest_edit():

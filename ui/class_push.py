@@ -16,9 +16,11 @@ missing the followers fall back to a fragment that asks for the class's version 
 (ui/classroom.py): following degrades, it never silently stops.
 
 Several replicas (issue 19, PostgreSQL): a change made on another replica reaches this one through the class
-store's listener (``ClassStore.listen``), which calls ``heard`` on its thread; ``heard`` nudges this process's
-followers the way a local change does. When the database goes away every follower reruns once to say so, and
-when it is back once more to take the latest version (README, "Class mode past one server").
+store's listener (``ClassStore.listen``), which calls ui/class_session.py's ``heard`` on its thread: it reads a
+publication once for the process, and an edit the followers' workbenches draw by themselves goes to their sockets
+as a local one does; everything else comes here (``heard``) and reruns this process's followers the way a local
+change does. When the database goes away every follower reruns once to say so, and when it is back once more to
+take the latest version (README, "Class mode past one server").
 """
 
 from __future__ import annotations
@@ -186,7 +188,8 @@ def split(chosen: list[tuple[str, Watcher]], scope: str, live: tuple[str, str] |
 
 def heard(code: str, version: int | None, what: str) -> int:
     """The class store's listener heard a change another replica made (publish, ask, reveal, end), or the
-    database went ("down") or came back ("catch_up"): this process's followers rerun as for a local change.
+    database went ("down") or came back ("catch_up"), and it is not a live message (ui/class_session.heard): this
+    process's followers rerun as for a local change.
     A publication reruns only the follow fragments: a fragment that cannot show all of it reruns the page."""
     if what == "publish":
         return nudge(code, scope="fragment")

@@ -100,10 +100,32 @@ def role() -> str | None:
 
 
 def store():
-    """The process's class store; on PostgreSQL its listener nudges this process's followers (ui/class_push.py)."""
+    """The process's class store; on PostgreSQL its listener nudges this process's followers (``heard``)."""
     found = get_store()
-    found.listen(class_push.heard)
+    found.listen(heard)
     return found
+
+
+_HEARD: dict[str, View] = {}  # code -> the view another replica published last, as this process's listener read it
+
+
+def heard(code: str, version: int | None, what: str) -> int:
+    """The class store's listener (its one thread) heard what another replica did. A publication is read once for
+    the whole process; when the followers' workbenches can draw the change from the view heard before, it goes to
+    their open sockets as the very message a local publication sends (``live_message``), and the rest rerun their
+    follow fragments (ui/class_push.py). Anything else (a question, a reveal, the end, the database gone or back)
+    reruns every page, and the next publication is not compared with what came before it."""
+    if what != "publish":
+        _HEARD.pop(code, None)
+        return class_push.heard(code, version, what)
+    try:
+        state = get_store().check(code)
+    except Exception:  # noqa: BLE001 - ended, unreachable, failing: the followers' own reruns say what it is
+        _HEARD.pop(code, None)
+        return class_push.heard(code, version, what)
+    view = View.of(state)
+    before, _HEARD[code] = _HEARD.get(code), view
+    return class_push.nudge(code, scope="fragment", live=live_message(view, state.version, before))
 
 
 def call(method: str, *args, default=None):
