@@ -162,12 +162,15 @@ def test_another_replicas_4_edit_goes_by_the_live_channel_once_this_process_hear
     sent = []
     monkeypatch.setattr(class_push, "nudge", lambda code, everyone=False, scope="page", live=None:
                         sent.append((scope, live)) or 1)
-    monkeypatch.setattr(class_session, "_HEARD", {})
+    monkeypatch.setattr(class_session, "_KNOWN", {})
     m = t.session_state["class"]
     assert class_session.heard(code, m.applied, "publish") == 1 and sent == [("fragment", None)]
     before = m.view
+    assert class_session._KNOWN[code] == before  # heard
     commit_bench(t, w=[0.5, -1.5, 2, 0, 1, -0.5, 3, -2.5, 1.5], cell=3)
     m = t.session_state["class"]
+    assert class_session._KNOWN[code] == m.view  # published here
+    class_session._KNOWN[code] = before  # another replica's process: it heard only the view before the edit
     sent.clear()
     class_session.heard(code, m.applied, "publish")
     assert sent == [("fragment", live_message(m.view, m.applied, before))] and sent[0][1] is not None

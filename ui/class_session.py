@@ -106,7 +106,7 @@ def store():
     return found
 
 
-_HEARD: dict[str, View] = {}  # code -> the view another replica published last, as this process's listener read it
+_KNOWN: dict[str, View] = {}  # code -> the class's latest view this process knows (published here, or heard)
 
 
 def heard(code: str, version: int | None, what: str) -> int:
@@ -114,17 +114,19 @@ def heard(code: str, version: int | None, what: str) -> int:
     the whole process; when the followers' workbenches can draw the change from the view heard before, it goes to
     their open sockets as the very message a local publication sends (``live_message``), and the rest rerun their
     follow fragments (ui/class_push.py). Anything else (a question, a reveal, the end, the database gone or back)
-    reruns every page, and the next publication is not compared with what came before it."""
+    reruns every page, and the next publication is not compared with what came before it. What the process
+    compares with is the latest view it knows: heard, or published by a teacher here (a teacher whose tab moved
+    to another replica)."""
     if what != "publish":
-        _HEARD.pop(code, None)
+        _KNOWN.pop(code, None)
         return class_push.heard(code, version, what)
     try:
         state = get_store().check(code)
     except Exception:  # noqa: BLE001 - ended, unreachable, failing: the followers' own reruns say what it is
-        _HEARD.pop(code, None)
+        _KNOWN.pop(code, None)
         return class_push.heard(code, version, what)
     view = View.of(state)
-    before, _HEARD[code] = _HEARD.get(code), view
+    before, _KNOWN[code] = _KNOWN.get(code), view
     return class_push.nudge(code, scope="fragment", live=live_message(view, state.version, before))
 
 
@@ -363,7 +365,7 @@ def publish(page: str) -> None:
     if version is None:
         return
     changed = m.view
-    m.view, m.applied = view, version
+    m.view, m.applied, _KNOWN[m.code] = view, version, view
     scope = _scope(changed, view)
     live = live_message(view, version, changed) if scope == "fragment" else None
     class_push.nudge(m.code, scope=scope, live=live)
