@@ -1,0 +1,105 @@
+"""After a PostgreSQL outage, how soon class mode works again (README, "A database that goes away"):
+
+    python bench/class_outage.py [--outage S] [--rounds N]
+
+One throwaway cluster (tests/pghelp.py) and two class stores on one database, as two replicas hold them: the
+teacher's, and the student's with its listener. Each round: the database goes down for S seconds (default 8)
+while the student's replica makes a class call every 0.5 s, as its pages would; then it comes back, and the
+student's replica keeps calling every 0.1 s until a call succeeds. Printed per round and as medians: the seconds
+from the database being back to the listener's catch-up and to the first class call that succeeds.
+
+Rounds alternate between the project's pool (its retries of a lost connection stop after POOL_RETRY_S, so the
+next call tries again at once) and the baseline in the same command: psycopg_pool's default, retries 1, 2, 4,
+8 s … apart for 5 minutes (reconnect_timeout 300 s). The listener reads its catch-up over its own connection in
+both. Then the ratio baseline / project of the first successful call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import tests.isolation  # noqa: E402, F401 - HOME, caches and temporary files in a folder of their own
+from services import class_store  # noqa: E402
+from services.class_store import ClassStore, ClassStoreDown  # noqa: E402
+from tests.pghelp import MISSING, Cluster, bin_dir  # noqa: E402
+
+BASELINE_RETRY_S = 300.0  # psycopg_pool's default reconnect_timeout
+
+
+def one_round(cluster: Cluster, outage: float) -> tuple[float, float]:
+    """(seconds from the database back to the catch-up, to the first class call that succeeds)."""
+    database = cluster.create_database()
+    teacher_side, student_side = ClassStore(database, hours=4), ClassStore(database, hours=4)
+    changes: queue.Queue = queue.Queue()
+    try:
+        student_side.listen(lambda *change: changes.put((time.monotonic(), change)))  # when it was heard
+        if not student_side.listening.wait(30):
+            raise RuntimeError("the listener did not connect")
+        code, _key = teacher_side.create()
+        student_side.check(code)
+        cluster.down()
+        gone = time.monotonic()
+        while time.monotonic() - gone < outage:  # a page's class calls during the outage
+            try:
+                student_side.joined(code)
+            except ClassStoreDown:
+                pass
+            time.sleep(0.5)
+        cluster.up()
+        back = time.monotonic()
+        while True:  # a page's next calls
+            try:
+                student_side.joined(code)
+                break
+            except ClassStoreDown:
+                time.sleep(0.1)
+        call = time.monotonic() - back
+        while True:
+            heard, change = changes.get(timeout=300)
+            if change[2] == "catch_up":
+                return heard - back, call
+    finally:
+        teacher_side.close()
+        student_side.close()
+        cluster.drop_database(database)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--outage", type=float, default=8.0, help="seconds the database is down (default 8)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of each (default 3)")
+    args = parser.parse_args()
+    folder = bin_dir()
+    if folder is None:
+        sys.exit(MISSING)
+    cluster = Cluster(folder).start()
+    project = class_store.POOL_RETRY_S
+    seen: dict[str, list[tuple[float, float]]] = {"project": [], "baseline": []}
+    try:
+        for _ in range(args.rounds):
+            for name, retry in (("project", project), ("baseline", BASELINE_RETRY_S)):
+                class_store.POOL_RETRY_S = retry
+                catch_up, call = one_round(cluster, args.outage)
+                seen[name].append((catch_up, call))
+                print(f"{name:8} (pool retries stop after {retry:g} s): catch-up {catch_up:.2f} s, "
+                      f"first class call {call:.2f} s after the database was back", flush=True)
+    finally:
+        class_store.POOL_RETRY_S = project
+        cluster.stop()
+    medians = {name: [statistics.median(x[i] for x in rows) for i in (0, 1)] for name, rows in seen.items()}
+    for name, (catch_up, call) in medians.items():
+        print(f"median {name:8}: catch-up {catch_up:.2f} s, first class call {call:.2f} s ({args.outage:g} s outage)")
+    ratio = medians["baseline"][1] / max(medians["project"][1], 1e-3)
+    print(f"first class call after the outage, baseline / project: {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
