@@ -155,7 +155,8 @@ def test_another_replicas_4_edit_goes_by_the_live_channel_once_this_process_hear
     """Issue 19 with issue 17: what the listener hears from another replica is read once; the first publication
     reruns the follow fragments (nothing heard before to compare with), the next §4 edit goes to the open sockets
     as the very message the teacher's own process sends; a question (or the database gone or back) reruns every
-    page, and the next publication is not compared with what came before it."""
+    page, and the next publication is not compared with what came before it. An ended class's view is forgotten,
+    and a process keeps the views of KNOWN_KEPT classes at most."""
     t, code = teacher()
     t.switch_page(ARITH).run()
     follower(code)  # a follower's §4 in this process: the page's live drawing is known here
@@ -179,6 +180,13 @@ def test_another_replicas_4_edit_goes_by_the_live_channel_once_this_process_hear
         sent.clear()
         class_session.heard(code, m.applied, what)
         assert sent == [("page" if what == "ask" else "fragment", None)]
+    assert code in class_session._KNOWN
+    t.button(key="class_end").click().run()  # the class ends here: its view is forgotten
+    assert code not in class_session._KNOWN
+    monkeypatch.setattr(class_session, "KNOWN_KEPT", 2)  # a long-running server keeps a few classes' views
+    for other in ("A", "B", "C"):
+        class_session._know(other, before)
+    assert list(class_session._KNOWN) == ["B", "C"]  # the oldest went first
 
 
 def test_what_a_follower_takes_home_or_explores_from_is_the_teachers_latest_edit():
