@@ -4,14 +4,19 @@
 
 One throwaway cluster (tests/pghelp.py) and two class stores on one database, as two replicas hold them: the
 teacher's, and the student's with its listener. Each round: the database goes down for S seconds (default 8)
-while the student's replica makes a class call every 0.5 s, as its pages would; then it comes back, and the
-student's replica keeps calling every 0.1 s until a call succeeds. Printed per round and as medians: the seconds
-from the database being back to the listener's catch-up and to the first class call that succeeds.
+while the student's replica makes a class call every 0.5 s, as its pages would (how long each takes to fail is recorded: a
+page's run waits that long); then it comes back, and the student's replica keeps calling every 0.1 s until a call
+succeeds. Printed per round and as medians: the seconds from the database being back to the listener's catch-up
+and to the first class call that succeeds, and the longest and total wait of the failing calls.
 
-Rounds alternate between the project's pool (its retries of a lost connection stop after POOL_RETRY_S, so the
-next call tries again at once) and the baseline in the same command: psycopg_pool's default, retries 1, 2, 4,
-8 s … apart for 5 minutes (reconnect_timeout 300 s). The listener reads its catch-up over its own connection in
-both. Then the ratio baseline / project of the first successful call.
+Rounds alternate between the project's configuration and the baseline in the same command:
+- the project: while the listener has not reached the database again, class calls fail at once
+  (AWAY_FAILS_FAST), and the pool's own retries of a lost connection stop after POOL_RETRY_S, so the next call
+  tries again at once;
+- the baseline: every call asks the pool, with psycopg_pool's default retries, 1, 2, 4, 8 s … apart for 5 minutes
+  (reconnect_timeout 300 s).
+The listener reads its catch-up over its own connection, and renews the pool's connections when it is back, in
+both. Then the ratios baseline / project of the first successful call and of the time the failing calls waited.
 """
 
 from __future__ import annotations
@@ -34,8 +39,9 @@ from tests.pghelp import MISSING, Cluster, bin_dir  # noqa: E402
 BASELINE_RETRY_S = 300.0  # psycopg_pool's default reconnect_timeout
 
 
-def one_round(cluster: Cluster, outage: float) -> tuple[float, float]:
-    """(seconds from the database back to the catch-up, to the first class call that succeeds)."""
+def one_round(cluster: Cluster, outage: float) -> tuple[float, float, float, float]:
+    """Seconds from the database back to the catch-up and to the first class call that succeeds; the longest wait
+    of a class call that failed during the outage, and all of them together."""
     database = cluster.create_database()
     teacher_side, student_side = ClassStore(database, hours=4), ClassStore(database, hours=4)
     changes: queue.Queue = queue.Queue()
@@ -47,11 +53,13 @@ def one_round(cluster: Cluster, outage: float) -> tuple[float, float]:
         student_side.check(code)
         cluster.down()
         gone = time.monotonic()
+        waits = []  # how long each class call during the outage took to fail
         while time.monotonic() - gone < outage:  # a page's class calls during the outage
+            start = time.monotonic()
             try:
                 student_side.joined(code)
             except ClassStoreDown:
-                pass
+                waits.append(time.monotonic() - start)
             time.sleep(0.5)
         cluster.up()
         back = time.monotonic()
@@ -65,7 +73,7 @@ def one_round(cluster: Cluster, outage: float) -> tuple[float, float]:
         while True:
             heard, change = changes.get(timeout=300)
             if change[2] == "catch_up":
-                return heard - back, call
+                return heard - back, call, max(waits), sum(waits)
     finally:
         teacher_side.close()
         student_side.close()
@@ -81,24 +89,28 @@ def main() -> None:
     if folder is None:
         sys.exit(MISSING)
     cluster = Cluster(folder).start()
-    project = class_store.POOL_RETRY_S
-    seen: dict[str, list[tuple[float, float]]] = {"project": [], "baseline": []}
+    project, fails_fast = class_store.POOL_RETRY_S, class_store.AWAY_FAILS_FAST
+    seen: dict[str, list[tuple[float, ...]]] = {"project": [], "baseline": []}
     try:
         for _ in range(args.rounds):
-            for name, retry in (("project", project), ("baseline", BASELINE_RETRY_S)):
-                class_store.POOL_RETRY_S = retry
-                catch_up, call = one_round(cluster, args.outage)
-                seen[name].append((catch_up, call))
-                print(f"{name:8} (pool retries stop after {retry:g} s): catch-up {catch_up:.2f} s, "
-                      f"first class call {call:.2f} s after the database was back", flush=True)
+            for name, retry, fast in (("project", project, fails_fast), ("baseline", BASELINE_RETRY_S, False)):
+                class_store.POOL_RETRY_S, class_store.AWAY_FAILS_FAST = retry, fast
+                catch_up, call, longest, waited = found = one_round(cluster, args.outage)
+                seen[name].append(found)
+                print(f"{name:8}: catch-up {catch_up:.2f} s, "
+                      f"first class call {call:.2f} s after the database was back; during the outage a failing "
+                      f"call waited up to {longest:.2f} s, {waited:.2f} s in all", flush=True)
     finally:
-        class_store.POOL_RETRY_S = project
+        class_store.POOL_RETRY_S, class_store.AWAY_FAILS_FAST = project, fails_fast
         cluster.stop()
-    medians = {name: [statistics.median(x[i] for x in rows) for i in (0, 1)] for name, rows in seen.items()}
-    for name, (catch_up, call) in medians.items():
-        print(f"median {name:8}: catch-up {catch_up:.2f} s, first class call {call:.2f} s ({args.outage:g} s outage)")
+    medians = {name: [statistics.median(x[i] for x in rows) for i in range(4)] for name, rows in seen.items()}
+    for name, (catch_up, call, longest, waited) in medians.items():
+        print(f"median {name:8}: catch-up {catch_up:.2f} s, first class call {call:.2f} s; during the outage a "
+              f"failing call waited up to {longest:.2f} s, {waited:.2f} s in all ({args.outage:g} s outage)")
     ratio = medians["baseline"][1] / max(medians["project"][1], 1e-3)
     print(f"first class call after the outage, baseline / project: {ratio:.1f}x")
+    print(f"time the failing calls waited during the outage: {medians['baseline'][3]:.2f} s against "
+          f"{medians['project'][3]:.2f} s")
 
 
 if __name__ == "__main__":

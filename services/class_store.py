@@ -70,10 +70,13 @@ KEY_BYTES = 32  # secrets.token_urlsafe(32): 256 bits of randomness, far above t
 FILE_NAME = "classes.sqlite3"
 CHANNEL = "cnnlib_class"  # PostgreSQL's NOTIFY channel: "<code> <version> <what> <store id>"
 CONNECT_TIMEOUT_S = 3  # a page waits at most this long for an unreachable PostgreSQL before it says so
-RECONNECT_S = (0.2, 2.0)  # the listener's first and longest wait between tries to reconnect
+RECONNECT_S = (0.2, 1.0)  # the listener's first and longest wait between tries to reconnect (class calls wait for it:
+# AWAY_FAILS_FAST)
 POOL_RETRY_S = 2.0  # the pool's own retries of a lost connection stop after this; the next call tries again at once
 # (psycopg_pool's default, waits that double for 5 minutes: after an 8 s outage, page calls waited for its next try,
 # seconds after the database was back, and the catch-up read failed and was lost: README, "Class mode past one server")
+AWAY_FAILS_FAST = True  # while the listener has not reached the database again, calls fail at once instead of each
+# waiting CONNECT_TIMEOUT_S (bench/class_outage.py's baseline turns it off)
 DOWN_S = 2.0  # after the database could not be reached, calls fail at once for this long (a page's run does not
 # wait CONNECT_TIMEOUT_S for each of its calls)
 SCHEMA_VERSION = 1  # the schema_version table's value once migrated; a new migration adds 1 (see _migrate)
@@ -295,7 +298,7 @@ class ClassStore:
             with self._lock:
                 yield self._db
             return
-        if time.monotonic() < self._down_until:
+        if time.monotonic() < self._down_until or (AWAY_FAILS_FAST and self.away.is_set()):
             raise ClassStoreDown("unreachable")
         try:
             with self._pool.connection() as db:
@@ -533,6 +536,8 @@ class ClassStore:
             try:
                 with psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as db:
                     db.execute(f"LISTEN {CHANNEL}")
+                    if self.away.is_set():  # back after an outage, which no page call asked the pool about: its
+                        self._pool.check()  # connections were lost; new ones now, before the followers' reruns
                     self.listening.set()
                     self.away.clear()
                     self._down_until, wait = 0.0, RECONNECT_S[0]
