@@ -4,9 +4,9 @@
 
 One throwaway cluster (tests/pghelp.py) and two class stores on one database, as two replicas hold them: the
 teacher's, and the student's with its listener. Each round: the database goes down for S seconds (default 8)
-while the student's replica makes a class call every 0.5 s, as its pages would (how long each takes to fail is recorded: a
-page's run waits that long); then it comes back, and the student's replica keeps calling every 0.1 s until a call
-succeeds. Printed per round and as medians: the seconds from the database being back to the listener's catch-up
+while the student's replica makes a class call every 0.5 s, as its pages would (how long each takes to fail is
+recorded: a page's run waits that long); then it comes back, and the student's replica keeps calling every 0.1 s
+until a call succeeds. Printed per round and as medians: the seconds from the database being back to the listener's catch-up
 and to the first class call that succeeds, and the longest and total wait of the failing calls.
 
 Rounds alternate between the project's configuration and the baseline in the same command:
@@ -73,7 +73,7 @@ def one_round(cluster: Cluster, outage: float) -> tuple[float, float, float, flo
         while True:
             heard, change = changes.get(timeout=300)
             if change[2] == "catch_up":
-                return heard - back, call, max(waits), sum(waits)
+                return heard - back, call, max(waits, default=0.0), sum(waits)
     finally:
         teacher_side.close()
         student_side.close()
