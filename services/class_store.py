@@ -414,6 +414,17 @@ class ClassStore:
             row = self._row(code)  # a member's visit touches the class without a new version: expiry is the database's
             self._rows[code] = (row[5], row)
             self._saw(code, row[5])
+        return self._state(code, row)
+
+    def last_read(self, code: str) -> ClassState | None:
+        """The class's state as this process read it last (what its followers were given), without asking the
+        database; None for a class it never read."""
+        code = normal_code(code)
+        _, row = self._rows.get(code, (None, None))
+        return None if row is None else self._state(code, row)
+
+    @staticmethod
+    def _state(code: str, row: tuple) -> ClassState:
         _, _, _, page, state_json, version, extra_json = row
         return ClassState(code, page, json.loads(state_json), version, json.loads(extra_json))
 

@@ -151,42 +151,32 @@ def test_a_4_edit_goes_by_the_live_channel_as_the_state_a_followers_rerun_would_
     assert "live" not in component_data(student, "arith_bench")  # exploring: the teacher's edits no longer come
 
 
-def test_another_replicas_4_edit_goes_by_the_live_channel_once_this_process_heard_its_view(monkeypatch):
-    """Issue 19 with issue 17: what the listener hears from another replica is read once; the first publication
-    reruns the follow fragments (nothing heard before to compare with), the next §4 edit goes to the open sockets
-    as the very message the teacher's own process sends; a question (or the database gone or back) reruns every
-    page, and the next publication is not compared with what came before it. An ended class's view is forgotten,
-    and a process keeps the views of KNOWN_KEPT classes at most."""
+def test_another_replicas_4_edit_goes_by_the_live_channel_from_what_this_process_read_last(monkeypatch):
+    """Issue 19 with issue 17: what the listener hears from another replica is read once; a §4 edit goes to the open
+    sockets as the very message the teacher's own process sends, compared with the class's state this process read
+    last (what its followers were given); a process that never read the class reruns the follow fragments, and so
+    does a question, for every page."""
     t, code = teacher()
     t.switch_page(ARITH).run()
-    follower(code)  # a follower's §4 in this process: the page's live drawing is known here
+    follower(code)  # a follower's §4 in this process: it read the class, and the page's live drawing is known here
     sent = []
     monkeypatch.setattr(class_push, "nudge", lambda code, everyone=False, scope="page", live=None:
                         sent.append((scope, live)) or 1)
-    monkeypatch.setattr(class_session, "_KNOWN", {})
+    before = View.of(get_store().last_read(code))
+    assert before == t.session_state["class"].view  # what the follower was given: the teacher's view
+    commit_bench(t, w=[0.5, -1.5, 2, 0, 1, -0.5, 3, -2.5, 1.5], cell=3)  # (its local nudge is recorded: cleared)
     m = t.session_state["class"]
-    assert class_session.heard(code, m.applied, "publish") == 1 and sent == [("fragment", None)]
-    before = m.view
-    assert class_session._KNOWN[code] == before  # heard
-    commit_bench(t, w=[0.5, -1.5, 2, 0, 1, -0.5, 3, -2.5, 1.5], cell=3)
-    m = t.session_state["class"]
-    assert class_session._KNOWN[code] == m.view  # published here
-    class_session._KNOWN[code] = before  # another replica's process: it heard only the view before the edit
     sent.clear()
-    class_session.heard(code, m.applied, "publish")
+    assert class_session.heard(code, m.applied, "publish") == 1
     assert sent == [("fragment", live_message(m.view, m.applied, before))] and sent[0][1] is not None
     assert json.loads(sent[0][1][1])["state"]["cell"] == 3
-    for what in ("ask", "publish"):
+    assert View.of(get_store().last_read(code)) == m.view  # read once, for the process
+    for what, scope in (("ask", "page"), ("publish", "fragment")):
         sent.clear()
+        if what == "publish":
+            get_store()._rows.pop(code)  # a process that never read the class: nothing to compare with
         class_session.heard(code, m.applied, what)
-        assert sent == [("page" if what == "ask" else "fragment", None)]
-    assert code in class_session._KNOWN
-    t.button(key="class_end").click().run()  # the class ends here: its view is forgotten
-    assert code not in class_session._KNOWN
-    monkeypatch.setattr(class_session, "KNOWN_KEPT", 2)  # a long-running server keeps a few classes' views
-    for other in ("A", "B", "C"):
-        class_session._know(other, before)
-    assert list(class_session._KNOWN) == ["B", "C"]  # the oldest went first
+        assert sent == [(scope, None)]
 
 
 def test_what_a_follower_takes_home_or_explores_from_is_the_teachers_latest_edit():

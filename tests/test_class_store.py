@@ -210,8 +210,11 @@ def test_publish_and_read_the_teachers_state(store):
     assert v == 1 == store.version(code)
     state = store.check(code.lower())  # a typed code in lower case is the same class
     assert (state.page, state.params, state.version) == ("convolution-arithmetic", {"stride": "2", "w": "0,0,0,0,1,0,0,0,0"}, 1)
+    assert store.last_read(code) == state  # what this process read last, without asking the database
     store.publish(code, key, "max-pooling", {})
+    assert store.last_read(code) == state  # a publication is not a read: the followers were not given it yet
     assert store.version(code) == 2 and store.check(code).page == "max-pooling"
+    assert store.last_read(code).page == "max-pooling" and store.last_read("ACDEFHJK") is None  # one never read
 
 
 def test_unknown_expired_and_ended_classes_are_coded_errors_with_words(store, clock):

@@ -22,7 +22,6 @@ import json
 import logging
 import secrets
 import sqlite3
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,39 +106,22 @@ def store():
     return found
 
 
-_KNOWN: dict[str, View] = {}  # code -> the class's latest view this process knows (published here, or heard)
-_KNOWN_LOCK = threading.Lock()  # the listener's thread and the teachers' script runs
-KNOWN_KEPT = 200  # classes whose latest view a process keeps (the oldest go first; an ended class's goes at once)
-
-
-def _know(code: str, view: View | None) -> View | None:
-    """Keep `view` as the class's latest known here (None: forget it); returns the one known before."""
-    with _KNOWN_LOCK:
-        before = _KNOWN.pop(code, None)
-        if view is not None:
-            _KNOWN[code] = view
-            while len(_KNOWN) > KNOWN_KEPT:
-                del _KNOWN[next(iter(_KNOWN))]
-        return before
-
-
 def heard(code: str, version: int | None, what: str) -> int:
     """The class store's listener (its one thread) heard what another replica did. A publication is read once for
-    the whole process; when the followers' workbenches can draw the change from the latest view this process
-    knew (heard, or published by a teacher here: a tab that moved to this replica), it goes to their open sockets
-    as the very message a local publication sends (``live_message``), and the rest rerun their follow fragments
-    (ui/class_push.py). Anything else (a question, a reveal, the end, the database gone or back) reruns every
-    page, and the next publication is not compared with what came before it."""
+    the whole process; when the followers' workbenches can draw the change from the state this process read last
+    (what its followers were given: ``ClassStore.last_read``), it goes to their open sockets as the very message a
+    local publication sends (``live_message``), and the rest rerun their follow fragments (ui/class_push.py).
+    Anything else (a question, a reveal, the end, the database gone or back) reruns every page."""
     if what != "publish":
-        _know(code, None)
         return class_push.heard(code, version, what)
+    found = get_store()
+    before = found.last_read(code)
     try:
-        state = get_store().check(code)
+        state = found.check(code)
     except Exception:  # noqa: BLE001 - ended, unreachable, failing: the followers' own reruns say what it is
-        _know(code, None)
         return class_push.heard(code, version, what)
-    view = View.of(state)
-    return class_push.nudge(code, scope="fragment", live=live_message(view, state.version, _know(code, view)))
+    live = live_message(View.of(state), state.version, None if before is None else View.of(before))
+    return class_push.nudge(code, scope="fragment", live=live)
 
 
 def call(method: str, *args, default=None):
@@ -256,7 +238,6 @@ def end_class() -> None:
         return
     class_push.nudge(m.code, everyone=True)
     class_live.drop_class(m.code)
-    _know(m.code, None)
     leave()
 
 
@@ -379,7 +360,6 @@ def publish(page: str) -> None:
         return
     changed = m.view
     m.view, m.applied = view, version
-    _know(m.code, view)
     scope = _scope(changed, view)
     live = live_message(view, version, changed) if scope == "fragment" else None
     class_push.nudge(m.code, scope=scope, live=live)
