@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, _wait_healthy, free_port, wait_idle  # noqa: E402
-from tests.isolation import isolated_env  # noqa: E402
+from tests.isolation import isolated_server_env  # noqa: E402
 
 MINIMAL_APP = '''
 import numpy as np
@@ -134,7 +134,7 @@ def server(script: Path, log: Path, cwd: Path):
             [sys.executable, str(launcher), str(log), str(script), "--server.headless", "true", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-            env={**os.environ, **isolated_env(Path(folder) / "caches")},
+            env={**os.environ, **isolated_server_env(Path(folder) / "caches")},
         )
         try:
             url = f"http://127.0.0.1:{port}"

@@ -19,7 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.isolation import isolated_env
+from tests.isolation import isolated_server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -119,7 +119,7 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
                  "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                  "--server.fileWatcherType", "none"],
                 cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                env={**os.environ, **isolated_env(Path(folder) / "caches"), **(env or {})},
+                env={**os.environ, **isolated_server_env(Path(folder) / "caches"), **(env or {})},
             )
             url = f"http://127.0.0.1:{port}"
             try:

@@ -25,6 +25,18 @@ def isolated_env(root: Path | str) -> dict[str, str]:
     return {name: str(Path(root) / sub) for name, sub in FOLDERS.items()}
 
 
+def isolated_server_env(root: Path | str) -> dict[str, str]:
+    """isolated_env, and a temporary folder of its own under root (created): for a server the tests end by a signal.
+
+    Streamlit does not catch SIGTERM, so a `streamlit run` server ended by it runs no exit handlers, and what its
+    libraries meant to delete at exit stays: TensorFlow's autograph writes a module per traced function into the
+    temporary folder (4 were left in /tmp by each run of tests/test_browser_training.py). Here they go with root.
+    """
+    temp = Path(root) / "tmp"
+    temp.mkdir(parents=True, exist_ok=True)
+    return {**isolated_env(root), "TMPDIR": str(temp)}
+
+
 def isolate(root: Path | str) -> dict[str, str]:
     """Point this process (and every subprocess it starts afterwards) at caches under root."""
     env = isolated_env(root)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.isolation import FOLDERS, isolated_env
+from tests.isolation import FOLDERS, isolated_env, isolated_server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITING_PAGES = ["lessons/2_stack_lab.py", "lessons/2_conv2d_keras.py"]  # the training service's cache, Keras' home
@@ -32,6 +32,14 @@ def test_this_session_caches_in_a_temporary_folder():
     for name in FOLDERS:
         assert temp in Path(os.environ[name]).resolve().parents, (name, os.environ[name])
     assert temp in cache_dir().resolve().parents
+
+
+def test_a_server_keeps_its_temporary_files_in_its_own_folder(tmp_path):
+    """What a server's libraries put in the temporary folder (autograph's modules) goes with the server's folder."""
+    env = {**os.environ, **isolated_server_env(tmp_path / "caches")}
+    code = "import tempfile; print(tempfile.mkstemp(prefix='__autograph_generated_file', suffix='.py')[1])"
+    made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert Path(made.strip()).parent == tmp_path / "caches" / "tmp"
 
 
 @pytest.mark.slow  # a fresh Python with Keras
