@@ -39,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.browser import ROOT, _wait_healthy, chromium, free_port, h1, wait_idle  # noqa: E402
-from tests.isolation import isolated_server_env  # noqa: E402
+from tests.isolation import isolated_env, isolated_server_env  # noqa: E402
 
 NUMPY_PAGES = ("why-convolution", "filter-sets", "convolution-arithmetic", "max-pooling", "layer-stack-lab")
 BASELINE_PAGES = ("convolution-arithmetic", "why-convolution", "max-pooling")
@@ -282,7 +282,7 @@ def main() -> None:
             first_server(args.root.resolve(), caches, env, args.settle, rows)
         if args.only == "2":  # the second server needs the class-start run on disk
             subprocess.run([sys.executable, "-m", "cnnlib", "train"], cwd=args.root, capture_output=True, check=True,
-                           env={**os.environ, **isolated_server_env(caches), "CNNLIB_MNIST_SOURCE": "sample"})
+                           env={**os.environ, **isolated_env(caches), "CNNLIB_MNIST_SOURCE": "sample"})
         if args.only != "1":
             timing = second_server(args.root.resolve(), caches, env, args.settle, rows)
     print(f"{'srv':>3}  {'point':<38} {'RSS MiB':>8} {'RSS MB':>7} {'peak MiB':>9} {'seconds':>8}")

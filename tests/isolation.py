@@ -1,7 +1,7 @@
 """Keep tests (and the servers they start) out of the real home: every cache goes to a temporary folder.
 
 Used by tests/conftest.py for the whole session, by tests/browser.py for `streamlit run`
-servers, and by bench/screenshots.py.
+servers (their temporary files too), and by bench/.
 """
 
 from __future__ import annotations
