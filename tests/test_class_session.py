@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from services import class_live
@@ -174,7 +175,8 @@ def test_another_replicas_4_edit_goes_by_the_live_channel_from_what_this_process
     for what, scope in (("ask", "page"), ("publish", "fragment")):
         sent.clear()
         if what == "publish":
-            get_store()._rows.pop(code)  # a process that never read the class: nothing to compare with
+            get_store()._rows.pop(code)  # a process that never read the class: nothing to compare with, nothing read
+            monkeypatch.setattr(get_store(), "check", lambda *_: pytest.fail("read for a class this process never read"))
         class_session.heard(code, m.applied, what)
         assert sent == [(scope, None)]
 

@@ -111,16 +111,17 @@ def heard(code: str, version: int | None, what: str) -> int:
     the whole process; when the followers' workbenches can draw the change from the state this process read last
     (what its followers were given: ``ClassStore.last_read``), it goes to their open sockets as the very message a
     local publication sends (``live_message``), and the rest rerun their follow fragments (ui/class_push.py).
-    Anything else (a question, a reveal, the end, the database gone or back) reruns every page."""
-    if what != "publish":
-        return class_push.heard(code, version, what)
+    A publication of a class this process never read (none of its followers here) is not read: the follow fragments
+    rerun, if any. Anything else (a question, a reveal, the end, the database gone or back) reruns every page."""
     found = get_store()
-    before = found.last_read(code)
+    before = found.last_read(code) if what == "publish" else None
+    if before is None:
+        return class_push.heard(code, version, what)
     try:
         state = found.check(code)
     except Exception:  # noqa: BLE001 - ended, unreachable, failing: the followers' own reruns say what it is
         return class_push.heard(code, version, what)
-    live = live_message(View.of(state), state.version, None if before is None else View.of(before))
+    live = live_message(View.of(state), state.version, View.of(before))
     return class_push.nudge(code, scope="fragment", live=live)
 
 
